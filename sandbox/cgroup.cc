@@ -1,0 +1,334 @@
+#include "sandbox/cgroup.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+#include <sstream>
+#include <algorithm>
+#include <thread>
+
+#include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "absl/strings/strip.h"
+#include "sandbox/unique_fd.h"
+
+namespace sandbox {
+namespace {
+
+std::string ReadSmallFile(const std::string& path) {
+  UniqueFd fd(open(path.c_str(), O_RDONLY | O_CLOEXEC));
+  if (!fd.valid()) return {};
+  std::string out;
+  char buf[4096];
+  ssize_t n;
+  while ((n = read(fd.get(), buf, sizeof buf)) > 0) out.append(buf, n);
+  return out;
+}
+
+absl::Status WriteFile(const std::string& path, const std::string& value) {
+  UniqueFd fd(open(path.c_str(), O_WRONLY | O_CLOEXEC));
+  if (!fd.valid()) return absl::InternalError(absl::StrCat("open ", path, ": ", strerror(errno)));
+  if (write(fd.get(), value.data(), value.size()) != static_cast<ssize_t>(value.size())) {
+    return absl::InternalError(absl::StrCat("write ", value, " to ", path, ": ", strerror(errno)));
+  }
+  return absl::OkStatus();
+}
+
+uint64_t ReadNumber(const std::string& path) {
+  uint64_t v = 0;
+  std::string s(absl::StripAsciiWhitespace(ReadSmallFile(path)));
+  if (!absl::SimpleAtoi(s, &v)) return 0;
+  return v;
+}
+
+// The value of `key` in a "key value" per line file (cpu.stat, memory.events, oom_control).
+uint64_t ReadKeyed(const std::string& path, const std::string& key) {
+  for (absl::string_view line : absl::StrSplit(ReadSmallFile(path), '\n')) {
+    std::vector<absl::string_view> kv = absl::StrSplit(line, ' ');
+    uint64_t v = 0;
+    if (kv.size() == 2 && kv[0] == key && absl::SimpleAtoi(kv[1], &v)) return v;
+  }
+  return 0;
+}
+
+struct MountEntry {
+  std::string mount_point;
+  std::string root;  // the cgroup path mounted there
+  std::string fstype;
+  std::string super_options;
+};
+
+std::vector<MountEntry> CgroupMounts() {
+  std::vector<MountEntry> result;
+  for (absl::string_view line : absl::StrSplit(ReadSmallFile("/proc/self/mountinfo"), '\n')) {
+    // id parent maj:min root mount_point options [optional...] - fstype source super_options
+    std::vector<std::string> f = absl::StrSplit(line, ' ', absl::SkipEmpty());
+    size_t dash = 0;
+    while (dash < f.size() && f[dash] != "-") ++dash;
+    if (f.size() < 5 || dash + 2 >= f.size()) continue;
+    MountEntry e{f[4], f[3], f[dash + 1], dash + 3 < f.size() ? f[dash + 3] : ""};
+    if (e.fstype == "cgroup" || e.fstype == "cgroup2") result.push_back(e);
+  }
+  return result;
+}
+
+// The directory of our own cgroup under a mount, given the path from /proc/self/cgroup.
+std::string OwnDir(const MountEntry& m, const std::string& path) {
+  std::string rel = path;
+  if (m.root != "/" && absl::StartsWith(rel, m.root)) rel = rel.substr(m.root.size());
+  if (rel == "/") rel.clear();
+  return m.mount_point + rel;
+}
+
+absl::Status MakeDir(const std::string& dir) {
+  if (mkdir(dir.c_str(), 0755) != 0 && errno != EEXIST) {
+    return absl::InternalError(absl::StrCat("mkdir ", dir, ": ", strerror(errno)));
+  }
+  return absl::OkStatus();
+}
+
+// v2: a process may not sit in a cgroup that hands controllers to children ("no internal
+// processes"), so the judge moves itself into a leaf beside the boxes' parent first.
+absl::StatusOr<std::string> SetUpV2(const std::string& own, const std::string& name) {
+  std::string controllers = ReadSmallFile(own + "/cgroup.controllers");
+  if (controllers.find("memory") == std::string::npos ||
+      controllers.find("pids") == std::string::npos) {
+    return absl::UnavailableError("cgroup v2 offers no memory and pids controllers here");
+  }
+  std::string procs = ReadSmallFile(own + "/cgroup.procs");
+  if (!absl::StripAsciiWhitespace(procs).empty()) {
+    std::string leaf = own + "/judge-main";
+    absl::Status s = MakeDir(leaf);
+    if (!s.ok()) return s;
+    for (absl::string_view pid : absl::StrSplit(procs, '\n', absl::SkipEmpty())) {
+      // Best effort: some may have exited or be kernel threads.
+      (void)WriteFile(leaf + "/cgroup.procs", std::string(pid));
+    }
+  }
+  absl::Status s = WriteFile(own + "/cgroup.subtree_control", "+memory +pids +cpu");
+  if (!s.ok()) s = WriteFile(own + "/cgroup.subtree_control", "+memory +pids");
+  if (!s.ok()) return s;
+  std::string parent = own + "/" + name;
+  s = MakeDir(parent);
+  if (!s.ok()) return s;
+  s = WriteFile(parent + "/cgroup.subtree_control", "+memory +pids");
+  if (!s.ok()) return s;
+  (void)WriteFile(parent + "/cgroup.subtree_control", "+cpu");
+  return parent;
+}
+
+}  // namespace
+
+std::string CgroupLayout::Describe() const {
+  switch (mode) {
+    case CgroupMode::kV2:
+      return absl::StrCat("cgroup v2 at ", v2_parent);
+    case CgroupMode::kV1:
+      return absl::StrCat("cgroup v1 (memory: ", memory_parent.empty() ? "-" : memory_parent,
+                          ", pids: ", pids_parent.empty() ? "-" : pids_parent,
+                          ", cpuacct: ", cpuacct_parent.empty() ? "-" : cpuacct_parent, ")");
+    default:
+      return "no cgroups (rlimits only)";
+  }
+}
+
+absl::StatusOr<CgroupLayout> SetUpCgroups(CgroupMode want, const std::string& name) {
+  CgroupLayout layout;
+  if (want == CgroupMode::kNone) return layout;
+  std::vector<MountEntry> mounts = CgroupMounts();
+  // /proc/self/cgroup: "hierarchy-id:controllers:path"; v2 is "0::path".
+  std::string v2_path;
+  std::vector<std::pair<std::string, std::string>> v1;  // controllers, path
+  for (absl::string_view line : absl::StrSplit(ReadSmallFile("/proc/self/cgroup"), '\n')) {
+    std::vector<std::string> f = absl::StrSplit(line, absl::MaxSplits(':', 2));
+    if (f.size() != 3) continue;
+    if (f[0] == "0" && f[1].empty()) {
+      v2_path = f[2];
+    } else {
+      v1.emplace_back(f[1], f[2]);
+    }
+  }
+
+  if (want == CgroupMode::kAuto || want == CgroupMode::kV2) {
+    for (const MountEntry& m : mounts) {
+      if (m.fstype != "cgroup2" || v2_path.empty()) continue;
+      absl::StatusOr<std::string> parent = SetUpV2(OwnDir(m, v2_path), name);
+      if (parent.ok()) {
+        layout.mode = CgroupMode::kV2;
+        layout.v2_parent = *parent;
+        return layout;
+      }
+      if (want == CgroupMode::kV2) return parent.status();
+    }
+    if (want == CgroupMode::kV2) return absl::UnavailableError("no usable cgroup v2 hierarchy");
+  }
+
+  // v1: find each controller's mount and our path in that hierarchy.
+  auto find_v1 = [&](const std::string& controller) -> absl::StatusOr<std::string> {
+    for (const MountEntry& m : mounts) {
+      if (m.fstype != "cgroup") continue;
+      std::vector<std::string> opts = absl::StrSplit(m.super_options, ',');
+      if (std::find(opts.begin(), opts.end(), controller) == opts.end()) continue;
+      for (const auto& [controllers, path] : v1) {
+        std::vector<std::string> cs = absl::StrSplit(controllers, ',');
+        if (std::find(cs.begin(), cs.end(), controller) == cs.end()) continue;
+        std::string parent = OwnDir(m, path) + "/" + name;
+        absl::Status s = MakeDir(parent);
+        if (!s.ok()) return s;
+        return parent;
+      }
+    }
+    return std::string();
+  };
+  absl::StatusOr<std::string> memory = find_v1("memory");
+  absl::StatusOr<std::string> pids = find_v1("pids");
+  absl::StatusOr<std::string> cpuacct = find_v1("cpuacct");
+  for (auto* r : {&memory, &pids, &cpuacct}) {
+    if (!r->ok()) {
+      if (want == CgroupMode::kV1) return r->status();
+      return layout;  // kAuto: fall back to rlimits only
+    }
+  }
+  layout.memory_parent = *memory;
+  layout.pids_parent = *pids;
+  layout.cpuacct_parent = *cpuacct;
+  if (layout.memory_parent.empty() && layout.pids_parent.empty() &&
+      layout.cpuacct_parent.empty()) {
+    if (want == CgroupMode::kV1) return absl::UnavailableError("no cgroup v1 controllers mounted");
+    return layout;
+  }
+  layout.mode = CgroupMode::kV1;
+  return layout;
+}
+
+void TearDownCgroups(const CgroupLayout& layout) {
+  for (const std::string* d :
+       {&layout.v2_parent, &layout.memory_parent, &layout.pids_parent, &layout.cpuacct_parent}) {
+    if (!d->empty()) rmdir(d->c_str());
+  }
+}
+
+BoxCgroup::BoxCgroup(BoxCgroup&& other) noexcept { *this = std::move(other); }
+
+BoxCgroup& BoxCgroup::operator=(BoxCgroup&& other) noexcept {
+  if (this != &other) {
+    (void)Remove();
+    mode_ = other.mode_;
+    dirs_ = std::move(other.dirs_);
+    memory_dir_ = std::move(other.memory_dir_);
+    pids_dir_ = std::move(other.pids_dir_);
+    cpu_dir_ = std::move(other.cpu_dir_);
+    other.dirs_.clear();
+  }
+  return *this;
+}
+
+BoxCgroup::~BoxCgroup() { (void)Remove(); }
+
+absl::StatusOr<BoxCgroup> BoxCgroup::Create(const CgroupLayout& layout, const std::string& name,
+                                            uint64_t memory_bytes, uint32_t processes) {
+  BoxCgroup cg;
+  cg.mode_ = layout.mode;
+  if (layout.mode == CgroupMode::kNone) return cg;
+  auto make = [&](const std::string& parent) -> absl::StatusOr<std::string> {
+    std::string dir = parent + "/" + name;
+    if (mkdir(dir.c_str(), 0755) != 0) {
+      return absl::InternalError(absl::StrCat("mkdir ", dir, ": ", strerror(errno)));
+    }
+    cg.dirs_.push_back(dir);
+    return dir;
+  };
+  if (layout.mode == CgroupMode::kV2) {
+    absl::StatusOr<std::string> dir = make(layout.v2_parent);
+    if (!dir.ok()) return dir.status();
+    cg.memory_dir_ = cg.pids_dir_ = cg.cpu_dir_ = *dir;
+    if (memory_bytes > 0) {
+      absl::Status s = WriteFile(*dir + "/memory.max", std::to_string(memory_bytes));
+      if (!s.ok()) return s;
+      // No swap: a box over its limit is killed, never slowed down by swapping.
+      (void)WriteFile(*dir + "/memory.swap.max", "0");
+    }
+    if (processes > 0) {
+      absl::Status s = WriteFile(*dir + "/pids.max", std::to_string(processes));
+      if (!s.ok()) return s;
+    }
+    return cg;
+  }
+  if (!layout.memory_parent.empty()) {
+    absl::StatusOr<std::string> dir = make(layout.memory_parent);
+    if (!dir.ok()) return dir.status();
+    cg.memory_dir_ = *dir;
+    if (memory_bytes > 0) {
+      absl::Status s = WriteFile(*dir + "/memory.limit_in_bytes", std::to_string(memory_bytes));
+      if (!s.ok()) return s;
+      // memsw exists only with swap accounting; where it does, swap stays at zero.
+      (void)WriteFile(*dir + "/memory.memsw.limit_in_bytes", std::to_string(memory_bytes));
+    }
+  }
+  if (!layout.pids_parent.empty()) {
+    absl::StatusOr<std::string> dir = make(layout.pids_parent);
+    if (!dir.ok()) return dir.status();
+    cg.pids_dir_ = *dir;
+    if (processes > 0) {
+      absl::Status s = WriteFile(*dir + "/pids.max", std::to_string(processes));
+      if (!s.ok()) return s;
+    }
+  }
+  if (!layout.cpuacct_parent.empty()) {
+    absl::StatusOr<std::string> dir = make(layout.cpuacct_parent);
+    if (!dir.ok()) return dir.status();
+    cg.cpu_dir_ = *dir;
+  }
+  return cg;
+}
+
+absl::Status BoxCgroup::AddProcess(pid_t pid) const {
+  std::string p = std::to_string(pid);
+  for (const std::string& dir : dirs_) {
+    absl::Status s = WriteFile(dir + "/cgroup.procs", p);
+    if (!s.ok()) return s;
+  }
+  return absl::OkStatus();
+}
+
+uint64_t BoxCgroup::CpuUsageNs() const {
+  if (cpu_dir_.empty()) return 0;
+  if (mode_ == CgroupMode::kV2) return ReadKeyed(cpu_dir_ + "/cpu.stat", "usage_usec") * 1000;
+  return ReadNumber(cpu_dir_ + "/cpuacct.usage");
+}
+
+uint64_t BoxCgroup::PeakMemoryBytes() const {
+  if (memory_dir_.empty()) return 0;
+  if (mode_ == CgroupMode::kV2) return ReadNumber(memory_dir_ + "/memory.peak");
+  return ReadNumber(memory_dir_ + "/memory.max_usage_in_bytes");
+}
+
+bool BoxCgroup::OomKilled() const {
+  if (memory_dir_.empty()) return false;
+  if (mode_ == CgroupMode::kV2) return ReadKeyed(memory_dir_ + "/memory.events", "oom_kill") > 0;
+  return ReadKeyed(memory_dir_ + "/memory.oom_control", "oom_kill") > 0;
+}
+
+absl::Status BoxCgroup::Remove() {
+  absl::Status result;
+  // Children first is not needed (flat), but v1 memory may need a moment after the last exit.
+  for (auto it = dirs_.rbegin(); it != dirs_.rend(); ++it) {
+    int tries = 0;
+    while (rmdir(it->c_str()) != 0 && errno == EBUSY && tries++ < 200) {
+      std::this_thread::sleep_for(std::chrono::microseconds(500));
+    }
+    if (access(it->c_str(), F_OK) == 0) {
+      result = absl::InternalError(absl::StrCat("rmdir ", *it, ": ", strerror(errno)));
+    }
+  }
+  dirs_.clear();
+  return result;
+}
+
+}  // namespace sandbox

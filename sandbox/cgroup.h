@@ -1,0 +1,70 @@
+// Box cgroups: v2 or v1, detected once, created under the judge's own cgroup (never at a
+// hierarchy root), removed when the box ends.
+#pragma once
+
+#include <sys/types.h>
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+
+namespace sandbox {
+
+enum class CgroupMode { kAuto, kV2, kV1, kNone };
+
+// Where the controllers the sandbox uses live. Detected once per process.
+struct CgroupLayout {
+  CgroupMode mode = CgroupMode::kNone;
+  // v2: the directory boxes are created in. v1: one such directory per controller ("" = absent).
+  std::string v2_parent;
+  std::string memory_parent, pids_parent, cpuacct_parent;
+  bool has_memory() const { return mode == CgroupMode::kV2 || !memory_parent.empty(); }
+  bool has_pids() const { return mode == CgroupMode::kV2 || !pids_parent.empty(); }
+  bool has_cpu() const { return mode == CgroupMode::kV2 || !cpuacct_parent.empty(); }
+  std::string Describe() const;
+};
+
+// Finds the hierarchies from /proc/self/mountinfo and /proc/self/cgroup, then creates (or
+// reuses) `<own cgroup>/<name>` as the parent of box cgroups. `want` forces a mode; kAuto prefers
+// a v2 hierarchy that offers memory and pids, then v1, then none.
+[[nodiscard]] absl::StatusOr<CgroupLayout> SetUpCgroups(CgroupMode want, const std::string& name);
+
+// Removes the parent directories SetUpCgroups created (boxes must be gone).
+void TearDownCgroups(const CgroupLayout& layout);
+
+// One box's cgroup (one directory per v1 controller). Move-only; the destructor removes it.
+class BoxCgroup {
+ public:
+  BoxCgroup() noexcept = default;
+  BoxCgroup(BoxCgroup&& other) noexcept;
+  BoxCgroup& operator=(BoxCgroup&& other) noexcept;
+  BoxCgroup(const BoxCgroup&) = delete;
+  BoxCgroup& operator=(const BoxCgroup&) = delete;
+  ~BoxCgroup();
+
+  // Creates the box cgroup with its limits. memory_bytes/processes of 0 mean unlimited.
+  [[nodiscard]] static absl::StatusOr<BoxCgroup> Create(const CgroupLayout& layout,
+                                                        const std::string& name,
+                                                        uint64_t memory_bytes, uint32_t processes);
+
+  // Moves a process (host pid) into every controller of the box.
+  [[nodiscard]] absl::Status AddProcess(pid_t pid) const;
+
+  uint64_t CpuUsageNs() const;      // 0 when unknown
+  uint64_t PeakMemoryBytes() const;  // 0 when unknown
+  bool OomKilled() const;            // the memory limit killed something in the box
+
+  // Removes the directories (retries briefly while the kernel lets go of the last task).
+  [[nodiscard]] absl::Status Remove();
+
+  bool empty() const { return dirs_.empty(); }
+
+ private:
+  CgroupMode mode_ = CgroupMode::kNone;
+  std::vector<std::string> dirs_;  // every directory we created
+  std::string memory_dir_, pids_dir_, cpu_dir_;
+};
+
+}  // namespace sandbox

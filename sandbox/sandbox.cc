@@ -1,0 +1,754 @@
+#include "sandbox/sandbox.h"
+
+#include <dirent.h>
+#include <fcntl.h>
+#include <linux/sched.h>
+#include <linux/seccomp.h>
+#include <poll.h>
+#include <sched.h>
+#include <signal.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/statvfs.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <atomic>
+#include <cerrno>
+#include <chrono>
+#include <cstring>
+#include <deque>
+#include <set>
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "sandbox/child.h"
+#include "sandbox/unique_fd.h"
+
+namespace sandbox {
+namespace {
+
+using internal::ChildMsg;
+using internal::ChildPlan;
+using internal::MountOp;
+using internal::RlimitOp;
+using Clock = std::chrono::steady_clock;
+
+constexpr uid_t kBoxUid = 1000;  // the program's uid and gid inside the box
+constexpr size_t kStackSize = 256 * 1024;  // per slot: half for init, half for the program
+
+std::atomic<uint64_t> g_sandbox_counter{0};
+
+absl::Status Errno(const std::string& what) {
+  return absl::InternalError(absl::StrCat(what, ": ", strerror(errno)));
+}
+
+// Paths inside the box must be absolute and plain: no "..", ".", or empty components.
+absl::Status CheckBoxPath(const std::string& path, const char* what) {
+  if (path.empty() || path[0] != '/') {
+    return absl::InvalidArgumentError(absl::StrCat(what, " must be an absolute path: ", path));
+  }
+  for (absl::string_view part : absl::StrSplit(path.substr(1), '/')) {
+    if (part.empty() || part == "." || part == "..") {
+      if (path == "/") break;
+      return absl::InvalidArgumentError(absl::StrCat(what, " is not a plain path: ", path));
+    }
+  }
+  return absl::OkStatus();
+}
+
+// The mount flags the kernel locks on a mount copied into a user namespace: a bind remount must
+// keep them or it fails with EPERM.
+unsigned long LockedFlags(const std::string& host_path) {
+  struct statvfs st {};
+  if (statvfs(host_path.c_str(), &st) != 0) return 0;
+  unsigned long flags = 0;
+  if (st.f_flag & ST_NOEXEC) flags |= MS_NOEXEC;
+  if (st.f_flag & ST_NOATIME) flags |= MS_NOATIME;
+  if (st.f_flag & ST_NODIRATIME) flags |= MS_NODIRATIME;
+  if (st.f_flag & ST_RELATIME) flags |= MS_RELATIME;
+  if (st.f_flag & ST_RDONLY) flags |= MS_RDONLY;
+  return flags;
+}
+
+// Owns every string and array the child reads, so nothing is allocated after clone().
+class PlanBuilder {
+ public:
+  explicit PlanBuilder(std::string root) : root_(std::move(root)) {}
+
+  const char* Keep(std::string s) {
+    strings_.push_back(std::move(s));
+    return strings_.back().c_str();
+  }
+  const std::string& root() const { return root_; }
+
+  void MkdirAll(const std::string& box_path) {
+    std::string acc;
+    for (absl::string_view part : absl::StrSplit(box_path, '/', absl::SkipEmpty())) {
+      absl::StrAppend(&acc, "/", part);
+      if (made_.insert(acc).second) {
+        ops_.push_back({MountOp::kMkdir, nullptr, Keep(root_ + acc), nullptr, 0, nullptr});
+      }
+    }
+  }
+  void MkdirParent(const std::string& box_path) {
+    MkdirAll(box_path.substr(0, box_path.rfind('/')));
+  }
+  void Mkfile(const std::string& box_path) {
+    MkdirParent(box_path);
+    ops_.push_back({MountOp::kMkfile, nullptr, Keep(root_ + box_path), nullptr, 0, nullptr});
+  }
+  void MountFs(const char* source, const std::string& box_path, const char* fstype,
+               unsigned long flags, std::string data) {
+    MkdirAll(box_path);
+    ops_.push_back({MountOp::kMount, source, Keep(root_ + box_path), fstype, flags,
+                    data.empty() ? nullptr : Keep(std::move(data))});
+  }
+  absl::Status Bind(const std::string& host, const std::string& box_path, bool writable,
+                    unsigned long extra_flags) {
+    struct stat st {};
+    if (stat(host.c_str(), &st) != 0) return Errno(absl::StrCat("mount source ", host));
+    if (S_ISDIR(st.st_mode)) {
+      MkdirAll(box_path);
+    } else {
+      Mkfile(box_path);
+    }
+    const char* target = Keep(root_ + box_path);
+    ops_.push_back({MountOp::kMount, Keep(host), target, nullptr, MS_BIND | MS_REC, nullptr});
+    // A bind ignores flags: remount to make it read-only, nosuid and nodev.
+    unsigned long flags = MS_BIND | MS_REMOUNT | MS_NOSUID | extra_flags | LockedFlags(host);
+    if (!writable) flags |= MS_RDONLY;
+    ops_.push_back({MountOp::kMount, nullptr, target, nullptr, flags, nullptr});
+    return absl::OkStatus();
+  }
+  void Link(const std::string& target, const std::string& box_path) {
+    MkdirParent(box_path);
+    ops_.push_back(
+        {MountOp::kSymlink, Keep(target), Keep(root_ + box_path), nullptr, 0, nullptr});
+  }
+
+  const std::vector<MountOp>& ops() const { return ops_; }
+
+ private:
+  std::string root_;
+  std::deque<std::string> strings_;
+  std::vector<MountOp> ops_;
+  std::set<std::string> made_;
+};
+
+rlimit Lim(uint64_t v) { return rlimit{v, v}; }
+
+bool ReadPacket(int fd, ChildMsg* msg) {
+  ssize_t n = read(fd, msg, sizeof *msg);
+  return n == static_cast<ssize_t>(sizeof *msg);
+}
+
+enum class KillReason { kNone, kWall, kCpu, kOutput, kSecurity };
+
+}  // namespace
+
+const char* StatusName(Status status) {
+  switch (status) {
+    case Status::kOk: return "OK";
+    case Status::kNonZeroExit: return "NONZERO_EXIT";
+    case Status::kSignaled: return "SIGNALED";
+    case Status::kCpuTimeLimit: return "CPU_TIME_LIMIT";
+    case Status::kWallTimeLimit: return "WALL_TIME_LIMIT";
+    case Status::kMemoryLimit: return "MEMORY_LIMIT";
+    case Status::kOutputLimit: return "OUTPUT_LIMIT";
+    case Status::kSecurityViolation: return "SECURITY_VIOLATION";
+  }
+  return "UNKNOWN";
+}
+
+void Sandbox::AddSystemMounts(RunSpec& spec) {
+  spec.mounts.push_back({"/usr", "/usr", false});
+  if (access("/etc/ld.so.cache", R_OK) == 0) {
+    spec.mounts.push_back({"/etc/ld.so.cache", "/etc/ld.so.cache", false});
+  }
+  for (const char* dir : {"/bin", "/lib", "/lib64", "/sbin"}) {
+    char target[256];
+    ssize_t n = readlink(dir, target, sizeof target - 1);
+    if (n > 0) {
+      spec.symlinks.push_back({std::string(target, n), dir});  // merged /usr: usr/bin etc.
+    } else if (access(dir, F_OK) == 0) {
+      spec.mounts.push_back({dir, dir, false});
+    }
+  }
+}
+
+// Removes what a killed earlier process left: work tmpfs mounts and directories of dead pids.
+static void RemoveStaleRuntimeDirs(const std::string& runtime_dir) {
+  DIR* d = opendir(runtime_dir.c_str());
+  if (d == nullptr) return;
+  while (dirent* e = readdir(d)) {
+    std::string name = e->d_name;
+    size_t dash = name.find('-');
+    if (dash == std::string::npos) continue;
+    std::string pid = name.substr(0, dash);
+    if (pid.empty() || !std::all_of(pid.begin(), pid.end(), ::isdigit)) continue;
+    if (access(("/proc/" + pid).c_str(), F_OK) == 0) continue;
+    std::string dir = runtime_dir + "/" + name;
+    std::string work = dir + "/work";
+    if (DIR* w = opendir(work.c_str())) {
+      while (dirent* we = readdir(w)) {
+        if (we->d_name[0] == '.') continue;
+        std::string p = work + "/" + we->d_name;
+        umount2(p.c_str(), MNT_DETACH);
+        rmdir(p.c_str());
+      }
+      closedir(w);
+    }
+    rmdir(work.c_str());
+    rmdir((dir + "/root").c_str());
+    rmdir(dir.c_str());
+  }
+  closedir(d);
+}
+
+absl::StatusOr<std::unique_ptr<Sandbox>> Sandbox::Create(const SandboxOptions& options) {
+  if (geteuid() != 0) {
+    return absl::FailedPreconditionError(
+        "the sandbox must run as root: it creates user, pid and mount namespaces, maps each "
+        "box to its own unprivileged uid, mounts tmpfs work dirs and manages cgroups");
+  }
+  if (options.slots == 0 || options.slots > 4096) {
+    return absl::InvalidArgumentError("slots must be between 1 and 4096");
+  }
+  std::unique_ptr<Sandbox> sb(new Sandbox(options));
+  if (mkdir(options.runtime_dir.c_str(), 0711) != 0 && errno != EEXIST) {
+    return Errno("mkdir " + options.runtime_dir);
+  }
+  RemoveStaleRuntimeDirs(options.runtime_dir);
+  uint64_t n = g_sandbox_counter.fetch_add(1);
+  sb->dir_ = absl::StrCat(options.runtime_dir, "/", getpid(), "-", n);
+  sb->root_dir_ = sb->dir_ + "/root";
+  sb->work_dir_ = sb->dir_ + "/work";
+  for (const std::string* d : {&sb->dir_, &sb->root_dir_, &sb->work_dir_}) {
+    if (mkdir(d->c_str(), 0711) != 0) return Errno("mkdir " + *d);
+  }
+  sb->cgroup_name_ = absl::StrCat("sandbox-", getpid(), "-", n);
+  absl::StatusOr<CgroupLayout> layout = SetUpCgroups(options.cgroups, sb->cgroup_name_);
+  if (!layout.ok()) return layout.status();
+  sb->cgroups_ = *layout;
+
+  absl::StatusOr<SeccompProgram> run = BuildSeccompProgram(Profile::kRun);
+  if (!run.ok()) return run.status();
+  absl::StatusOr<SeccompProgram> compile = BuildSeccompProgram(Profile::kCompile);
+  if (!compile.ok()) return compile.status();
+  sb->run_filter_ = std::move(*run);
+  sb->compile_filter_ = std::move(*compile);
+
+  sb->stacks_size_ = kStackSize * options.slots;
+  sb->stacks_ = mmap(nullptr, sb->stacks_size_, PROT_READ | PROT_WRITE,
+                     MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0);
+  if (sb->stacks_ == MAP_FAILED) {
+    sb->stacks_ = nullptr;
+    return Errno("mmap clone stacks");
+  }
+  for (uint32_t i = options.slots; i > 0; --i) sb->free_slots_.push_back(i - 1);
+  return sb;
+}
+
+Sandbox::~Sandbox() {
+  if (stacks_ != nullptr) munmap(stacks_, stacks_size_);
+  TearDownCgroups(cgroups_);
+  rmdir(work_dir_.c_str());
+  rmdir(root_dir_.c_str());
+  rmdir(dir_.c_str());
+}
+
+absl::StatusOr<BoxDir> Sandbox::MakeWorkDir(uint64_t size_bytes, uint32_t inodes) const {
+  return BoxDir::Create(work_dir_, size_bytes, inodes);
+}
+
+uint32_t Sandbox::AcquireSlot() {
+  std::unique_lock<std::mutex> lock(mu_);
+  slot_free_.wait(lock, [this] { return !free_slots_.empty(); });
+  uint32_t slot = free_slots_.back();
+  free_slots_.pop_back();
+  return slot;
+}
+
+void Sandbox::ReleaseSlot(uint32_t slot) {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    free_slots_.push_back(slot);
+  }
+  slot_free_.notify_one();
+}
+
+absl::StatusOr<RunResult> Sandbox::Run(const RunSpec& spec) {
+  if (spec.argv.empty() || spec.argv[0].empty()) {
+    return absl::InvalidArgumentError("argv is empty");
+  }
+  if (absl::Status s = CheckBoxPath(spec.workdir, "workdir"); !s.ok()) return s;
+  for (const Mount& m : spec.mounts) {
+    if (absl::Status s = CheckBoxPath(m.box, "mount point"); !s.ok()) return s;
+    if (m.box == "/") return absl::InvalidArgumentError("cannot mount over the box root");
+  }
+  for (const Symlink& l : spec.symlinks) {
+    if (absl::Status s = CheckBoxPath(l.box, "symlink"); !s.ok()) return s;
+  }
+
+  uint32_t slot = AcquireSlot();
+  struct SlotGuard {
+    Sandbox* sb;
+    uint32_t slot;
+    ~SlotGuard() { sb->ReleaseSlot(slot); }
+  } slot_guard{this, slot};
+  uint64_t run_id;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    run_id = ++run_counter_;
+  }
+  const uid_t host_uid = options_.uid_base + 2 * slot;
+  const Limits& limits = spec.limits;
+
+  // --- The new root, in the order the child applies it.
+  PlanBuilder plan_builder(root_dir_);
+  plan_builder.MountFs("tmpfs", "", "tmpfs", MS_NOSUID | MS_NODEV,
+                       "size=4m,nr_inodes=4096,mode=0755");
+  std::vector<Mount> mounts = spec.mounts;
+  std::sort(mounts.begin(), mounts.end(),
+            [](const Mount& a, const Mount& b) { return a.box < b.box; });
+  for (const Mount& m : mounts) {
+    if (absl::Status s = plan_builder.Bind(m.host, m.box, m.writable, MS_NODEV); !s.ok()) {
+      return s;
+    }
+  }
+  for (const Symlink& l : spec.symlinks) plan_builder.Link(l.target, l.box);
+  // /dev: just null, zero and urandom, bound from the host (a user namespace cannot mknod).
+  for (const char* dev : {"null", "zero", "urandom"}) {
+    std::string path = absl::StrCat("/dev/", dev);
+    if (absl::Status s = plan_builder.Bind(path, path, true, MS_NOEXEC); !s.ok()) return s;
+  }
+  plan_builder.Link("/proc/self/fd", "/dev/fd");
+  plan_builder.Link("/proc/self/fd/0", "/dev/stdin");
+  plan_builder.Link("/proc/self/fd/1", "/dev/stdout");
+  plan_builder.Link("/proc/self/fd/2", "/dev/stderr");
+  if (spec.mount_proc) {
+    plan_builder.MountFs("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, "");
+  }
+  plan_builder.MountFs("tmpfs", "/tmp", "tmpfs", MS_NOSUID | MS_NODEV,
+                       absl::StrCat("size=", std::max<uint64_t>(limits.tmp_bytes, 4096),
+                                    ",nr_inodes=", std::max<uint32_t>(limits.tmp_inodes, 16),
+                                    ",mode=1777"));
+  if (!spec.host_workdir.empty()) {
+    if (absl::Status s = plan_builder.Bind(spec.host_workdir, spec.workdir, true, MS_NODEV);
+        !s.ok()) {
+      return s;
+    }
+  } else if (spec.workdir != "/tmp") {
+    plan_builder.MountFs("tmpfs", spec.workdir, "tmpfs", MS_NOSUID | MS_NODEV,
+                         absl::StrCat("size=", std::max<uint64_t>(limits.tmp_bytes, 4096),
+                                      ",nr_inodes=", std::max<uint32_t>(limits.tmp_inodes, 16),
+                                      ",mode=0777"));
+  }
+
+  // --- argv, env and where to find the program.
+  std::vector<std::string> argv_store = spec.argv;
+  std::vector<char*> argv;
+  for (std::string& a : argv_store) argv.push_back(a.data());
+  argv.push_back(nullptr);
+  std::vector<std::string> env_store = spec.env;
+  std::vector<char*> envp;
+  for (std::string& e : env_store) envp.push_back(e.data());
+  envp.push_back(nullptr);
+  std::vector<std::string> exec_store;
+  if (spec.argv[0].find('/') != std::string::npos) {
+    exec_store.push_back(spec.argv[0]);
+  } else {
+    for (const char* dir : {"/usr/local/bin/", "/usr/bin/", "/bin/"}) {
+      exec_store.push_back(dir + spec.argv[0]);
+    }
+  }
+  std::vector<const char*> exec_paths;
+  for (const std::string& p : exec_store) exec_paths.push_back(p.c_str());
+
+  // --- Cgroup and rlimits. Without a cgroup, rlimits stand in and the result says so.
+  absl::StatusOr<BoxCgroup> cgroup =
+      BoxCgroup::Create(cgroups_, absl::StrCat("box-", slot, "-", run_id), limits.memory_bytes,
+                        limits.processes > 0 ? limits.processes + 1 : 0);  // +1: init
+  if (!cgroup.ok()) return cgroup.status();
+  std::vector<RlimitOp> rlimits;
+  if (limits.cpu_time_ms > 0) {
+    // A backstop per process; the cgroup total (polled) is the real limit where it exists.
+    uint64_t secs = (limits.cpu_time_ms + 999) / 1000 + (cgroups_.has_cpu() ? 1 : 0);
+    rlimits.push_back({RLIMIT_CPU, rlimit{secs, secs + 1}});
+  }
+  if (limits.memory_bytes > 0 && !cgroups_.has_memory()) {
+    rlimits.push_back({RLIMIT_AS, Lim(limits.memory_bytes)});
+  }
+  rlimits.push_back({RLIMIT_FSIZE, Lim(limits.file_size_bytes ? limits.file_size_bytes
+                                                              : RLIM_INFINITY)});
+  rlimits.push_back({RLIMIT_NOFILE, Lim(std::max<uint32_t>(limits.open_files, 8))});
+  rlimits.push_back({RLIMIT_STACK, Lim(limits.stack_bytes ? limits.stack_bytes : RLIM_INFINITY)});
+  rlimits.push_back({RLIMIT_CORE, Lim(0)});  // no core files
+  rlimits.push_back({RLIMIT_MEMLOCK, Lim(64 * 1024)});
+  rlimits.push_back({RLIMIT_MSGQUEUE, Lim(0)});
+  if (limits.processes > 0) {
+    // Counted per host uid, which is unique to this slot.
+    rlimits.push_back({RLIMIT_NPROC, Lim(limits.processes)});
+  }
+
+  // --- Standard streams.
+  UniqueFd stdin_fd, stdout_w, stderr_w, stdout_r, stderr_r, stdout_file, stderr_file;
+  auto open_null = [](int flags) { return UniqueFd(open("/dev/null", flags | O_CLOEXEC)); };
+  int child_stdin = -1;
+  switch (spec.stdin_stream.kind) {
+    case Stream::Kind::kFile:
+      stdin_fd.Reset(open(spec.stdin_stream.path.c_str(), O_RDONLY | O_CLOEXEC | O_NOCTTY));
+      if (!stdin_fd.valid()) {
+        return absl::InvalidArgumentError(
+            absl::StrCat("cannot open stdin ", spec.stdin_stream.path, ": ", strerror(errno)));
+      }
+      child_stdin = stdin_fd.get();
+      break;
+    case Stream::Kind::kFd:
+      child_stdin = spec.stdin_stream.fd;
+      break;
+    default:
+      stdin_fd = open_null(O_RDONLY);
+      child_stdin = stdin_fd.get();
+  }
+  auto setup_out = [&](const Stream& s, UniqueFd& w, UniqueFd& r, UniqueFd& file,
+                       int* child_fd) -> absl::Status {
+    switch (s.kind) {
+      case Stream::Kind::kFd:
+        *child_fd = s.fd;
+        return absl::OkStatus();
+      case Stream::Kind::kNull:
+        w = open_null(O_WRONLY);
+        *child_fd = w.get();
+        return absl::OkStatus();
+      case Stream::Kind::kFile:
+        // A path is created; an fd (with an empty path) is written through, both capped.
+        file.Reset(s.path.empty() && s.fd >= 0
+                       ? fcntl(s.fd, F_DUPFD_CLOEXEC, 3)
+                       : open(s.path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC,
+                              0644));
+        if (!file.valid()) {
+          return absl::InvalidArgumentError(
+              absl::StrCat("cannot create ", s.path, ": ", strerror(errno)));
+        }
+        [[fallthrough]];
+      case Stream::Kind::kCapture: {
+        int p[2];
+        if (pipe2(p, O_CLOEXEC) != 0) return Errno("pipe2");
+        r.Reset(p[0]);
+        w.Reset(p[1]);
+        fcntl(r.get(), F_SETFL, O_NONBLOCK);
+        *child_fd = w.get();
+        return absl::OkStatus();
+      }
+    }
+    return absl::OkStatus();
+  };
+  int child_stdout = -1, child_stderr = -1;
+  if (absl::Status s = setup_out(spec.stdout_stream, stdout_w, stdout_r, stdout_file,
+                                 &child_stdout);
+      !s.ok()) {
+    return s;
+  }
+  if (absl::Status s = setup_out(spec.stderr_stream, stderr_w, stderr_r, stderr_file,
+                                 &child_stderr);
+      !s.ok()) {
+    return s;
+  }
+  int status_pipe[2], go_pipe[2];
+  if (pipe2(status_pipe, O_CLOEXEC | O_DIRECT) != 0) return Errno("pipe2");
+  UniqueFd status_r(status_pipe[0]), status_w(status_pipe[1]);
+  if (pipe2(go_pipe, O_CLOEXEC) != 0) return Errno("pipe2");
+  UniqueFd go_r(go_pipe[0]), go_w(go_pipe[1]);
+  fcntl(status_r.get(), F_SETFL, O_NONBLOCK);
+
+  const SeccompProgram& filter =
+      spec.profile == Profile::kCompile ? compile_filter_ : run_filter_;
+  char* stack_base = static_cast<char*>(stacks_) + kStackSize * slot;
+  ChildPlan plan{};
+  plan.root = root_dir_.c_str();
+  plan.ops = plan_builder.ops().data();
+  plan.op_count = static_cast<int>(plan_builder.ops().size());
+  plan.rlimits = rlimits.data();
+  plan.rlimit_count = static_cast<int>(rlimits.size());
+  plan.exec_paths = exec_paths.data();
+  plan.exec_path_count = static_cast<int>(exec_paths.size());
+  plan.argv = argv.data();
+  plan.envp = envp.data();
+  std::string workdir = spec.workdir;
+  plan.workdir = workdir.c_str();
+  plan.stdin_fd = child_stdin;
+  plan.stdout_fd = child_stdout;
+  plan.stderr_fd = child_stderr;
+  plan.status_fd = status_w.get();
+  plan.go_fd = go_r.get();
+  plan.uid = kBoxUid;
+  plan.gid = kBoxUid;
+  plan.filter = filter.fprog();
+  plan.program_stack_top = stack_base + kStackSize / 2;
+
+  // --- Clone the box's init into fresh user, pid, mount, ipc, uts and net namespaces.
+  const Clock::time_point start = Clock::now();
+  int pidfd_raw = -1;
+  pid_t pid = clone(internal::ChildInit, stack_base + kStackSize,
+                    CLONE_NEWUSER | CLONE_NEWPID | CLONE_NEWNS | CLONE_NEWIPC | CLONE_NEWUTS |
+                        CLONE_NEWNET | CLONE_PIDFD | SIGCHLD,
+                    &plan, &pidfd_raw);
+  if (pid < 0) return Errno("clone");
+  UniqueFd pidfd(pidfd_raw);
+  auto kill_box = [&] { syscall(SYS_pidfd_send_signal, pidfd.get(), SIGKILL, nullptr, 0); };
+  auto reap = [&] {
+    siginfo_t info{};
+    while (waitid(static_cast<idtype_t>(P_PIDFD), pidfd.get(), &info, WEXITED | __WALL) < 0 &&
+           errno == EINTR) {
+    }
+  };
+  // Until `go` is written the child waits; any failure here kills and reaps it.
+  auto abort_child = [&](absl::Status status) {
+    kill_box();
+    reap();
+    return status;
+  };
+  // Box uid 0 (init, for the mounts) and 1000 (the program) are two unprivileged host uids that
+  // belong to this slot alone, so concurrent boxes never share an owner.
+  std::string map = absl::StrCat("0 ", host_uid, " 1\n", kBoxUid, " ", host_uid + 1, " 1\n");
+  for (const char* file : {"uid_map", "gid_map"}) {
+    std::string path = absl::StrCat("/proc/", pid, "/", file);
+    UniqueFd fd(open(path.c_str(), O_WRONLY | O_CLOEXEC));
+    if (!fd.valid() || write(fd.get(), map.data(), map.size()) != ssize_t(map.size())) {
+      return abort_child(Errno("writing " + path));
+    }
+  }
+  if (!cgroup->empty()) {
+    if (absl::Status s = cgroup->AddProcess(pid); !s.ok()) return abort_child(s);
+  }
+  if (write(go_w.get(), "g", 1) != 1) return abort_child(Errno("starting the box"));
+  // Close our copies of the child's ends so EOF means the box is done with them.
+  go_r.Reset();
+  go_w.Reset();
+  status_w.Reset();
+  stdout_w.Reset();
+  stderr_w.Reset();
+  stdin_fd.Reset();
+
+  // --- Supervise: streams, seccomp notifications, time limits.
+  RunResult result;
+  KillReason reason = KillReason::kNone;
+  bool init_exited = false;
+  bool got_exit = false;
+  ChildMsg exit_msg{};
+  std::string setup_error;
+  UniqueFd listener;
+  const bool capture_out = spec.stdout_stream.kind == Stream::Kind::kCapture;
+  const bool capture_err = spec.stderr_stream.kind == Stream::Kind::kCapture;
+  uint64_t out_bytes = 0, err_bytes = 0;
+  const Clock::time_point wall_deadline =
+      limits.wall_time_ms > 0 ? start + std::chrono::milliseconds(limits.wall_time_ms)
+                              : Clock::time_point::max();
+  Clock::time_point drain_deadline = Clock::time_point::max();
+  const int tick_ms = limits.cpu_time_ms > 0 && cgroups_.has_cpu()
+                          ? static_cast<int>(std::clamp<uint64_t>(limits.cpu_time_ms / 50, 2, 20))
+                          : 100;
+  char buf[65536];
+
+  auto kill_for = [&](KillReason why) {
+    if (reason == KillReason::kNone) reason = why;
+    kill_box();
+  };
+  auto pump = [&](UniqueFd& r, bool capture, UniqueFd& file, std::string& sink, uint64_t& total,
+                  uint64_t cap, bool hard_cap) {
+    for (;;) {
+      ssize_t n = read(r.get(), buf, sizeof buf);
+      if (n < 0 && errno == EINTR) continue;
+      if (n < 0) return;  // EAGAIN
+      if (n == 0) {
+        r.Reset();
+        return;
+      }
+      uint64_t keep = total >= cap ? 0 : std::min<uint64_t>(n, cap - total);
+      total += n;
+      if (capture) {
+        sink.append(buf, keep);
+      } else if (file.valid() && keep > 0) {
+        (void)!write(file.get(), buf, keep);
+      }
+      if (total > cap && hard_cap && cap > 0) kill_for(KillReason::kOutput);
+    }
+  };
+
+  while (!init_exited || stdout_r.valid() || stderr_r.valid()) {
+    pollfd fds[5];
+    int nfds = 0;
+    auto add = [&](int fd) {
+      fds[nfds] = pollfd{fd, POLLIN, 0};
+      return nfds++;
+    };
+    int i_pid = init_exited ? -1 : add(pidfd.get());
+    int i_status = status_r.valid() ? add(status_r.get()) : -1;
+    int i_out = stdout_r.valid() ? add(stdout_r.get()) : -1;
+    int i_err = stderr_r.valid() ? add(stderr_r.get()) : -1;
+    int i_listen = listener.valid() ? add(listener.get()) : -1;
+    Clock::time_point now = Clock::now();
+    Clock::time_point until = init_exited ? drain_deadline : wall_deadline;
+    int timeout = until == Clock::time_point::max()
+                      ? -1
+                      : static_cast<int>(std::max<int64_t>(
+                            0, std::chrono::duration_cast<std::chrono::milliseconds>(until - now)
+                                       .count() +
+                                   1));
+    if (!init_exited && limits.cpu_time_ms > 0 && cgroups_.has_cpu()) {
+      timeout = timeout < 0 ? tick_ms : std::min(timeout, tick_ms);
+    }
+    int ready = poll(fds, nfds, timeout);
+    if (ready < 0 && errno != EINTR) {
+      kill_box();
+      reap();
+      return Errno("poll");
+    }
+    if (i_status >= 0 && fds[i_status].revents) {
+      ChildMsg msg{};
+      while (ReadPacket(status_r.get(), &msg)) {
+        if (msg.kind == ChildMsg::kListener) {
+          int fd = static_cast<int>(syscall(SYS_pidfd_getfd, pidfd.get(), msg.value, 0));
+          if (fd >= 0) {
+            listener.Reset(fd);
+          } else if (!init_exited) {
+            // Without the listener we could not see blocked calls: refuse to go on.
+            setup_error = absl::StrCat("pidfd_getfd: ", strerror(errno));
+            kill_for(KillReason::kSecurity);
+          }
+        } else if (msg.kind == ChildMsg::kExit) {
+          got_exit = true;
+          exit_msg = msg;
+        } else if (msg.kind == ChildMsg::kError) {
+          msg.where[sizeof msg.where - 1] = '\0';
+          setup_error = absl::StrCat(msg.where, ": ", strerror(msg.err));
+        }
+      }
+      if (fds[i_status].revents & POLLHUP) status_r.Reset();
+    }
+    if (i_listen >= 0 && fds[i_listen].revents) {
+      seccomp_notif notif{};
+      if (ioctl(listener.get(), SECCOMP_IOCTL_NOTIF_RECV, &notif) == 0) {
+        if (result.syscall.empty()) result.syscall = SyscallName(notif.data.nr);
+        kill_for(KillReason::kSecurity);
+      } else if (fds[i_listen].revents & (POLLHUP | POLLERR)) {
+        listener.Reset();
+      }
+    }
+    if (i_out >= 0 && fds[i_out].revents) {
+      pump(stdout_r, capture_out, stdout_file, result.stdout_data, out_bytes,
+           limits.stdout_bytes, true);
+    }
+    if (i_err >= 0 && fds[i_err].revents) {
+      pump(stderr_r, capture_err, stderr_file, result.stderr_data, err_bytes,
+           limits.stderr_bytes, false);
+    }
+    if (i_pid >= 0 && fds[i_pid].revents) {
+      init_exited = true;
+      reap();
+      // Every process of the box died with its init; the pipes close at once.
+      drain_deadline = Clock::now() + std::chrono::seconds(2);
+    }
+    now = Clock::now();
+    if (!init_exited) {
+      if (now >= wall_deadline) kill_for(KillReason::kWall);
+      if (limits.cpu_time_ms > 0 && cgroups_.has_cpu() &&
+          cgroup->CpuUsageNs() > limits.cpu_time_ms * 1'000'000ull) {
+        kill_for(KillReason::kCpu);
+      }
+    } else if (now >= drain_deadline) {
+      break;  // something outside the box holds a pipe; we have what we need
+    }
+  }
+  // Late status packets (the exit report races with init's exit).
+  if (status_r.valid()) {
+    ChildMsg msg{};
+    while (ReadPacket(status_r.get(), &msg)) {
+      if (msg.kind == ChildMsg::kExit) {
+        got_exit = true;
+        exit_msg = msg;
+      } else if (msg.kind == ChildMsg::kError) {
+        msg.where[sizeof msg.where - 1] = '\0';
+        setup_error = absl::StrCat(msg.where, ": ", strerror(msg.err));
+      }
+    }
+  }
+  const Clock::time_point end = Clock::now();
+
+  // --- What happened.
+  result.wall_ms = std::chrono::duration_cast<std::chrono::milliseconds>(end - start).count();
+  uint64_t cg_cpu_ns = cgroup->CpuUsageNs();
+  result.cpu_ms = cgroups_.has_cpu() ? cg_cpu_ns / 1'000'000 : exit_msg.cpu_us / 1000;
+  uint64_t peak = cgroup->PeakMemoryBytes();
+  result.memory_kib = peak > 0 ? peak / 1024 : static_cast<uint64_t>(exit_msg.maxrss_kib);
+  const bool oom = cgroup->OomKilled();
+  if (absl::Status s = cgroup->Remove(); !s.ok()) return s;
+  if (!cgroups_.has_cpu()) result.approximate.push_back("cpu_time");
+  if (!cgroups_.has_memory()) result.approximate.push_back("memory");
+  if (!cgroups_.has_pids()) result.approximate.push_back("processes");
+
+  if (!setup_error.empty() && !got_exit && reason != KillReason::kSecurity) {
+    if (absl::StartsWith(setup_error, "execve")) {
+      // The program could not be started: a result, not a sandbox failure.
+      result.status = Status::kNonZeroExit;
+      result.exit_code = 127;
+      result.message = setup_error;
+      return result;
+    }
+    return absl::InternalError(absl::StrCat("sandbox setup failed: ", setup_error));
+  }
+  if (got_exit) {
+    int st = exit_msg.value;
+    if (WIFEXITED(st)) result.exit_code = WEXITSTATUS(st);
+    if (WIFSIGNALED(st)) result.signal = WTERMSIG(st);
+  } else if (reason == KillReason::kNone) {
+    return absl::InternalError("the box ended without reporting how the program ended");
+  } else {
+    result.signal = SIGKILL;
+  }
+  const bool over_cpu = limits.cpu_time_ms > 0 && result.cpu_ms > limits.cpu_time_ms;
+  if (reason == KillReason::kSecurity) {
+    result.status = Status::kSecurityViolation;
+    if (result.syscall.empty()) result.syscall = "unknown";
+    result.message = absl::StrCat("blocked syscall ", result.syscall);
+    if (!setup_error.empty()) result.message = setup_error;
+  } else if (result.signal == SIGSYS) {
+    result.status = Status::kSecurityViolation;
+    result.syscall = "non-native ABI";
+    result.message = "a 32-bit (int 0x80) or x32 syscall was made";
+  } else if (reason == KillReason::kCpu || over_cpu || result.signal == SIGXCPU) {
+    result.status = Status::kCpuTimeLimit;
+    result.message = absl::StrCat("cpu time limit ", limits.cpu_time_ms, " ms exceeded");
+  } else if (reason == KillReason::kWall) {
+    result.status = Status::kWallTimeLimit;
+    result.message = absl::StrCat("wall time limit ", limits.wall_time_ms, " ms exceeded");
+  } else if (oom) {
+    result.status = Status::kMemoryLimit;
+    result.message = absl::StrCat("memory limit ", limits.memory_bytes / 1024, " KiB exceeded");
+  } else if (reason == KillReason::kOutput || result.signal == SIGXFSZ) {
+    result.status = Status::kOutputLimit;
+    result.message = reason == KillReason::kOutput
+                         ? absl::StrCat("output limit ", limits.stdout_bytes, " bytes exceeded")
+                         : "file size limit exceeded";
+  } else if (result.signal != 0) {
+    result.status = Status::kSignaled;
+    result.message = absl::StrCat("killed by signal ", result.signal, " (",
+                                  sigabbrev_np(result.signal) ? sigabbrev_np(result.signal) : "?",
+                                  ")");
+  } else if (result.exit_code != 0) {
+    result.status = Status::kNonZeroExit;
+    result.message = absl::StrCat("exit code ", result.exit_code);
+  } else {
+    result.status = Status::kOk;
+  }
+  return result;
+}
+
+}  // namespace sandbox

@@ -1,0 +1,168 @@
+#include "sandbox/seccomp_profile.h"
+
+#include <sys/ioctl.h>
+#include <fcntl.h>
+#include <linux/sched.h>
+#include <seccomp.h>
+#include <sys/mman.h>
+#include <sys/prctl.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <memory>
+
+#include "absl/strings/str_cat.h"
+#include "sandbox/unique_fd.h"
+
+namespace sandbox {
+namespace {
+
+struct CtxDeleter {
+  void operator()(scmp_filter_ctx ctx) const { seccomp_release(ctx); }
+};
+using Ctx = std::unique_ptr<void, CtxDeleter>;
+
+// Plain file, memory, time and process-self syscalls that any normal C, C++ or Python program
+// makes. Everything here acts only on the caller or on fds it already holds.
+constexpr const char* kRunAllowed[] = {
+    // I/O on fds the program holds; files only exist in the box's own mount namespace.
+    "read", "write", "readv", "writev", "pread64", "pwrite64", "preadv", "pwritev", "preadv2",
+    "pwritev2", "lseek", "close", "close_range", "dup", "dup2", "dup3", "fcntl", "flock",
+    "fsync", "fdatasync", "ftruncate", "fallocate", "fadvise64", "sendfile", "copy_file_range",
+    "splice", "tee", "pipe", "pipe2", "poll", "ppoll", "select", "pselect6", "epoll_create",
+    "epoll_create1", "epoll_ctl", "epoll_wait", "epoll_pwait", "epoll_pwait2", "eventfd2",
+    "timerfd_create", "timerfd_settime", "timerfd_gettime",
+    // Paths: the root is read-only except /tmp and the work dir, both size-limited tmpfs.
+    "open", "openat", "creat", "stat", "fstat", "lstat", "newfstatat", "statx", "statfs",
+    "fstatfs", "access", "faccessat", "faccessat2", "readlink", "readlinkat", "getdents",
+    "getdents64", "getcwd", "chdir", "fchdir", "mkdir", "mkdirat", "rmdir", "unlink",
+    "unlinkat", "rename", "renameat", "renameat2", "link", "linkat", "symlink", "symlinkat",
+    "chmod", "fchmod", "fchmodat", "truncate", "utime", "utimes", "utimensat", "futimesat",
+    "umask", "getxattr", "lgetxattr", "fgetxattr", "listxattr", "llistxattr", "flistxattr",
+    // Memory of the caller; the cgroup bounds the total.
+    "brk", "mmap", "munmap", "mremap", "mprotect", "madvise", "mincore", "msync", "mlock",
+    "munlock", "membarrier",
+    // Signals to the caller's own box (its pid namespace holds nothing else).
+    "rt_sigaction", "rt_sigprocmask", "rt_sigreturn", "rt_sigpending", "rt_sigtimedwait",
+    "rt_sigsuspend", "rt_sigqueueinfo", "rt_tgsigqueueinfo", "sigaltstack", "kill", "tkill",
+    "tgkill", "pause", "alarm", "getitimer", "setitimer",
+    // Threads and their synchronisation (clone itself is checked below).
+    "futex", "futex_waitv", "set_robust_list", "get_robust_list", "set_tid_address", "rseq",
+    "arch_prctl", "sched_yield", "sched_getaffinity", "sched_setaffinity", "sched_getparam",
+    "sched_getscheduler", "sched_get_priority_max", "sched_get_priority_min", "getpriority",
+    // Identity and limits of the caller: reading is harmless, raising a hard limit is refused by
+    // the kernel without capabilities.
+    "getpid", "getppid", "gettid", "getuid", "geteuid", "getgid", "getegid", "getresuid",
+    "getresgid", "getgroups", "getpgrp", "getpgid", "getsid", "setsid", "setpgid", "getrlimit",
+    "setrlimit", "prlimit64", "getrusage", "times", "uname", "sysinfo", "capget",
+    // Time and randomness.
+    "clock_gettime", "clock_getres", "clock_nanosleep", "nanosleep", "gettimeofday", "time",
+    "getrandom",
+    // Ending and waiting (wait4 reaps the caller's own children only).
+    "exit", "exit_group", "wait4", "waitid",
+    // The exec of the program itself; no_new_privs is set, so no setuid gain.
+    "execve",
+};
+
+// What a compiler driver needs on top: start its passes and wait for them.
+constexpr const char* kCompileExtra[] = {"fork", "vfork", "execveat"};
+
+// ioctls that stdio and Python's isatty checks make; TIOCSTI and friends stay out.
+constexpr unsigned long kAllowedIoctls[] = {TCGETS, TIOCGWINSZ, FIONREAD, FIONBIO, FIOCLEX,
+                                            FIONCLEX};
+
+// prctl options a runtime uses on itself.
+constexpr int kAllowedPrctl[] = {PR_SET_NAME, PR_GET_NAME, PR_GET_DUMPABLE, PR_SET_VMA,
+                                 PR_GET_SECCOMP, PR_CAPBSET_READ};
+
+// Namespace flags that clone must never carry: no new namespaces from inside the box.
+constexpr uint64_t kCloneNewFlags = CLONE_NEWNS | CLONE_NEWCGROUP | CLONE_NEWUTS | CLONE_NEWIPC |
+                                    CLONE_NEWUSER | CLONE_NEWPID | CLONE_NEWNET | CLONE_NEWTIME;
+
+absl::Status Add(scmp_filter_ctx ctx, uint32_t action, const char* name, unsigned count = 0,
+                 const scmp_arg_cmp* args = nullptr) {
+  int nr = seccomp_syscall_resolve_name(name);
+  if (nr == __NR_SCMP_ERROR) return absl::InternalError(absl::StrCat("unknown syscall ", name));
+  int rc = seccomp_rule_add_array(ctx, action, nr, count, args);
+  if (rc < 0) {
+    return absl::InternalError(absl::StrCat("seccomp_rule_add ", name, ": ", strerror(-rc)));
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace
+
+absl::StatusOr<SeccompProgram> BuildSeccompProgram(Profile profile) {
+  // Default: notify the parent, which names the call and kills the box (see header).
+  Ctx ctx(seccomp_init(SCMP_ACT_NOTIFY));
+  if (!ctx) return absl::InternalError("seccomp_init failed");
+  // i386 (int 0x80) and x32 numbers are a way around a native allow-list: kill at once.
+  if (seccomp_attr_set(ctx.get(), SCMP_FLTATR_ACT_BADARCH, SCMP_ACT_KILL_PROCESS) < 0) {
+    return absl::InternalError("seccomp: cannot set the bad-arch action");
+  }
+  for (const char* name : kRunAllowed) {
+    absl::Status s = Add(ctx.get(), SCMP_ACT_ALLOW, name);
+    if (!s.ok()) return s;
+  }
+  // ioctl request and prctl option are 32-bit; compare only the low 32 bits so that garbage in
+  // the upper half can neither sneak past nor be used to reach another request.
+  for (unsigned long req : kAllowedIoctls) {
+    scmp_arg_cmp cmp = SCMP_A1(SCMP_CMP_MASKED_EQ, 0xFFFFFFFFu, req & 0xFFFFFFFFu);
+    absl::Status s = Add(ctx.get(), SCMP_ACT_ALLOW, "ioctl", 1, &cmp);
+    if (!s.ok()) return s;
+  }
+  for (int option : kAllowedPrctl) {
+    scmp_arg_cmp cmp = SCMP_A0(SCMP_CMP_MASKED_EQ, 0xFFFFFFFFu, static_cast<uint32_t>(option));
+    absl::Status s = Add(ctx.get(), SCMP_ACT_ALLOW, "prctl", 1, &cmp);
+    if (!s.ok()) return s;
+  }
+  // clone3 passes its flags in memory, which seccomp cannot read: answer ENOSYS so that libc
+  // falls back to clone, whose flags we can check.
+  {
+    absl::Status s = Add(ctx.get(), SCMP_ACT_ERRNO(ENOSYS), "clone3");
+    if (!s.ok()) return s;
+  }
+  if (profile == Profile::kRun) {
+    // Threads only: CLONE_THREAD set and no namespace flag.
+    scmp_arg_cmp cmp = SCMP_A0(SCMP_CMP_MASKED_EQ, (kCloneNewFlags | CLONE_THREAD) & 0xFFFFFFFFu,
+                               CLONE_THREAD);
+    absl::Status s = Add(ctx.get(), SCMP_ACT_ALLOW, "clone", 1, &cmp);
+    if (!s.ok()) return s;
+  } else {
+    // Processes too, but still never a namespace.
+    scmp_arg_cmp cmp = SCMP_A0(SCMP_CMP_MASKED_EQ, kCloneNewFlags & 0xFFFFFFFFu, 0);
+    absl::Status s = Add(ctx.get(), SCMP_ACT_ALLOW, "clone", 1, &cmp);
+    if (!s.ok()) return s;
+    for (const char* name : kCompileExtra) {
+      s = Add(ctx.get(), SCMP_ACT_ALLOW, name);
+      if (!s.ok()) return s;
+    }
+  }
+
+  // libseccomp 2.5 exports only to an fd; read the program back from a memfd.
+  UniqueFd mem(memfd_create("seccomp-bpf", MFD_CLOEXEC));
+  if (!mem.valid()) return absl::InternalError(absl::StrCat("memfd_create: ", strerror(errno)));
+  int rc = seccomp_export_bpf(ctx.get(), mem.get());
+  if (rc < 0) return absl::InternalError(absl::StrCat("seccomp_export_bpf: ", strerror(-rc)));
+  off_t size = lseek(mem.get(), 0, SEEK_END);
+  if (size <= 0 || size % sizeof(sock_filter) != 0) {
+    return absl::InternalError("seccomp_export_bpf produced no program");
+  }
+  SeccompProgram program;
+  program.code.resize(size / sizeof(sock_filter));
+  if (pread(mem.get(), program.code.data(), size, 0) != size) {
+    return absl::InternalError("reading the seccomp program back failed");
+  }
+  return program;
+}
+
+std::string SyscallName(int nr) {
+  char* name = seccomp_syscall_resolve_num_arch(SCMP_ARCH_X86_64, nr);
+  if (name == nullptr) return absl::StrCat("syscall ", nr);
+  std::string result(name);
+  free(name);
+  return result;
+}
+
+}  // namespace sandbox

@@ -1,0 +1,31 @@
+// Builds the seccomp BPF program of a profile in the parent, so the child only loads it.
+#pragma once
+
+#include <linux/filter.h>
+
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "sandbox/spec.h"
+
+namespace sandbox {
+
+// A compiled filter. Syscalls outside the allow-list return SECCOMP_RET_USER_NOTIF: the task
+// blocks before the call runs, the parent reads its number from the listener, names it and kills
+// the whole box (the effect of kill-process, plus the name). Non-native ABIs (i386 via int 0x80,
+// x32) are killed outright by the filter.
+struct SeccompProgram {
+  std::vector<sock_filter> code;
+  sock_fprog fprog() const {
+    return sock_fprog{static_cast<unsigned short>(code.size()),
+                      const_cast<sock_filter*>(code.data())};
+  }
+};
+
+[[nodiscard]] absl::StatusOr<SeccompProgram> BuildSeccompProgram(Profile profile);
+
+// The x86-64 name of a syscall number ("socket"), or "syscall <n>".
+std::string SyscallName(int nr);
+
+}  // namespace sandbox

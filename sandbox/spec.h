@@ -1,0 +1,95 @@
+// The sandbox's plain-data contract: what to run (RunSpec) and how it ended (RunResult).
+// Knows nothing of gRPC, protobuf, RocksDB or challenges.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace sandbox {
+
+// Seccomp allow-lists. kRun: one process with threads. kCompile: may fork and exec (a compiler
+// driver running its passes). Both deny the same dangerous set.
+enum class Profile { kRun, kCompile };
+
+struct Mount {
+  std::string host;  // host path (file or directory); trusted, chosen by the caller
+  std::string box;   // absolute path inside the box
+  bool writable = false;
+};
+
+struct Symlink {
+  std::string target;  // what the link points to (inside the box)
+  std::string box;     // absolute path of the link inside the box
+};
+
+// A zero means "no limit" unless said otherwise.
+struct Limits {
+  uint64_t cpu_time_ms = 0;       // summed over all threads and processes
+  uint64_t wall_time_ms = 0;      // a sleeping program is stopped too
+  uint64_t memory_bytes = 0;      // cgroup memory (swap 0); RLIMIT_AS without cgroups
+  uint32_t processes = 64;        // processes + threads (cgroup pids; RLIMIT_NPROC fallback)
+  uint64_t stdout_bytes = 64ull << 20;  // captured stdout; more ends the run (OUTPUT_LIMIT)
+  uint64_t stderr_bytes = 64ull << 10;  // captured stderr; more is dropped silently
+  uint64_t file_size_bytes = 64ull << 20;  // RLIMIT_FSIZE
+  uint32_t open_files = 64;                // RLIMIT_NOFILE
+  uint64_t stack_bytes = 64ull << 20;      // RLIMIT_STACK
+  uint64_t tmp_bytes = 16ull << 20;        // size of the box's /tmp tmpfs
+  uint32_t tmp_inodes = 1024;              // inodes of the box's /tmp tmpfs
+};
+
+// Where a standard stream comes from or goes to.
+struct Stream {
+  enum class Kind { kNull, kFile, kFd, kCapture };
+  Kind kind = Kind::kNull;
+  // kFile: host path (stdin: read; stdout/stderr: created or truncated, never through a
+  // symlink). For stdout/stderr, an empty path with an fd writes through to that fd, capped.
+  std::string path;
+  int fd = -1;  // kFd: borrowed descriptor given to the box as is (no cap), not closed
+};
+
+struct RunSpec {
+  std::vector<std::string> argv;  // argv[0]: absolute box path, or a name looked up in /usr/bin
+  std::vector<std::string> env;   // "K=V"; nothing else is passed
+  std::string workdir = "/box";   // box path; also the mount point of host_workdir
+  std::string host_workdir;       // host dir bound read-write at `workdir`; empty: a fresh tmpfs
+  Stream stdin_stream;            // default: /dev/null
+  Stream stdout_stream{Stream::Kind::kCapture, {}, -1};
+  Stream stderr_stream{Stream::Kind::kCapture, {}, -1};
+  std::vector<Mount> mounts;
+  std::vector<Symlink> symlinks;
+  bool mount_proc = true;  // a fresh /proc of the box's pid namespace
+  Profile profile = Profile::kRun;
+  Limits limits;
+};
+
+enum class Status {
+  kOk,                 // exited with code 0
+  kNonZeroExit,        // exited with another code
+  kSignaled,           // killed by a signal (not one of ours)
+  kCpuTimeLimit,
+  kWallTimeLimit,
+  kMemoryLimit,
+  kOutputLimit,        // stdout cap or RLIMIT_FSIZE
+  kSecurityViolation,  // a syscall outside the profile; `syscall` names it
+};
+
+// Stable names used in sandbox-run's JSON: "OK", "NONZERO_EXIT", ...
+const char* StatusName(Status status);
+
+struct RunResult {
+  Status status = Status::kOk;
+  int exit_code = 0;
+  int signal = 0;
+  std::string syscall;  // kSecurityViolation: the blocked syscall's name
+  uint64_t cpu_ms = 0;
+  uint64_t wall_ms = 0;
+  uint64_t memory_kib = 0;  // peak
+  std::string message;      // one line for humans
+  // Limits that held only approximately (no cgroup): "cpu_time", "memory", "processes".
+  std::vector<std::string> approximate;
+  std::string stdout_data;  // kCapture only
+  std::string stderr_data;  // kCapture only
+};
+
+}  // namespace sandbox
