@@ -224,6 +224,20 @@ absl::StatusOr<std::unique_ptr<Sandbox>> Sandbox::Create(const SandboxOptions& o
   if (mkdir(options.runtime_dir.c_str(), 0711) != 0 && errno != EEXIST) {
     return Errno("mkdir " + options.runtime_dir);
   }
+  // Each box's init builds its root as an unprivileged uid: it must be able to reach it.
+  {
+    std::string path;
+    for (absl::string_view part : absl::StrSplit(options.runtime_dir, '/', absl::SkipEmpty())) {
+      absl::StrAppend(&path, "/", part);
+      struct stat st {};
+      if (stat(path.c_str(), &st) != 0) return Errno("stat " + path);
+      if ((st.st_mode & S_IXOTH) == 0) {
+        return absl::FailedPreconditionError(absl::StrCat(
+            "runtime dir ", options.runtime_dir, " is not reachable by box uids: ", path,
+            " lacks o+x (chmod o+x it or choose another --sandbox-dir)"));
+      }
+    }
+  }
   RemoveStaleRuntimeDirs(options.runtime_dir);
   uint64_t n = g_sandbox_counter.fetch_add(1);
   sb->dir_ = absl::StrCat(options.runtime_dir, "/", getpid(), "-", n);
@@ -694,14 +708,14 @@ absl::StatusOr<RunResult> Sandbox::Run(const RunSpec& spec) {
   if (!cgroups_.has_memory()) result.approximate.push_back("memory");
   if (!cgroups_.has_pids()) result.approximate.push_back("processes");
 
-  if (!setup_error.empty() && !got_exit && reason != KillReason::kSecurity) {
-    if (absl::StartsWith(setup_error, "execve")) {
-      // The program could not be started: a result, not a sandbox failure.
-      result.status = Status::kNonZeroExit;
-      result.exit_code = 127;
-      result.message = setup_error;
-      return result;
-    }
+  if (absl::StartsWith(setup_error, "execve") && reason == KillReason::kNone) {
+    // The program could not be started: a result, not a sandbox failure.
+    result.status = Status::kNonZeroExit;
+    result.exit_code = 127;
+    result.message = setup_error;
+    return result;
+  }
+  if (!setup_error.empty() && reason != KillReason::kSecurity) {
     return absl::InternalError(absl::StrCat("sandbox setup failed: ", setup_error));
   }
   if (got_exit) {

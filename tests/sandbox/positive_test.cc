@@ -1,0 +1,207 @@
+// The positive side: normal programs run correctly under the run profile, compilers work under
+// the compile profile, and concurrent runs stay isolated from each other.
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <memory>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "gtest/gtest.h"
+#include "sandbox/result_json.h"
+#include "sandbox/sandbox.h"
+#include "tests/sandbox/host_check.h"
+
+namespace {
+
+using sandbox::RunResult;
+using sandbox::RunSpec;
+using sandbox::Status;
+
+class PositiveTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    char tmpl[] = "/tmp/sandbox-test-XXXXXX";
+    ASSERT_NE(mkdtemp(tmpl), nullptr);
+    ASSERT_EQ(chmod(tmpl, 0711), 0);
+    tmp_ = tmpl;
+    sandbox::SandboxOptions options;
+    options.runtime_dir = tmp_ + "/run";
+    options.slots = 4;
+    options.uid_base = 3'000'000 + static_cast<uint32_t>(getpid() % 100000) * 16;
+    uid_base_ = options.uid_base;
+    auto sb = sandbox::Sandbox::Create(options);
+    ASSERT_TRUE(sb.ok()) << sb.status();
+    sb_ = std::move(*sb);
+  }
+  void TearDown() override {
+    EXPECT_TRUE(sandbox_test::ProcessesWithUids(uid_base_, uid_base_ + 8).empty());
+    sb_.reset();
+    std::string cmd = "rm -rf " + tmp_;
+    (void)!system(cmd.c_str());
+  }
+  RunSpec Base() {
+    RunSpec spec;
+    sandbox::Sandbox::AddSystemMounts(spec);
+    spec.env = {"PATH=/usr/bin:/bin", "HOME=/box", "LANG=C.UTF-8"};
+    spec.limits.cpu_time_ms = 10000;
+    spec.limits.wall_time_ms = 20000;
+    spec.limits.memory_bytes = 512ull << 20;
+    return spec;
+  }
+  std::string WriteHostFile(const std::string& name, const std::string& data) {
+    std::string path = tmp_ + "/" + name;
+    FILE* f = fopen(path.c_str(), "w");
+    fputs(data.c_str(), f);
+    fclose(f);
+    return path;
+  }
+
+  std::string tmp_;
+  uint32_t uid_base_ = 0;
+  std::unique_ptr<sandbox::Sandbox> sb_;
+};
+
+TEST_F(PositiveTest, CppProgramWithThreadsBigAllocationStdinAndWorkDirFile) {
+  auto dir = sb_->MakeWorkDir(16 << 20, 64);
+  ASSERT_TRUE(dir.ok());
+  RunSpec spec = Base();
+  spec.mounts.push_back({THREADS_BIN, "/opt/threads", false});
+  spec.argv = {"/opt/threads"};
+  spec.host_workdir = dir->path();
+  spec.stdin_stream = {sandbox::Stream::Kind::kFile, WriteHostFile("in.txt", "1 2 3 4 5 6 7 8 9 10\n"), -1};
+  auto r = sb_->Run(spec);
+  ASSERT_TRUE(r.ok()) << r.status();
+  EXPECT_EQ(r->status, Status::kOk) << r->message << r->stderr_data;
+  EXPECT_EQ(r->stdout_data, "55\n");
+  EXPECT_GE(r->memory_kib, 200u * 1024);  // the touched 200 MiB shows in the peak
+  auto file = dir->ReadFile("result.txt", 100);
+  ASSERT_TRUE(file.ok()) << file.status();
+  EXPECT_EQ(*file, "55\n");
+}
+
+TEST_F(PositiveTest, PythonReadsStdinAndUsesThreads) {
+  RunSpec spec = Base();
+  std::string script = WriteHostFile(
+      "main.py",
+      "import sys, threading\n"
+      "nums = [int(x) for x in sys.stdin.read().split()]\n"
+      "out = []\n"
+      "t = threading.Thread(target=lambda: out.append(sum(nums)))\n"
+      "t.start(); t.join()\n"
+      "big = bytearray(100 * 1024 * 1024)\n"
+      "print(out[0], len(big))\n");
+  spec.mounts.push_back({script, "/opt/main.py", false});
+  spec.argv = {"/usr/bin/python3", "-I", "-S", "/opt/main.py"};
+  spec.stdin_stream = {sandbox::Stream::Kind::kFile, WriteHostFile("in.txt", "40 2\n"), -1};
+  auto r = sb_->Run(spec);
+  ASSERT_TRUE(r.ok()) << r.status();
+  EXPECT_EQ(r->status, Status::kOk) << r->message << r->stderr_data;
+  EXPECT_EQ(r->stdout_data, "42 104857600\n");
+}
+
+TEST_F(PositiveTest, GccCompilesUnderTheCompileProfileAndTheBinaryRuns) {
+  for (const char* compiler : {"gcc", "g++"}) {
+    SCOPED_TRACE(compiler);
+    auto dir = sb_->MakeWorkDir(64 << 20, 256);
+    ASSERT_TRUE(dir.ok());
+    bool cpp = std::string(compiler) == "g++";
+    ASSERT_TRUE(dir->WriteFile(cpp ? "main.cc" : "main.c",
+                               cpp ? "#include <iostream>\nint main(){std::cout<<6*7<<'\\n';}\n"
+                                   : "#include <stdio.h>\nint main(void){printf(\"%d\\n\", 6*7);}\n")
+                    .ok());
+    RunSpec compile = Base();
+    compile.profile = sandbox::Profile::kCompile;
+    compile.host_workdir = dir->path();
+    compile.argv = {std::string("/usr/bin/") + compiler, "-O2", "-o", "main",
+                    cpp ? "main.cc" : "main.c"};
+    compile.limits.processes = 16;
+    auto c = sb_->Run(compile);
+    ASSERT_TRUE(c.ok()) << c.status();
+    ASSERT_EQ(c->status, Status::kOk) << c->message << c->stderr_data;
+    RunSpec run = Base();
+    run.host_workdir = dir->path();
+    run.argv = {"/box/main"};
+    auto r = sb_->Run(run);
+    ASSERT_TRUE(r.ok()) << r.status();
+    EXPECT_EQ(r->status, Status::kOk) << r->message;
+    EXPECT_EQ(r->stdout_data, "42\n");
+  }
+}
+
+TEST_F(PositiveTest, ExitCodesAndSignalsAreReported) {
+  RunSpec spec = Base();
+  spec.argv = {"/bin/sh", "-c", "exit 7"};
+  spec.profile = sandbox::Profile::kCompile;
+  auto r = sb_->Run(spec);
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(r->status, Status::kNonZeroExit);
+  EXPECT_EQ(r->exit_code, 7);
+  spec.argv = {"/no/such/program"};
+  r = sb_->Run(spec);
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(r->status, Status::kNonZeroExit);
+  EXPECT_EQ(r->exit_code, 127);
+  EXPECT_NE(r->message.find("execve"), std::string::npos);
+}
+
+TEST_F(PositiveTest, EnvironmentIsOnlyWhatTheSpecAllows) {
+  setenv("JUDGE_SECRET_TOKEN", "do-not-leak", 1);
+  RunSpec spec = Base();
+  spec.env = {"ONLY=this"};
+  spec.argv = {"/usr/bin/env"};
+  auto r = sb_->Run(spec);
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(r->status, Status::kOk) << r->message;
+  EXPECT_EQ(r->stdout_data, "ONLY=this\n");
+}
+
+TEST_F(PositiveTest, ConcurrentRunsAreIsolated) {
+  // Four boxes at once, each writing its own marker into its own /tmp and then listing /tmp and
+  // every visible process: each sees only itself.
+  std::vector<std::thread> threads;
+  std::vector<RunResult> results(4);
+  std::vector<absl::Status> errors(4);
+  for (int i = 0; i < 4; ++i) {
+    threads.emplace_back([&, i] {
+      RunSpec spec = Base();
+      spec.profile = sandbox::Profile::kCompile;
+      spec.argv = {"/bin/sh", "-c",
+                   "touch /tmp/mine-" + std::to_string(i) +
+                       "; ls /tmp; ls /proc | grep -c '^[0-9]'"};
+      auto r = sb_->Run(spec);
+      if (r.ok()) {
+        results[i] = *r;
+      } else {
+        errors[i] = r.status();
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  for (int i = 0; i < 4; ++i) {
+    ASSERT_TRUE(errors[i].ok()) << errors[i];
+    EXPECT_EQ(results[i].status, Status::kOk) << results[i].message;
+    // init, sh, ls|grep: never another box's processes or files.
+    EXPECT_EQ(results[i].stdout_data.substr(0, results[i].stdout_data.find('\n')),
+              "mine-" + std::to_string(i));
+    int procs = std::atoi(results[i].stdout_data.substr(results[i].stdout_data.find('\n')).c_str());
+    EXPECT_LE(procs, 4);
+  }
+}
+
+TEST(ResultJsonTest, HasTheDocumentedFieldsAndEscapes) {
+  RunResult r;
+  r.status = Status::kSecurityViolation;
+  r.syscall = "socket";
+  r.message = "a \"quote\"\n\xff";
+  r.cpu_ms = 3;
+  std::string json = sandbox::ResultToJson(r);
+  EXPECT_EQ(json,
+            "{\"status\":\"SECURITY_VIOLATION\",\"exit_code\":0,\"signal\":0,\"syscall\":"
+            "\"socket\",\"cpu_ms\":3,\"wall_ms\":0,\"memory_kib\":0,\"message\":\"a "
+            "\\\"quote\\\"\\n\\ufffd\",\"approximate\":[]}");
+}
+
+}  // namespace

@@ -1,0 +1,357 @@
+// Real hostile programs in the sandbox. Each test asserts the exact outcome and then checks the
+// host: no process left with a box uid, no box cgroup, no work-dir mount.
+#include <arpa/inet.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <memory>
+#include <string>
+
+#include "gtest/gtest.h"
+#include "sandbox/sandbox.h"
+#include "tests/sandbox/host_check.h"
+
+namespace {
+
+using sandbox::RunResult;
+using sandbox::RunSpec;
+using sandbox::Status;
+
+constexpr uint32_t kSlots = 4;
+
+class SecurityTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    char tmpl[] = "/tmp/sandbox-test-XXXXXX";
+    ASSERT_NE(mkdtemp(tmpl), nullptr);
+    ASSERT_EQ(chmod(tmpl, 0711), 0);
+    tmp_ = tmpl;
+    sandbox::SandboxOptions options;
+    options.runtime_dir = tmp_ + "/run";
+    options.slots = kSlots;
+    // A uid range of our own, so parallel test processes never see each other's boxes.
+    options.uid_base = 3'000'000 + static_cast<uint32_t>(getpid() % 100000) * 16;
+    uid_base_ = options.uid_base;
+    auto sb = sandbox::Sandbox::Create(options);
+    ASSERT_TRUE(sb.ok()) << sb.status();
+    sb_ = std::move(*sb);
+  }
+
+  void TearDown() override {
+    // Nothing of any run survives it.
+    EXPECT_TRUE(sandbox_test::ProcessesWithUids(uid_base_, uid_base_ + 2 * kSlots).empty())
+        << "a box process outlived its run";
+    for (const std::string* parent :
+         {&sb_->cgroups().v2_parent, &sb_->cgroups().memory_parent, &sb_->cgroups().pids_parent,
+          &sb_->cgroups().cpuacct_parent}) {
+      for (const std::string& e : sandbox_test::DirEntries(*parent)) {
+        EXPECT_NE(e.rfind("box-", 0), 0u) << "cgroup left behind: " << *parent << "/" << e;
+      }
+    }
+    std::string work = sb_->runtime_dir() + "/work";
+    sb_.reset();
+    EXPECT_TRUE(sandbox_test::MountsContaining(work).empty()) << "a work tmpfs is still mounted";
+    std::string cmd = "rm -rf " + tmp_;
+    (void)!system(cmd.c_str());
+  }
+
+  RunSpec Hostile(std::vector<std::string> args) {
+    RunSpec spec;
+    sandbox::Sandbox::AddSystemMounts(spec);
+    spec.mounts.push_back({HOSTILE_BIN, "/opt/hostile", false});
+    spec.argv = {"/opt/hostile"};
+    spec.argv.insert(spec.argv.end(), args.begin(), args.end());
+    spec.limits.cpu_time_ms = 2000;
+    spec.limits.wall_time_ms = 5000;
+    spec.limits.memory_bytes = 128ull << 20;
+    spec.limits.processes = 16;
+    return spec;
+  }
+
+  RunResult MustRun(const RunSpec& spec) {
+    auto r = sb_->Run(spec);
+    EXPECT_TRUE(r.ok()) << r.status();
+    return r.ok() ? *r : RunResult{};
+  }
+
+  std::string tmp_;
+  uint32_t uid_base_ = 0;
+  std::unique_ptr<sandbox::Sandbox> sb_;
+};
+
+TEST_F(SecurityTest, ForkIsASecurityViolationUnderTheRunProfile) {
+  RunResult r = MustRun(Hostile({"fork_bomb"}));
+  EXPECT_EQ(r.status, Status::kSecurityViolation);
+  EXPECT_EQ(r.syscall, "clone");
+}
+
+TEST_F(SecurityTest, ForkBombUnderTheCompileProfileHitsTheProcessLimitAndCpuLimit) {
+  RunSpec spec = Hostile({"fork_bomb"});
+  spec.profile = sandbox::Profile::kCompile;
+  spec.limits.cpu_time_ms = 1000;
+  RunResult r = MustRun(spec);
+  // Forks fail at the pids limit; the survivors spin until the summed cpu time runs out.
+  EXPECT_EQ(r.status, Status::kCpuTimeLimit) << r.message;
+  EXPECT_GE(r.cpu_ms, 1000u);
+  EXPECT_LT(r.wall_ms, 5000u);
+}
+
+TEST_F(SecurityTest, ThreadBombStopsAtTheProcessLimit) {
+  RunResult r = MustRun(Hostile({"thread_bomb"}));
+  ASSERT_EQ(r.status, Status::kOk) << r.message;
+  int threads = std::atoi(r.stdout_data.c_str());
+  EXPECT_GT(threads, 0);
+  EXPECT_LT(threads, 16);  // the main thread counts too
+}
+
+TEST_F(SecurityTest, TouchedMemoryBombIsMemoryLimit) {
+  RunResult r = MustRun(Hostile({"memory_touch"}));
+  EXPECT_EQ(r.status, Status::kMemoryLimit) << r.message;
+  EXPECT_GE(r.memory_kib, 100u * 1024);
+  EXPECT_LE(r.memory_kib, 129u * 1024);
+}
+
+TEST_F(SecurityTest, NoReserveMemoryBombIsMemoryLimit) {
+  RunResult r = MustRun(Hostile({"memory_noreserve"}));
+  EXPECT_EQ(r.status, Status::kMemoryLimit) << r.message;
+}
+
+TEST_F(SecurityTest, StackOverflowIsASegfault) {
+  RunSpec spec = Hostile({"stack_overflow"});
+  spec.limits.stack_bytes = 8 << 20;
+  RunResult r = MustRun(spec);
+  EXPECT_EQ(r.status, Status::kSignaled);
+  EXPECT_EQ(r.signal, SIGSEGV);
+}
+
+TEST_F(SecurityTest, StdoutFloodIsOutputLimitAndCapped) {
+  RunSpec spec = Hostile({"stdout_flood"});
+  spec.limits.stdout_bytes = 1 << 20;
+  RunResult r = MustRun(spec);
+  EXPECT_EQ(r.status, Status::kOutputLimit);
+  EXPECT_EQ(r.stdout_data.size(), 1u << 20);
+}
+
+TEST_F(SecurityTest, StderrFloodIsCappedAndTheRunGoesOn) {
+  RunSpec spec = Hostile({"stderr_flood"});
+  spec.limits.stderr_bytes = 4096;
+  RunResult r = MustRun(spec);
+  EXPECT_EQ(r.status, Status::kOk) << r.message;
+  EXPECT_EQ(r.stderr_data.size(), 4096u);
+}
+
+TEST_F(SecurityTest, DiskFillStopsAtTheWorkDirSize) {
+  auto dir = sb_->MakeWorkDir(8 << 20, 128);
+  ASSERT_TRUE(dir.ok()) << dir.status();
+  RunSpec spec = Hostile({"disk_fill", "/box/big"});
+  spec.host_workdir = dir->path();
+  RunResult r = MustRun(spec);
+  EXPECT_EQ(r.status, Status::kOk) << r.message;
+  EXPECT_EQ(r.stdout_data, "ENOSPC\n");
+}
+
+TEST_F(SecurityTest, DiskFillStopsAtTheFileSizeLimit) {
+  RunSpec spec = Hostile({"disk_fill", "/tmp/big"});
+  spec.limits.tmp_bytes = 64 << 20;
+  spec.limits.file_size_bytes = 1 << 20;
+  RunResult r = MustRun(spec);
+  EXPECT_EQ(r.status, Status::kOk) << r.message;
+  EXPECT_EQ(r.stdout_data, "EFBIG\n");
+}
+
+TEST_F(SecurityTest, ManySmallFilesStopAtTheInodeLimit) {
+  RunSpec spec = Hostile({"many_files", "/tmp"});
+  spec.limits.tmp_inodes = 100;
+  RunResult r = MustRun(spec);
+  EXPECT_EQ(r.status, Status::kOk) << r.message;
+  int made = std::atoi(r.stdout_data.c_str());
+  EXPECT_GT(made, 50);
+  EXPECT_LT(made, 100);
+  EXPECT_NE(r.stdout_data.find("ENOSPC"), std::string::npos) << r.stdout_data;
+}
+
+TEST_F(SecurityTest, SleepingForeverIsWallTimeLimit) {
+  RunSpec spec = Hostile({"sleep"});
+  spec.limits.wall_time_ms = 300;
+  RunResult r = MustRun(spec);
+  EXPECT_EQ(r.status, Status::kWallTimeLimit);
+  EXPECT_GE(r.wall_ms, 300u);
+  EXPECT_LT(r.wall_ms, 2000u);
+  EXPECT_LT(r.cpu_ms, 100u);
+}
+
+TEST_F(SecurityTest, BusyThreadsAreCountedTogether) {
+  RunSpec spec = Hostile({"busy_threads"});
+  spec.limits.cpu_time_ms = 1000;
+  RunResult r = MustRun(spec);
+  EXPECT_EQ(r.status, Status::kCpuTimeLimit);
+  EXPECT_GE(r.cpu_ms, 1000u);
+  // Several threads burn cpu faster than the wall clock runs (two cores here).
+  EXPECT_LT(r.wall_ms, r.cpu_ms);
+}
+
+TEST_F(SecurityTest, SetsidDoubleForkDoesNotSurvive) {
+  RunSpec spec = Hostile({"escape_setsid"});
+  spec.profile = sandbox::Profile::kCompile;
+  RunResult r = MustRun(spec);
+  EXPECT_EQ(r.status, Status::kOk) << r.message;
+  EXPECT_EQ(r.stdout_data, "detached\n");
+  // TearDown asserts that no process with a box uid is left on the host.
+}
+
+TEST_F(SecurityTest, HostFilesAreNotReachable) {
+  std::string secret = tmp_ + "/secret.txt";
+  { FILE* f = fopen(secret.c_str(), "w"); fputs("hidden test data", f); fclose(f); }
+  RunResult r = MustRun(Hostile({"read_files", "/etc/shadow", "/etc/passwd", secret,
+                                 sb_->runtime_dir(), "/proc/1/root/etc/shadow",
+                                 "/proc/1/environ", "/run/judge-sandbox"}));
+  EXPECT_EQ(r.status, Status::kOk) << r.message;
+  EXPECT_EQ(r.stdout_data, "/etc/shadow: ENOENT\n/etc/passwd: ENOENT\n" + secret + ": ENOENT\n" +
+                               sb_->runtime_dir() +
+                               ": ENOENT\n/proc/1/root/etc/shadow: EACCES\n/proc/1/environ: "
+                               "EACCES\n/run/judge-sandbox: ENOENT\n");
+}
+
+class ListenerTest : public SecurityTest {};
+
+TEST_F(ListenerTest, TcpConnectionToAHostListenerIsBlocked) {
+  int ls = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  ASSERT_EQ(bind(ls, reinterpret_cast<sockaddr*>(&a), sizeof a), 0);
+  ASSERT_EQ(listen(ls, 4), 0);
+  socklen_t len = sizeof a;
+  getsockname(ls, reinterpret_cast<sockaddr*>(&a), &len);
+  RunResult r = MustRun(Hostile({"tcp", std::to_string(ntohs(a.sin_port))}));
+  EXPECT_EQ(r.status, Status::kSecurityViolation);
+  EXPECT_EQ(r.syscall, "socket");
+  EXPECT_LT(accept(ls, nullptr, nullptr), 0);  // nobody connected
+  close(ls);
+}
+
+TEST_F(ListenerTest, UdpToAHostListenerIsBlocked) {
+  int ls = socket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK, 0);
+  sockaddr_in a{};
+  a.sin_family = AF_INET;
+  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  ASSERT_EQ(bind(ls, reinterpret_cast<sockaddr*>(&a), sizeof a), 0);
+  socklen_t len = sizeof a;
+  getsockname(ls, reinterpret_cast<sockaddr*>(&a), &len);
+  RunResult r = MustRun(Hostile({"udp", std::to_string(ntohs(a.sin_port))}));
+  EXPECT_EQ(r.status, Status::kSecurityViolation);
+  EXPECT_EQ(r.syscall, "socket");
+  char c;
+  EXPECT_LT(recv(ls, &c, 1, 0), 0);
+  close(ls);
+}
+
+TEST_F(ListenerTest, UnixSocketToAHostListenerIsBlocked) {
+  int ls = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK, 0);
+  sockaddr_un a{};
+  a.sun_family = AF_UNIX;
+  std::string path = tmp_ + "/listener.sock";
+  snprintf(a.sun_path, sizeof a.sun_path, "%s", path.c_str());
+  ASSERT_EQ(bind(ls, reinterpret_cast<sockaddr*>(&a), sizeof a), 0);
+  ASSERT_EQ(listen(ls, 4), 0);
+  RunResult r = MustRun(Hostile({"unix", path}));
+  EXPECT_EQ(r.status, Status::kSecurityViolation);
+  EXPECT_EQ(r.syscall, "socket");
+  EXPECT_LT(accept(ls, nullptr, nullptr), 0);
+  close(ls);
+}
+
+// Each of these must die on the named syscall before it runs.
+class DeniedSyscallTest : public SecurityTest,
+                          public ::testing::WithParamInterface<std::pair<const char*, const char*>> {
+};
+
+TEST_P(DeniedSyscallTest, IsASecurityViolationNamingTheSyscall) {
+  auto [mode, syscall] = GetParam();
+  RunResult r = MustRun(Hostile({mode}));
+  EXPECT_EQ(r.status, Status::kSecurityViolation) << r.stdout_data;
+  EXPECT_EQ(r.syscall, syscall);
+  EXPECT_EQ(r.stdout_data, "");  // never got past the call
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Hostile, DeniedSyscallTest,
+    ::testing::Values(std::pair{"ptrace", "ptrace"}, std::pair{"mount", "mount"},
+                      std::pair{"unshare", "unshare"}, std::pair{"setns", "setns"},
+                      std::pair{"chroot", "chroot"}, std::pair{"io_uring_setup", "io_uring_setup"},
+                      std::pair{"bpf", "bpf"}, std::pair{"keyctl", "keyctl"},
+                      std::pair{"perf_event_open", "perf_event_open"},
+                      std::pair{"tiocsti", "ioctl"}, std::pair{"clone_newns", "clone"}),
+    [](const auto& info) { return std::string(info.param.first); });
+
+TEST_F(SecurityTest, X32SyscallIsKilled) {
+  RunResult r = MustRun(Hostile({"x32"}));
+  EXPECT_EQ(r.status, Status::kSecurityViolation);
+  EXPECT_EQ(r.signal, SIGSYS);
+  EXPECT_EQ(r.stdout_data, "");
+}
+
+// Whether this kernel runs i386 syscalls made with int 0x80 (some VMs fault them instead).
+bool HostRunsInt80() {
+  pid_t child = fork();
+  if (child == 0) {
+    long ret;
+    __asm__ volatile("int $0x80" : "=a"(ret) : "a"(20) : "memory");  // i386 getpid
+    _exit(ret > 0 ? 0 : 1);
+  }
+  int status = 0;
+  waitpid(child, &status, 0);
+  return WIFEXITED(status) && WEXITSTATUS(status) == 0;
+}
+
+TEST_F(SecurityTest, Int80SyscallIsKilled) {
+  RunResult r = MustRun(Hostile({"int80"}));
+  EXPECT_EQ(r.stdout_data, "");  // never returned from the call
+  if (HostRunsInt80()) {
+    EXPECT_EQ(r.status, Status::kSecurityViolation);
+    EXPECT_EQ(r.signal, SIGSYS);
+  } else {
+    // The CPU faults int 0x80 before any syscall happens: a plain segfault.
+    EXPECT_EQ(r.status, Status::kSignaled);
+    EXPECT_EQ(r.signal, SIGSEGV);
+  }
+}
+
+TEST_F(SecurityTest, PlantedSymlinkIsNeverFollowedByTheHost) {
+  auto dir = sb_->MakeWorkDir(1 << 20, 64);
+  ASSERT_TRUE(dir.ok());
+  std::string secret = tmp_ + "/host-secret";
+  { FILE* f = fopen(secret.c_str(), "w"); fputs("secret", f); fclose(f); }
+  RunSpec spec = Hostile({"symlink", secret});
+  spec.host_workdir = dir->path();
+  RunResult r = MustRun(spec);
+  ASSERT_EQ(r.status, Status::kOk) << r.message;
+  ASSERT_EQ(r.stdout_data, "planted\n");
+  auto read = dir->ReadFile("out", 1 << 20);
+  EXPECT_FALSE(read.ok()) << "the host followed a link the box planted";
+}
+
+TEST_F(SecurityTest, KillMinusOneOnlyKillsTheBox) {
+  // A host process of ours that must survive.
+  pid_t sentinel = fork();
+  if (sentinel == 0) {
+    pause();
+    _exit(0);
+  }
+  RunResult r = MustRun(Hostile({"kill_all"}));
+  // Linux's kill(-1) spares the caller: it reaches every other process of the box, none outside.
+  EXPECT_EQ(r.status, Status::kOk) << r.message;
+  EXPECT_EQ(r.stdout_data, "survived\n");
+  EXPECT_EQ(waitpid(sentinel, nullptr, WNOHANG), 0) << "the host sentinel died";
+  kill(sentinel, SIGKILL);
+  waitpid(sentinel, nullptr, 0);
+}
+
+}  // namespace
