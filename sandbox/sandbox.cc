@@ -251,12 +251,11 @@ absl::StatusOr<std::unique_ptr<Sandbox>> Sandbox::Create(const SandboxOptions& o
   if (!layout.ok()) return layout.status();
   sb->cgroups_ = *layout;
 
-  absl::StatusOr<SeccompProgram> run = BuildSeccompProgram(Profile::kRun);
-  if (!run.ok()) return run.status();
-  absl::StatusOr<SeccompProgram> compile = BuildSeccompProgram(Profile::kCompile);
-  if (!compile.ok()) return compile.status();
-  sb->run_filter_ = std::move(*run);
-  sb->compile_filter_ = std::move(*compile);
+  // Fail early if libseccomp cannot build the run profile; the compile one is built when first
+  // needed (a one-shot process such as sandbox-run uses one profile only).
+  if (absl::StatusOr<const SeccompProgram*> f = sb->Filter(Profile::kRun); !f.ok()) {
+    return f.status();
+  }
 
   sb->stacks_size_ = kStackSize * options.slots;
   sb->stacks_ = mmap(nullptr, sb->stacks_size_, PROT_READ | PROT_WRITE,
@@ -279,6 +278,18 @@ Sandbox::~Sandbox() {
 
 absl::StatusOr<BoxDir> Sandbox::MakeWorkDir(uint64_t size_bytes, uint32_t inodes) const {
   return BoxDir::Create(work_dir_, size_bytes, inodes);
+}
+
+absl::StatusOr<const SeccompProgram*> Sandbox::Filter(Profile profile) {
+  std::lock_guard<std::mutex> lock(mu_);
+  std::optional<SeccompProgram>& slot =
+      profile == Profile::kCompile ? compile_filter_ : run_filter_;
+  if (!slot) {
+    absl::StatusOr<SeccompProgram> built = BuildSeccompProgram(profile);
+    if (!built.ok()) return built.status();
+    slot = std::move(*built);
+  }
+  return &*slot;
 }
 
 uint32_t Sandbox::AcquireSlot() {
@@ -482,8 +493,9 @@ absl::StatusOr<RunResult> Sandbox::Run(const RunSpec& spec) {
   UniqueFd go_r(go_pipe[0]), go_w(go_pipe[1]);
   fcntl(status_r.get(), F_SETFL, O_NONBLOCK);
 
-  const SeccompProgram& filter =
-      spec.profile == Profile::kCompile ? compile_filter_ : run_filter_;
+  absl::StatusOr<const SeccompProgram*> filter_or = Filter(spec.profile);
+  if (!filter_or.ok()) return filter_or.status();
+  const SeccompProgram& filter = **filter_or;
   char* stack_base = static_cast<char*>(stacks_) + kStackSize * slot;
   ChildPlan plan{};
   plan.root = root_dir_.c_str();
@@ -632,8 +644,9 @@ absl::StatusOr<RunResult> Sandbox::Run(const RunSpec& spec) {
           int fd = static_cast<int>(syscall(SYS_pidfd_getfd, pidfd.get(), msg.value, 0));
           if (fd >= 0) {
             listener.Reset(fd);
-          } else if (!init_exited) {
-            // Without the listener we could not see blocked calls: refuse to go on.
+          } else if (errno != ESRCH) {
+            // ESRCH: init already exited, so every process of the box is gone; anything else
+            // means we could not see blocked calls: refuse to go on.
             setup_error = absl::StrCat("pidfd_getfd: ", strerror(errno));
             kill_for(KillReason::kSecurity);
           }

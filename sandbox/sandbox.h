@@ -14,6 +14,7 @@
 #include <cstdint>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -59,6 +60,7 @@ class Sandbox {
 
  private:
   explicit Sandbox(const SandboxOptions& options) : options_(options) {}
+  absl::StatusOr<const SeccompProgram*> Filter(Profile profile);
   uint32_t AcquireSlot();
   void ReleaseSlot(uint32_t slot);
 
@@ -68,7 +70,8 @@ class Sandbox {
   std::string work_dir_;  // parent of BoxDirs
   std::string cgroup_name_;
   CgroupLayout cgroups_;
-  SeccompProgram run_filter_, compile_filter_;
+  // Built on first use, under mu_; never rebuilt, so the pointers Filter() returns stay valid.
+  std::optional<SeccompProgram> run_filter_, compile_filter_;
   void* stacks_ = nullptr;  // one clone stack per slot
   size_t stacks_size_ = 0;
 
