@@ -1,0 +1,51 @@
+// Loads and validates challenges/<id>/challenge.textproto (schema: proto/judge/v1/challenge.proto).
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "judge/v1/challenge.pb.h"
+
+namespace judge {
+
+struct LoadedTest {
+  std::string name;
+  std::string group;
+  bool sample = false;
+  std::string input_path;    // absolute host paths, checked to stay inside the challenge dir
+  std::string answer_path;
+  std::string fixture_path;  // sql only
+};
+
+struct LoadedChallenge {
+  judge::v1::Challenge manifest;
+  std::string dir;        // absolute
+  std::string statement;  // statement.md
+  std::vector<LoadedTest> tests;  // in judging order
+  std::map<std::string, uint32_t> group_points;
+  uint32_t max_score = 0;
+  std::string checker_source;  // program checker: absolute path
+
+  // Effective multiplier for a language.
+  double TimeMultiplier(const std::string& language) const;
+};
+
+// Reads one challenge directory. Errors name the file, the field and the reason, e.g.
+// "challenges/x/challenge.textproto: groups[0].tests[2].input: path leaves the challenge dir".
+[[nodiscard]] absl::StatusOr<std::shared_ptr<const LoadedChallenge>> LoadChallenge(
+    const std::string& dir);
+
+// Every subdirectory of `root` holding a challenge.textproto, sorted by id. One bad challenge
+// fails the whole load: the judge must not start with a broken challenge.
+[[nodiscard]] absl::StatusOr<std::vector<std::shared_ptr<const LoadedChallenge>>> LoadChallenges(
+    const std::string& root);
+
+// Reads a whole regular file (no symlink at the last component), at most max_bytes.
+[[nodiscard]] absl::StatusOr<std::string> ReadTextFile(const std::string& path,
+                                                       uint64_t max_bytes = 64ull << 20);
+
+}  // namespace judge

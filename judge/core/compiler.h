@@ -1,0 +1,83 @@
+// Compiles sources in the sandbox (profile `compile`) and caches the results by a hash of
+// language, compile command and source. Thread-safe; identical concurrent requests compile once.
+#pragma once
+
+#include <condition_variable>
+#include <cstdint>
+#include <list>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "judge/core/language.h"
+#include "sandbox/sandbox.h"
+
+namespace judge {
+
+struct CompileLimits {
+  uint64_t cpu_time_ms = 10000;
+  uint64_t wall_time_ms = 20000;
+  uint64_t memory_bytes = 1ull << 30;
+  uint64_t artifact_bytes = 64ull << 20;  // the binary
+  uint64_t message_bytes = 64ull << 10;   // compiler output kept
+};
+
+// A cache entry's directory on disk; removed when the last holder lets go, so evicting an entry
+// never pulls an artifact from under a grading that still uses it.
+struct ArtifactDir {
+  std::string path;
+  ArtifactDir() = default;
+  ArtifactDir(const ArtifactDir&) = delete;
+  ArtifactDir& operator=(const ArtifactDir&) = delete;
+  ~ArtifactDir();
+};
+
+struct CompileResult {
+  bool ok = false;
+  std::string message;        // compiler output, truncated, box paths removed
+  std::string artifact_path;  // host path of the artifact (binary or source)
+  std::shared_ptr<ArtifactDir> dir;  // keeps artifact_path alive
+  bool from_cache = false;
+  uint64_t cpu_ms = 0;
+};
+
+class Compiler {
+ public:
+  // `cache_dir` is created if missing and owned by this object; `capacity` bounds the entries.
+  Compiler(sandbox::Sandbox* sandbox, std::string cache_dir, size_t capacity,
+           CompileLimits limits = {});
+
+  [[nodiscard]] absl::Status Init();
+
+  // A non-OK status is a judge failure; a compilation error is `ok == false` in the result.
+  [[nodiscard]] absl::StatusOr<std::shared_ptr<const CompileResult>> Compile(
+      const Language& language, const std::string& source);
+
+  size_t size() const;
+  uint64_t compilations() const;  // real compiler runs (cache misses), for tests and metrics
+
+ private:
+  struct Entry {
+    std::shared_ptr<const CompileResult> result;
+    std::list<std::string>::iterator lru;
+  };
+  absl::StatusOr<std::shared_ptr<const CompileResult>> CompileUncached(const Language& language,
+                                                                       const std::string& source,
+                                                                       const std::string& key);
+  void EvictLocked();
+
+  sandbox::Sandbox* sandbox_;
+  std::string cache_dir_;
+  size_t capacity_;
+  CompileLimits limits_;
+  mutable std::mutex mu_;
+  std::condition_variable done_;
+  std::map<std::string, Entry> entries_;
+  std::list<std::string> lru_;  // front: most recent
+  std::map<std::string, bool> in_flight_;
+  uint64_t compilations_ = 0;
+};
+
+}  // namespace judge

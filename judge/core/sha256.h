@@ -1,0 +1,12 @@
+// SHA-256 (FIPS 180-4), for compile-cache keys and hashed API tokens.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+namespace judge {
+
+// Lower-case hex digest of `data`.
+std::string Sha256Hex(std::string_view data);
+
+}  // namespace judge
