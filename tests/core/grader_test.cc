@@ -1,0 +1,238 @@
+// The grader end to end through the real sandbox, on a small challenge made in a temp dir:
+// every verdict, scores by group, what hidden tests reveal, progress events, the compile cache,
+// the program checker and custom stdin.
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <fstream>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "gtest/gtest.h"
+#include "judge/core/grader.h"
+
+namespace judge {
+namespace {
+
+using judge::v1::Verdict;
+
+class GraderTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    char tmpl[] = "/tmp/grader-test-XXXXXX";
+    ASSERT_NE(mkdtemp(tmpl), nullptr);
+    ASSERT_EQ(chmod(tmpl, 0711), 0);
+    root_ = new std::string(tmpl);
+    std::string dir = *root_ + "/sum";
+    mkdir(dir.c_str(), 0755);
+    mkdir((dir + "/tests").c_str(), 0755);
+    auto write = [&](const std::string& rel, const std::string& data) {
+      std::ofstream(dir + "/" + rel) << data;
+    };
+    write("statement.md", "Print a + b.\n");
+    write("tests/s.in", "1 2\n");
+    write("tests/s.ans", "3\n");
+    write("tests/h1.in", "10 20\n");
+    write("tests/h1.ans", "30\n");
+    write("tests/h2.in", "-5 5\n");
+    write("tests/h2.ans", "0\n");
+    // A testlib-style checker: accepts any output equal to the answer as integers.
+    write("check.cc",
+          "#include <fstream>\nint main(int, char** v){std::ifstream o(v[2]), a(v[3]);"
+          "long long x, y; if(!(o >> x) || !(a >> y) || x != y){return 1;} return 0;}\n");
+    write("challenge.textproto",
+          "id: \"sum\" title: \"Sum\" languages: \"cpp\" languages: \"python3\" languages: \"c\"\n"
+          "limits { cpu_time_ms: 1000 memory_kib: 131072 output_kib: 64 }\n"
+          "checker { kind: CHECKER_KIND_EXACT }\n"
+          "groups { name: \"samples\" points: 0 tests { name: \"sample\" input: \"tests/s.in\" "
+          "answer: \"tests/s.ans\" sample: true } }\n"
+          "groups { name: \"main\" points: 60 tests { name: \"h1\" input: \"tests/h1.in\" answer: "
+          "\"tests/h1.ans\" } }\n"
+          "groups { name: \"negative\" points: 40 tests { name: \"neg\" input: \"tests/h2.in\" "
+          "answer: \"tests/h2.ans\" } }\n");
+    auto ch = LoadChallenge(dir);
+    ASSERT_TRUE(ch.ok()) << ch.status();
+    challenge_ = new std::shared_ptr<const LoadedChallenge>(*ch);
+    // The same challenge with the program checker.
+    std::string dir2 = *root_ + "/sumchk";
+    ASSERT_EQ(system(("cp -r " + dir + " " + dir2).c_str()), 0);
+    std::ofstream(dir2 + "/challenge.textproto")
+        << "id: \"sumchk\" title: \"Sum\" languages: \"cpp\"\n"
+           "limits { cpu_time_ms: 1000 memory_kib: 131072 output_kib: 64 }\n"
+           "checker { kind: CHECKER_KIND_PROGRAM program: \"check.cc\" }\n"
+           "groups { name: \"all\" points: 100 tests { name: \"sample\" input: \"tests/s.in\" "
+           "answer: \"tests/s.ans\" sample: true } tests { name: \"h1\" input: \"tests/h1.in\" "
+           "answer: \"tests/h1.ans\" } }\n";
+    auto ch2 = LoadChallenge(dir2);
+    ASSERT_TRUE(ch2.ok()) << ch2.status();
+    checked_ = new std::shared_ptr<const LoadedChallenge>(*ch2);
+
+    sandbox::SandboxOptions options;
+    options.runtime_dir = *root_ + "/run";
+    options.slots = 2;
+    options.uid_base = 3'500'000 + static_cast<uint32_t>(getpid() % 100000) * 4;
+    auto sb = sandbox::Sandbox::Create(options);
+    ASSERT_TRUE(sb.ok()) << sb.status();
+    sandbox_ = sb->release();
+    compiler_ = new Compiler(sandbox_, *root_ + "/cache", 4);
+    ASSERT_TRUE(compiler_->Init().ok());
+    grader_ = new Grader(sandbox_, compiler_, GraderOptions{SQL_RUNNER});
+  }
+  static void TearDownTestSuite() {
+    delete grader_;
+    delete compiler_;
+    delete sandbox_;
+    delete challenge_;
+    delete checked_;
+    (void)!system(("rm -rf " + *root_).c_str());
+    delete root_;
+  }
+
+  judge::v1::Submission Grade(const std::string& lang, const std::string& source,
+                              std::vector<judge::v1::SubmissionEvent>* events = nullptr,
+                              const std::shared_ptr<const LoadedChallenge>* ch = nullptr) {
+    GradeRequest req{ch ? *ch : *challenge_, lang, source, false, ""};
+    judge::v1::Submission out;
+    absl::Status s = grader_->Grade(
+        req, [&](const judge::v1::SubmissionEvent& e) { if (events) events->push_back(e); }, &out);
+    EXPECT_TRUE(s.ok()) << s;
+    return out;
+  }
+
+  static std::string* root_;
+  static std::shared_ptr<const LoadedChallenge>* challenge_;
+  static std::shared_ptr<const LoadedChallenge>* checked_;
+  static sandbox::Sandbox* sandbox_;
+  static Compiler* compiler_;
+  static Grader* grader_;
+};
+std::string* GraderTest::root_;
+std::shared_ptr<const LoadedChallenge>* GraderTest::challenge_;
+std::shared_ptr<const LoadedChallenge>* GraderTest::checked_;
+sandbox::Sandbox* GraderTest::sandbox_;
+Compiler* GraderTest::compiler_;
+Grader* GraderTest::grader_;
+
+constexpr const char* kGoodCpp =
+    "#include <iostream>\nint main(){long long a,b;std::cin>>a>>b;std::cout<<a+b<<\"\\n\";}\n";
+
+TEST_F(GraderTest, AcceptedScoresEveryGroupAndStreamsProgress) {
+  std::vector<judge::v1::SubmissionEvent> events;
+  judge::v1::Submission s = Grade("cpp", kGoodCpp, &events);
+  EXPECT_EQ(s.verdict(), judge::v1::VERDICT_ACCEPTED);
+  EXPECT_EQ(s.score(), 100u);
+  EXPECT_EQ(s.max_score(), 100u);
+  ASSERT_EQ(s.tests_size(), 3);
+  EXPECT_EQ(s.tests(0).name(), "sample");
+  EXPECT_TRUE(s.tests(0).sample());
+  ASSERT_EQ(events.size(), 4u);  // compiling + one per test
+  EXPECT_EQ(events[0].state(), judge::v1::SUBMISSION_STATE_COMPILING);
+  EXPECT_EQ(events[3].test().index(), 3u);
+  EXPECT_EQ(events[3].tests_total(), 3u);
+}
+
+TEST_F(GraderTest, WrongAnswerShowsADiffOnSamplesOnly) {
+  judge::v1::Submission s = Grade("python3", "a, b = map(int, input().split())\nprint(a * b)\n");
+  EXPECT_EQ(s.verdict(), judge::v1::VERDICT_WRONG_ANSWER);
+  EXPECT_EQ(s.tests(0).verdict(), judge::v1::VERDICT_WRONG_ANSWER);
+  EXPECT_EQ(s.tests(0).message(), "line 1: expected \"3\", got \"2\"");
+  EXPECT_EQ(s.tests(1).verdict(), judge::v1::VERDICT_WRONG_ANSWER);
+  EXPECT_EQ(s.tests(1).message(), "");  // hidden: nothing of the output or answer
+  EXPECT_EQ(s.tests(2).verdict(), judge::v1::VERDICT_WRONG_ANSWER);  // -5 * 5 != 0
+  EXPECT_EQ(s.score(), 0u);
+}
+
+TEST_F(GraderTest, ScoreCountsOnlyFullyPassedGroups) {
+  // Right except for negative numbers: the "negative" group fails.
+  judge::v1::Submission s = Grade(
+      "python3", "a, b = map(int, input().split())\nprint(a + b if a >= 0 else 1)\n");
+  EXPECT_EQ(s.verdict(), judge::v1::VERDICT_WRONG_ANSWER);
+  EXPECT_EQ(s.score(), 60u);
+}
+
+TEST_F(GraderTest, CompilationErrorCarriesTheCompilerMessageWithoutHostPaths) {
+  judge::v1::Submission s = Grade("cpp", "int main() { return x; }\n");
+  EXPECT_EQ(s.verdict(), judge::v1::VERDICT_COMPILATION_ERROR);
+  EXPECT_NE(s.compile_output().find("main.cc:1:21: error:"), std::string::npos)
+      << s.compile_output();
+  EXPECT_EQ(s.compile_output().find(*root_), std::string::npos);
+  EXPECT_EQ(s.tests_size(), 0);
+  judge::v1::Submission p = Grade("python3", "def f(:\n  pass\n");
+  EXPECT_EQ(p.verdict(), judge::v1::VERDICT_COMPILATION_ERROR);
+  EXPECT_NE(p.compile_output().find("SyntaxError"), std::string::npos) << p.compile_output();
+}
+
+TEST_F(GraderTest, RuntimeTimeMemoryOutputAndSecurityVerdicts) {
+  EXPECT_EQ(Grade("c", "int main(void){int *p = 0; return *p;}\n").verdict(),
+            judge::v1::VERDICT_RUNTIME_ERROR);
+  EXPECT_EQ(Grade("python3", "import sys\nsys.exit(3)\n").verdict(),
+            judge::v1::VERDICT_RUNTIME_ERROR);
+  EXPECT_EQ(Grade("c", "int main(void){for(;;);}\n").verdict(),
+            judge::v1::VERDICT_TIME_LIMIT_EXCEEDED);
+  EXPECT_EQ(Grade("python3", "x = bytearray(1 << 30)\nprint(len(x))\n").verdict(),
+            judge::v1::VERDICT_MEMORY_LIMIT_EXCEEDED);
+  EXPECT_EQ(Grade("c", "#include <stdio.h>\nint main(void){for(;;) puts(\"spam spam spam\");}\n")
+                .verdict(),
+            judge::v1::VERDICT_OUTPUT_LIMIT_EXCEEDED);
+  judge::v1::Submission s =
+      Grade("python3", "import socket\nsocket.socket()\n");
+  EXPECT_EQ(s.verdict(), judge::v1::VERDICT_SECURITY_VIOLATION);
+  EXPECT_NE(s.message().find("socket"), std::string::npos) << s.message();
+}
+
+TEST_F(GraderTest, PrecedenceRuntimeBeatsWrongAnswer) {
+  // Wrong output, then a crash: the run's verdict is the crash.
+  judge::v1::Submission s =
+      Grade("python3", "print(12345)\nimport sys\nsys.stdout.flush()\nraise SystemExit(1)\n");
+  EXPECT_EQ(s.tests(0).verdict(), judge::v1::VERDICT_RUNTIME_ERROR);
+  sandbox::RunResult r;
+  r.status = sandbox::Status::kSecurityViolation;
+  EXPECT_EQ(VerdictFor(r), judge::v1::VERDICT_SECURITY_VIOLATION);
+  r.status = sandbox::Status::kWallTimeLimit;
+  EXPECT_EQ(VerdictFor(r), judge::v1::VERDICT_TIME_LIMIT_EXCEEDED);
+}
+
+TEST_F(GraderTest, IdenticalSourceIsCompiledOnceAndTheCacheIsBounded) {
+  const std::string src = "#include <cstdio>\nint main(){long long a,b;scanf(\"%lld %lld\",&a,&b);"
+                          "printf(\"%lld\\n\",a+b);}\n// cache-test\n";
+  uint64_t before = compiler_->compilations();
+  EXPECT_EQ(Grade("cpp", src).verdict(), judge::v1::VERDICT_ACCEPTED);
+  EXPECT_EQ(compiler_->compilations(), before + 1);
+  EXPECT_EQ(Grade("cpp", src).verdict(), judge::v1::VERDICT_ACCEPTED);
+  EXPECT_EQ(compiler_->compilations(), before + 1);  // the second one skipped the compiler
+  // The same text as C is another key.
+  Grade("c", "#include <stdio.h>\nint main(void){long long a,b;scanf(\"%lld %lld\",&a,&b);"
+             "printf(\"%lld\\n\",a+b);}\n");
+  EXPECT_EQ(compiler_->compilations(), before + 2);
+  for (int i = 0; i < 5; ++i) {
+    Grade("python3", "print(sum(map(int, input().split())))  # " + std::to_string(i) + "\n");
+  }
+  EXPECT_LE(compiler_->size(), 4u);  // capacity
+}
+
+TEST_F(GraderTest, ProgramCheckerDecides) {
+  judge::v1::Submission ok = Grade("cpp", kGoodCpp, nullptr, checked_);
+  EXPECT_EQ(ok.verdict(), judge::v1::VERDICT_ACCEPTED);
+  judge::v1::Submission bad = Grade(
+      "cpp", "#include <iostream>\nint main(){std::cout<<\"0003\\n\";}\n", nullptr, checked_);
+  EXPECT_EQ(bad.tests(0).verdict(), judge::v1::VERDICT_ACCEPTED);  // 0003 == 3 as integers
+  EXPECT_EQ(bad.tests(1).verdict(), judge::v1::VERDICT_WRONG_ANSWER);
+}
+
+TEST_F(GraderTest, CustomStdinReturnsTheProgramsOutput) {
+  GradeRequest req{*challenge_, "python3", "print(input()[::-1])\n", true, "hello\n"};
+  judge::v1::Submission out;
+  ASSERT_TRUE(grader_->Grade(req, nullptr, &out).ok());
+  EXPECT_EQ(out.verdict(), judge::v1::VERDICT_ACCEPTED);
+  EXPECT_EQ(out.custom_stdout(), "olleh\n");
+}
+
+TEST_F(GraderTest, SelfTestPassesOnThisMachine) {
+  absl::Status s = grader_->SelfTest();
+  EXPECT_TRUE(s.ok()) << s;
+}
+
+}  // namespace
+}  // namespace judge
