@@ -1,0 +1,16 @@
+-- expect: WRONG_ANSWER
+-- fails-on: customer-without-orders
+-- Trap: an inner join drops customers without orders.
+SELECT c.id, c.name,
+       COALESCE(c.city, '(unknown)') AS city,
+       COUNT(o.id) AS orders,
+       COUNT(o.id) - COUNT(o.amount) AS unknown_amounts,
+       COALESCE(SUM(o.amount), 0) AS total,
+       AVG(o.amount) AS avg_amount
+FROM customers c
+JOIN orders o
+  ON o.customer_id = c.id AND (o.status IS NULL OR o.status <> 'cancelled')
+WHERE c.closed_at IS NULL
+  AND NOT EXISTS (SELECT 1 FROM blocklist b WHERE b.customer_id = c.id)
+GROUP BY c.id
+ORDER BY c.city IS NULL, c.city, c.id;

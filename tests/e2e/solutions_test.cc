@@ -1,0 +1,171 @@
+// Validation: judges every file under every challenges/<id>/solutions/ and asserts what its
+// header declares:
+//   -- expect: WRONG_ANSWER          (or # / // comments; the overall verdict)
+//   -- fails-on: null-in-blocklist   (optional: the first test that does not pass)
+// The language comes from the extension: .sql, .py, .c, .cc.
+#include <dirent.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstdlib>
+#include <fstream>
+#include <map>
+#include <memory>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "gtest/gtest.h"
+#include "judge/core/grader.h"
+
+namespace judge {
+namespace {
+
+struct Solution {
+  std::string challenge;
+  std::string file;  // name inside solutions/
+};
+
+void PrintTo(const Solution& s, std::ostream* os) { *os << s.challenge << "/" << s.file; }
+
+std::vector<Solution> AllSolutions() {
+  std::vector<Solution> out;
+  std::string root = CHALLENGES_DIR;
+  DIR* d = opendir(root.c_str());
+  if (!d) return out;
+  std::vector<std::string> ids;
+  while (dirent* e = readdir(d)) {
+    if (e->d_name[0] != '.') ids.push_back(e->d_name);
+  }
+  closedir(d);
+  std::sort(ids.begin(), ids.end());
+  for (const std::string& id : ids) {
+    std::string dir = root + "/" + id + "/solutions";
+    DIR* s = opendir(dir.c_str());
+    if (!s) continue;
+    std::vector<std::string> files;
+    while (dirent* e = readdir(s)) {
+      if (e->d_name[0] != '.') files.push_back(e->d_name);
+    }
+    closedir(s);
+    std::sort(files.begin(), files.end());
+    for (const std::string& f : files) out.push_back({id, f});
+  }
+  return out;
+}
+
+std::string LanguageOf(const std::string& file) {
+  std::string ext = file.substr(file.rfind('.') + 1);
+  if (ext == "sql") return "sql";
+  if (ext == "py") return "python3";
+  if (ext == "c") return "c";
+  if (ext == "cc" || ext == "cpp") return "cpp";
+  return "";
+}
+
+std::string HeaderValue(const std::string& source, const std::string& key) {
+  std::istringstream in(source);
+  std::string line;
+  for (int i = 0; i < 6 && std::getline(in, line); ++i) {
+    size_t at = line.find(key + ":");
+    if (at != std::string::npos) {
+      std::string v = line.substr(at + key.size() + 1);
+      v.erase(0, v.find_first_not_of(" \t"));
+      v.erase(v.find_last_not_of(" \t\r") + 1);
+      return v;
+    }
+  }
+  return "";
+}
+
+class SolutionsTest : public ::testing::TestWithParam<Solution> {
+ protected:
+  static void SetUpTestSuite() {
+    char tmpl[] = "/tmp/solutions-test-XXXXXX";
+    ASSERT_NE(mkdtemp(tmpl), nullptr);
+    ASSERT_EQ(chmod(tmpl, 0711), 0);
+    tmp_ = new std::string(tmpl);
+    sandbox::SandboxOptions options;
+    options.runtime_dir = *tmp_ + "/run";
+    options.slots = 2;
+    options.uid_base = 3'700'000 + static_cast<uint32_t>(getpid() % 100000) * 4;
+    auto sb = sandbox::Sandbox::Create(options);
+    ASSERT_TRUE(sb.ok()) << sb.status();
+    sandbox_ = sb->release();
+    compiler_ = new Compiler(sandbox_, *tmp_ + "/cache", 64);
+    ASSERT_TRUE(compiler_->Init().ok());
+    grader_ = new Grader(sandbox_, compiler_, GraderOptions{SQL_RUNNER});
+  }
+  static void TearDownTestSuite() {
+    delete grader_;
+    delete compiler_;
+    delete sandbox_;
+    (void)!system(("rm -rf " + *tmp_).c_str());
+    delete tmp_;
+  }
+  static std::string* tmp_;
+  static sandbox::Sandbox* sandbox_;
+  static Compiler* compiler_;
+  static Grader* grader_;
+};
+std::string* SolutionsTest::tmp_;
+sandbox::Sandbox* SolutionsTest::sandbox_;
+Compiler* SolutionsTest::compiler_;
+Grader* SolutionsTest::grader_;
+
+TEST_P(SolutionsTest, GetsTheVerdictItsHeaderDeclares) {
+  const Solution& sol = GetParam();
+  auto challenge = LoadChallenge(std::string(CHALLENGES_DIR) + "/" + sol.challenge);
+  ASSERT_TRUE(challenge.ok()) << challenge.status();
+  std::string path = std::string(CHALLENGES_DIR) + "/" + sol.challenge + "/solutions/" + sol.file;
+  auto source = ReadTextFile(path);
+  ASSERT_TRUE(source.ok()) << source.status();
+  std::string expect = HeaderValue(*source, "expect");
+  std::string fails_on = HeaderValue(*source, "fails-on");
+  ASSERT_FALSE(expect.empty()) << sol.file << " declares no \"expect:\" in its first lines";
+  std::string language = LanguageOf(sol.file);
+  ASSERT_FALSE(language.empty()) << "unknown extension: " << sol.file;
+
+  judge::v1::Submission out;
+  absl::Status s = grader_->Grade({*challenge, language, *source, false, ""}, nullptr, &out);
+  ASSERT_TRUE(s.ok()) << s;
+  std::string verdict = judge::v1::Verdict_Name(out.verdict()).substr(sizeof("VERDICT_") - 1);
+  std::string first_failure;
+  for (const auto& t : out.tests()) {
+    if (t.verdict() != judge::v1::VERDICT_ACCEPTED) {
+      first_failure = t.name();
+      break;
+    }
+  }
+  std::string report;
+  for (const auto& t : out.tests()) {
+    report += "  " + t.name() + ": " + judge::v1::Verdict_Name(t.verdict()) + " " +
+              std::to_string(t.cpu_ms()) + " ms " + t.message() + "\n";
+  }
+  EXPECT_EQ(verdict, expect) << sol.file << "\n" << out.compile_output() << report;
+  if (!fails_on.empty()) {
+    EXPECT_EQ(first_failure, fails_on) << sol.file << " must fail on its own trap\n" << report;
+  }
+  if (expect == "ACCEPTED") {
+    EXPECT_EQ(out.score(), out.max_score());
+    // Print the reference's times (they go into the statements' notes).
+    for (const auto& t : out.tests()) {
+      std::printf("%s %s %s: %u ms cpu, %u ms wall, %lu KiB\n", sol.challenge.c_str(),
+                  sol.file.c_str(), t.name().c_str(), t.cpu_ms(), t.wall_ms(),
+                  static_cast<unsigned long>(t.memory_kib()));
+    }
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(Challenges, SolutionsTest, ::testing::ValuesIn(AllSolutions()),
+                         [](const ::testing::TestParamInfo<Solution>& info) {
+                           std::string name = info.param.challenge + "__" + info.param.file;
+                           for (char& c : name) {
+                             if (!isalnum(static_cast<unsigned char>(c))) c = '_';
+                           }
+                           return name;
+                         });
+
+}  // namespace
+}  // namespace judge
