@@ -1,0 +1,75 @@
+#include "judge/service/auth.h"
+
+#include <fstream>
+#include <sstream>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "judge/core/sha256.h"
+
+namespace judge {
+
+const char* RoleName(Role role) {
+  switch (role) {
+    case Role::kCandidate: return "candidate";
+    case Role::kInterviewer: return "interviewer";
+    case Role::kPlatform: return "platform";
+    case Role::kAdmin: return "admin";
+  }
+  return "?";
+}
+
+absl::StatusOr<KeyStore> KeyStore::Load(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) return absl::NotFoundError(absl::StrCat("keys file ", path, ": cannot be read"));
+  KeyStore store;
+  std::string line;
+  int n = 0;
+  while (std::getline(in, line)) {
+    ++n;
+    size_t hash_at = line.find('#');
+    if (hash_at != std::string::npos) line.resize(hash_at);
+    std::istringstream fields(line);
+    std::string hash, role, candidate, extra;
+    if (!(fields >> hash)) continue;
+    auto bad = [&](const std::string& why) {
+      return absl::InvalidArgumentError(absl::StrCat(path, ":", n, ": ", why));
+    };
+    if (hash.size() != 64 ||
+        hash.find_first_not_of("0123456789abcdef") != std::string::npos) {
+      return bad("expected the token's sha256 as 64 lower-case hex digits");
+    }
+    if (!(fields >> role)) return bad("missing role");
+    Principal p;
+    p.key_id = hash.substr(0, 12);
+    if (role == "candidate") {
+      p.role = Role::kCandidate;
+      if (!(fields >> candidate)) return bad("a candidate key needs a candidate id");
+      p.candidate_id = candidate;
+    } else if (role == "interviewer") {
+      p.role = Role::kInterviewer;
+    } else if (role == "platform") {
+      p.role = Role::kPlatform;
+    } else if (role == "admin") {
+      p.role = Role::kAdmin;
+    } else {
+      return bad("unknown role \"" + role + "\" (candidate, interviewer, platform, admin)");
+    }
+    if (fields >> extra) return bad("unexpected \"" + extra + "\"");
+    if (!store.keys_.emplace(hash, p).second) return bad("duplicate key");
+  }
+  return store;
+}
+
+std::optional<Principal> KeyStore::Authenticate(const std::string& authorization) const {
+  constexpr absl::string_view kBearer = "Bearer ";
+  if (!absl::StartsWith(authorization, kBearer)) return std::nullopt;
+  std::string token(absl::StripAsciiWhitespace(authorization.substr(kBearer.size())));
+  if (token.empty()) return std::nullopt;
+  auto it = keys_.find(Sha256Hex(token));
+  if (it == keys_.end()) return std::nullopt;
+  return it->second;
+}
+
+}  // namespace judge

@@ -1,0 +1,35 @@
+// Bearer-token authentication. The keys file holds one token a line, hashed:
+//   <sha256 hex of the token> <role> [<candidate id>]      # comments and blank lines allowed
+// Roles: candidate (bound to its candidate id), interviewer, platform, admin.
+#pragma once
+
+#include <map>
+#include <optional>
+#include <string>
+
+#include "absl/status/statusor.h"
+
+namespace judge {
+
+enum class Role { kCandidate, kInterviewer, kPlatform, kAdmin };
+const char* RoleName(Role role);
+
+struct Principal {
+  Role role = Role::kCandidate;
+  std::string candidate_id;  // kCandidate only
+  std::string key_id;        // first 12 hex digits of the token's hash: safe to log
+};
+
+class KeyStore {
+ public:
+  // Errors name the file, the line and what is wrong.
+  [[nodiscard]] static absl::StatusOr<KeyStore> Load(const std::string& path);
+  // From an "authorization" metadata value ("Bearer <token>"). nullopt: unknown or malformed.
+  std::optional<Principal> Authenticate(const std::string& authorization) const;
+  size_t size() const { return keys_.size(); }
+
+ private:
+  std::map<std::string, Principal> keys_;  // sha256 hex -> principal
+};
+
+}  // namespace judge

@@ -1,0 +1,157 @@
+#include "judge/service/engine.h"
+
+#include <chrono>
+
+#include "absl/strings/str_cat.h"
+#include "google/protobuf/util/time_util.h"
+#include "judge/service/log.h"
+
+namespace judge {
+
+Engine::Engine(Store* store, Grader* grader, const ChallengeMap* challenges, Hub* hub,
+               Metrics* metrics, EngineOptions options)
+    : store_(store),
+      grader_(grader),
+      challenges_(challenges),
+      hub_(hub),
+      metrics_(metrics),
+      options_(options) {}
+
+Engine::~Engine() { Stop(); }
+
+absl::Status Engine::Reserve() {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (stopping_) return absl::UnavailableError("the judge is shutting down");
+  if (live_.size() + take_home_.size() + reserved_ >= options_.queue_limit) {
+    return absl::ResourceExhaustedError(
+        absl::StrCat("the queue is full (", options_.queue_limit, " submissions); retry later"));
+  }
+  ++reserved_;
+  return absl::OkStatus();
+}
+
+void Engine::Release() {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (reserved_ > 0) --reserved_;
+}
+
+void Engine::Push(const judge::v1::Submission& submission, bool reserved) {
+  judge::v1::SubmissionEvent queued;
+  queued.set_submission_id(submission.id());
+  queued.set_state(judge::v1::SUBMISSION_STATE_QUEUED);
+  hub_->Publish(queued);
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (reserved && reserved_ > 0) --reserved_;
+    if (submission.mode() == judge::v1::SUBMISSION_MODE_LIVE) {
+      live_.push_back(submission);
+    } else {
+      take_home_.push_back(submission);
+    }
+    metrics_->SetQueueDepth(static_cast<int64_t>(live_.size() + take_home_.size()));
+  }
+  cv_.notify_one();
+}
+
+absl::Status Engine::Start() {
+  absl::StatusOr<std::vector<judge::v1::Submission>> pending = store_->Pending();
+  if (!pending.ok()) return pending.status();
+  for (judge::v1::Submission& s : *pending) {
+    s.set_state(judge::v1::SUBMISSION_STATE_QUEUED);
+    s.clear_tests();
+    LogInfo("submission=%s requeued after restart", s.id().c_str());
+    Push(s, false);
+  }
+  for (int i = 0; i < options_.workers; ++i) workers_.emplace_back([this] { Work(); });
+  return absl::OkStatus();
+}
+
+void Engine::Stop() {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    stopping_ = true;
+  }
+  cv_.notify_all();
+  for (std::thread& t : workers_) t.join();
+  workers_.clear();
+}
+
+size_t Engine::queued() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return live_.size() + take_home_.size();
+}
+
+void Engine::Work() {
+  for (;;) {
+    judge::v1::Submission next;
+    {
+      std::unique_lock<std::mutex> lock(mu_);
+      cv_.wait(lock, [&] { return stopping_ || !live_.empty() || !take_home_.empty(); });
+      if (stopping_) return;  // queued work stays pending in the store
+      std::deque<judge::v1::Submission>& q = live_.empty() ? take_home_ : live_;
+      next = std::move(q.front());
+      q.pop_front();
+      metrics_->SetQueueDepth(static_cast<int64_t>(live_.size() + take_home_.size()));
+    }
+    Judge(std::move(next));
+  }
+}
+
+void Engine::Judge(judge::v1::Submission submission) {
+  const std::string id = submission.id();
+  auto publish = [&](judge::v1::SubmissionEvent event) {
+    event.set_submission_id(id);
+    hub_->Publish(event);
+  };
+  GradeRequest request;
+  auto it = challenges_->find(submission.challenge_id());
+  absl::Status status;
+  if (it == challenges_->end()) {
+    status = absl::InternalError("challenge " + submission.challenge_id() + " is no longer loaded");
+  } else {
+    request = GradeRequest{it->second, submission.language(), submission.source(),
+                           submission.use_custom_stdin(), submission.custom_stdin()};
+    status = grader_->Grade(
+        request,
+        [&](const judge::v1::SubmissionEvent& e) {
+          judge::v1::SubmissionEvent copy = e;
+          if (copy.state() == judge::v1::SUBMISSION_STATE_COMPILING) {
+            submission.set_state(judge::v1::SUBMISSION_STATE_COMPILING);
+          } else {
+            submission.set_state(judge::v1::SUBMISSION_STATE_RUNNING);
+          }
+          publish(copy);
+        },
+        &submission);
+  }
+  if (!status.ok()) {
+    LogError("submission=%s internal error: %s", id.c_str(), std::string(status.message()).c_str());
+    metrics_->AddSandboxFailure();
+    submission.set_verdict(judge::v1::VERDICT_INTERNAL_ERROR);
+    submission.set_message(std::string(status.message()).substr(0, 500));
+  }
+  submission.set_state(judge::v1::SUBMISSION_STATE_FINISHED);
+  *submission.mutable_finished_at() = google::protobuf::util::TimeUtil::GetCurrentTime();
+  absl::Status stored = store_->Finish(submission);
+  if (!stored.ok()) {
+    // Still pending in the store: judged again at the next start.
+    LogError("submission=%s storing the verdict failed: %s", id.c_str(),
+             std::string(stored.message()).c_str());
+  }
+  double latency = static_cast<double>(google::protobuf::util::TimeUtil::DurationToMilliseconds(
+                       submission.finished_at() - submission.created_at())) /
+                   1000.0;
+  metrics_->AddSubmission(submission.verdict(), latency);
+  LogInfo("submission=%s challenge=%s language=%s verdict=%s score=%u/%u latency_ms=%.0f",
+          id.c_str(), submission.challenge_id().c_str(), submission.language().c_str(),
+          judge::v1::Verdict_Name(submission.verdict()).c_str(), submission.score(),
+          submission.max_score(), latency * 1000);
+  judge::v1::SubmissionEvent done;
+  done.set_state(judge::v1::SUBMISSION_STATE_FINISHED);
+  judge::v1::Submission visible = submission;
+  visible.clear_source();
+  *done.mutable_submission() = visible;
+  publish(done);
+}
+
+}  // namespace judge

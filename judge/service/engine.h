@@ -1,0 +1,70 @@
+// The judging engine: a bounded priority queue (live runs first, then take-home in order) and
+// N workers that grade, store and publish. No gRPC here.
+#pragma once
+
+#include <condition_variable>
+#include <deque>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "judge/core/challenge.h"
+#include "judge/core/grader.h"
+#include "judge/service/hub.h"
+#include "judge/service/metrics.h"
+#include "judge/store/store.h"
+
+namespace judge {
+
+using ChallengeMap = std::map<std::string, std::shared_ptr<const LoadedChallenge>>;
+
+struct EngineOptions {
+  int workers = 2;
+  size_t queue_limit = 1000;
+};
+
+class Engine {
+ public:
+  Engine(Store* store, Grader* grader, const ChallengeMap* challenges, Hub* hub, Metrics* metrics,
+         EngineOptions options);
+  ~Engine();
+
+  // Takes a place in the queue for a submission about to be stored; ResourceExhausted when the
+  // queue is full. Every successful Reserve is followed by Push or Release.
+  [[nodiscard]] absl::Status Reserve();
+  void Release();
+  // Queues a stored submission (publishes QUEUED). `reserved`: a place was taken with Reserve.
+  void Push(const judge::v1::Submission& submission, bool reserved);
+
+  // Queues every unfinished submission from the store, then starts the workers.
+  [[nodiscard]] absl::Status Start();
+  // Stops taking work; waits for the workers to finish what they are judging. What is still
+  // queued stays pending in the store and is judged at the next start.
+  void Stop();
+
+  size_t queued() const;
+
+ private:
+  void Work();
+  void Judge(judge::v1::Submission submission);
+
+  Store* store_;
+  Grader* grader_;
+  const ChallengeMap* challenges_;
+  Hub* hub_;
+  Metrics* metrics_;
+  EngineOptions options_;
+
+  mutable std::mutex mu_;
+  std::condition_variable cv_;
+  std::deque<judge::v1::Submission> live_, take_home_;
+  size_t reserved_ = 0;
+  bool stopping_ = false;
+  std::vector<std::thread> workers_;
+};
+
+}  // namespace judge

@@ -1,0 +1,54 @@
+// Prometheus text metrics and a tiny HTTP endpoint that serves them (GET anything -> metrics).
+#pragma once
+
+#include <array>
+#include <atomic>
+#include <map>
+#include <mutex>
+#include <string>
+#include <thread>
+
+#include "absl/status/status.h"
+#include "judge/v1/judge.pb.h"
+
+namespace judge {
+
+class Metrics {
+ public:
+  static constexpr std::array<double, 11> kBuckets = {0.05, 0.1, 0.25, 0.5, 1, 2.5,
+                                                      5,    10,  30,   60,  120};
+  void SetQueueDepth(int64_t depth) { queue_depth_ = depth; }
+  void AddSubmission(judge::v1::Verdict verdict, double latency_seconds);
+  void AddSandboxFailure() { ++sandbox_failures_; }
+  void AddRejected(const std::string& reason);
+  std::string Render() const;
+
+ private:
+  std::atomic<int64_t> queue_depth_{0};
+  std::atomic<int64_t> sandbox_failures_{0};
+  mutable std::mutex mu_;
+  std::map<std::string, int64_t> by_verdict_;
+  std::map<std::string, int64_t> rejected_;
+  std::array<int64_t, kBuckets.size()> buckets_{};
+  int64_t latency_count_ = 0;
+  double latency_sum_ = 0;
+};
+
+// Serves Metrics::Render() over HTTP on host:port until Stop().
+class MetricsServer {
+ public:
+  explicit MetricsServer(const Metrics* metrics) : metrics_(metrics) {}
+  ~MetricsServer() { Stop(); }
+  [[nodiscard]] absl::Status Start(const std::string& address);
+  void Stop();
+  int port() const { return port_; }
+
+ private:
+  const Metrics* metrics_;
+  int fd_ = -1;
+  int port_ = 0;
+  std::atomic<bool> stop_{false};
+  std::thread thread_;
+};
+
+}  // namespace judge

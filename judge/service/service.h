@@ -1,0 +1,78 @@
+// The gRPC adapter: judge.v1.JudgeService on the callback API, over the engine, store and hub.
+// Every request is authenticated and validated here; failures are precise gRPC statuses, and
+// verdicts are data in the responses.
+#pragma once
+
+#include <map>
+#include <mutex>
+#include <string>
+
+#include "grpcpp/grpcpp.h"
+#include "judge/service/auth.h"
+#include "judge/service/engine.h"
+#include "judge/v1/judge.grpc.pb.h"
+
+namespace judge {
+
+struct ServiceOptions {
+  size_t max_source_bytes = 64 << 10;
+  size_t max_custom_stdin_bytes = 1 << 20;
+  double submits_per_second = 5;  // per token, sustained
+  double submit_burst = 20;       // per token
+};
+
+// absl -> gRPC, one place.
+grpc::Status ToGrpc(const absl::Status& status);
+
+class JudgeServiceImpl final : public judge::v1::JudgeService::CallbackService {
+ public:
+  JudgeServiceImpl(const KeyStore* keys, const ChallengeMap* challenges, Store* store,
+                   Engine* engine, Hub* hub, Metrics* metrics, ServiceOptions options);
+
+  grpc::ServerUnaryReactor* ListChallenges(grpc::CallbackServerContext* ctx,
+                                           const judge::v1::ListChallengesRequest* req,
+                                           judge::v1::ListChallengesResponse* resp) override;
+  grpc::ServerUnaryReactor* GetChallenge(grpc::CallbackServerContext* ctx,
+                                         const judge::v1::GetChallengeRequest* req,
+                                         judge::v1::ChallengeDetail* resp) override;
+  grpc::ServerUnaryReactor* Submit(grpc::CallbackServerContext* ctx,
+                                   const judge::v1::SubmitRequest* req,
+                                   judge::v1::Submission* resp) override;
+  grpc::ServerUnaryReactor* GetSubmission(grpc::CallbackServerContext* ctx,
+                                          const judge::v1::GetSubmissionRequest* req,
+                                          judge::v1::Submission* resp) override;
+  grpc::ServerUnaryReactor* ListSubmissions(grpc::CallbackServerContext* ctx,
+                                            const judge::v1::ListSubmissionsRequest* req,
+                                            judge::v1::ListSubmissionsResponse* resp) override;
+  grpc::ServerWriteReactor<judge::v1::SubmissionEvent>* WatchSubmission(
+      grpc::CallbackServerContext* ctx, const judge::v1::WatchSubmissionRequest* req) override;
+  grpc::ServerWriteReactor<judge::v1::SubmissionEvent>* RunLive(
+      grpc::CallbackServerContext* ctx, const judge::v1::RunLiveRequest* req) override;
+
+ private:
+  absl::StatusOr<Principal> Authenticate(grpc::CallbackServerContext* ctx) const;
+  absl::Status CheckCode(const std::string& challenge_id, const std::string& language,
+                         const std::string& source) const;
+  absl::Status RateLimit(const Principal& who);
+  // Streams a submission's events: its history so far, then live ones, ending with FINISHED.
+  grpc::ServerWriteReactor<judge::v1::SubmissionEvent>* StartStream(const std::string& id);
+  absl::StatusOr<judge::v1::Submission> ReadableSubmission(const Principal& who,
+                                                           const std::string& id) const;
+
+  const KeyStore* keys_;
+  const ChallengeMap* challenges_;
+  Store* store_;
+  Engine* engine_;
+  Hub* hub_;
+  Metrics* metrics_;
+  ServiceOptions options_;
+
+  struct Bucket {
+    double tokens;
+    std::chrono::steady_clock::time_point last;
+  };
+  std::mutex rate_mu_;
+  std::map<std::string, Bucket> buckets_;
+};
+
+}  // namespace judge

@@ -1,0 +1,223 @@
+#include "judge/store/store.h"
+
+#include <chrono>
+#include <cstdio>
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "rocksdb/db.h"
+#include "rocksdb/options.h"
+#include "rocksdb/utilities/options_util.h"
+#include "rocksdb/write_batch.h"
+
+namespace judge {
+namespace {
+
+constexpr const char* kCfNames[] = {"default", "submissions", "results", "by_candidate",
+                                    "by_challenge", "requests", "pending"};
+static_assert(sizeof(kCfNames) / sizeof(kCfNames[0]) == static_cast<int>(Cf::kCount));
+
+// The one adapter from rocksdb::Status to the project's status.
+absl::Status FromRocks(const rocksdb::Status& s, const std::string& what) {
+  if (s.ok()) return absl::OkStatus();
+  if (s.IsNotFound()) return absl::NotFoundError(what);
+  return absl::InternalError(absl::StrCat(what, ": ", s.ToString()));
+}
+
+std::string IndexKey(const std::string& prefix, const std::string& id) {
+  std::string k = prefix;
+  k.push_back('\0');
+  k += id;
+  return k;
+}
+
+// Listings carry neither source nor per-test results.
+judge::v1::Submission Summary(judge::v1::Submission s) {
+  s.clear_source();
+  s.clear_tests();
+  s.clear_compile_output();
+  s.clear_custom_stdout();
+  s.clear_custom_stderr();
+  return s;
+}
+
+}  // namespace
+
+absl::StatusOr<std::unique_ptr<Store>> Store::Open(const std::string& dir) {
+  std::unique_ptr<Store> store(new Store());
+  rocksdb::DBOptions db_options;
+  db_options.create_if_missing = true;
+  db_options.create_missing_column_families = true;
+  db_options.max_background_jobs = 2;
+  db_options.keep_log_file_num = 5;
+  rocksdb::ColumnFamilyOptions cf_options;
+  cf_options.OptimizeForSmallDb();
+  std::vector<rocksdb::ColumnFamilyDescriptor> cfs;
+  for (const char* name : kCfNames) cfs.emplace_back(name, cf_options);
+  rocksdb::Status s = rocksdb::DB::Open(db_options, dir, cfs, &store->handles_, &store->db_);
+  if (!s.ok()) return FromRocks(s, "opening the store in " + dir);
+  return store;
+}
+
+Store::~Store() { (void)Close(); }
+
+absl::Status Store::Close() {
+  if (db_ == nullptr) return absl::OkStatus();
+  absl::Status result;
+  for (rocksdb::ColumnFamilyHandle* h : handles_) {
+    rocksdb::Status s = db_->DestroyColumnFamilyHandle(h);
+    if (!s.ok() && result.ok()) result = FromRocks(s, "closing a column family");
+  }
+  handles_.clear();
+  rocksdb::Status s = db_->Close();
+  if (!s.ok() && result.ok()) result = FromRocks(s, "closing the store");
+  delete db_;
+  db_ = nullptr;
+  return result;
+}
+
+std::string Store::NewId() {
+  std::lock_guard<std::mutex> lock(id_mu_);
+  uint64_t now = std::chrono::duration_cast<std::chrono::microseconds>(
+                     std::chrono::system_clock::now().time_since_epoch())
+                     .count();
+  if (now <= last_micros_) {
+    if (++seq_ == 0x10000) {
+      seq_ = 0;
+      ++last_micros_;
+    }
+    now = last_micros_;
+  } else {
+    seq_ = 0;
+    last_micros_ = now;
+  }
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%014llx%04x", static_cast<unsigned long long>(now), seq_);
+  return buf;
+}
+
+absl::StatusOr<std::pair<judge::v1::Submission, bool>> Store::Create(
+    const judge::v1::Submission& submission, const std::string& request_key) {
+  std::lock_guard<std::mutex> lock(create_mu_);
+  if (!request_key.empty()) {
+    std::string existing;
+    rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), cf(Cf::kRequests), request_key, &existing);
+    if (s.ok()) {
+      absl::StatusOr<judge::v1::Submission> prior = Get(existing);
+      if (!prior.ok()) return prior.status();
+      return std::make_pair(*prior, false);
+    }
+    if (!s.IsNotFound()) return FromRocks(s, "reading a request id");
+  }
+  rocksdb::WriteBatch batch;
+  const std::string& id = submission.id();
+  batch.Put(cf(Cf::kSubmissions), id, submission.SerializeAsString());
+  batch.Put(cf(Cf::kByCandidate), IndexKey(submission.candidate_id(), id), "");
+  batch.Put(cf(Cf::kByChallenge), IndexKey(submission.challenge_id(), id), "");
+  batch.Put(cf(Cf::kPending), id, "");
+  if (!request_key.empty()) batch.Put(cf(Cf::kRequests), request_key, id);
+  rocksdb::WriteOptions sync;
+  sync.sync = true;  // durable before Submit answers
+  absl::Status s = FromRocks(db_->Write(sync, &batch), "storing submission " + id);
+  if (!s.ok()) return s;
+  return std::make_pair(submission, true);
+}
+
+absl::Status Store::Finish(const judge::v1::Submission& submission) {
+  rocksdb::WriteBatch batch;
+  batch.Put(cf(Cf::kSubmissions), submission.id(), Summary(submission).SerializeAsString());
+  judge::v1::Submission results = submission;
+  results.clear_source();
+  batch.Put(cf(Cf::kResults), submission.id(), results.SerializeAsString());
+  batch.Delete(cf(Cf::kPending), submission.id());
+  rocksdb::WriteOptions sync;
+  sync.sync = true;
+  return FromRocks(db_->Write(sync, &batch), "storing the verdict of " + submission.id());
+}
+
+absl::StatusOr<judge::v1::Submission> Store::Get(const std::string& id) const {
+  std::string value;
+  absl::Status s = FromRocks(db_->Get(rocksdb::ReadOptions(), cf(Cf::kSubmissions), id, &value),
+                             "submission " + id);
+  if (!s.ok()) return s;
+  judge::v1::Submission sub;
+  if (!sub.ParseFromString(value)) return absl::DataLossError("corrupt submission " + id);
+  std::string results;
+  rocksdb::Status r = db_->Get(rocksdb::ReadOptions(), cf(Cf::kResults), id, &results);
+  if (r.ok()) {
+    judge::v1::Submission full;
+    if (!full.ParseFromString(results)) return absl::DataLossError("corrupt results of " + id);
+    std::string source = sub.source();
+    sub = std::move(full);
+    sub.set_source(source);
+  } else if (!r.IsNotFound()) {
+    return FromRocks(r, "results of " + id);
+  }
+  return sub;
+}
+
+absl::StatusOr<std::vector<judge::v1::Submission>> Store::Pending() const {
+  std::vector<judge::v1::Submission> out;
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions(), cf(Cf::kPending)));
+  for (it->SeekToFirst(); it->Valid(); it->Next()) {
+    absl::StatusOr<judge::v1::Submission> s = Get(it->key().ToString());
+    if (!s.ok()) return s.status();
+    out.push_back(std::move(*s));
+  }
+  if (!it->status().ok()) return FromRocks(it->status(), "listing pending submissions");
+  return out;
+}
+
+absl::StatusOr<Store::Page> Store::List(const std::string& candidate_id,
+                                        const std::string& challenge_id, uint32_t page_size,
+                                        const std::string& page_token) const {
+  Page page;
+  // Walk an index newest first: by candidate, by challenge, or every submission.
+  Cf index = !candidate_id.empty() ? Cf::kByCandidate
+             : !challenge_id.empty() ? Cf::kByChallenge
+                                     : Cf::kSubmissions;
+  std::string prefix = index == Cf::kSubmissions ? ""
+                       : index == Cf::kByCandidate ? IndexKey(candidate_id, "")
+                                                   : IndexKey(challenge_id, "");
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions(), cf(index)));
+  if (page_token.empty()) {
+    // The first key past the prefix's range, then step back.
+    if (prefix.empty()) {
+      it->SeekToLast();
+    } else {
+      std::string end = prefix;
+      end.back() = '\x01';  // prefix ends in \0
+      it->SeekForPrev(end);
+    }
+  } else {
+    it->SeekForPrev(prefix + page_token);
+    if (it->Valid() && it->key().ToString() == prefix + page_token) it->Prev();
+  }
+  std::string last_id;
+  for (; it->Valid(); it->Prev()) {
+    std::string key = it->key().ToString();
+    if (!absl::StartsWith(key, prefix)) break;
+    std::string id = key.substr(prefix.size());
+    judge::v1::Submission sub;
+    if (index == Cf::kSubmissions) {
+      if (!sub.ParseFromString(it->value().ToString())) return absl::DataLossError("corrupt " + id);
+    } else {
+      std::string value;
+      absl::Status s = FromRocks(db_->Get(rocksdb::ReadOptions(), cf(Cf::kSubmissions), id, &value),
+                                 "submission " + id);
+      if (!s.ok()) return s;
+      if (!sub.ParseFromString(value)) return absl::DataLossError("corrupt " + id);
+    }
+    if (!challenge_id.empty() && sub.challenge_id() != challenge_id) continue;
+    if (page.submissions.size() == page_size) {
+      page.next_page_token = last_id;
+      break;
+    }
+    page.submissions.push_back(Summary(std::move(sub)));
+    last_id = id;
+  }
+  if (!it->status().ok()) return FromRocks(it->status(), "listing submissions");
+  return page;
+}
+
+}  // namespace judge

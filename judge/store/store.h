@@ -1,0 +1,85 @@
+// Submissions and verdicts in an embedded RocksDB. Values are serialized protos; every state
+// change is one WriteBatch; a new submission is durable (synced WAL) before Create returns.
+//
+// Thread safety: all methods may be called concurrently. Close() must be called before
+// destruction to see errors; the destructor closes too, discarding them.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "judge/v1/judge.pb.h"
+
+namespace rocksdb {
+class DB;
+class ColumnFamilyHandle;
+}  // namespace rocksdb
+
+namespace judge {
+
+// Column families, declared once: the enum and the name table are in the same order.
+enum class Cf : int {
+  kDefault = 0,
+  kSubmissions,   // id -> Submission without test results (what listings show)
+  kResults,       // id -> Submission with compile output and per-test results (finished only)
+  kByCandidate,   // candidate_id \0 id -> ""
+  kByChallenge,   // challenge_id \0 id -> ""
+  kRequests,      // caller \0 request_id -> id (idempotent Submit)
+  kPending,       // id -> "" while not finished (judged again at start)
+  kCount,
+};
+
+class Store {
+ public:
+  [[nodiscard]] static absl::StatusOr<std::unique_ptr<Store>> Open(const std::string& dir);
+  ~Store();
+  Store(const Store&) = delete;
+  Store& operator=(const Store&) = delete;
+
+  // Returns the error of closing, if any. Idempotent.
+  [[nodiscard]] absl::Status Close();
+
+  // A new id: time-ordered (microseconds since the epoch, then a counter), unique in this store.
+  std::string NewId();
+
+  // Stores a new submission (state QUEUED) with its indexes and pending marker, synced. When
+  // `request_key` names an earlier submission, that one is returned and nothing is written
+  // (second = false).
+  [[nodiscard]] absl::StatusOr<std::pair<judge::v1::Submission, bool>> Create(
+      const judge::v1::Submission& submission, const std::string& request_key);
+
+  // Records the final state and results and clears the pending marker, in one batch.
+  [[nodiscard]] absl::Status Finish(const judge::v1::Submission& submission);
+
+  // The submission with its results. NotFound when unknown.
+  [[nodiscard]] absl::StatusOr<judge::v1::Submission> Get(const std::string& id) const;
+
+  // Every unfinished submission, oldest first.
+  [[nodiscard]] absl::StatusOr<std::vector<judge::v1::Submission>> Pending() const;
+
+  struct Page {
+    std::vector<judge::v1::Submission> submissions;  // newest first, without source and tests
+    std::string next_page_token;
+  };
+  // Filters are optional; page_token is a previous next_page_token.
+  [[nodiscard]] absl::StatusOr<Page> List(const std::string& candidate_id,
+                                          const std::string& challenge_id, uint32_t page_size,
+                                          const std::string& page_token) const;
+
+ private:
+  Store() = default;
+  rocksdb::ColumnFamilyHandle* cf(Cf c) const { return handles_[static_cast<int>(c)]; }
+
+  rocksdb::DB* db_ = nullptr;
+  std::vector<rocksdb::ColumnFamilyHandle*> handles_;
+  std::mutex create_mu_;  // request-id check and insert are one step
+  std::mutex id_mu_;
+  uint64_t last_micros_ = 0;
+  uint32_t seq_ = 0;
+};
+
+}  // namespace judge
