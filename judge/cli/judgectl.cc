@@ -1,0 +1,332 @@
+// judgectl: the judge's command-line client.
+//   judgectl [--server HOST:PORT] [--token T] [--json] COMMAND ...
+//   challenges | show ID | submit --challenge ID --language LANG [--candidate C] [--wait] FILE
+//   watch ID | get ID | list [--candidate C] [--challenge ID] | live --challenge ID --language LANG FILE
+// --server and --token default to $JUDGE_SERVER and $JUDGE_TOKEN. Exit status: 0 when the command
+// worked; 1 when --wait, watch or live ends with a verdict other than ACCEPTED; 2 on a usage,
+// connection or server error (one line on stderr).
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+
+#include "CLI/CLI.hpp"
+#include "google/protobuf/util/json_util.h"
+#include "google/protobuf/util/time_util.h"
+#include "grpcpp/grpcpp.h"
+#include "judge/v1/judge.grpc.pb.h"
+
+namespace {
+
+namespace pb = judge::v1;
+
+struct Global {
+  std::string server;
+  std::string token;
+  bool json = false;
+  bool tls = false;
+  std::string ca_file;
+};
+
+std::string Short(pb::Verdict v) {
+  std::string name = pb::Verdict_Name(v);
+  return name.size() > 8 ? name.substr(8) : name;  // drop VERDICT_
+}
+std::string Short(pb::SubmissionState s) {
+  std::string name = pb::SubmissionState_Name(s);
+  return name.size() > 17 ? name.substr(17) : name;  // drop SUBMISSION_STATE_
+}
+
+std::string Json(const google::protobuf::Message& m) {
+  std::string out;
+  google::protobuf::util::JsonPrintOptions opts;
+  opts.add_whitespace = false;
+  (void)google::protobuf::util::MessageToJsonString(m, &out, opts);
+  return out;
+}
+
+int RpcFail(const grpc::Status& s) {
+  static const char* kNames[] = {"OK", "CANCELLED", "UNKNOWN", "INVALID_ARGUMENT",
+                                 "DEADLINE_EXCEEDED", "NOT_FOUND", "ALREADY_EXISTS",
+                                 "PERMISSION_DENIED", "RESOURCE_EXHAUSTED", "FAILED_PRECONDITION",
+                                 "ABORTED", "OUT_OF_RANGE", "UNIMPLEMENTED", "INTERNAL",
+                                 "UNAVAILABLE", "DATA_LOSS", "UNAUTHENTICATED"};
+  int code = s.error_code();
+  std::cerr << "judgectl: " << (code >= 0 && code <= 16 ? kNames[code] : "ERROR") << ": "
+            << s.error_message() << "\n";
+  return 2;
+}
+
+int UsageFail(const std::string& message) {
+  std::cerr << "judgectl: " << message << "\n";
+  return 2;
+}
+
+bool ReadFile(const std::string& path, std::string* out) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return false;
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  *out = ss.str();
+  return true;
+}
+
+class Client {
+ public:
+  explicit Client(const Global& g) : g_(g) {
+    std::shared_ptr<grpc::ChannelCredentials> creds = grpc::InsecureChannelCredentials();
+    if (g.tls) {
+      grpc::SslCredentialsOptions ssl;
+      if (!g.ca_file.empty()) ReadFile(g.ca_file, &ssl.pem_root_certs);
+      creds = grpc::SslCredentials(ssl);
+    }
+    stub_ = pb::JudgeService::NewStub(grpc::CreateChannel(g.server, creds));
+  }
+  void Prepare(grpc::ClientContext* ctx, int timeout_s = 30) const {
+    if (!g_.token.empty()) ctx->AddMetadata("authorization", "Bearer " + g_.token);
+    if (timeout_s > 0) {
+      ctx->set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(timeout_s));
+    }
+  }
+  pb::JudgeService::Stub* stub() { return stub_.get(); }
+
+ private:
+  const Global& g_;
+  std::unique_ptr<pb::JudgeService::Stub> stub_;
+};
+
+void PrintSubmission(const pb::Submission& s) {
+  std::printf("submission %s\n  candidate %s, challenge %s, language %s, mode %s\n", s.id().c_str(),
+              s.candidate_id().c_str(), s.challenge_id().c_str(), s.language().c_str(),
+              s.mode() == pb::SUBMISSION_MODE_LIVE ? "live" : "take-home");
+  std::printf("  state %s", Short(s.state()).c_str());
+  if (s.state() == pb::SUBMISSION_STATE_FINISHED) {
+    std::printf(", verdict %s, score %u/%u", Short(s.verdict()).c_str(), s.score(), s.max_score());
+  }
+  std::printf("\n");
+  if (!s.message().empty()) std::printf("  %s\n", s.message().c_str());
+  if (!s.compile_output().empty()) std::printf("compiler output:\n%s\n", s.compile_output().c_str());
+  for (const pb::TestResult& t : s.tests()) {
+    std::printf("  [%2u] %-32s %-22s %6u ms %8lu KiB %s\n", t.index(), t.name().c_str(),
+                Short(t.verdict()).c_str(), t.cpu_ms(),
+                static_cast<unsigned long>(t.memory_kib()), t.message().c_str());
+  }
+  if (s.use_custom_stdin()) {
+    std::printf("stdout:\n%s", s.custom_stdout().c_str());
+    if (!s.custom_stderr().empty()) std::printf("stderr:\n%s", s.custom_stderr().c_str());
+  }
+}
+
+// Reads a stream of events to the end, showing progress; returns the exit status.
+int FollowStream(grpc::ClientReaderInterface<pb::SubmissionEvent>* reader, bool json) {
+  pb::SubmissionEvent ev;
+  pb::Submission final;
+  bool finished = false;
+  while (reader->Read(&ev)) {
+    if (json) {
+      std::printf("%s\n", Json(ev).c_str());
+    } else if (ev.state() == pb::SUBMISSION_STATE_QUEUED) {
+      std::fprintf(stderr, "queued %s\n", ev.submission_id().c_str());
+    } else if (ev.state() == pb::SUBMISSION_STATE_COMPILING) {
+      std::fprintf(stderr, "compiling...\n");
+    } else if (ev.state() == pb::SUBMISSION_STATE_RUNNING && ev.has_test()) {
+      std::fprintf(stderr, "test %u/%u %-32s %s %u ms\n", ev.test().index(), ev.tests_total(),
+                   ev.test().name().c_str(), Short(ev.test().verdict()).c_str(),
+                   ev.test().cpu_ms());
+    }
+    if (ev.state() == pb::SUBMISSION_STATE_FINISHED) {
+      final = ev.submission();
+      finished = true;
+    }
+  }
+  grpc::Status s = reader->Finish();
+  if (!s.ok()) return RpcFail(s);
+  if (!finished) return UsageFail("the stream ended before a verdict");
+  if (!json) PrintSubmission(final);
+  return final.verdict() == pb::VERDICT_ACCEPTED ? 0 : 1;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  Global g;
+  const char* env_server = std::getenv("JUDGE_SERVER");
+  const char* env_token = std::getenv("JUDGE_TOKEN");
+  g.server = env_server ? env_server : "127.0.0.1:50051";
+  g.token = env_token ? env_token : "";
+  CLI::App app{"judgectl: talk to a judged server (judge.v1.JudgeService)", "judgectl"};
+  app.add_option("--server", g.server, "HOST:PORT (default $JUDGE_SERVER or 127.0.0.1:50051)");
+  app.add_option("--token", g.token, "Bearer token (default $JUDGE_TOKEN)");
+  app.add_flag("--json", g.json, "Print protobuf's JSON mapping");
+  app.add_flag("--tls", g.tls, "Use TLS");
+  app.add_option("--ca", g.ca_file, "PEM root certificates for --tls");
+  app.require_subcommand(1);
+  app.footer("Exit status: 0 ok; 1 a verdict other than ACCEPTED (--wait, watch, live); 2 error.");
+
+  auto* challenges = app.add_subcommand("challenges", "List the challenges");
+  std::string id;
+  auto* show = app.add_subcommand("show", "Show a challenge: statement, limits, samples");
+  show->add_option("ID", id, "Challenge id")->required();
+  std::string challenge, language, candidate, file, request_id, stdin_file;
+  bool wait = false;
+  auto* submit = app.add_subcommand("submit", "Submit a solution");
+  submit->add_option("--challenge", challenge, "Challenge id")->required();
+  submit->add_option("--language", language, "c, cpp, python3 or sql")->required();
+  submit->add_option("--candidate", candidate, "Candidate id (platform and admin tokens)");
+  submit->add_option("--request-id", request_id, "Makes a retried submit return the same one");
+  submit->add_flag("--wait", wait, "Follow judging and exit 1 unless ACCEPTED");
+  submit->add_option("FILE", file, "Source file")->required();
+  auto* watch = app.add_subcommand("watch", "Follow a submission until its verdict");
+  watch->add_option("ID", id, "Submission id")->required();
+  auto* get = app.add_subcommand("get", "Show a submission and its results");
+  get->add_option("ID", id, "Submission id")->required();
+  bool show_source = false;
+  get->add_flag("--source", show_source, "Print the source too");
+  uint32_t page_size = 20;
+  std::string page_token;
+  auto* list = app.add_subcommand("list", "List submissions, newest first");
+  list->add_option("--candidate", candidate, "Only this candidate's");
+  list->add_option("--challenge", challenge, "Only this challenge's");
+  list->add_option("--page-size", page_size, "1..100")->capture_default_str();
+  list->add_option("--page-token", page_token, "From a previous page");
+  auto* live = app.add_subcommand("live", "Run code now, ahead of the queue (interviewers)");
+  live->add_option("--challenge", challenge, "Challenge id")->required();
+  live->add_option("--language", language, "c, cpp, python3 or sql")->required();
+  live->add_option("--candidate", candidate, "Whose code this is");
+  live->add_option("--stdin", stdin_file, "Run once on this input instead of the tests");
+  live->add_option("FILE", file, "Source file")->required();
+  CLI11_PARSE(app, argc, argv);
+
+  if (g.token.empty()) return UsageFail("no token: pass --token or set JUDGE_TOKEN");
+  Client client(g);
+
+  if (*challenges) {
+    grpc::ClientContext ctx;
+    client.Prepare(&ctx);
+    pb::ListChallengesResponse resp;
+    grpc::Status s = client.stub()->ListChallenges(&ctx, pb::ListChallengesRequest(), &resp);
+    if (!s.ok()) return RpcFail(s);
+    if (g.json) {
+      std::printf("%s\n", Json(resp).c_str());
+      return 0;
+    }
+    for (const auto& c : resp.challenges()) {
+      std::string langs;
+      for (const auto& l : c.languages()) langs += (langs.empty() ? "" : ",") + l;
+      std::printf("%-20s %-50s %s\n", c.id().c_str(), c.title().c_str(), langs.c_str());
+    }
+    return 0;
+  }
+  if (*show) {
+    grpc::ClientContext ctx;
+    client.Prepare(&ctx);
+    pb::GetChallengeRequest req;
+    req.set_challenge_id(id);
+    pb::ChallengeDetail resp;
+    grpc::Status s = client.stub()->GetChallenge(&ctx, req, &resp);
+    if (!s.ok()) return RpcFail(s);
+    if (g.json) {
+      std::printf("%s\n", Json(resp).c_str());
+      return 0;
+    }
+    std::printf("%s\n\nlimits: %u ms cpu, %lu KiB memory; %zu sample(s), %u hidden test(s), %u points\n",
+                resp.statement().c_str(), resp.limits().cpu_time_ms(),
+                static_cast<unsigned long>(resp.limits().memory_kib()),
+                static_cast<size_t>(resp.samples_size()), resp.hidden_tests(), resp.max_score());
+    return 0;
+  }
+  if (*submit || *live) {
+    std::string source;
+    if (!ReadFile(file, &source)) return UsageFail("cannot read " + file);
+    if (*submit) {
+      pb::SubmitRequest req;
+      req.set_challenge_id(challenge);
+      req.set_language(language);
+      req.set_source(source);
+      req.set_candidate_id(candidate);
+      req.set_request_id(request_id);
+      pb::Submission resp;
+      grpc::ClientContext ctx;
+      client.Prepare(&ctx);
+      grpc::Status s = client.stub()->Submit(&ctx, req, &resp);
+      if (!s.ok()) return RpcFail(s);
+      if (!wait) {
+        if (g.json) std::printf("%s\n", Json(resp).c_str());
+        else std::printf("%s\n", resp.id().c_str());
+        return 0;
+      }
+      id = resp.id();
+    } else {
+      pb::RunLiveRequest req;
+      req.set_challenge_id(challenge);
+      req.set_language(language);
+      req.set_source(source);
+      req.set_candidate_id(candidate);
+      if (!stdin_file.empty()) {
+        std::string input;
+        if (!ReadFile(stdin_file, &input)) return UsageFail("cannot read " + stdin_file);
+        req.set_use_custom_stdin(true);
+        req.set_custom_stdin(input);
+      }
+      grpc::ClientContext ctx;
+      client.Prepare(&ctx, 0);
+      auto reader = client.stub()->RunLive(&ctx, req);
+      return FollowStream(reader.get(), g.json);
+    }
+  }
+  if (*watch || (*submit && wait)) {
+    pb::WatchSubmissionRequest req;
+    req.set_submission_id(id);
+    grpc::ClientContext ctx;
+    client.Prepare(&ctx, 0);
+    auto reader = client.stub()->WatchSubmission(&ctx, req);
+    return FollowStream(reader.get(), g.json);
+  }
+  if (*get) {
+    pb::GetSubmissionRequest req;
+    req.set_submission_id(id);
+    pb::Submission resp;
+    grpc::ClientContext ctx;
+    client.Prepare(&ctx);
+    grpc::Status s = client.stub()->GetSubmission(&ctx, req, &resp);
+    if (!s.ok()) return RpcFail(s);
+    if (g.json) {
+      if (!show_source) resp.clear_source();
+      std::printf("%s\n", Json(resp).c_str());
+      return 0;
+    }
+    PrintSubmission(resp);
+    if (show_source) std::printf("source:\n%s\n", resp.source().c_str());
+    return 0;
+  }
+  if (*list) {
+    pb::ListSubmissionsRequest req;
+    req.set_candidate_id(candidate);
+    req.set_challenge_id(challenge);
+    req.set_page_size(page_size);
+    req.set_page_token(page_token);
+    pb::ListSubmissionsResponse resp;
+    grpc::ClientContext ctx;
+    client.Prepare(&ctx);
+    grpc::Status s = client.stub()->ListSubmissions(&ctx, req, &resp);
+    if (!s.ok()) return RpcFail(s);
+    if (g.json) {
+      std::printf("%s\n", Json(resp).c_str());
+      return 0;
+    }
+    for (const auto& sub : resp.submissions()) {
+      std::printf("%s  %-16s %-18s %-8s %-9s %-22s %3u/%-3u %s\n", sub.id().c_str(),
+                  sub.candidate_id().c_str(), sub.challenge_id().c_str(), sub.language().c_str(),
+                  Short(sub.state()).c_str(),
+                  sub.state() == pb::SUBMISSION_STATE_FINISHED ? Short(sub.verdict()).c_str() : "-",
+                  sub.score(), sub.max_score(),
+                  google::protobuf::util::TimeUtil::ToString(sub.created_at()).c_str());
+    }
+    if (!resp.next_page_token().empty()) {
+      std::printf("next page: --page-token %s\n", resp.next_page_token().c_str());
+    }
+    return 0;
+  }
+  return UsageFail("no command (see --help)");
+}

@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# Installs what is missing, builds the release preset, creates var/ (data dir and a keys file
+# with one generated token per role, printed once), and runs judged in the foreground on
+# 127.0.0.1:50051 with the built-in challenges. Extra arguments go to judged (e.g. --workers 4).
+set -euo pipefail
+cd "$(dirname "$0")"
+source scripts/common.sh
+judge_setup release
+mkdir -p var/data
+chmod 700 var
+if [[ ! -f var/keys ]]; then
+  scripts/make-keys.sh var/keys
+fi
+echo "judged: starting on 127.0.0.1:50051 (Ctrl-C stops it)"
+exec ./build/bin/judged --listen 127.0.0.1:50051 --data-dir var/data --challenges challenges \
+  --keys var/keys "$@"
