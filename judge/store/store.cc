@@ -125,7 +125,11 @@ absl::StatusOr<std::pair<judge::v1::Submission, bool>> Store::Create(
 
 absl::Status Store::Finish(const judge::v1::Submission& submission) {
   rocksdb::WriteBatch batch;
-  batch.Put(cf(Cf::kSubmissions), submission.id(), Summary(submission).SerializeAsString());
+  // The record keeps the source; results go to their own column family.
+  judge::v1::Submission record = Summary(submission);
+  record.set_source(submission.source());
+  record.set_custom_stdin(submission.custom_stdin());
+  batch.Put(cf(Cf::kSubmissions), submission.id(), record.SerializeAsString());
   judge::v1::Submission results = submission;
   results.clear_source();
   batch.Put(cf(Cf::kResults), submission.id(), results.SerializeAsString());
