@@ -1,0 +1,90 @@
+"""judgectl against a real judged: human and --json output, progress, and exit codes
+(0 worked, 1 a verdict other than ACCEPTED with --wait, 2 error with a one-line reason)."""
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import unittest
+
+sys.path.insert(0, os.path.dirname(__file__))
+import harness  # noqa: E402
+
+JUDGECTL = os.path.join(harness.BUILD, "bin", "judgectl")
+SOL = os.path.join(harness.ROOT, "challenges", "sql-null-trap", "solutions")
+
+
+class JudgectlTest(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.judged = harness.Judged(extra_args=["--workers", "2", "--rate-limit", "1000"]).start()
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.judged.cleanup()
+
+    def ctl(self, *args, role="platform", token=None):
+        env = dict(os.environ, JUDGE_SERVER=self.judged.address,
+                   JUDGE_TOKEN=token if token is not None else self.judged.tokens[role])
+        return subprocess.run([JUDGECTL, *args], env=env, capture_output=True, text=True, timeout=120)
+
+    def test_challenges_and_show(self):
+        r = self.ctl("challenges")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn("sql-null-trap", r.stdout)
+        r = self.ctl("--json", "challenges")
+        self.assertEqual(len(json.loads(r.stdout)["challenges"]), 3)
+        r = self.ctl("show", "slow-query-digest", role="candidate")
+        self.assertEqual(r.returncode, 0)
+        self.assertIn("pt-query-digest", r.stdout)
+
+    def test_submit_wait_exit_codes_and_progress(self):
+        r = self.ctl("submit", "--challenge", "sql-null-trap", "--language", "sql", "--candidate", "c7",
+                     "--wait", os.path.join(SOL, "reference.sql"))
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn("compiling", r.stderr)
+        self.assertIn("test 12/12", r.stderr)
+        self.assertIn("verdict ACCEPTED, score 100/100", r.stdout)
+        r = self.ctl("submit", "--challenge", "sql-null-trap", "--language", "sql", "--candidate", "c7",
+                     "--wait", os.path.join(SOL, "wrong-not-in-null.sql"))
+        self.assertEqual(r.returncode, 1)
+        self.assertIn("WRONG_ANSWER", r.stdout)
+        sid = self.ctl("submit", "--challenge", "sql-null-trap", "--language", "sql", "--candidate", "c7",
+                       os.path.join(SOL, "reference.sql")).stdout.strip()
+        self.assertEqual(self.ctl("watch", sid).returncode, 0)
+        got = json.loads(self.ctl("--json", "get", sid).stdout)
+        self.assertEqual(got["verdict"], "VERDICT_ACCEPTED")
+        lst = self.ctl("list", "--candidate", "c7")
+        self.assertEqual(lst.stdout.count("c7"), 3)
+
+    def test_errors_are_one_line_and_exit_2(self):
+        r = self.ctl("challenges", token="wrong-token")
+        self.assertEqual(r.returncode, 2)
+        self.assertEqual(r.stderr, "judgectl: UNAUTHENTICATED: unknown or malformed bearer token\n")
+        with tempfile.NamedTemporaryFile("w", suffix=".sql") as f:
+            f.write("SELECT 1")
+            f.flush()
+            r = self.ctl("submit", "--challenge", "nope", "--language", "sql", "--candidate", "x", f.name)
+        self.assertEqual(r.returncode, 2)
+        self.assertTrue(r.stderr.startswith("judgectl: INVALID_ARGUMENT: unknown challenge"))
+        r = self.ctl("submit", "--challenge", "sql-null-trap", "--language", "sql", "/no/such/file")
+        self.assertEqual(r.returncode, 2)
+        self.assertIn("cannot read /no/such/file", r.stderr)
+        r = self.ctl("get", "0000", role="candidate")
+        self.assertEqual(r.returncode, 2)
+        self.assertIn("NOT_FOUND", r.stderr)
+
+    def test_live_with_stdin(self):
+        with tempfile.NamedTemporaryFile("w", suffix=".py") as src, tempfile.NamedTemporaryFile("w") as inp:
+            src.write("print(int(input()) * 2)\n")
+            src.flush()
+            inp.write("21\n")
+            inp.flush()
+            r = self.ctl("live", "--challenge", "ttl-lru-cache", "--language", "python3", "--stdin", inp.name,
+                         src.name, role="interviewer")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn("stdout:\n42\n", r.stdout)
+
+
+if __name__ == "__main__":
+    unittest.main(verbosity=2)
