@@ -128,15 +128,20 @@ int main(int argc, char** argv) {
   const char* query_path = nullptr;
   long time_ms = 10000;
   long heap_mib = 256;
+  bool timing = false;
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
     if (a == "--help" || a == "-h") {
       std::printf(
-          "usage: sql-runner --fixture FILE --query FILE [--time-ms N] [--heap-mib N]\n"
+          "usage: sql-runner --fixture FILE --query FILE [--time-ms N] [--heap-mib N] [--timing]\n"
           "Runs one read-only query on a fresh in-memory SQLite database built by FILE.\n"
           "Exit: 0 ok, 1 runtime error, 2 usage/fixture error, 3 query refused or not\n"
           "preparable, 4 time limit, 5 memory limit.\n");
       return kOk;
+    }
+    if (a == "--timing") {
+      timing = true;
+      continue;
     }
     if (i + 1 >= argc) return Fail(kUsage, "sql-runner: " + a + " needs a value (see --help)");
     if (a == "--fixture") {
@@ -173,6 +178,8 @@ int main(int argc, char** argv) {
   sqlite3_limit(db, SQLITE_LIMIT_SQL_LENGTH, 1 << 20);
 
   char* err = nullptr;
+  timespec t0{}, t1{}, t2{};
+  clock_gettime(CLOCK_MONOTONIC, &t0);
   if (sqlite3_exec(db, fixture.c_str(), nullptr, nullptr, &err) != SQLITE_OK) {
     std::string msg = std::string("fixture failed: ") + (err ? err : "?");
     sqlite3_free(err);
@@ -182,6 +189,7 @@ int main(int argc, char** argv) {
     sqlite3_free(err);
     return Fail(kUsage, "cannot make the database query-only");
   }
+  clock_gettime(CLOCK_MONOTONIC, &t1);
   sqlite3_set_authorizer(db, Authorizer, nullptr);
   clock_gettime(CLOCK_MONOTONIC, &g_deadline);
   g_deadline.tv_sec += time_ms / 1000;
@@ -249,6 +257,13 @@ int main(int argc, char** argv) {
     return Fail(kRuntime, sqlite3_errmsg(db));
   }
   std::fwrite(out.data(), 1, out.size(), stdout);
+  if (timing) {
+    clock_gettime(CLOCK_MONOTONIC, &t2);
+    auto ms = [](const timespec& a, const timespec& b) {
+      return (b.tv_sec - a.tv_sec) * 1e3 + (b.tv_nsec - a.tv_nsec) / 1e6;
+    };
+    std::fprintf(stderr, "fixture_ms=%.1f query_ms=%.1f\n", ms(t0, t1), ms(t1, t2));
+  }
   sqlite3_finalize(stmt);
   sqlite3_close(db);
   return kOk;
