@@ -210,6 +210,24 @@ absl::Status JudgeServiceImpl::RateLimit(const Principal& who) {
   return absl::OkStatus();
 }
 
+judge::v1::Submission JudgeServiceImpl::NewSubmission(const std::string& candidate,
+                                                      const std::string& challenge_id,
+                                                      const std::string& language,
+                                                      const std::string& source,
+                                                      judge::v1::SubmissionMode mode) const {
+  judge::v1::Submission sub;
+  sub.set_id(store_->NewId());
+  sub.set_candidate_id(candidate);
+  sub.set_challenge_id(challenge_id);
+  sub.set_language(language);
+  sub.set_source(source);
+  sub.set_mode(mode);
+  sub.set_state(judge::v1::SUBMISSION_STATE_QUEUED);
+  sub.set_max_score(challenges_->at(challenge_id)->max_score);
+  *sub.mutable_created_at() = google::protobuf::util::TimeUtil::GetCurrentTime();
+  return sub;
+}
+
 absl::StatusOr<judge::v1::Submission> JudgeServiceImpl::ReadableSubmission(
     const Principal& who, const std::string& id) const {
   if (!ValidName(id, 64)) return absl::InvalidArgumentError("submission_id is malformed");
@@ -318,17 +336,9 @@ grpc::ServerUnaryReactor* JudgeServiceImpl::Submit(grpc::CallbackServerContext* 
     metrics_->AddRejected("queue_full");
     return Done(ctx, s);
   }
-  judge::v1::Submission sub;
-  sub.set_id(store_->NewId());
-  sub.set_candidate_id(candidate);
-  sub.set_challenge_id(req->challenge_id());
-  sub.set_language(req->language());
-  sub.set_source(req->source());
-  sub.set_mode(judge::v1::SUBMISSION_MODE_TAKE_HOME);
-  sub.set_state(judge::v1::SUBMISSION_STATE_QUEUED);
+  judge::v1::Submission sub = NewSubmission(candidate, req->challenge_id(), req->language(),
+                                             req->source(), judge::v1::SUBMISSION_MODE_TAKE_HOME);
   sub.set_request_id(req->request_id());
-  sub.set_max_score(challenges_->at(req->challenge_id())->max_score);
-  *sub.mutable_created_at() = google::protobuf::util::TimeUtil::GetCurrentTime();
   // Request ids are scoped to the caller's key, so two callers never collide.
   std::string request_key =
       req->request_id().empty() ? "" : absl::StrCat(who->key_id, std::string(1, '\0'), req->request_id());
@@ -442,18 +452,10 @@ grpc::ServerWriteReactor<SubmissionEvent>* JudgeServiceImpl::RunLive(
     return FailedStream(absl::InvalidArgumentError("custom_stdin is set but use_custom_stdin is not"));
   }
   if (absl::Status s = engine_->Reserve(); !s.ok()) return FailedStream(s);
-  judge::v1::Submission sub;
-  sub.set_id(store_->NewId());
-  sub.set_candidate_id(candidate);
-  sub.set_challenge_id(req->challenge_id());
-  sub.set_language(req->language());
-  sub.set_source(req->source());
-  sub.set_mode(judge::v1::SUBMISSION_MODE_LIVE);
-  sub.set_state(judge::v1::SUBMISSION_STATE_QUEUED);
+  judge::v1::Submission sub = NewSubmission(candidate, req->challenge_id(), req->language(),
+                                             req->source(), judge::v1::SUBMISSION_MODE_LIVE);
   sub.set_use_custom_stdin(req->use_custom_stdin());
   sub.set_custom_stdin(req->custom_stdin());
-  sub.set_max_score(challenges_->at(req->challenge_id())->max_score);
-  *sub.mutable_created_at() = google::protobuf::util::TimeUtil::GetCurrentTime();
   absl::StatusOr<std::pair<judge::v1::Submission, bool>> created = store_->Create(sub, "");
   if (!created.ok()) {
     engine_->Release();

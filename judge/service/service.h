@@ -54,6 +54,10 @@ class JudgeServiceImpl final : public judge::v1::JudgeService::CallbackService {
   absl::Status CheckCode(const std::string& challenge_id, const std::string& language,
                          const std::string& source) const;
   absl::Status RateLimit(const Principal& who);
+  // A QUEUED submission with a fresh id; the challenge must exist (checked by CheckCode).
+  judge::v1::Submission NewSubmission(const std::string& candidate, const std::string& challenge_id,
+                                      const std::string& language, const std::string& source,
+                                      judge::v1::SubmissionMode mode) const;
   // Streams a submission's events: its history so far, then live ones, ending with FINISHED.
   grpc::ServerWriteReactor<judge::v1::SubmissionEvent>* StartStream(const std::string& id);
   absl::StatusOr<judge::v1::Submission> ReadableSubmission(const Principal& who,

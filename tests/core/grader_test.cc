@@ -12,6 +12,7 @@
 
 #include "gtest/gtest.h"
 #include "judge/core/grader.h"
+#include "tests/core/test_judge.h"
 
 namespace judge {
 namespace {
@@ -21,10 +22,8 @@ using judge::v1::Verdict;
 class GraderTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    char tmpl[] = "/tmp/grader-test-XXXXXX";
-    ASSERT_NE(mkdtemp(tmpl), nullptr);
-    ASSERT_EQ(chmod(tmpl, 0711), 0);
-    root_ = new std::string(tmpl);
+    root_ = new std::string(judge_test::MakeTempDir("grader-challenges"));
+    ASSERT_FALSE(root_->empty());
     std::string dir = *root_ + "/sum";
     mkdir(dir.c_str(), 0755);
     mkdir((dir + "/tests").c_str(), 0755);
@@ -69,24 +68,16 @@ class GraderTest : public ::testing::Test {
     ASSERT_TRUE(ch2.ok()) << ch2.status();
     checked_ = new std::shared_ptr<const LoadedChallenge>(*ch2);
 
-    sandbox::SandboxOptions options;
-    options.runtime_dir = *root_ + "/run";
-    options.slots = 2;
-    options.uid_base = 3'500'000 + static_cast<uint32_t>(getpid() % 100000) * 4;
-    auto sb = sandbox::Sandbox::Create(options);
-    ASSERT_TRUE(sb.ok()) << sb.status();
-    sandbox_ = sb->release();
-    compiler_ = new Compiler(sandbox_, *root_ + "/cache", 4);
-    ASSERT_TRUE(compiler_->Init().ok());
-    grader_ = new Grader(sandbox_, compiler_, GraderOptions{SQL_RUNNER});
+    judge_ = judge_test::MakeTestJudge("grader-test", 4).release();
+    ASSERT_NE(judge_, nullptr);
+    compiler_ = judge_->compiler.get();
+    grader_ = judge_->grader.get();
   }
   static void TearDownTestSuite() {
-    delete grader_;
-    delete compiler_;
-    delete sandbox_;
+    delete judge_;
     delete challenge_;
     delete checked_;
-    (void)!system(("rm -rf " + *root_).c_str());
+    judge_test::RemoveTree(*root_);
     delete root_;
   }
 
@@ -104,14 +95,14 @@ class GraderTest : public ::testing::Test {
   static std::string* root_;
   static std::shared_ptr<const LoadedChallenge>* challenge_;
   static std::shared_ptr<const LoadedChallenge>* checked_;
-  static sandbox::Sandbox* sandbox_;
+  static judge_test::TestJudge* judge_;
   static Compiler* compiler_;
   static Grader* grader_;
 };
 std::string* GraderTest::root_;
 std::shared_ptr<const LoadedChallenge>* GraderTest::challenge_;
 std::shared_ptr<const LoadedChallenge>* GraderTest::checked_;
-sandbox::Sandbox* GraderTest::sandbox_;
+judge_test::TestJudge* GraderTest::judge_;
 Compiler* GraderTest::compiler_;
 Grader* GraderTest::grader_;
 

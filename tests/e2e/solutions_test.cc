@@ -18,6 +18,7 @@
 
 #include "gtest/gtest.h"
 #include "judge/core/grader.h"
+#include "tests/core/test_judge.h"
 
 namespace judge {
 namespace {
@@ -82,36 +83,15 @@ std::string HeaderValue(const std::string& source, const std::string& key) {
 class SolutionsTest : public ::testing::TestWithParam<Solution> {
  protected:
   static void SetUpTestSuite() {
-    char tmpl[] = "/tmp/solutions-test-XXXXXX";
-    ASSERT_NE(mkdtemp(tmpl), nullptr);
-    ASSERT_EQ(chmod(tmpl, 0711), 0);
-    tmp_ = new std::string(tmpl);
-    sandbox::SandboxOptions options;
-    options.runtime_dir = *tmp_ + "/run";
-    options.slots = 2;
-    options.uid_base = 3'700'000 + static_cast<uint32_t>(getpid() % 100000) * 4;
-    auto sb = sandbox::Sandbox::Create(options);
-    ASSERT_TRUE(sb.ok()) << sb.status();
-    sandbox_ = sb->release();
-    compiler_ = new Compiler(sandbox_, *tmp_ + "/cache", 64);
-    ASSERT_TRUE(compiler_->Init().ok());
-    grader_ = new Grader(sandbox_, compiler_, GraderOptions{SQL_RUNNER});
+    judge_ = judge_test::MakeTestJudge("solutions-test", 64).release();
+    ASSERT_NE(judge_, nullptr);
+    grader_ = judge_->grader.get();
   }
-  static void TearDownTestSuite() {
-    delete grader_;
-    delete compiler_;
-    delete sandbox_;
-    (void)!system(("rm -rf " + *tmp_).c_str());
-    delete tmp_;
-  }
-  static std::string* tmp_;
-  static sandbox::Sandbox* sandbox_;
-  static Compiler* compiler_;
+  static void TearDownTestSuite() { delete judge_; }
+  static judge_test::TestJudge* judge_;
   static Grader* grader_;
 };
-std::string* SolutionsTest::tmp_;
-sandbox::Sandbox* SolutionsTest::sandbox_;
-Compiler* SolutionsTest::compiler_;
+judge_test::TestJudge* SolutionsTest::judge_;
 Grader* SolutionsTest::grader_;
 
 TEST_P(SolutionsTest, GetsTheVerdictItsHeaderDeclares) {

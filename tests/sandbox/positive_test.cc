@@ -13,6 +13,7 @@
 #include "sandbox/result_json.h"
 #include "sandbox/sandbox.h"
 #include "tests/sandbox/host_check.h"
+#include "tests/test_support.h"
 
 namespace {
 
@@ -23,24 +24,18 @@ using sandbox::Status;
 class PositiveTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    char tmpl[] = "/tmp/sandbox-test-XXXXXX";
-    ASSERT_NE(mkdtemp(tmpl), nullptr);
-    ASSERT_EQ(chmod(tmpl, 0711), 0);
-    tmp_ = tmpl;
-    sandbox::SandboxOptions options;
-    options.runtime_dir = tmp_ + "/run";
-    options.slots = 4;
-    options.uid_base = 3'000'000 + static_cast<uint32_t>(getpid() % 100000) * 16;
-    uid_base_ = options.uid_base;
-    auto sb = sandbox::Sandbox::Create(options);
+    tmp_ = judge_test::MakeTempDir("sandbox-test");
+    ASSERT_FALSE(tmp_.empty());
+    uid_base_ = judge_test::UidBase();
+    auto sb = judge_test::MakeSandbox(tmp_, 4);
     ASSERT_TRUE(sb.ok()) << sb.status();
     sb_ = std::move(*sb);
   }
+
   void TearDown() override {
-    EXPECT_TRUE(sandbox_test::ProcessesWithUids(uid_base_, uid_base_ + 8).empty());
+    EXPECT_TRUE(sandbox_test::ProcessesWithUids(uid_base_, uid_base_ + 2 * judge_test::kMaxSlots).empty());
     sb_.reset();
-    std::string cmd = "rm -rf " + tmp_;
-    (void)!system(cmd.c_str());
+    judge_test::RemoveTree(tmp_);
   }
   RunSpec Base() {
     RunSpec spec;

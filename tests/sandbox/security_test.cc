@@ -17,6 +17,7 @@
 #include "gtest/gtest.h"
 #include "sandbox/sandbox.h"
 #include "tests/sandbox/host_check.h"
+#include "tests/test_support.h"
 
 namespace {
 
@@ -29,24 +30,17 @@ constexpr uint32_t kSlots = 4;
 class SecurityTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    char tmpl[] = "/tmp/sandbox-test-XXXXXX";
-    ASSERT_NE(mkdtemp(tmpl), nullptr);
-    ASSERT_EQ(chmod(tmpl, 0711), 0);
-    tmp_ = tmpl;
-    sandbox::SandboxOptions options;
-    options.runtime_dir = tmp_ + "/run";
-    options.slots = kSlots;
-    // A uid range of our own, so parallel test processes never see each other's boxes.
-    options.uid_base = 3'000'000 + static_cast<uint32_t>(getpid() % 100000) * 16;
-    uid_base_ = options.uid_base;
-    auto sb = sandbox::Sandbox::Create(options);
+    tmp_ = judge_test::MakeTempDir("sandbox-test");
+    ASSERT_FALSE(tmp_.empty());
+    uid_base_ = judge_test::UidBase();
+    auto sb = judge_test::MakeSandbox(tmp_, kSlots);
     ASSERT_TRUE(sb.ok()) << sb.status();
     sb_ = std::move(*sb);
   }
 
   void TearDown() override {
     // Nothing of any run survives it.
-    EXPECT_TRUE(sandbox_test::ProcessesWithUids(uid_base_, uid_base_ + 2 * kSlots).empty())
+    EXPECT_TRUE(sandbox_test::ProcessesWithUids(uid_base_, uid_base_ + 2 * judge_test::kMaxSlots).empty())
         << "a box process outlived its run";
     for (const std::string* parent :
          {&sb_->cgroups().v2_parent, &sb_->cgroups().memory_parent, &sb_->cgroups().pids_parent,
@@ -58,8 +52,7 @@ class SecurityTest : public ::testing::Test {
     std::string work = sb_->runtime_dir() + "/work";
     sb_.reset();
     EXPECT_TRUE(sandbox_test::MountsContaining(work).empty()) << "a work tmpfs is still mounted";
-    std::string cmd = "rm -rf " + tmp_;
-    (void)!system(cmd.c_str());
+    judge_test::RemoveTree(tmp_);
   }
 
   RunSpec Hostile(std::vector<std::string> args) {
