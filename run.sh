@@ -7,7 +7,7 @@ cd "$(dirname "$0")"
 source scripts/common.sh
 judge_setup release
 mkdir -p var/data
-chmod 700 var
+chmod 711 var  # boxes bind-mount compiled programs from var/data/cache; keys stay 0600
 if [[ ! -f var/keys ]]; then
   scripts/make-keys.sh var/keys
 fi

@@ -211,6 +211,21 @@ static void RemoveStaleRuntimeDirs(const std::string& runtime_dir) {
   closedir(d);
 }
 
+absl::Status Sandbox::CheckReachableByBoxes(const std::string& path) {
+  std::string prefix;
+  for (absl::string_view part : absl::StrSplit(path, '/', absl::SkipEmpty())) {
+    absl::StrAppend(&prefix, "/", part);
+    struct stat st {};
+    if (stat(prefix.c_str(), &st) != 0) return Errno("stat " + prefix);
+    if (S_ISDIR(st.st_mode) && (st.st_mode & S_IXOTH) == 0) {
+      return absl::FailedPreconditionError(absl::StrCat(
+          path, " is not reachable by the sandbox's unprivileged uids: ", prefix,
+          " lacks o+x (chmod o+x ", prefix, ", or use a directory outside it)"));
+    }
+  }
+  return absl::OkStatus();
+}
+
 absl::StatusOr<std::unique_ptr<Sandbox>> Sandbox::Create(const SandboxOptions& options) {
   if (geteuid() != 0) {
     return absl::FailedPreconditionError(
@@ -225,19 +240,7 @@ absl::StatusOr<std::unique_ptr<Sandbox>> Sandbox::Create(const SandboxOptions& o
     return Errno("mkdir " + options.runtime_dir);
   }
   // Each box's init builds its root as an unprivileged uid: it must be able to reach it.
-  {
-    std::string path;
-    for (absl::string_view part : absl::StrSplit(options.runtime_dir, '/', absl::SkipEmpty())) {
-      absl::StrAppend(&path, "/", part);
-      struct stat st {};
-      if (stat(path.c_str(), &st) != 0) return Errno("stat " + path);
-      if ((st.st_mode & S_IXOTH) == 0) {
-        return absl::FailedPreconditionError(absl::StrCat(
-            "runtime dir ", options.runtime_dir, " is not reachable by box uids: ", path,
-            " lacks o+x (chmod o+x it or choose another --sandbox-dir)"));
-      }
-    }
-  }
+  if (absl::Status s = CheckReachableByBoxes(options.runtime_dir); !s.ok()) return s;
   RemoveStaleRuntimeDirs(options.runtime_dir);
   uint64_t n = g_sandbox_counter.fetch_add(1);
   sb->dir_ = absl::StrCat(options.runtime_dir, "/", getpid(), "-", n);

@@ -54,6 +54,10 @@ class Sandbox {
   const CgroupLayout& cgroups() const { return cgroups_; }
   const std::string& runtime_dir() const { return dir_; }
 
+  // Boxes bind-mount host paths as an unprivileged uid: every directory on the way to `path`
+  // must be searchable by others (o+x). The error names the first one that is not.
+  [[nodiscard]] static absl::Status CheckReachableByBoxes(const std::string& path);
+
   // Read-only mounts and links that let dynamically linked programs from /usr run in a box:
   // /usr, /etc/ld.so.cache, and /bin, /lib, /lib64, /sbin as in Debian's merged /usr.
   static void AddSystemMounts(RunSpec& spec);

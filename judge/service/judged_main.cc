@@ -5,7 +5,9 @@
 // Loads and validates every challenge, self-tests each toolchain, opens the store, judges again
 // whatever was left unfinished, and serves until SIGTERM or SIGINT (then stops accepting,
 // finishes what is being judged, and closes the store).
+#include <limits.h>
 #include <signal.h>
+#include <stdlib.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -111,6 +113,14 @@ int main(int argc, char** argv) {
 
   if (mkdir(o.data_dir.c_str(), 0711) != 0 && errno != EEXIST) {
     return Fail("cannot create --data-dir " + o.data_dir + ": " + strerror(errno));
+  }
+  // Compiled programs (under the data dir) and test files are bind-mounted into boxes.
+  for (const std::string& dir : {o.data_dir, o.challenges}) {
+    char real[PATH_MAX];
+    if (realpath(dir.c_str(), real) == nullptr) return Fail(dir + ": " + strerror(errno));
+    if (absl::Status s = sandbox::Sandbox::CheckReachableByBoxes(real); !s.ok()) {
+      return Fail(std::string(s.message()));
+    }
   }
   sandbox::SandboxOptions sb_options;
   sb_options.runtime_dir = o.sandbox_dir;
