@@ -17,9 +17,9 @@ NUMBER = re.compile(
     r"(?<![A-Za-z0-9_$.])(0[xX][0-9A-Fa-f]+|[0-9]+(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?)(?![A-Za-z0-9_$])")
 UPPER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
 SPACES = re.compile(r"[ \t\n\r\f\v]+")
-NULL = re.compile(r"\bnull\b")
-LISTS = re.compile(r"\b(in|values) ?\([?, ]*\)(?: ?, ?\([?, ]*\))*")
-LIMIT = re.compile(r"\blimit \?(?: ?, ?\?| offset \?)")
+NULL = re.compile(r"\bnull\b", re.ASCII)
+LISTS = re.compile(r"\b(in|values) ?\([?, ]*\)(?: ?, ?\([?, ]*\))*", re.ASCII)
+LIMIT = re.compile(r"\blimit \?(?: ?, ?\?| offset \?)", re.ASCII)
 
 
 def micros(text):
