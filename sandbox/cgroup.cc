@@ -1,5 +1,6 @@
 #include "sandbox/cgroup.h"
 
+#include <dirent.h>
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -86,6 +87,29 @@ std::string OwnDir(const MountEntry& m, const std::string& path) {
   return m.mount_point + rel;
 }
 
+// Removes `sandbox-<pid>-<n>` cgroups (and their box cgroups) of processes that no longer
+// exist: a judge killed with -9 leaves them behind, empty (its boxes died with it).
+void RemoveStale(const std::string& dir) {
+  DIR* d = opendir(dir.c_str());
+  if (d == nullptr) return;
+  while (dirent* e = readdir(d)) {
+    std::string name = e->d_name;
+    if (!absl::StartsWith(name, "sandbox-")) continue;
+    std::string pid = name.substr(8, name.find('-', 8) - 8);
+    if (pid.empty() || !std::all_of(pid.begin(), pid.end(), ::isdigit)) continue;
+    if (access(("/proc/" + pid).c_str(), F_OK) == 0) continue;
+    std::string stale = dir + "/" + name;
+    if (DIR* inner = opendir(stale.c_str())) {
+      while (dirent* b = readdir(inner)) {
+        if (absl::StartsWith(b->d_name, "box-")) rmdir((stale + "/" + b->d_name).c_str());
+      }
+      closedir(inner);
+    }
+    rmdir(stale.c_str());
+  }
+  closedir(d);
+}
+
 absl::Status MakeDir(const std::string& dir) {
   if (mkdir(dir.c_str(), 0755) != 0 && errno != EEXIST) {
     return absl::InternalError(absl::StrCat("mkdir ", dir, ": ", strerror(errno)));
@@ -114,6 +138,7 @@ absl::StatusOr<std::string> SetUpV2(const std::string& own, const std::string& n
   absl::Status s = WriteFile(own + "/cgroup.subtree_control", "+memory +pids +cpu");
   if (!s.ok()) s = WriteFile(own + "/cgroup.subtree_control", "+memory +pids");
   if (!s.ok()) return s;
+  RemoveStale(own);
   std::string parent = own + "/" + name;
   s = MakeDir(parent);
   if (!s.ok()) return s;
@@ -178,6 +203,7 @@ absl::StatusOr<CgroupLayout> SetUpCgroups(CgroupMode want, const std::string& na
       for (const auto& [controllers, path] : v1) {
         std::vector<std::string> cs = absl::StrSplit(controllers, ',');
         if (std::find(cs.begin(), cs.end(), controller) == cs.end()) continue;
+        RemoveStale(OwnDir(m, path));
         std::string parent = OwnDir(m, path) + "/" + name;
         absl::Status s = MakeDir(parent);
         if (!s.ok()) return s;

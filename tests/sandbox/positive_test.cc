@@ -1,6 +1,7 @@
 // The positive side: normal programs run correctly under the run profile, compilers work under
 // the compile profile, and concurrent runs stay isolated from each other.
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cstdlib>
@@ -184,6 +185,23 @@ TEST_F(PositiveTest, ConcurrentRunsAreIsolated) {
     int procs = std::atoi(results[i].stdout_data.substr(results[i].stdout_data.find('\n')).c_str());
     EXPECT_LE(procs, 4);
   }
+}
+
+TEST_F(PositiveTest, CgroupsLeftByAKilledJudgeAreRemovedAtStart) {
+  const sandbox::CgroupLayout& layout = sb_->cgroups();
+  std::string ours = !layout.pids_parent.empty() ? layout.pids_parent : layout.v2_parent;
+  if (ours.empty()) GTEST_SKIP() << "no cgroups here";
+  std::string hierarchy = ours.substr(0, ours.rfind('/'));
+  pid_t dead = fork();  // a pid that no longer runs: the "killed judge"
+  if (dead == 0) _exit(0);
+  waitpid(dead, nullptr, 0);
+  std::string stale = hierarchy + "/sandbox-" + std::to_string(dead) + "-0";
+  ASSERT_EQ(mkdir(stale.c_str(), 0755), 0);
+  ASSERT_EQ(mkdir((stale + "/box-0-1").c_str(), 0755), 0);
+  auto another = judge_test::MakeSandbox(judge_test::MakeTempDir("sandbox-stale"), 1);
+  ASSERT_TRUE(another.ok()) << another.status();
+  EXPECT_NE(access(stale.c_str(), F_OK), 0) << stale << " survived";
+  EXPECT_EQ(access(ours.c_str(), F_OK), 0) << "a live sandbox's cgroup was removed";
 }
 
 TEST(ResultJsonTest, HasTheDocumentedFieldsAndEscapes) {
