@@ -15,6 +15,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
+#include <memory>
 #include <set>
 #include <sstream>
 #include <string>
@@ -164,11 +165,19 @@ int main(int argc, char** argv) {
   if (!ReadFile(query_path, &query)) return Fail(kUsage, "cannot read the query");
 
   sqlite3_hard_heap_limit64(heap_mib << 20);
-  sqlite3* db = nullptr;
-  if (sqlite3_open_v2(":memory:", &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr) !=
-      SQLITE_OK) {
-    return Fail(kUsage, "cannot open the in-memory database");
-  }
+  // Closed on every return path.
+  struct DbCloser {
+    void operator()(sqlite3* db) const { sqlite3_close_v2(db); }
+  };
+  struct StmtFinalizer {
+    void operator()(sqlite3_stmt* stmt) const { sqlite3_finalize(stmt); }
+  };
+  sqlite3* raw_db = nullptr;
+  int open_rc = sqlite3_open_v2(":memory:", &raw_db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE,
+                                nullptr);
+  std::unique_ptr<sqlite3, DbCloser> db_owner(raw_db);
+  sqlite3* db = raw_db;
+  if (open_rc != SQLITE_OK) return Fail(kUsage, "cannot open the in-memory database");
   // Hardening: no schema tricks, no attached files, no extensions.
   sqlite3_db_config(db, SQLITE_DBCONFIG_DEFENSIVE, 1, nullptr);
   sqlite3_db_config(db, SQLITE_DBCONFIG_ENABLE_LOAD_EXTENSION, 0, nullptr);
@@ -203,6 +212,7 @@ int main(int argc, char** argv) {
   sqlite3_stmt* stmt = nullptr;
   const char* tail = nullptr;
   int rc = sqlite3_prepare_v2(db, query.c_str(), static_cast<int>(query.size()), &stmt, &tail);
+  std::unique_ptr<sqlite3_stmt, StmtFinalizer> stmt_owner(stmt);
   if (rc != SQLITE_OK) {
     if (!g_refusal.empty()) return Fail(kRefused, g_refusal);
     return Fail(kRefused, sqlite3_errmsg(db));
@@ -264,7 +274,5 @@ int main(int argc, char** argv) {
     };
     std::fprintf(stderr, "fixture_ms=%.1f query_ms=%.1f\n", ms(t0, t1), ms(t1, t2));
   }
-  sqlite3_finalize(stmt);
-  sqlite3_close(db);
   return kOk;
 }
