@@ -137,6 +137,9 @@ class Judged:
 
     def cleanup(self):
         self.stop()
+        for f in (getattr(self, "log", None), self.proc.stderr if self.proc else None):
+            if f is not None:
+                f.close()
         shutil.rmtree(self.workdir, ignore_errors=True)
 
 
