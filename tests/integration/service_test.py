@@ -255,6 +255,39 @@ class ServiceTest(unittest.TestCase):
         self.assertEqual(check(b"\x0a" + bytes([len(service)]) + service), b"\x08\x01")
         self.assertEqual(check(b""), b"\x08\x01")
 
+    def test_garbage_requests_never_crash_the_server(self):
+        # Random bytes into every method, authenticated and not: each call fails cleanly and the
+        # server keeps answering.
+        import random
+        rng = random.Random(7)
+        methods = ["ListChallenges", "GetChallenge", "Submit", "GetSubmission", "ListSubmissions"]
+        streams = ["WatchSubmission", "RunLive"]
+        for i in range(120):
+            payload = bytes(rng.getrandbits(8) for _ in range(rng.randint(0, 300)))
+            md = self.md(rng.choice(["admin", "candidate", "interviewer"])) if i % 3 else []
+            name = rng.choice(methods + streams)
+            path = "/judge.v1.JudgeService/" + name
+            if name in streams:
+                call = self.channel.unary_stream(path, request_serializer=lambda b: b,
+                                                 response_deserializer=lambda b: b)
+                try:
+                    list(call(payload, metadata=md, timeout=30))
+                except grpc.RpcError as e:
+                    self.assertNotEqual(e.code(), grpc.StatusCode.UNAVAILABLE, "server went away")
+            else:
+                call = self.channel.unary_unary(path, request_serializer=lambda b: b,
+                                                response_deserializer=lambda b: b)
+                try:
+                    call(payload, metadata=md, timeout=30)
+                except grpc.RpcError as e:
+                    self.assertNotEqual(e.code(), grpc.StatusCode.UNAVAILABLE, "server went away")
+        self.assertIsNone(self.judged.proc.poll())
+        self.assertEqual(self.code_of(self.stub.ListChallenges, pb.ListChallengesRequest(), metadata=self.md("admin")),
+                         grpc.StatusCode.OK)
+        # Let anything the garbage happened to queue finish before the suite ends.
+        for s in self.stub.ListSubmissions(pb.ListSubmissionsRequest(page_size=100), metadata=self.md("admin")).submissions:
+            self.watch(s.id, role="admin")
+
     def test_metrics_endpoint(self):
         s = self.submit()
         self.watch(s.id)
@@ -310,6 +343,39 @@ class QueueTest(unittest.TestCase):
         # The live run finished before the take-home submissions queued ahead of it.
         q1 = self.stub.GetSubmission(pb.GetSubmissionRequest(submission_id=queued[0].id), metadata=md)
         self.assertNotEqual(q1.state, pb.SUBMISSION_STATE_FINISHED)
+
+
+class TlsTest(unittest.TestCase):
+    """--tls-cert/--tls-key: a TLS client with the CA gets through; a plaintext one does not."""
+
+    def test_tls(self):
+        import subprocess
+        import tempfile
+        tmp = tempfile.mkdtemp(prefix="judge-tls-")
+        cert, key = os.path.join(tmp, "cert.pem"), os.path.join(tmp, "key.pem")
+        subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
+                        "-subj", "/CN=localhost", "-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1",
+                        "-keyout", key, "-out", cert], check=True, capture_output=True)
+        judged = harness.Judged(extra_args=["--workers", "1", "--tls-cert", cert, "--tls-key", key]).start()
+        try:
+            with open(cert, "rb") as f:
+                creds = grpc.ssl_channel_credentials(root_certificates=f.read())
+            md = harness.metadata(judged.tokens["admin"])
+            with grpc.secure_channel(judged.address, creds) as channel:
+                resp = rpc.JudgeServiceStub(channel).ListChallenges(pb.ListChallengesRequest(), metadata=md, timeout=30)
+                self.assertEqual(len(resp.challenges), 3)
+            with grpc.insecure_channel(judged.address) as channel:
+                with self.assertRaises(grpc.RpcError) as ctx:
+                    rpc.JudgeServiceStub(channel).ListChallenges(pb.ListChallengesRequest(), metadata=md, timeout=10)
+                self.assertEqual(ctx.exception.code(), grpc.StatusCode.UNAVAILABLE)
+            ctl = subprocess.run([os.path.join(harness.BUILD, "bin", "judgectl"), "--server", "localhost:%d" % judged.port,
+                                  "--token", judged.tokens["admin"], "--tls", "--ca", cert, "challenges"],
+                                 capture_output=True, text=True, timeout=60)
+            self.assertEqual(ctl.returncode, 0, ctl.stderr)
+            self.assertIn("sql-null-trap", ctl.stdout)
+        finally:
+            judged.cleanup()
+            harness.shutil.rmtree(tmp, ignore_errors=True)
 
 
 if __name__ == "__main__":
