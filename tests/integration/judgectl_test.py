@@ -55,7 +55,9 @@ class JudgectlTest(unittest.TestCase):
         got = json.loads(self.ctl("--json", "get", sid).stdout)
         self.assertEqual(got["verdict"], "VERDICT_ACCEPTED")
         lst = self.ctl("list", "--candidate", "c7")
-        self.assertEqual(lst.stdout.count("c7"), 3)
+        rows = [line.split() for line in lst.stdout.splitlines() if line.strip()]
+        self.assertEqual([r[1] for r in rows], ["c7", "c7", "c7"])  # candidate column
+        self.assertEqual(rows[0][0], sid)  # newest first
 
     def test_errors_are_one_line_and_exit_2(self):
         r = self.ctl("challenges", token="wrong-token")
