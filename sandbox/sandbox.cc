@@ -611,6 +611,32 @@ absl::StatusOr<RunResult> Sandbox::Run(const RunSpec& spec) {
     }
   };
 
+  // Reads every queued packet from the box: the listener's fd number, the exit report, or a
+  // setup error. After init is gone there is no listener left to take.
+  auto read_status = [&](bool take_listener) {
+    ChildMsg msg{};
+    while (ReadPacket(status_r.get(), &msg)) {
+      if (msg.kind == ChildMsg::kListener) {
+        if (!take_listener) continue;
+        int fd = static_cast<int>(syscall(SYS_pidfd_getfd, pidfd.get(), msg.value, 0));
+        if (fd >= 0) {
+          listener.Reset(fd);
+        } else if (errno != ESRCH) {
+          // ESRCH: init already exited, so every process of the box is gone; anything else
+          // means we could not see blocked calls: refuse to go on.
+          setup_error = absl::StrCat("pidfd_getfd: ", strerror(errno));
+          kill_for(KillReason::kSecurity);
+        }
+      } else if (msg.kind == ChildMsg::kExit) {
+        got_exit = true;
+        exit_msg = msg;
+      } else if (msg.kind == ChildMsg::kError) {
+        msg.where[sizeof msg.where - 1] = '\0';
+        setup_error = absl::StrCat(msg.where, ": ", strerror(msg.err));
+      }
+    }
+  };
+
   while (!init_exited || stdout_r.valid() || stderr_r.valid()) {
     pollfd fds[5];
     int nfds = 0;
@@ -641,26 +667,7 @@ absl::StatusOr<RunResult> Sandbox::Run(const RunSpec& spec) {
       return Errno("poll");
     }
     if (i_status >= 0 && fds[i_status].revents) {
-      ChildMsg msg{};
-      while (ReadPacket(status_r.get(), &msg)) {
-        if (msg.kind == ChildMsg::kListener) {
-          int fd = static_cast<int>(syscall(SYS_pidfd_getfd, pidfd.get(), msg.value, 0));
-          if (fd >= 0) {
-            listener.Reset(fd);
-          } else if (errno != ESRCH) {
-            // ESRCH: init already exited, so every process of the box is gone; anything else
-            // means we could not see blocked calls: refuse to go on.
-            setup_error = absl::StrCat("pidfd_getfd: ", strerror(errno));
-            kill_for(KillReason::kSecurity);
-          }
-        } else if (msg.kind == ChildMsg::kExit) {
-          got_exit = true;
-          exit_msg = msg;
-        } else if (msg.kind == ChildMsg::kError) {
-          msg.where[sizeof msg.where - 1] = '\0';
-          setup_error = absl::StrCat(msg.where, ": ", strerror(msg.err));
-        }
-      }
+      read_status(/*take_listener=*/true);
       if (fds[i_status].revents & POLLHUP) status_r.Reset();
     }
     if (i_listen >= 0 && fds[i_listen].revents) {
@@ -698,18 +705,7 @@ absl::StatusOr<RunResult> Sandbox::Run(const RunSpec& spec) {
     }
   }
   // Late status packets (the exit report races with init's exit).
-  if (status_r.valid()) {
-    ChildMsg msg{};
-    while (ReadPacket(status_r.get(), &msg)) {
-      if (msg.kind == ChildMsg::kExit) {
-        got_exit = true;
-        exit_msg = msg;
-      } else if (msg.kind == ChildMsg::kError) {
-        msg.where[sizeof msg.where - 1] = '\0';
-        setup_error = absl::StrCat(msg.where, ": ", strerror(msg.err));
-      }
-    }
-  }
+  if (status_r.valid()) read_status(/*take_listener=*/false);
   const Clock::time_point end = Clock::now();
 
   // --- What happened.
