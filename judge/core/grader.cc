@@ -39,6 +39,20 @@ Verdict VerdictFor(const sandbox::RunResult& run) {
   return judge::v1::VERDICT_INTERNAL_ERROR;
 }
 
+Verdict RunVerdict(const Language& language, const sandbox::RunResult& run) {
+  if (language.is_sql && run.status == sandbox::Status::kNonZeroExit) {
+    switch (run.exit_code) {
+      case kSqlRefused: return judge::v1::VERDICT_COMPILATION_ERROR;
+      case kSqlTime: return judge::v1::VERDICT_TIME_LIMIT_EXCEEDED;
+      case kSqlMemory: return judge::v1::VERDICT_MEMORY_LIMIT_EXCEEDED;
+      case kSqlRuntime: return judge::v1::VERDICT_RUNTIME_ERROR;
+      case kSqlUsage: return judge::v1::VERDICT_INTERNAL_ERROR;
+      default: break;
+    }
+  }
+  return VerdictFor(run);
+}
+
 Grader::Grader(sandbox::Sandbox* sandbox, Compiler* compiler, GraderOptions options)
     : sandbox_(sandbox), compiler_(compiler), options_(std::move(options)) {}
 
@@ -162,12 +176,15 @@ absl::Status Grader::Grade(const GradeRequest& request, const ProgressCallback& 
     absl::StatusOr<sandbox::RunResult> run =
         RunProgram(ch, *language, **compiled, path, path, options_.custom_output_bytes);
     if (!run.ok()) return run.status();
-    Verdict v = VerdictFor(*run);
-    if (language->is_sql && run->status == sandbox::Status::kNonZeroExit &&
-        run->exit_code == kSqlRefused) {
-      out->set_verdict(judge::v1::VERDICT_COMPILATION_ERROR);
+    Verdict v = RunVerdict(*language, *run);
+    if (v == judge::v1::VERDICT_COMPILATION_ERROR) {
+      out->set_verdict(v);
       out->set_compile_output(run->stderr_data);
       return absl::OkStatus();
+    }
+    if (v == judge::v1::VERDICT_INTERNAL_ERROR) {
+      return absl::InternalError(
+          absl::StrCat("sql-runner failed on custom input: ", Excerpt(run->stderr_data, 200)));
     }
     out->set_verdict(v);
     out->set_custom_stdout(run->stdout_data);
@@ -203,24 +220,20 @@ absl::Status Grader::Grade(const GradeRequest& request, const ProgressCallback& 
     result.set_cpu_ms(run->cpu_ms);
     result.set_wall_ms(run->wall_ms);
     result.set_memory_kib(run->memory_kib);
-    Verdict v = VerdictFor(*run);
+    Verdict v = RunVerdict(*language, *run);
     std::string message;
+    if (v == judge::v1::VERDICT_COMPILATION_ERROR) {
+      // The query does not prepare: nothing else can run either.
+      out->clear_tests();
+      out->set_verdict(v);
+      out->set_compile_output(Truncate(run->stderr_data, 4096));
+      return absl::OkStatus();
+    }
+    if (v == judge::v1::VERDICT_INTERNAL_ERROR) {
+      return absl::InternalError(absl::StrCat("sql-runner failed on test ", test.name, ": ",
+                                              Excerpt(run->stderr_data, 200)));
+    }
     if (language->is_sql && run->status == sandbox::Status::kNonZeroExit) {
-      switch (run->exit_code) {
-        case kSqlRefused:
-          // The query does not prepare: nothing else can run either.
-          out->clear_tests();
-          out->set_verdict(judge::v1::VERDICT_COMPILATION_ERROR);
-          out->set_compile_output(Truncate(run->stderr_data, 4096));
-          return absl::OkStatus();
-        case kSqlTime: v = judge::v1::VERDICT_TIME_LIMIT_EXCEEDED; break;
-        case kSqlMemory: v = judge::v1::VERDICT_MEMORY_LIMIT_EXCEEDED; break;
-        case kSqlRuntime: v = judge::v1::VERDICT_RUNTIME_ERROR; break;
-        case kSqlUsage:
-          return absl::InternalError(absl::StrCat("sql-runner failed on test ", test.name, ": ",
-                                                  Excerpt(run->stderr_data, 200)));
-        default: break;
-      }
       message = Excerpt(run->stderr_data, options_.sample_message_bytes);
     }
     if (v == judge::v1::VERDICT_ACCEPTED) {

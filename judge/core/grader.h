@@ -35,6 +35,10 @@ using ProgressCallback = std::function<void(const judge::v1::SubmissionEvent&)>;
 
 // Maps a run's sandbox status to a verdict (precedence is already applied by the sandbox).
 judge::v1::Verdict VerdictFor(const sandbox::RunResult& run);
+// The verdict of one run of `language`: VerdictFor, plus sql-runner's own exit codes (refused
+// query: COMPILATION_ERROR, its deadline, heap limit, step error; INTERNAL_ERROR when it could
+// not run at all).
+judge::v1::Verdict RunVerdict(const Language& language, const sandbox::RunResult& run);
 
 class Grader {
  public:

@@ -158,6 +158,22 @@ class ServiceTest(unittest.TestCase):
         stored = self.stub.GetSubmission(pb.GetSubmissionRequest(submission_id=final.id), metadata=self.md("admin"))
         self.assertEqual(stored.mode, pb.SUBMISSION_MODE_LIVE)
 
+    def test_live_sql_on_custom_input_maps_sql_runner_outcomes(self):
+        def live(query):
+            events = list(self.stub.RunLive(pb.RunLiveRequest(
+                challenge_id="sql-null-trap", language="sql", source=query, use_custom_stdin=True,
+                custom_stdin="CREATE TABLE t(x INTEGER); INSERT INTO t VALUES (1), (2);"),
+                metadata=self.md("interviewer")))
+            return events[-1].submission
+        ok = live("SELECT sum(x) AS s FROM t")
+        self.assertEqual(ok.verdict, pb.VERDICT_ACCEPTED)
+        self.assertEqual(ok.custom_stdout, "#cols\ts\nI3\n")
+        endless = live("WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n) SELECT count(*) FROM n")
+        self.assertEqual(endless.verdict, pb.VERDICT_TIME_LIMIT_EXCEEDED)
+        refused = live("DELETE FROM t")
+        self.assertEqual(refused.verdict, pb.VERDICT_COMPILATION_ERROR)
+        self.assertIn("read-only", refused.compile_output)
+
     # --- roles
 
     def test_role_matrix(self):
