@@ -17,6 +17,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
+#include "sandbox/stale.h"
 #include "sandbox/unique_fd.h"
 
 namespace sandbox {
@@ -94,10 +95,7 @@ void RemoveStale(const std::string& dir) {
   if (d == nullptr) return;
   while (dirent* e = readdir(d)) {
     std::string name = e->d_name;
-    if (!absl::StartsWith(name, "sandbox-")) continue;
-    std::string pid = name.substr(8, name.find('-', 8) - 8);
-    if (pid.empty() || !std::all_of(pid.begin(), pid.end(), ::isdigit)) continue;
-    if (access(("/proc/" + pid).c_str(), F_OK) == 0) continue;
+    if (!LeftByDeadProcess(name, "sandbox-")) continue;
     std::string stale = dir + "/" + name;
     if (DIR* inner = opendir(stale.c_str())) {
       while (dirent* b = readdir(inner)) {

@@ -28,6 +28,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "sandbox/child.h"
+#include "sandbox/stale.h"
 #include "sandbox/unique_fd.h"
 
 namespace sandbox {
@@ -188,11 +189,7 @@ static void RemoveStaleRuntimeDirs(const std::string& runtime_dir) {
   if (d == nullptr) return;
   while (dirent* e = readdir(d)) {
     std::string name = e->d_name;
-    size_t dash = name.find('-');
-    if (dash == std::string::npos) continue;
-    std::string pid = name.substr(0, dash);
-    if (pid.empty() || !std::all_of(pid.begin(), pid.end(), ::isdigit)) continue;
-    if (access(("/proc/" + pid).c_str(), F_OK) == 0) continue;
+    if (!LeftByDeadProcess(name, "")) continue;
     std::string dir = runtime_dir + "/" + name;
     std::string work = dir + "/work";
     if (DIR* w = opendir(work.c_str())) {
