@@ -99,8 +99,8 @@ absl::StatusOr<sandbox::RunResult> Grader::RunProgram(const LoadedChallenge& cha
   return sandbox_->Run(spec);
 }
 
-absl::StatusOr<std::pair<bool, std::string>> Grader::RunProgramChecker(
-    const LoadedChallenge& challenge, const LoadedTest& test, const std::string& output) {
+absl::StatusOr<std::shared_ptr<const CompileResult>> Grader::CompileChecker(
+    const LoadedChallenge& challenge) {
   absl::StatusOr<std::string> source = ReadTextFile(challenge.checker_source, 1 << 20);
   if (!source.ok()) return source.status();
   absl::StatusOr<std::shared_ptr<const CompileResult>> checker =
@@ -110,12 +110,17 @@ absl::StatusOr<std::pair<bool, std::string>> Grader::RunProgramChecker(
     return absl::InternalError(absl::StrCat("checker of ", challenge.manifest.id(),
                                             " does not compile: ", (*checker)->message));
   }
+  return checker;
+}
+
+absl::StatusOr<std::pair<bool, std::string>> Grader::RunProgramChecker(
+    const CompileResult& checker, const LoadedTest& test, const std::string& output) {
   absl::StatusOr<sandbox::BoxDir> dir = sandbox_->MakeWorkDir(output.size() + (1 << 20), 16);
   if (!dir.ok()) return dir.status();
   if (absl::Status s = dir->WriteFile("output", output); !s.ok()) return s;
   sandbox::RunSpec spec;
   sandbox::Sandbox::AddSystemMounts(spec);
-  spec.mounts.push_back({(*checker)->artifact_path, "/opt/check/checker", false});
+  spec.mounts.push_back({checker.artifact_path, "/opt/check/checker", false});
   spec.mounts.push_back({test.input_path, "/opt/check/input", false});
   spec.mounts.push_back({test.answer_path, "/opt/check/answer", false});
   spec.host_workdir = dir->path();
@@ -202,6 +207,13 @@ absl::Status Grader::Grade(const GradeRequest& request, const ProgressCallback& 
     return absl::OkStatus();
   }
 
+  // A checker program is compiled (or found in the cache) once per grading.
+  std::shared_ptr<const CompileResult> checker;
+  if (ch.manifest.checker().kind() == judge::v1::CHECKER_KIND_PROGRAM) {
+    absl::StatusOr<std::shared_ptr<const CompileResult>> c = CompileChecker(ch);
+    if (!c.ok()) return c.status();
+    checker = *c;
+  }
   const uint32_t total = static_cast<uint32_t>(ch.tests.size());
   const uint64_t stdout_cap = ch.manifest.limits().output_kib() * 1024;
   std::map<std::string, bool> group_ok;
@@ -237,15 +249,15 @@ absl::Status Grader::Grade(const GradeRequest& request, const ProgressCallback& 
       message = Excerpt(run->stderr_data, options_.sample_message_bytes);
     }
     if (v == judge::v1::VERDICT_ACCEPTED) {
-      absl::StatusOr<std::string> expected = ReadTextFile(test.answer_path);
-      if (!expected.ok()) return expected.status();
-      if (ch.manifest.checker().kind() == judge::v1::CHECKER_KIND_PROGRAM) {
+      if (checker) {
         absl::StatusOr<std::pair<bool, std::string>> c =
-            RunProgramChecker(ch, test, run->stdout_data);
+            RunProgramChecker(*checker, test, run->stdout_data);
         if (!c.ok()) return c.status();
         if (!c->first) v = judge::v1::VERDICT_WRONG_ANSWER;
         message = Excerpt(c->second, options_.sample_message_bytes);
       } else {
+        absl::StatusOr<std::string> expected = ReadTextFile(test.answer_path);
+        if (!expected.ok()) return expected.status();
         CheckOutcome c = RunBuiltinChecker(ch.manifest.checker(), *expected, run->stdout_data);
         if (!c.accepted) v = judge::v1::VERDICT_WRONG_ANSWER;
         message = c.message;

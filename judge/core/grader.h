@@ -61,7 +61,10 @@ class Grader {
                                                 const std::string& stdin_path,
                                                 const std::string& fixture_path,
                                                 uint64_t stdout_cap);
-  absl::StatusOr<std::pair<bool, std::string>> RunProgramChecker(const LoadedChallenge& challenge,
+  absl::StatusOr<std::shared_ptr<const CompileResult>> CompileChecker(
+      const LoadedChallenge& challenge);
+  // Runs the compiled checker on one test's input, the output and the answer, in the sandbox.
+  absl::StatusOr<std::pair<bool, std::string>> RunProgramChecker(const CompileResult& checker,
                                                                  const LoadedTest& test,
                                                                  const std::string& output);
 
