@@ -10,6 +10,7 @@
 #include <fstream>
 #include <sstream>
 #include <algorithm>
+#include <utility>
 #include <thread>
 
 #include "absl/strings/match.h"
@@ -257,6 +258,13 @@ BoxCgroup::~BoxCgroup() { (void)Remove(); }
 
 absl::StatusOr<BoxCgroup> BoxCgroup::Create(const CgroupLayout& layout, const std::string& name,
                                             uint64_t memory_bytes, uint32_t processes) {
+  absl::StatusOr<BoxCgroup> cg = Create(layout, name);
+  if (!cg.ok()) return cg.status();
+  if (absl::Status s = cg->SetLimits(memory_bytes, processes); !s.ok()) return s;
+  return cg;
+}
+
+absl::StatusOr<BoxCgroup> BoxCgroup::Create(const CgroupLayout& layout, const std::string& name) {
   BoxCgroup cg;
   cg.mode_ = layout.mode;
   if (layout.mode == CgroupMode::kNone) return cg;
@@ -272,44 +280,35 @@ absl::StatusOr<BoxCgroup> BoxCgroup::Create(const CgroupLayout& layout, const st
     absl::StatusOr<std::string> dir = make(layout.v2_parent);
     if (!dir.ok()) return dir.status();
     cg.memory_dir_ = cg.pids_dir_ = cg.cpu_dir_ = *dir;
-    if (memory_bytes > 0) {
-      absl::Status s = WriteFile(*dir + "/memory.max", std::to_string(memory_bytes));
-      if (!s.ok()) return s;
-      // No swap: a box over its limit is killed, never slowed down by swapping.
-      (void)WriteFile(*dir + "/memory.swap.max", "0");
-    }
-    if (processes > 0) {
-      absl::Status s = WriteFile(*dir + "/pids.max", std::to_string(processes));
-      if (!s.ok()) return s;
-    }
     return cg;
   }
-  if (!layout.memory_parent.empty()) {
-    absl::StatusOr<std::string> dir = make(layout.memory_parent);
-    if (!dir.ok()) return dir.status();
-    cg.memory_dir_ = *dir;
-    if (memory_bytes > 0) {
-      absl::Status s = WriteFile(*dir + "/memory.limit_in_bytes", std::to_string(memory_bytes));
-      if (!s.ok()) return s;
-      // memsw exists only with swap accounting; where it does, swap stays at zero.
-      (void)WriteFile(*dir + "/memory.memsw.limit_in_bytes", std::to_string(memory_bytes));
-    }
-  }
-  if (!layout.pids_parent.empty()) {
-    absl::StatusOr<std::string> dir = make(layout.pids_parent);
-    if (!dir.ok()) return dir.status();
-    cg.pids_dir_ = *dir;
-    if (processes > 0) {
-      absl::Status s = WriteFile(*dir + "/pids.max", std::to_string(processes));
-      if (!s.ok()) return s;
-    }
-  }
-  if (!layout.cpuacct_parent.empty()) {
-    absl::StatusOr<std::string> dir = make(layout.cpuacct_parent);
-    if (!dir.ok()) return dir.status();
-    cg.cpu_dir_ = *dir;
+  for (auto [parent, dir] : {std::pair{&layout.memory_parent, &cg.memory_dir_},
+                             std::pair{&layout.pids_parent, &cg.pids_dir_},
+                             std::pair{&layout.cpuacct_parent, &cg.cpu_dir_}}) {
+    if (parent->empty()) continue;
+    absl::StatusOr<std::string> made = make(*parent);
+    if (!made.ok()) return made.status();
+    *dir = *made;
   }
   return cg;
+}
+
+absl::Status BoxCgroup::SetLimits(uint64_t memory_bytes, uint32_t processes) const {
+  const bool v2 = mode_ == CgroupMode::kV2;
+  if (!memory_dir_.empty() && memory_bytes > 0) {
+    absl::Status s = WriteFile(memory_dir_ + (v2 ? "/memory.max" : "/memory.limit_in_bytes"),
+                               std::to_string(memory_bytes));
+    if (!s.ok()) return s;
+    // No swap: a box over its limit is killed, never slowed down by swapping. (v1: memsw
+    // exists only with swap accounting; where it does, swap stays at zero.)
+    (void)WriteFile(memory_dir_ + (v2 ? "/memory.swap.max" : "/memory.memsw.limit_in_bytes"),
+                    v2 ? "0" : std::to_string(memory_bytes));
+  }
+  if (!pids_dir_.empty() && processes > 0) {
+    absl::Status s = WriteFile(pids_dir_ + "/pids.max", std::to_string(processes));
+    if (!s.ok()) return s;
+  }
+  return absl::OkStatus();
 }
 
 absl::Status BoxCgroup::AddProcess(pid_t pid) const {

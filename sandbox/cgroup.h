@@ -49,6 +49,12 @@ class BoxCgroup {
                                                         const std::string& name,
                                                         uint64_t memory_bytes, uint32_t processes);
 
+  // Creates the box cgroup without limits (a pre-forked box joins it before its run).
+  [[nodiscard]] static absl::StatusOr<BoxCgroup> Create(const CgroupLayout& layout,
+                                                        const std::string& name);
+  // Sets the limits; 0 means unlimited (the value stays as it was).
+  [[nodiscard]] absl::Status SetLimits(uint64_t memory_bytes, uint32_t processes) const;
+
   // Moves a process (host pid) into every controller of the box.
   [[nodiscard]] absl::Status AddProcess(pid_t pid) const;
 

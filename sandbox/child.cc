@@ -14,6 +14,7 @@
 #include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -26,6 +27,7 @@ namespace {
 
 // fds inside init after the shuffle.
 constexpr int kStatusFd = 3;
+constexpr int kCtlFd = 4;
 
 void CopyLabel(char* dst, size_t size, const char* a, const char* b) {
   size_t i = 0;
@@ -51,12 +53,12 @@ void Send(int fd, const ChildMsg& msg) {
 
 // The program process: drops every privilege, applies limits and the filter, and execs.
 int ProgramMain(void* arg) {
-  const ChildPlan& plan = *static_cast<const ChildPlan*>(arg);
+  const ExecPlan& plan = *static_cast<const ExecPlan*>(arg);
   // A new session: no controlling terminal, and signals to our old group cannot reach it.
   if (setsid() < 0) Fail(kStatusFd, "setsid");
   // Capabilities: empty the bounding set while we still may, lock the securebits so that
   // nothing (uid 0, setuid) can bring them back, then switch ids and drop what is left.
-  for (int cap = 0; cap <= 63; ++cap) {
+  for (int cap = 0; cap <= plan.cap_last; ++cap) {
     if (prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) < 0 && errno != EINVAL) Fail(kStatusFd, "capbset");
   }
   if (prctl(PR_SET_SECUREBITS,
@@ -100,42 +102,77 @@ int ProgramMain(void* arg) {
   Fail(kStatusFd, "execve", plan.exec_paths[0]);
 }
 
+// Reads one plan from the parent: its header (with `nfds` fds attached for the exec plan), then
+// its bytes into the arena, where the parent's pointers expect them. A closed socket means the
+// parent gave up on this box (or died): leave quietly.
+const void* ReceivePlan(const BoxStart& start, PlanHeader::Kind want, int* fds, int nfds) {
+  PlanHeader header{};
+  iovec iov{&header, sizeof header};
+  alignas(cmsghdr) char control[CMSG_SPACE(3 * sizeof(int))];
+  msghdr msg{};
+  msg.msg_iov = &iov;
+  msg.msg_iovlen = 1;
+  if (nfds > 0) {
+    msg.msg_control = control;
+    msg.msg_controllen = CMSG_SPACE(nfds * sizeof(int));
+  }
+  ssize_t n;
+  while ((n = recvmsg(kCtlFd, &msg, MSG_WAITALL | MSG_CMSG_CLOEXEC)) < 0 && errno == EINTR) {
+  }
+  if (n == 0) _exit(126);
+  if (n != static_cast<ssize_t>(sizeof header) || header.kind != want ||
+      header.offset > start.arena_size || header.size > start.arena_size - header.offset) {
+    errno = EPROTO;
+    Fail(kStatusFd, "plan header");
+  }
+  if (nfds > 0) {
+    cmsghdr* c = CMSG_FIRSTHDR(&msg);
+    if (c == nullptr || c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS ||
+        c->cmsg_len != CMSG_LEN(nfds * sizeof(int))) {
+      errno = EPROTO;
+      Fail(kStatusFd, "plan fds");
+    }
+    __builtin_memcpy(fds, CMSG_DATA(c), nfds * sizeof(int));
+  }
+  char* at = start.arena + header.offset;
+  for (size_t got = 0; got < header.size;) {
+    n = read(kCtlFd, at + got, header.size - got);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) _exit(126);
+    got += static_cast<size_t>(n);
+  }
+  return at;
+}
+
 }  // namespace
 
 int ChildInit(void* arg) {
-  const ChildPlan& plan = *static_cast<const ChildPlan*>(arg);
+  const BoxStart& start = *static_cast<const BoxStart*>(arg);
   // If the judge dies, the box dies with it (and, being pid 1, takes every process along).
   prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
-  // Move the fds we need above any others, then put them at 0..3 and close everything else:
-  // nothing of the parent's (or of other boxes') leaks into the box.
-  int moved[5];
-  const int wanted[5] = {plan.stdin_fd, plan.stdout_fd, plan.stderr_fd, plan.status_fd,
-                         plan.go_fd};
-  for (int i = 0; i < 5; ++i) {
-    moved[i] = fcntl(wanted[i], F_DUPFD, 64);
-    if (moved[i] < 0) Fail(plan.status_fd, "dup");
+  // Keep the status pipe (3) and the plan socket (4), close everything else: nothing of the
+  // parent's (or of other boxes') leaks into the box. The program's stdio arrives with its plan.
+  int status = fcntl(start.status_fd, F_DUPFD_CLOEXEC, 64);
+  if (status < 0) Fail(start.status_fd, "dup");
+  int ctl = fcntl(start.ctl_fd, F_DUPFD_CLOEXEC, 64);
+  if (ctl < 0) Fail(status, "dup");
+  if (dup3(status, kStatusFd, O_CLOEXEC) < 0 || dup3(ctl, kCtlFd, O_CLOEXEC) < 0) {
+    Fail(status, "dup3");
   }
-  for (int i = 0; i < 5; ++i) {
-    if (dup2(moved[i], i) < 0) Fail(moved[3], "dup2");
-  }
+  syscall(SYS_close_range, 0, 2, 0);
   syscall(SYS_close_range, 5, ~0U, 0);
-  constexpr int kGoFd = 4;
-  fcntl(kStatusFd, F_SETFD, FD_CLOEXEC);
 
-  char go = 0;
-  ssize_t n;
-  while ((n = read(kGoFd, &go, 1)) < 0 && errno == EINTR) {
-  }
-  if (n != 1) _exit(126);  // the parent gave up on us
-  close(kGoFd);
+  // The mount plan comes once the uid maps are written.
+  const MountPlan& mounts =
+      *static_cast<const MountPlan*>(ReceivePlan(start, PlanHeader::kMount, nullptr, 0));
   // Become the namespace's root (mapped to an unprivileged host uid) to build the new root.
   if (syscall(SYS_setresgid, 0, 0, 0) < 0) Fail(kStatusFd, "setresgid 0");
   if (syscall(SYS_setresuid, 0, 0, 0) < 0) Fail(kStatusFd, "setresuid 0");
 
   // Our mounts stay ours: nothing propagates back to the host.
   if (mount(nullptr, "/", nullptr, MS_REC | MS_PRIVATE, nullptr) < 0) Fail(kStatusFd, "private");
-  for (int i = 0; i < plan.op_count; ++i) {
-    const MountOp& op = plan.ops[i];
+  for (int i = 0; i < mounts.op_count; ++i) {
+    const MountOp& op = mounts.ops[i];
     switch (op.kind) {
       case MountOp::kMkdir:
         if (mkdir(op.target, 0755) < 0 && errno != EEXIST) Fail(kStatusFd, "mkdir", op.target);
@@ -158,7 +195,7 @@ int ChildInit(void* arg) {
   }
   // Switch to the new root and drop the old one entirely: pivot_root(".", ".") stacks the old
   // root on top of the new one, and the detach removes it.
-  if (chdir(plan.root) < 0) Fail(kStatusFd, "chdir", plan.root);
+  if (chdir(mounts.root) < 0) Fail(kStatusFd, "chdir", mounts.root);
   if (syscall(SYS_pivot_root, ".", ".") < 0) Fail(kStatusFd, "pivot_root");
   if (umount2(".", MNT_DETACH) < 0) Fail(kStatusFd, "umount old root");
   if (chdir("/") < 0) Fail(kStatusFd, "chdir /");
@@ -181,9 +218,26 @@ int ChildInit(void* arg) {
     if (sig != SIGKILL && sig != SIGSTOP) sigaction(sig, &dfl, nullptr);
   }
 
+  // The exec plan comes when the run starts (we are in the box's cgroup by then), with the
+  // program's stdin, stdout and stderr; they go to 0, 1 and 2, shared with the program until
+  // its exec.
+  int stdio[3];
+  const ExecPlan& plan =
+      *static_cast<const ExecPlan*>(ReceivePlan(start, PlanHeader::kExec, stdio, 3));
+  int high[3];
+  for (int i = 0; i < 3; ++i) {
+    high[i] = fcntl(stdio[i], F_DUPFD_CLOEXEC, 10);
+    if (high[i] < 0) Fail(kStatusFd, "dup");
+    close(stdio[i]);
+  }
+  for (int i = 0; i < 3; ++i) {
+    if (dup2(high[i], i) < 0) Fail(kStatusFd, "dup2");
+    close(high[i]);
+  }
+
   // vfork-style: we sleep until the program has exec'd; it shares our fd table until then.
-  pid_t program = clone(ProgramMain, plan.program_stack_top,
-                        CLONE_VM | CLONE_VFORK | CLONE_FILES | SIGCHLD, const_cast<ChildPlan*>(&plan));
+  pid_t program = clone(ProgramMain, start.program_stack_top,
+                        CLONE_VM | CLONE_VFORK | CLONE_FILES | SIGCHLD, const_cast<ExecPlan*>(&plan));
   if (program < 0) Fail(kStatusFd, "clone program");
   // Exec unshared the program's fd table; our copies of its stdio go.
   close(0);

@@ -1,12 +1,21 @@
-// What the parent prepares for the box's init and the program, and the messages they send
-// back. Everything the child touches is laid out here before clone(): between clone and exec the
-// child only makes async-signal-safe calls (raw syscalls), never allocates, never locks.
+// The box's side of a run, and the messages between it and the parent.
+//
+// A box is cloned before it is needed (ahead of time for the pre-forked pool, or at the start of
+// Run): it waits in its fresh namespaces for two plans sent over a unix socket. The mount plan
+// builds the new root; the exec plan (with the program's stdin, stdout and stderr attached as
+// SCM_RIGHTS) starts the program. The parent builds each plan in its own copy of the box's plan
+// arena, a region mapped before clone() and so at the same address in the box: the box reads
+// the bytes into its copy and every pointer in them is valid as is.
+//
+// Between clone and exec the box only makes async-signal-safe calls (raw syscalls), never
+// allocates, never locks.
 #pragma once
 
 #include <linux/filter.h>
 #include <sys/resource.h>
 #include <sys/types.h>
 
+#include <cstddef>
 #include <cstdint>
 
 namespace sandbox::internal {
@@ -25,11 +34,15 @@ struct RlimitOp {
   rlimit value;
 };
 
-// Prepared by the parent; read-only for the child.
-struct ChildPlan {
-  const char* root;  // mount point of the new root
+// Builds the new root: applied by the box's init as soon as it arrives.
+struct MountPlan {
+  const char* root;  // mount point of the new root (in the box's own mount namespace)
   const MountOp* ops;
   int op_count;
+};
+
+// Starts the program: sent when the run begins, after the box joined its cgroup.
+struct ExecPlan {
   const RlimitOp* rlimits;
   int rlimit_count;
   const char* const* exec_paths;  // candidates for argv[0], tried in order
@@ -37,12 +50,26 @@ struct ChildPlan {
   char* const* argv;
   char* const* envp;
   const char* workdir;  // inside the box
-  int stdin_fd, stdout_fd, stderr_fd;
-  int status_fd;  // write end of the message pipe (packet mode)
-  int go_fd;      // read end: one byte when uid maps and cgroups are ready
-  uid_t uid;      // inside the box
+  uid_t uid;            // inside the box
   gid_t gid;
+  int cap_last;         // highest capability number this kernel knows
   sock_fprog filter;
+};
+
+// Header of each plan message; `size` bytes follow, to be placed at arena + offset. The exec
+// plan's header carries the program's stdin, stdout and stderr.
+struct PlanHeader {
+  enum Kind : uint32_t { kMount = 1, kExec = 2 } kind;
+  uint32_t size;
+  uint64_t offset;
+};
+
+// Fixed before clone(); read-only for the box.
+struct BoxStart {
+  int ctl_fd;     // the box's end of the plan socket
+  int status_fd;  // write end of the message pipe (packet mode)
+  char* arena;    // the plan arena (same address in parent and box)
+  size_t arena_size;
   void* program_stack_top;  // stack for the program process (shares init's memory until exec)
 };
 
@@ -57,7 +84,7 @@ struct ChildMsg {
   char where[64];      // kError: what failed
 };
 
-// The box's init (pid 1 of the new pid namespace). Never returns.
-int ChildInit(void* plan);
+// The box's init (pid 1 of the new pid namespace); `start` is a BoxStart. Never returns.
+int ChildInit(void* start);
 
 }  // namespace sandbox::internal

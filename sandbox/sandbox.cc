@@ -11,6 +11,7 @@
 #include <sys/mman.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
+#include <sys/socket.h>
 #include <sys/statvfs.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -23,6 +24,7 @@
 #include <cstring>
 #include <deque>
 #include <set>
+#include <thread>
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
@@ -34,14 +36,22 @@
 namespace sandbox {
 namespace {
 
+using internal::Box;
+using internal::BoxStart;
 using internal::ChildMsg;
-using internal::ChildPlan;
+using internal::ExecPlan;
 using internal::MountOp;
+using internal::MountPlan;
+using internal::MountTemplate;
+using internal::PlanHeader;
 using internal::RlimitOp;
 using Clock = std::chrono::steady_clock;
 
 constexpr uid_t kBoxUid = 1000;  // the program's uid and gid inside the box
-constexpr size_t kStackSize = 256 * 1024;  // per slot: half for init, half for the program
+constexpr size_t kStackSize = 256 * 1024;  // per box: half for init, half for the program
+// Per box: the first half holds the mount plan, the second the exec plan (argv, env and the
+// seccomp program); a run whose plan does not fit is refused.
+constexpr size_t kArenaSize = 1 << 20;
 
 std::atomic<uint64_t> g_sandbox_counter{0};
 
@@ -77,14 +87,28 @@ unsigned long LockedFlags(const std::string& host_path) {
   return flags;
 }
 
-// Owns every string and array the child reads, so nothing is allocated after clone().
-class PlanBuilder {
+}  // namespace
+
+namespace internal {
+
+// A box's mounts as data: the steps that build its root, and a key that tells whether two runs
+// would get the same root (the steps, plus device and inode of every bind source, so a path
+// replaced on the host since does not match).
+class MountTemplate {
  public:
-  explicit PlanBuilder(std::string root) : root_(std::move(root)) {}
+  explicit MountTemplate(std::string root) : root_(std::move(root)) {}
+  const std::string& key() const { return key_; }
 
   const char* Keep(std::string s) {
     strings_.push_back(std::move(s));
     return strings_.back().c_str();
+  }
+  void Push(MountOp op) {
+    for (const char* s : {op.source, op.target, op.fstype, op.data}) {
+      absl::StrAppend(&key_, s ? s : "-", "\x1f");
+    }
+    absl::StrAppend(&key_, op.kind, ",", op.flags, "\x1e");
+    ops_.push_back(op);
   }
   const std::string& root() const { return root_; }
 
@@ -93,7 +117,7 @@ class PlanBuilder {
     for (absl::string_view part : absl::StrSplit(box_path, '/', absl::SkipEmpty())) {
       absl::StrAppend(&acc, "/", part);
       if (made_.insert(acc).second) {
-        ops_.push_back({MountOp::kMkdir, nullptr, Keep(root_ + acc), nullptr, 0, nullptr});
+        Push({MountOp::kMkdir, nullptr, Keep(root_ + acc), nullptr, 0, nullptr});
       }
     }
   }
@@ -102,29 +126,30 @@ class PlanBuilder {
   }
   void Mkfile(const std::string& box_path) {
     MkdirParent(box_path);
-    ops_.push_back({MountOp::kMkfile, nullptr, Keep(root_ + box_path), nullptr, 0, nullptr});
+    Push({MountOp::kMkfile, nullptr, Keep(root_ + box_path), nullptr, 0, nullptr});
   }
   void MountFs(const char* source, const std::string& box_path, const char* fstype,
                unsigned long flags, std::string data) {
     MkdirAll(box_path);
-    ops_.push_back({MountOp::kMount, source, Keep(root_ + box_path), fstype, flags,
+    Push({MountOp::kMount, source, Keep(root_ + box_path), fstype, flags,
                     data.empty() ? nullptr : Keep(std::move(data))});
   }
   absl::Status Bind(const std::string& host, const std::string& box_path, bool writable,
                     unsigned long extra_flags) {
     struct stat st {};
     if (stat(host.c_str(), &st) != 0) return Errno(absl::StrCat("mount source ", host));
+    absl::StrAppend(&key_, st.st_dev, ":", st.st_ino, "\x1e");
     if (S_ISDIR(st.st_mode)) {
       MkdirAll(box_path);
     } else {
       Mkfile(box_path);
     }
     const char* target = Keep(root_ + box_path);
-    ops_.push_back({MountOp::kMount, Keep(host), target, nullptr, MS_BIND | MS_REC, nullptr});
+    Push({MountOp::kMount, Keep(host), target, nullptr, MS_BIND | MS_REC, nullptr});
     // A bind ignores flags: remount to make it read-only, nosuid and nodev.
     unsigned long flags = MS_BIND | MS_REMOUNT | MS_NOSUID | extra_flags | LockedFlags(host);
     if (!writable) flags |= MS_RDONLY;
-    ops_.push_back({MountOp::kMount, nullptr, target, nullptr, flags, nullptr});
+    Push({MountOp::kMount, nullptr, target, nullptr, flags, nullptr});
     return absl::OkStatus();
   }
   void Link(const std::string& target, const std::string& box_path) {
@@ -137,10 +162,103 @@ class PlanBuilder {
 
  private:
   std::string root_;
+  std::string key_;
   std::deque<std::string> strings_;
   std::vector<MountOp> ops_;
   std::set<std::string> made_;
 };
+
+// A pre-forked (or just cloned) box: its init waits for its plans on `ctl`.
+struct Box {
+  uint32_t id = 0;  // owns uids uid_base + 2 id and + 1, stack and arena `id`
+  pid_t pid = 0;
+  UniqueFd pidfd, ctl, status_r;
+  BoxCgroup cgroup;
+  std::string key;     // the MountTemplate it was built with
+  bool reaped = false;
+
+  // Kills the box's init (and with it every process of the box), reaps it, removes the cgroup.
+  void End() {
+    if (!reaped && pidfd.valid()) {
+      syscall(SYS_pidfd_send_signal, pidfd.get(), SIGKILL, nullptr, 0);
+      siginfo_t info{};
+      while (waitid(static_cast<idtype_t>(P_PIDFD), pidfd.get(), &info, WEXITED | __WALL) < 0 &&
+             errno == EINTR) {
+      }
+      reaped = true;
+    }
+    (void)cgroup.Remove();
+  }
+  ~Box() { End(); }
+};
+
+}  // namespace internal
+
+namespace {
+
+// Bump allocation in the parent's copy of a box's arena; the pointers are valid in the box.
+class ArenaWriter {
+ public:
+  ArenaWriter(char* base, size_t size) : base_(base), size_(size) {}
+  template <typename T>
+  T* Alloc(size_t n = 1) {
+    size_t at = (used_ + alignof(T) - 1) & ~(alignof(T) - 1);
+    if (at > size_ || n * sizeof(T) > size_ - at) {
+      full_ = true;
+      return nullptr;
+    }
+    used_ = at + n * sizeof(T);
+    return reinterpret_cast<T*>(base_ + at);
+  }
+  const char* Str(const char* s) {
+    if (s == nullptr) return nullptr;
+    size_t len = strlen(s) + 1;
+    char* p = Alloc<char>(len);
+    if (p != nullptr) memcpy(p, s, len);
+    return p;
+  }
+  bool full() const { return full_; }
+  size_t used() const { return used_; }
+
+ private:
+  char* base_;
+  size_t size_;
+  size_t used_ = 0;
+  bool full_ = false;
+};
+
+// Sends one plan (see child.h): header, optional fds, then `size` bytes from `data`.
+absl::Status SendPlan(int fd, PlanHeader::Kind kind, const char* data, size_t size,
+                      size_t offset, const int* fds, int nfds) {
+  PlanHeader header{kind, static_cast<uint32_t>(size), offset};
+  iovec iov[2] = {{&header, sizeof header}, {const_cast<char*>(data), size}};
+  alignas(cmsghdr) char control[CMSG_SPACE(3 * sizeof(int))] = {};
+  msghdr msg{};
+  msg.msg_iov = iov;
+  msg.msg_iovlen = 2;
+  if (nfds > 0) {
+    msg.msg_control = control;
+    msg.msg_controllen = CMSG_SPACE(nfds * sizeof(int));
+    cmsghdr* c = CMSG_FIRSTHDR(&msg);
+    c->cmsg_level = SOL_SOCKET;
+    c->cmsg_type = SCM_RIGHTS;
+    c->cmsg_len = CMSG_LEN(nfds * sizeof(int));
+    memcpy(CMSG_DATA(c), fds, nfds * sizeof(int));
+  }
+  ssize_t n;
+  while ((n = sendmsg(fd, &msg, MSG_NOSIGNAL)) < 0 && errno == EINTR) {
+  }
+  if (n < 0) return Errno("sending the plan to the box");
+  size_t sent = static_cast<size_t>(n);
+  const size_t total = sizeof header + size;
+  while (sent < total) {  // the rest of a large plan, as the box reads it
+    n = send(fd, data + (sent - sizeof header), total - sent, MSG_NOSIGNAL);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) return Errno("sending the plan to the box");
+    sent += static_cast<size_t>(n);
+  }
+  return absl::OkStatus();
+}
 
 rlimit Lim(uint64_t v) { return rlimit{v, v}; }
 
@@ -241,15 +359,22 @@ absl::StatusOr<std::unique_ptr<Sandbox>> Sandbox::Create(const SandboxOptions& o
   RemoveStaleRuntimeDirs(options.runtime_dir);
   uint64_t n = g_sandbox_counter.fetch_add(1);
   sb->dir_ = absl::StrCat(options.runtime_dir, "/", getpid(), "-", n);
-  sb->root_dir_ = sb->dir_ + "/root";
-  sb->work_dir_ = sb->dir_ + "/work";
-  for (const std::string* d : {&sb->dir_, &sb->root_dir_, &sb->work_dir_}) {
-    if (mkdir(d->c_str(), 0711) != 0) return Errno("mkdir " + *d);
+  // Shared by every box of every judge on this runtime dir: each mounts its root over it in its
+  // own mount namespace, so nothing is made or removed per process.
+  sb->root_dir_ = options.runtime_dir + "/root";
+  if (mkdir(sb->root_dir_.c_str(), 0711) != 0 && errno != EEXIST) {
+    return Errno("mkdir " + sb->root_dir_);
   }
   sb->cgroup_name_ = absl::StrCat("sandbox-", getpid(), "-", n);
   absl::StatusOr<CgroupLayout> layout = SetUpCgroups(options.cgroups, sb->cgroup_name_);
   if (!layout.ok()) return layout.status();
   sb->cgroups_ = *layout;
+  if (FILE* f = fopen("/proc/sys/kernel/cap_last_cap", "re")) {
+    if (fscanf(f, "%d", &sb->cap_last_) != 1 || sb->cap_last_ < 0 || sb->cap_last_ > 63) {
+      sb->cap_last_ = 63;
+    }
+    fclose(f);
+  }
 
   // Fail early if libseccomp cannot build the run profile; the compile one is built when first
   // needed (a one-shot process such as sandbox-run uses one profile only).
@@ -257,27 +382,218 @@ absl::StatusOr<std::unique_ptr<Sandbox>> Sandbox::Create(const SandboxOptions& o
     return f.status();
   }
 
-  sb->stacks_size_ = kStackSize * options.slots;
-  sb->stacks_ = mmap(nullptr, sb->stacks_size_, PROT_READ | PROT_WRITE,
-                     MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0);
-  if (sb->stacks_ == MAP_FAILED) {
-    sb->stacks_ = nullptr;
-    return Errno("mmap clone stacks");
+  sb->boxes_ = size_t{options.slots} + options.prespawn;
+  for (auto [region, size] : {std::pair{&sb->stacks_, kStackSize}, std::pair{&sb->arenas_, kArenaSize}}) {
+    *region = mmap(nullptr, size * sb->boxes_, PROT_READ | PROT_WRITE,
+                   MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+    if (*region == MAP_FAILED) {
+      *region = nullptr;
+      return Errno("mmap box stacks and arenas");
+    }
   }
-  for (uint32_t i = options.slots; i > 0; --i) sb->free_slots_.push_back(i - 1);
+  for (size_t i = sb->boxes_; i > 0; --i) sb->free_ids_.push_back(static_cast<uint32_t>(i - 1));
+  if (options.prespawn > 0) sb->refiller_ = std::thread([p = sb.get()] { p->RefillLoop(); });
   return sb;
 }
 
+Sandbox::Sandbox(const SandboxOptions& options) : options_(options) {}
+
 Sandbox::~Sandbox() {
-  if (stacks_ != nullptr) munmap(stacks_, stacks_size_);
+  std::deque<std::unique_ptr<Box>> idle;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    stopping_ = true;
+    idle.swap(idle_);
+  }
+  changed_.notify_all();
+  if (refiller_.joinable()) refiller_.join();
+  for (std::unique_ptr<Box>& box : idle) Retire(std::move(box));
+  if (stacks_ != nullptr) munmap(stacks_, kStackSize * boxes_);
+  if (arenas_ != nullptr) munmap(arenas_, kArenaSize * boxes_);
   TearDownCgroups(cgroups_);
-  rmdir(work_dir_.c_str());
-  rmdir(root_dir_.c_str());
-  rmdir(dir_.c_str());
+  if (dir_made_) {
+    rmdir((dir_ + "/work").c_str());
+    rmdir(dir_.c_str());
+  }
 }
 
 absl::StatusOr<BoxDir> Sandbox::MakeWorkDir(uint64_t size_bytes, uint32_t inodes) const {
-  return BoxDir::Create(work_dir_, size_bytes, inodes);
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (!dir_made_) {
+      if (mkdir(dir_.c_str(), 0711) != 0 && errno != EEXIST) return Errno("mkdir " + dir_);
+      std::string work = dir_ + "/work";
+      if (mkdir(work.c_str(), 0711) != 0 && errno != EEXIST) return Errno("mkdir " + work);
+      dir_made_ = true;
+    }
+  }
+  return BoxDir::Create(dir_ + "/work", size_bytes, inodes);
+}
+
+char* Sandbox::Arena(uint32_t id) const { return static_cast<char*>(arenas_) + kArenaSize * id; }
+char* Sandbox::Stack(uint32_t id) const { return static_cast<char*>(stacks_) + kStackSize * id; }
+
+absl::StatusOr<std::unique_ptr<Box>> Sandbox::Spawn(uint32_t id, const MountTemplate& mounts) {
+  auto box = std::make_unique<Box>();
+  box->id = id;
+  box->key = mounts.key();
+  // The mount plan, built in our copy of the arena before clone() so that the box has it too.
+  ArenaWriter w(Arena(id), kArenaSize / 2);
+  MountPlan* plan = w.Alloc<MountPlan>();
+  MountOp* ops = w.Alloc<MountOp>(mounts.ops().size());
+  if (plan == nullptr || ops == nullptr) {
+    return absl::InvalidArgumentError("too many mounts for one box");
+  }
+  plan->root = w.Str(mounts.root().c_str());
+  plan->ops = ops;
+  plan->op_count = static_cast<int>(mounts.ops().size());
+  for (size_t i = 0; i < mounts.ops().size(); ++i) {
+    const MountOp& op = mounts.ops()[i];
+    ops[i] = MountOp{op.kind, w.Str(op.source), w.Str(op.target), w.Str(op.fstype), op.flags,
+                     w.Str(op.data)};
+  }
+  if (w.full()) return absl::InvalidArgumentError("the box's mounts do not fit its plan arena");
+
+  int sp[2];
+  if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sp) != 0) return Errno("socketpair");
+  box->ctl.Reset(sp[0]);
+  UniqueFd ctl_child(sp[1]);
+  int status_pipe[2];
+  if (pipe2(status_pipe, O_CLOEXEC | O_DIRECT) != 0) return Errno("pipe2");
+  box->status_r.Reset(status_pipe[0]);
+  UniqueFd status_w(status_pipe[1]);
+  fcntl(box->status_r.get(), F_SETFL, O_NONBLOCK);
+
+  BoxStart start{ctl_child.get(), status_w.get(), Arena(id), kArenaSize,
+                 Stack(id) + kStackSize / 2};
+  int pidfd_raw = -1;
+  pid_t pid = clone(internal::ChildInit, Stack(id) + kStackSize,
+                    CLONE_NEWUSER | CLONE_NEWPID | CLONE_NEWNS | CLONE_NEWIPC | CLONE_NEWUTS |
+                        CLONE_NEWNET | CLONE_PIDFD | SIGCHLD,
+                    &start, &pidfd_raw);
+  if (pid < 0) return Errno("clone");
+  box->pid = pid;
+  box->pidfd.Reset(pidfd_raw);
+  // From here on, dropping `box` kills and reaps the child. On failure the caller still owns
+  // the id.
+  ctl_child.Reset();
+  status_w.Reset();
+  // Box uid 0 (init, for the mounts) and 1000 (the program) are two unprivileged host uids that
+  // belong to this box alone.
+  const uid_t host_uid = options_.uid_base + 2 * id;
+  std::string map = absl::StrCat("0 ", host_uid, " 1\n", kBoxUid, " ", host_uid + 1, " 1\n");
+  for (const char* file : {"uid_map", "gid_map"}) {
+    std::string path = absl::StrCat("/proc/", pid, "/", file);
+    UniqueFd fd(open(path.c_str(), O_WRONLY | O_CLOEXEC));
+    if (!fd.valid() || write(fd.get(), map.data(), map.size()) != ssize_t(map.size())) {
+      return Errno("writing " + path);  // ~Box kills and reaps it
+    }
+  }
+  // The box builds its root while we make its cgroup.
+  if (absl::Status s = SendPlan(box->ctl.get(), PlanHeader::kMount, Arena(id), w.used(), 0,
+                                nullptr, 0);
+      !s.ok()) {
+    return s;
+  }
+  uint64_t serial;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    serial = ++box_counter_;
+  }
+  absl::StatusOr<BoxCgroup> cgroup = BoxCgroup::Create(cgroups_, absl::StrCat("box-", id, "-", serial));
+  if (!cgroup.ok()) return cgroup.status();
+  box->cgroup = std::move(*cgroup);
+  if (!box->cgroup.empty()) {
+    if (absl::Status s = box->cgroup.AddProcess(pid); !s.ok()) return s;
+  }
+  return box;
+}
+
+void Sandbox::Retire(std::unique_ptr<Box> box) {
+  if (box == nullptr) return;
+  box->End();
+  const uint32_t id = box->id;
+  box.reset();
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    free_ids_.push_back(id);
+  }
+  changed_.notify_all();
+}
+
+absl::StatusOr<std::unique_ptr<Box>> Sandbox::TakeBox(
+    const std::shared_ptr<const MountTemplate>& mounts) {
+  std::vector<std::unique_ptr<Box>> stale;
+  std::unique_ptr<Box> box;
+  uint32_t id = 0;
+  {
+    std::unique_lock<std::mutex> lock(mu_);
+    if (options_.prespawn > 0 && (template_ == nullptr || template_->key() != mounts->key())) {
+      template_ = mounts;  // the pool builds what was asked for last
+    }
+    refill_failed_ = false;
+    // Boxes built for other mounts are of no use any more.
+    for (auto it = idle_.begin(); it != idle_.end();) {
+      if ((*it)->key != mounts->key()) {
+        stale.push_back(std::move(*it));
+        it = idle_.erase(it);
+      } else {
+        ++it;
+      }
+    }
+    changed_.wait(lock, [&] { return !idle_.empty() || !free_ids_.empty(); });
+    if (!idle_.empty()) {
+      box = std::move(idle_.front());
+      idle_.pop_front();
+    } else {
+      id = free_ids_.back();
+      free_ids_.pop_back();
+    }
+  }
+  changed_.notify_all();  // the pool is one short
+  for (std::unique_ptr<Box>& b : stale) Retire(std::move(b));
+  if (box != nullptr) return box;
+  absl::StatusOr<std::unique_ptr<Box>> spawned = Spawn(id, *mounts);
+  if (!spawned.ok()) {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      free_ids_.push_back(id);
+    }
+    changed_.notify_all();
+  }
+  return spawned;
+}
+
+void Sandbox::RefillLoop() {
+  std::unique_lock<std::mutex> lock(mu_);
+  for (;;) {
+    changed_.wait(lock, [&] {
+      return stopping_ || (template_ != nullptr && !refill_failed_ && !free_ids_.empty() &&
+                           idle_.size() + spawning_ < options_.prespawn);
+    });
+    if (stopping_) return;
+    uint32_t id = free_ids_.back();
+    free_ids_.pop_back();
+    std::shared_ptr<const MountTemplate> mounts = template_;
+    ++spawning_;
+    lock.unlock();
+    absl::StatusOr<std::unique_ptr<Box>> box = Spawn(id, *mounts);
+    lock.lock();
+    --spawning_;
+    if (!box.ok()) {
+      free_ids_.push_back(id);
+      refill_failed_ = true;  // the next run clones its own box and reports what is wrong
+      continue;
+    }
+    if (stopping_ || template_ == nullptr || template_->key() != (*box)->key) {
+      lock.unlock();
+      Retire(std::move(*box));
+      lock.lock();
+      continue;
+    }
+    idle_.push_back(std::move(*box));
+    changed_.notify_all();
+  }
 }
 
 absl::StatusOr<const SeccompProgram*> Sandbox::Filter(Profile profile) {
@@ -290,22 +606,6 @@ absl::StatusOr<const SeccompProgram*> Sandbox::Filter(Profile profile) {
     slot = std::move(*built);
   }
   return &*slot;
-}
-
-uint32_t Sandbox::AcquireSlot() {
-  std::unique_lock<std::mutex> lock(mu_);
-  slot_free_.wait(lock, [this] { return !free_slots_.empty(); });
-  uint32_t slot = free_slots_.back();
-  free_slots_.pop_back();
-  return slot;
-}
-
-void Sandbox::ReleaseSlot(uint32_t slot) {
-  {
-    std::lock_guard<std::mutex> lock(mu_);
-    free_slots_.push_back(slot);
-  }
-  slot_free_.notify_one();
 }
 
 absl::StatusOr<RunResult> Sandbox::Run(const RunSpec& spec) {
@@ -321,22 +621,11 @@ absl::StatusOr<RunResult> Sandbox::Run(const RunSpec& spec) {
     if (absl::Status s = CheckBoxPath(l.box, "symlink"); !s.ok()) return s;
   }
 
-  uint32_t slot = AcquireSlot();
-  struct SlotGuard {
-    Sandbox* sb;
-    uint32_t slot;
-    ~SlotGuard() { sb->ReleaseSlot(slot); }
-  } slot_guard{this, slot};
-  uint64_t run_id;
-  {
-    std::lock_guard<std::mutex> lock(mu_);
-    run_id = ++run_counter_;
-  }
-  const uid_t host_uid = options_.uid_base + 2 * slot;
   const Limits& limits = spec.limits;
 
-  // --- The new root, in the order the child applies it.
-  PlanBuilder plan_builder(root_dir_);
+  // --- The new root, in the order the box applies it.
+  auto mount_template = std::make_shared<MountTemplate>(root_dir_);
+  MountTemplate& plan_builder = *mount_template;
   plan_builder.MountFs("tmpfs", "", "tmpfs", MS_NOSUID | MS_NODEV,
                        "size=4m,nr_inodes=4096,mode=0755");
   std::vector<Mount> mounts = spec.mounts;
@@ -396,11 +685,7 @@ absl::StatusOr<RunResult> Sandbox::Run(const RunSpec& spec) {
   std::vector<const char*> exec_paths;
   for (const std::string& p : exec_store) exec_paths.push_back(p.c_str());
 
-  // --- Cgroup and rlimits. Without a cgroup, rlimits stand in and the result says so.
-  absl::StatusOr<BoxCgroup> cgroup =
-      BoxCgroup::Create(cgroups_, absl::StrCat("box-", slot, "-", run_id), limits.memory_bytes,
-                        limits.processes > 0 ? limits.processes + 1 : 0);  // +1: init
-  if (!cgroup.ok()) return cgroup.status();
+  // --- Rlimits. Without a cgroup, they stand in and the result says so.
   std::vector<RlimitOp> rlimits;
   if (limits.cpu_time_ms > 0) {
     // A backstop per process; the cgroup total (polled) is the real limit where it exists.
@@ -418,7 +703,7 @@ absl::StatusOr<RunResult> Sandbox::Run(const RunSpec& spec) {
   rlimits.push_back({RLIMIT_MEMLOCK, Lim(64 * 1024)});
   rlimits.push_back({RLIMIT_MSGQUEUE, Lim(0)});
   if (limits.processes > 0) {
-    // Counted per host uid, which is unique to this slot.
+    // Counted per host uid, which is unique to this box.
     rlimits.push_back({RLIMIT_NPROC, Lim(limits.processes)});
   }
 
@@ -486,79 +771,93 @@ absl::StatusOr<RunResult> Sandbox::Run(const RunSpec& spec) {
       !s.ok()) {
     return s;
   }
-  int status_pipe[2], go_pipe[2];
-  if (pipe2(status_pipe, O_CLOEXEC | O_DIRECT) != 0) return Errno("pipe2");
-  UniqueFd status_r(status_pipe[0]), status_w(status_pipe[1]);
-  if (pipe2(go_pipe, O_CLOEXEC) != 0) return Errno("pipe2");
-  UniqueFd go_r(go_pipe[0]), go_w(go_pipe[1]);
-  fcntl(status_r.get(), F_SETFL, O_NONBLOCK);
-
   absl::StatusOr<const SeccompProgram*> filter_or = Filter(spec.profile);
   if (!filter_or.ok()) return filter_or.status();
   const SeccompProgram& filter = **filter_or;
-  char* stack_base = static_cast<char*>(stacks_) + kStackSize * slot;
-  ChildPlan plan{};
-  plan.root = root_dir_.c_str();
-  plan.ops = plan_builder.ops().data();
-  plan.op_count = static_cast<int>(plan_builder.ops().size());
-  plan.rlimits = rlimits.data();
-  plan.rlimit_count = static_cast<int>(rlimits.size());
-  plan.exec_paths = exec_paths.data();
-  plan.exec_path_count = static_cast<int>(exec_paths.size());
-  plan.argv = argv.data();
-  plan.envp = envp.data();
-  std::string workdir = spec.workdir;
-  plan.workdir = workdir.c_str();
-  plan.stdin_fd = child_stdin;
-  plan.stdout_fd = child_stdout;
-  plan.stderr_fd = child_stderr;
-  plan.status_fd = status_w.get();
-  plan.go_fd = go_r.get();
-  plan.uid = kBoxUid;
-  plan.gid = kBoxUid;
-  plan.filter = filter.fprog();
-  plan.program_stack_top = stack_base + kStackSize / 2;
 
-  // --- Clone the box's init into fresh user, pid, mount, ipc, uts and net namespaces.
-  const Clock::time_point start = Clock::now();
-  int pidfd_raw = -1;
-  pid_t pid = clone(internal::ChildInit, stack_base + kStackSize,
-                    CLONE_NEWUSER | CLONE_NEWPID | CLONE_NEWNS | CLONE_NEWIPC | CLONE_NEWUTS |
-                        CLONE_NEWNET | CLONE_PIDFD | SIGCHLD,
-                    &plan, &pidfd_raw);
-  if (pid < 0) return Errno("clone");
-  UniqueFd pidfd(pidfd_raw);
+  // --- A box: at most `slots` runs at a time.
+  {
+    std::unique_lock<std::mutex> lock(mu_);
+    changed_.wait(lock, [&] { return running_ < options_.slots; });
+    ++running_;
+  }
+  struct RunningGuard {
+    Sandbox* sb;
+    ~RunningGuard() {
+      {
+        std::lock_guard<std::mutex> lock(sb->mu_);
+        --sb->running_;
+      }
+      sb->changed_.notify_all();
+    }
+  } running_guard{this};
+  absl::StatusOr<std::unique_ptr<Box>> box_or = TakeBox(mount_template);
+  if (!box_or.ok()) return box_or.status();
+  struct BoxGuard {
+    Sandbox* sb;
+    std::unique_ptr<Box> box;
+    ~BoxGuard() { sb->Retire(std::move(box)); }
+  } box_guard{this, std::move(*box_or)};
+  Box& box = *box_guard.box;
+  BoxCgroup& cgroup = box.cgroup;
+  UniqueFd& pidfd = box.pidfd;
+  UniqueFd& status_r = box.status_r;
+  if (absl::Status s = cgroup.SetLimits(limits.memory_bytes,
+                                        limits.processes > 0 ? limits.processes + 1 : 0);  // +1: init
+      !s.ok()) {
+    return s;
+  }
+
+  // --- The exec plan, in our copy of the box's arena (second half).
+  const size_t exec_offset = kArenaSize / 2;
+  ArenaWriter w(Arena(box.id) + exec_offset, kArenaSize / 2);
+  ExecPlan* plan = w.Alloc<ExecPlan>();
+  RlimitOp* rl = w.Alloc<RlimitOp>(rlimits.size());
+  const char** paths = w.Alloc<const char*>(exec_paths.size());
+  char** av = w.Alloc<char*>(argv.size());
+  char** ev = w.Alloc<char*>(envp.size());
+  sock_filter* bpf = w.Alloc<sock_filter>(filter.fprog().len);
+  if (plan == nullptr || rl == nullptr || paths == nullptr || av == nullptr || ev == nullptr ||
+      bpf == nullptr) {
+    return absl::InvalidArgumentError("argv and env are too large for the box");
+  }
+  std::copy(rlimits.begin(), rlimits.end(), rl);
+  for (size_t i = 0; i < exec_paths.size(); ++i) paths[i] = w.Str(exec_paths[i]);
+  for (size_t i = 0; i < argv.size(); ++i) av[i] = const_cast<char*>(w.Str(argv[i]));
+  for (size_t i = 0; i < envp.size(); ++i) ev[i] = const_cast<char*>(w.Str(envp[i]));
+  memcpy(bpf, filter.fprog().filter, filter.fprog().len * sizeof(sock_filter));
+  plan->rlimits = rl;
+  plan->rlimit_count = static_cast<int>(rlimits.size());
+  plan->exec_paths = paths;
+  plan->exec_path_count = static_cast<int>(exec_paths.size());
+  plan->argv = av;
+  plan->envp = ev;
+  plan->workdir = w.Str(spec.workdir.c_str());
+  plan->uid = kBoxUid;
+  plan->gid = kBoxUid;
+  plan->cap_last = cap_last_;
+  plan->filter = sock_fprog{filter.fprog().len, bpf};
+  if (w.full()) return absl::InvalidArgumentError("argv and env are too large for the box");
+
   auto kill_box = [&] { syscall(SYS_pidfd_send_signal, pidfd.get(), SIGKILL, nullptr, 0); };
   auto reap = [&] {
+    if (box.reaped) return;
     siginfo_t info{};
     while (waitid(static_cast<idtype_t>(P_PIDFD), pidfd.get(), &info, WEXITED | __WALL) < 0 &&
            errno == EINTR) {
     }
+    box.reaped = true;
   };
-  // Until `go` is written the child waits; any failure here kills and reaps it.
-  auto abort_child = [&](absl::Status status) {
-    kill_box();
-    reap();
-    return status;
-  };
-  // Box uid 0 (init, for the mounts) and 1000 (the program) are two unprivileged host uids that
-  // belong to this slot alone, so concurrent boxes never share an owner.
-  std::string map = absl::StrCat("0 ", host_uid, " 1\n", kBoxUid, " ", host_uid + 1, " 1\n");
-  for (const char* file : {"uid_map", "gid_map"}) {
-    std::string path = absl::StrCat("/proc/", pid, "/", file);
-    UniqueFd fd(open(path.c_str(), O_WRONLY | O_CLOEXEC));
-    if (!fd.valid() || write(fd.get(), map.data(), map.size()) != ssize_t(map.size())) {
-      return abort_child(Errno("writing " + path));
-    }
+  // --- Go: the program starts as soon as the box has the plan.
+  const Clock::time_point start = Clock::now();
+  const int stdio[3] = {child_stdin, child_stdout, child_stderr};
+  if (absl::Status s = SendPlan(box.ctl.get(), PlanHeader::kExec, Arena(box.id) + exec_offset,
+                                w.used(), exec_offset, stdio, 3);
+      !s.ok()) {
+    return s;
   }
-  if (!cgroup->empty()) {
-    if (absl::Status s = cgroup->AddProcess(pid); !s.ok()) return abort_child(s);
-  }
-  if (write(go_w.get(), "g", 1) != 1) return abort_child(Errno("starting the box"));
-  // Close our copies of the child's ends so EOF means the box is done with them.
-  go_r.Reset();
-  go_w.Reset();
-  status_w.Reset();
+  // Close our copies of the box's ends so EOF means the box is done with them.
+  box.ctl.Reset();
   stdout_w.Reset();
   stderr_w.Reset();
   stdin_fd.Reset();
@@ -694,7 +993,7 @@ absl::StatusOr<RunResult> Sandbox::Run(const RunSpec& spec) {
     if (!init_exited) {
       if (now >= wall_deadline) kill_for(KillReason::kWall);
       if (limits.cpu_time_ms > 0 && cgroups_.has_cpu() &&
-          cgroup->CpuUsageNs() > limits.cpu_time_ms * 1'000'000ull) {
+          cgroup.CpuUsageNs() > limits.cpu_time_ms * 1'000'000ull) {
         kill_for(KillReason::kCpu);
       }
     } else if (now >= drain_deadline) {
@@ -707,12 +1006,12 @@ absl::StatusOr<RunResult> Sandbox::Run(const RunSpec& spec) {
 
   // --- What happened.
   result.wall_ms = std::chrono::duration_cast<std::chrono::milliseconds>(end - start).count();
-  uint64_t cg_cpu_ns = cgroup->CpuUsageNs();
+  uint64_t cg_cpu_ns = cgroup.CpuUsageNs();
   result.cpu_ms = cgroups_.has_cpu() ? cg_cpu_ns / 1'000'000 : exit_msg.cpu_us / 1000;
-  uint64_t peak = cgroup->PeakMemoryBytes();
+  uint64_t peak = cgroup.PeakMemoryBytes();
   result.memory_kib = peak > 0 ? peak / 1024 : static_cast<uint64_t>(exit_msg.maxrss_kib);
-  const bool oom = cgroup->OomKilled();
-  if (absl::Status s = cgroup->Remove(); !s.ok()) return s;
+  const bool oom = cgroup.OomKilled();
+  if (absl::Status s = cgroup.Remove(); !s.ok()) return s;
   if (!cgroups_.has_cpu()) result.approximate.push_back("cpu_time");
   if (!cgroups_.has_memory()) result.approximate.push_back("memory");
   if (!cgroups_.has_pids()) result.approximate.push_back("processes");

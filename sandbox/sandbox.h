@@ -3,19 +3,26 @@
 // A non-OK status means the sandbox itself broke (an internal error); how the program ended,
 // limits and security violations included, is data in RunResult.
 //
-// Thread safety: Run() may be called from many threads at once; each run takes one of
-// `options.slots` slots (blocking while all are busy), and each slot has its own unprivileged
-// host uid, so concurrent boxes cannot signal or read each other even through shared files.
+// Thread safety: Run() may be called from many threads at once; at most `options.slots` run at
+// a time (the others wait). Every box, running or waiting in the pool, has its own pair of
+// unprivileged host uids, so boxes cannot signal or read each other even through shared files.
+//
+// The pool: with `options.prespawn` > 0 a background thread keeps that many boxes cloned ahead
+// of time, each in fresh namespaces, in its cgroup and with its root already built for the
+// mounts the last run asked for. A run whose mounts match takes one and only sends it the
+// program; any other run clones its box on the spot. A box serves one run and is gone.
 #pragma once
 
 #include <sys/types.h>
 
 #include <condition_variable>
 #include <cstdint>
+#include <deque>
 #include <memory>
 #include <mutex>
 #include <optional>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "absl/status/statusor.h"
@@ -26,20 +33,28 @@
 
 namespace sandbox {
 
+namespace internal {
+struct Box;
+class MountTemplate;
+}  // namespace internal
+
 struct SandboxOptions {
   // Where the sandbox keeps its mount points and work dirs; a per-process subdirectory is made.
   std::string runtime_dir = "/run/judge-sandbox";
-  // Concurrent runs. Slot i owns host uids uid_base + 2i (the box's init) and uid_base + 2i + 1
-  // (the program); no such users should exist.
+  // Concurrent runs.
   uint32_t slots = 16;
+  // Boxes kept ready (see above); 0: every run clones its own box.
+  uint32_t prespawn = 0;
+  // Box i (of slots + prespawn) owns host uids uid_base + 2i (the box's init) and
+  // uid_base + 2i + 1 (the program); no such users should exist.
   uint32_t uid_base = 2'000'000;
   CgroupMode cgroups = CgroupMode::kAuto;
 };
 
 class Sandbox {
  public:
-  // Checks privileges, detects cgroups, builds the seccomp programs and removes what a killed
-  // earlier process left in runtime_dir.
+  // Checks privileges, detects cgroups, builds the seccomp programs, removes what a killed
+  // earlier process left in runtime_dir and starts the pool's thread.
   [[nodiscard]] static absl::StatusOr<std::unique_ptr<Sandbox>> Create(
       const SandboxOptions& options);
   ~Sandbox();
@@ -63,26 +78,43 @@ class Sandbox {
   static void AddSystemMounts(RunSpec& spec);
 
  private:
-  explicit Sandbox(const SandboxOptions& options) : options_(options) {}
+  explicit Sandbox(const SandboxOptions& options);
   absl::StatusOr<const SeccompProgram*> Filter(Profile profile);
-  uint32_t AcquireSlot();
-  void ReleaseSlot(uint32_t slot);
+  // A box for this run's mounts: from the pool when one matches, else cloned now.
+  absl::StatusOr<std::unique_ptr<internal::Box>> TakeBox(
+      const std::shared_ptr<const internal::MountTemplate>& mounts);
+  absl::StatusOr<std::unique_ptr<internal::Box>> Spawn(uint32_t id,
+                                                       const internal::MountTemplate& mounts);
+  // Kills (if needed) and reaps a box, removes its cgroup and frees its uids.
+  void Retire(std::unique_ptr<internal::Box> box);
+  void RefillLoop();
+  char* Arena(uint32_t id) const;
+  char* Stack(uint32_t id) const;
 
   SandboxOptions options_;
-  std::string dir_;       // <runtime_dir>/<pid>-<n>
-  std::string root_dir_;  // empty mount point for each box's root tmpfs
-  std::string work_dir_;  // parent of BoxDirs
+  std::string dir_;       // <runtime_dir>/<pid>-<n>: parent of the work dirs, made on first use
+  std::string root_dir_;  // <runtime_dir>/root: each box mounts its root here, in its own namespace
   std::string cgroup_name_;
   CgroupLayout cgroups_;
+  int cap_last_ = 63;
   // Built on first use, under mu_; never rebuilt, so the pointers Filter() returns stay valid.
   std::optional<SeccompProgram> run_filter_, compile_filter_;
-  void* stacks_ = nullptr;  // one clone stack per slot
-  size_t stacks_size_ = 0;
+  void* stacks_ = nullptr;  // per box id: clone stacks of init and the program
+  void* arenas_ = nullptr;  // per box id: where the plans are built (see child.h)
+  size_t boxes_ = 0;        // slots + prespawn
 
-  std::mutex mu_;
-  std::condition_variable slot_free_;
-  std::vector<uint32_t> free_slots_;
-  uint64_t run_counter_ = 0;
+  mutable std::mutex mu_;
+  mutable bool dir_made_ = false;
+  std::condition_variable changed_;  // a slot, a box id or a pooled box became free; or stop
+  uint32_t running_ = 0;
+  std::vector<uint32_t> free_ids_;
+  std::deque<std::unique_ptr<internal::Box>> idle_;
+  std::shared_ptr<const internal::MountTemplate> template_;  // what the pool builds
+  uint32_t spawning_ = 0;
+  bool refill_failed_ = false;  // stop trying until the next run
+  bool stopping_ = false;
+  uint64_t box_counter_ = 0;
+  std::thread refiller_;
 };
 
 }  // namespace sandbox
