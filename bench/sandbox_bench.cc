@@ -1,7 +1,10 @@
 // Sandbox cost, measured side by side in one process:
 //   BM_PlainForkExecWait   fork + execve + wait of /bin/true, no isolation
-//   BM_SandboxRun          Sandbox::Run(/bin/true) with all namespaces, cgroup and seccomp
-//   BM_SandboxRunParallel  the same from 2 threads (runs per second with 2 slots)
+//   BM_SandboxRun/2        Sandbox::Run(/bin/true) with all namespaces, cgroup and seccomp, from
+//                          a pool of pre-forked boxes (the judge's configuration)
+//   BM_SandboxRun/1        the same, each run cloning its own box
+//   BM_SandboxRun/0        the same, no pool and no cgroup (to show what the cgroup costs)
+//   BM_SandboxRunParallel  the pooled one from 2 threads (runs per second with 2 slots)
 // and, with --leak-check=N, N runs followed by the process's fd count, RSS, mounts and cgroups.
 #include <dirent.h>
 #include <spawn.h>
@@ -21,8 +24,9 @@ extern char** environ;
 
 namespace {
 
-std::unique_ptr<sandbox::Sandbox> g_sandbox;
-std::unique_ptr<sandbox::Sandbox> g_sandbox_no_cgroup;  // to show what the cgroup costs
+std::unique_ptr<sandbox::Sandbox> g_sandbox;            // pool of 2, cgroups
+std::unique_ptr<sandbox::Sandbox> g_sandbox_no_pool;    // cgroups
+std::unique_ptr<sandbox::Sandbox> g_sandbox_no_cgroup;  // neither
 
 sandbox::RunSpec TrueSpec() {
   sandbox::RunSpec spec;
@@ -50,7 +54,9 @@ BENCHMARK(BM_PlainForkExecWait)->UseRealTime()->Unit(benchmark::kMillisecond)->M
 
 void BM_SandboxRun(benchmark::State& state) {
   sandbox::RunSpec spec = TrueSpec();
-  sandbox::Sandbox* sb = state.range(0) ? g_sandbox.get() : g_sandbox_no_cgroup.get();
+  sandbox::Sandbox* sb = state.range(0) == 2   ? g_sandbox.get()
+                         : state.range(0) == 1 ? g_sandbox_no_pool.get()
+                                               : g_sandbox_no_cgroup.get();
   for (auto _ : state) {
     auto r = sb->Run(spec);
     if (!r.ok() || r->status != sandbox::Status::kOk) {
@@ -61,10 +67,9 @@ void BM_SandboxRun(benchmark::State& state) {
     }
   }
 }
-// Arg 1: with the box cgroup (the judge's configuration); arg 0: rlimits only.
-BENCHMARK(BM_SandboxRun)->Arg(1)->Arg(0)->UseRealTime()->Unit(benchmark::kMillisecond)
+BENCHMARK(BM_SandboxRun)->Arg(2)->Arg(1)->Arg(0)->UseRealTime()->Unit(benchmark::kMillisecond)
     ->MinTime(2.0);
-BENCHMARK(BM_SandboxRun)->Name("BM_SandboxRunParallel")->Arg(1)->Threads(2)->UseRealTime()
+BENCHMARK(BM_SandboxRun)->Name("BM_SandboxRunParallel")->Arg(2)->Threads(2)->UseRealTime()
     ->Unit(benchmark::kMillisecond)->MinTime(2.0);
 
 int CountFds() {
@@ -115,16 +120,19 @@ int LeakCheck(int runs) {
 int main(int argc, char** argv) {
   sandbox::SandboxOptions options;
   options.slots = 2;
-  auto sb = sandbox::Sandbox::Create(options);
-  if (!sb.ok()) {
-    std::fprintf(stderr, "sandbox: %s\n", std::string(sb.status().message()).c_str());
-    return 1;
+  options.prespawn = 2;
+  // Separate uid ranges: the three sandboxes live side by side.
+  for (auto* sb : {&g_sandbox, &g_sandbox_no_pool, &g_sandbox_no_cgroup}) {
+    auto made = sandbox::Sandbox::Create(options);
+    if (!made.ok()) {
+      std::fprintf(stderr, "sandbox: %s\n", std::string(made.status().message()).c_str());
+      return 1;
+    }
+    *sb = std::move(*made);
+    options.uid_base += 64;
+    options.prespawn = 0;
+    if (sb == &g_sandbox_no_pool) options.cgroups = sandbox::CgroupMode::kNone;
   }
-  g_sandbox = std::move(*sb);
-  options.cgroups = sandbox::CgroupMode::kNone;
-  auto sb2 = sandbox::Sandbox::Create(options);
-  if (!sb2.ok()) return 1;
-  g_sandbox_no_cgroup = std::move(*sb2);
   std::printf("cgroups: %s\n", g_sandbox->cgroups().Describe().c_str());
   for (int i = 1; i < argc; ++i) {
     if (std::strncmp(argv[i], "--leak-check=", 13) == 0) return LeakCheck(std::atoi(argv[i] + 13));
@@ -132,6 +140,7 @@ int main(int argc, char** argv) {
   benchmark::Initialize(&argc, argv);
   benchmark::RunSpecifiedBenchmarks();
   g_sandbox.reset();
+  g_sandbox_no_pool.reset();
   g_sandbox_no_cgroup.reset();
   return 0;
 }

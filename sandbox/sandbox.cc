@@ -176,6 +176,7 @@ struct Box {
   BoxCgroup cgroup;
   std::string key;     // the MountTemplate it was built with
   bool reaped = false;
+  BoxStart start{};    // read by the box (it shares our memory) for as long as it lives
 
   // Kills the box's init (and with it every process of the box), reaps it, removes the cgroup.
   void End() {
@@ -227,15 +228,15 @@ class ArenaWriter {
   bool full_ = false;
 };
 
-// Sends one plan (see child.h): header, optional fds, then `size` bytes from `data`.
-absl::Status SendPlan(int fd, PlanHeader::Kind kind, const char* data, size_t size,
-                      size_t offset, const int* fds, int nfds) {
+// Tells the box its plan is ready at arena + offset (it shares our memory), with fds attached.
+absl::Status SendPlan(int fd, PlanHeader::Kind kind, size_t size, size_t offset, const int* fds,
+                      int nfds) {
   PlanHeader header{kind, static_cast<uint32_t>(size), offset};
-  iovec iov[2] = {{&header, sizeof header}, {const_cast<char*>(data), size}};
+  iovec iov{&header, sizeof header};
   alignas(cmsghdr) char control[CMSG_SPACE(3 * sizeof(int))] = {};
   msghdr msg{};
-  msg.msg_iov = iov;
-  msg.msg_iovlen = 2;
+  msg.msg_iov = &iov;
+  msg.msg_iovlen = 1;
   if (nfds > 0) {
     msg.msg_control = control;
     msg.msg_controllen = CMSG_SPACE(nfds * sizeof(int));
@@ -248,15 +249,7 @@ absl::Status SendPlan(int fd, PlanHeader::Kind kind, const char* data, size_t si
   ssize_t n;
   while ((n = sendmsg(fd, &msg, MSG_NOSIGNAL)) < 0 && errno == EINTR) {
   }
-  if (n < 0) return Errno("sending the plan to the box");
-  size_t sent = static_cast<size_t>(n);
-  const size_t total = sizeof header + size;
-  while (sent < total) {  // the rest of a large plan, as the box reads it
-    n = send(fd, data + (sent - sizeof header), total - sent, MSG_NOSIGNAL);
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) return Errno("sending the plan to the box");
-    sent += static_cast<size_t>(n);
-  }
+  if (n != static_cast<ssize_t>(sizeof header)) return Errno("sending the plan to the box");
   return absl::OkStatus();
 }
 
@@ -437,7 +430,7 @@ absl::StatusOr<std::unique_ptr<Box>> Sandbox::Spawn(uint32_t id, const MountTemp
   auto box = std::make_unique<Box>();
   box->id = id;
   box->key = mounts.key();
-  // The mount plan, built in our copy of the arena before clone() so that the box has it too.
+  // The mount plan, in the box's arena.
   ArenaWriter w(Arena(id), kArenaSize / 2);
   MountPlan* plan = w.Alloc<MountPlan>();
   MountOp* ops = w.Alloc<MountOp>(mounts.ops().size());
@@ -464,13 +457,16 @@ absl::StatusOr<std::unique_ptr<Box>> Sandbox::Spawn(uint32_t id, const MountTemp
   UniqueFd status_w(status_pipe[1]);
   fcntl(box->status_r.get(), F_SETFL, O_NONBLOCK);
 
-  BoxStart start{ctl_child.get(), status_w.get(), Arena(id), kArenaSize,
-                 Stack(id) + kStackSize / 2};
+  box->start = BoxStart{ctl_child.get(), status_w.get(), Arena(id), kArenaSize,
+                        Stack(id) + kStackSize / 2};
+  // CLONE_VM: the box's init runs in our memory (no page tables to copy, nothing to tear down
+  // when it exits) until it is gone; untrusted code only ever runs after the program's exec,
+  // in an address space of its own. See child.cc.
   int pidfd_raw = -1;
   pid_t pid = clone(internal::ChildInit, Stack(id) + kStackSize,
-                    CLONE_NEWUSER | CLONE_NEWPID | CLONE_NEWNS | CLONE_NEWIPC | CLONE_NEWUTS |
-                        CLONE_NEWNET | CLONE_PIDFD | SIGCHLD,
-                    &start, &pidfd_raw);
+                    CLONE_VM | CLONE_NEWUSER | CLONE_NEWPID | CLONE_NEWNS | CLONE_NEWIPC |
+                        CLONE_NEWUTS | CLONE_NEWNET | CLONE_PIDFD | SIGCHLD,
+                    &box->start, &pidfd_raw);
   if (pid < 0) return Errno("clone");
   box->pid = pid;
   box->pidfd.Reset(pidfd_raw);
@@ -490,8 +486,7 @@ absl::StatusOr<std::unique_ptr<Box>> Sandbox::Spawn(uint32_t id, const MountTemp
     }
   }
   // The box builds its root while we make its cgroup.
-  if (absl::Status s = SendPlan(box->ctl.get(), PlanHeader::kMount, Arena(id), w.used(), 0,
-                                nullptr, 0);
+  if (absl::Status s = SendPlan(box->ctl.get(), PlanHeader::kMount, w.used(), 0, nullptr, 0);
       !s.ok()) {
     return s;
   }
@@ -808,7 +803,7 @@ absl::StatusOr<RunResult> Sandbox::Run(const RunSpec& spec) {
     return s;
   }
 
-  // --- The exec plan, in our copy of the box's arena (second half).
+  // --- The exec plan, in the box's arena (second half).
   const size_t exec_offset = kArenaSize / 2;
   ArenaWriter w(Arena(box.id) + exec_offset, kArenaSize / 2);
   ExecPlan* plan = w.Alloc<ExecPlan>();
@@ -851,8 +846,7 @@ absl::StatusOr<RunResult> Sandbox::Run(const RunSpec& spec) {
   // --- Go: the program starts as soon as the box has the plan.
   const Clock::time_point start = Clock::now();
   const int stdio[3] = {child_stdin, child_stdout, child_stderr};
-  if (absl::Status s = SendPlan(box.ctl.get(), PlanHeader::kExec, Arena(box.id) + exec_offset,
-                                w.used(), exec_offset, stdio, 3);
+  if (absl::Status s = SendPlan(box.ctl.get(), PlanHeader::kExec, w.used(), exec_offset, stdio, 3);
       !s.ok()) {
     return s;
   }
