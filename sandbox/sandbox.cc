@@ -369,12 +369,6 @@ absl::StatusOr<std::unique_ptr<Sandbox>> Sandbox::Create(const SandboxOptions& o
     fclose(f);
   }
 
-  // Fail early if libseccomp cannot build the run profile; the compile one is built when first
-  // needed (a one-shot process such as sandbox-run uses one profile only).
-  if (absl::StatusOr<const SeccompProgram*> f = sb->Filter(Profile::kRun); !f.ok()) {
-    return f.status();
-  }
-
   sb->boxes_ = size_t{options.slots} + options.prespawn;
   for (auto [region, size] : {std::pair{&sb->stacks_, kStackSize}, std::pair{&sb->arenas_, kArenaSize}}) {
     *region = mmap(nullptr, size * sb->boxes_, PROT_READ | PROT_WRITE,
@@ -591,18 +585,6 @@ void Sandbox::RefillLoop() {
   }
 }
 
-absl::StatusOr<const SeccompProgram*> Sandbox::Filter(Profile profile) {
-  std::lock_guard<std::mutex> lock(mu_);
-  std::optional<SeccompProgram>& slot =
-      profile == Profile::kCompile ? compile_filter_ : run_filter_;
-  if (!slot) {
-    absl::StatusOr<SeccompProgram> built = BuildSeccompProgram(profile);
-    if (!built.ok()) return built.status();
-    slot = std::move(*built);
-  }
-  return &*slot;
-}
-
 absl::StatusOr<RunResult> Sandbox::Run(const RunSpec& spec) {
   if (spec.argv.empty() || spec.argv[0].empty()) {
     return absl::InvalidArgumentError("argv is empty");
@@ -766,9 +748,7 @@ absl::StatusOr<RunResult> Sandbox::Run(const RunSpec& spec) {
       !s.ok()) {
     return s;
   }
-  absl::StatusOr<const SeccompProgram*> filter_or = Filter(spec.profile);
-  if (!filter_or.ok()) return filter_or.status();
-  const SeccompProgram& filter = **filter_or;
+  const SeccompProgram& filter = PrebuiltSeccompProgram(spec.profile);
 
   // --- A box: at most `slots` runs at a time.
   {

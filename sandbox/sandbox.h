@@ -53,7 +53,7 @@ struct SandboxOptions {
 
 class Sandbox {
  public:
-  // Checks privileges, detects cgroups, builds the seccomp programs, removes what a killed
+  // Checks privileges, detects cgroups, removes what a killed
   // earlier process left in runtime_dir and starts the pool's thread.
   [[nodiscard]] static absl::StatusOr<std::unique_ptr<Sandbox>> Create(
       const SandboxOptions& options);
@@ -79,7 +79,6 @@ class Sandbox {
 
  private:
   explicit Sandbox(const SandboxOptions& options);
-  absl::StatusOr<const SeccompProgram*> Filter(Profile profile);
   // A box for this run's mounts: from the pool when one matches, else cloned now.
   absl::StatusOr<std::unique_ptr<internal::Box>> TakeBox(
       const std::shared_ptr<const internal::MountTemplate>& mounts);
@@ -97,8 +96,6 @@ class Sandbox {
   std::string cgroup_name_;
   CgroupLayout cgroups_;
   int cap_last_ = 63;
-  // Built on first use, under mu_; never rebuilt, so the pointers Filter() returns stay valid.
-  std::optional<SeccompProgram> run_filter_, compile_filter_;
   void* stacks_ = nullptr;  // per box id: clone stacks of init and the program
   void* arenas_ = nullptr;  // per box id: where the plans are built (see child.h)
   size_t boxes_ = 0;        // slots + prespawn

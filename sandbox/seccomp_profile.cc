@@ -101,6 +101,11 @@ absl::StatusOr<SeccompProgram> BuildSeccompProgram(Profile profile) {
   if (seccomp_attr_set(ctx.get(), SCMP_FLTATR_ACT_BADARCH, SCMP_ACT_KILL_PROCESS) < 0) {
     return absl::InternalError("seccomp: cannot set the bad-arch action");
   }
+  // A binary tree over syscall numbers instead of a linear list: fewer instructions per call for
+  // the program, and the kernel's per-filter cache is quicker to build when the box starts.
+  if (seccomp_attr_set(ctx.get(), SCMP_FLTATR_CTL_OPTIMIZE, 2) < 0) {
+    return absl::InternalError("seccomp: cannot ask for a binary-tree filter");
+  }
   for (const char* name : kRunAllowed) {
     absl::Status s = Add(ctx.get(), SCMP_ACT_ALLOW, name);
     if (!s.ok()) return s;
