@@ -8,11 +8,11 @@
 #include <unistd.h>
 
 #include <cstdio>
-#include <iostream>
+#include <cstring>
 #include <string>
+#include <tuple>
 #include <vector>
 
-#include "CLI/CLI.hpp"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "sandbox/result_json.h"
@@ -44,58 +44,127 @@ sandbox::Mount ParseBind(const std::string& arg, bool writable) {
   return {arg.substr(0, colon), arg.substr(colon + 1), writable};
 }
 
+// The command line, parsed by hand: this process starts once per run, and a parser library's
+// start-up (static initialisers, iostreams, exceptions) cost more than the parsing itself.
+struct Option {
+  const char* name;
+  const char* value;  // what the value looks like, or nullptr for a flag
+  const char* help;
+  std::string* text = nullptr;               // single value
+  std::vector<std::string>* list = nullptr;  // repeatable
+  bool* flag = nullptr;
+  std::string shown_default;
+};
+
+constexpr const char* kAbout =
+    "Runs PROGRAM in the judge's sandbox: fresh user, pid, mount, ipc, uts and net namespaces, a "
+    "read-only root holding only /usr and the binds you name, cgroup limits and a seccomp "
+    "allow-list. Prints a JSON result (status, exit_code, signal, syscall, cpu_ms, wall_ms, "
+    "memory_kib, message).";
+
+void PrintHelp(const std::vector<Option>& options) {
+  std::printf("%s\n\nUsage: sandbox-run [OPTIONS] -- PROGRAM [ARGS...]\n\nOptions:\n", kAbout);
+  std::printf("  %-28s%s\n", "-h,--help", "Print this help message and exit");
+  for (const Option& o : options) {
+    std::string left = std::string(o.name) + (o.value ? std::string(" ") + o.value : "");
+    std::string help = o.help;
+    if (!o.shown_default.empty()) help += " [default: " + o.shown_default + "]";
+    std::printf("  %-28s%s\n", left.c_str(), help.c_str());
+  }
+  std::printf("\nExit status: 0 when the sandbox worked (whatever the program did), 1 when the "
+              "sandbox failed, 2 on bad usage.\n");
+}
+
+int Usage(const std::string& why) {
+  std::fprintf(stderr, "sandbox-run: %s (see sandbox-run --help)\n", why.c_str());
+  return 2;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
-  CLI::App app{
-      "Runs PROGRAM in the judge's sandbox: fresh user, pid, mount, ipc, uts and net namespaces, "
-      "a read-only root holding only /usr and the binds you name, cgroup limits and a seccomp "
-      "allow-list. Prints a JSON result (status, exit_code, signal, syscall, cpu_ms, wall_ms, "
-      "memory_kib, message).",
-      "sandbox-run"};
-  double cpu_time = 0, wall_time = 0;
-  std::string memory = "256m", output = "64m", file_size = "64m", tmp_size = "16m";
-  uint32_t processes = 64, open_files = 64;
+  std::string cpu_time = "0", wall_time = "0", memory = "256m", output = "64m",
+              file_size = "64m", tmp_size = "16m", processes = "64", open_files = "64";
   std::string stdin_path, stdout_path, stderr_path, result_path, workdir = "/box", profile = "run";
   std::vector<std::string> bind_ro, bind_rw, env;
   bool no_system = false, no_proc = false;
-  std::vector<std::string> command;
-  app.add_option("--cpu-time", cpu_time, "CPU time limit in seconds, all processes (0: none)");
-  app.add_option("--wall-time", wall_time,
-                 "Wall time limit in seconds (0: 3 x cpu time + 1, or none)");
-  app.add_option("--memory", memory, "Memory limit, e.g. 256m (0: none)")->capture_default_str();
-  app.add_option("--processes", processes, "Processes and threads at once")
-      ->capture_default_str();
-  app.add_option("--output", output, "Bytes of stdout before OUTPUT_LIMIT")->capture_default_str();
-  app.add_option("--file-size", file_size, "Largest file the program may write")
-      ->capture_default_str();
-  app.add_option("--open-files", open_files, "RLIMIT_NOFILE")->capture_default_str();
-  app.add_option("--tmp-size", tmp_size, "Size of /tmp and of the work dir tmpfs")
-      ->capture_default_str();
-  app.add_option("--stdin", stdin_path, "Host file for stdin (default /dev/null)");
-  app.add_option("--stdout", stdout_path, "Host file for stdout (default: this stdout)");
-  app.add_option("--stderr", stderr_path, "Host file for stderr (default: this stderr)");
-  app.add_option("--bind-ro", bind_ro, "HOST[:BOX] bind mount, read-only (repeatable)");
-  app.add_option("--bind-rw", bind_rw, "HOST[:BOX] bind mount, writable (repeatable)");
-  app.add_option("--workdir", workdir, "Working directory in the box (a fresh tmpfs)")
-      ->capture_default_str();
-  app.add_option("--profile", profile, "Seccomp profile: run (threads only) or compile")
-      ->check(CLI::IsMember({"run", "compile"}))
-      ->capture_default_str();
-  app.add_option("--env", env, "K=V passed to the program (repeatable; nothing else is)");
-  app.add_option("--result", result_path, "Write the JSON result here (default: stderr)");
-  app.add_flag("--no-system-mounts", no_system, "Do not bind /usr, /lib* and /etc/ld.so.cache");
-  app.add_flag("--no-proc", no_proc, "No /proc in the box");
-  app.footer("Usage: sandbox-run [OPTIONS] -- PROGRAM [ARGS...]\nExit status: 0 when the sandbox "
-             "worked (whatever the program did), 1 when the sandbox failed, 2 on bad usage.");
+  std::vector<Option> options = {
+      {"--cpu-time", "SECONDS", "CPU time limit, all processes (0: none)", &cpu_time},
+      {"--wall-time", "SECONDS", "Wall time limit (0: 3 x cpu time + 1, or none)", &wall_time},
+      {"--memory", "SIZE", "Memory limit, e.g. 256m (0: none)", &memory},
+      {"--processes", "N", "Processes and threads at once", &processes},
+      {"--output", "SIZE", "Bytes of stdout before OUTPUT_LIMIT", &output},
+      {"--file-size", "SIZE", "Largest file the program may write", &file_size},
+      {"--open-files", "N", "RLIMIT_NOFILE", &open_files},
+      {"--tmp-size", "SIZE", "Size of /tmp and of the work dir tmpfs", &tmp_size},
+      {"--stdin", "FILE", "Host file for stdin (default /dev/null)", &stdin_path},
+      {"--stdout", "FILE", "Host file for stdout (default: this stdout)", &stdout_path},
+      {"--stderr", "FILE", "Host file for stderr (default: this stderr)", &stderr_path},
+      {"--bind-ro", "HOST[:BOX]", "Bind mount, read-only (repeatable)", nullptr, &bind_ro},
+      {"--bind-rw", "HOST[:BOX]", "Bind mount, writable (repeatable)", nullptr, &bind_rw},
+      {"--workdir", "PATH", "Working directory in the box (a fresh tmpfs)", &workdir},
+      {"--profile", "run|compile", "Seccomp profile: run (threads only) or compile", &profile},
+      {"--env", "K=V", "Passed to the program (repeatable; nothing else is)", nullptr, &env},
+      {"--result", "FILE", "Write the JSON result here (default: stderr)", &result_path},
+      {"--no-system-mounts", nullptr, "Do not bind /usr, /lib* and /etc/ld.so.cache", nullptr,
+       nullptr, &no_system},
+      {"--no-proc", nullptr, "No /proc in the box", nullptr, nullptr, &no_proc},
+  };
+  for (Option& o : options) {
+    if (o.text != nullptr && !o.text->empty() && *o.text != "0") o.shown_default = *o.text;
+  }
   // Everything after "--" is the command, untouched by option parsing.
-  int split = 1;
-  while (split < argc && std::string(argv[split]) != "--") ++split;
-  for (int i = split + 1; i < argc; ++i) command.emplace_back(argv[i]);
-  CLI11_PARSE(app, split, argv);
-  if (command.empty()) {
-    std::cerr << "sandbox-run: no command given (sandbox-run [OPTIONS] -- PROGRAM [ARGS...])\n";
-    return 2;
+  std::vector<std::string> command;
+  int i = 1;
+  for (; i < argc; ++i) {
+    std::string arg = argv[i];
+    if (arg == "--") break;
+    if (arg == "-h" || arg == "--help") {
+      PrintHelp(options);
+      return 0;
+    }
+    std::string name = arg, value;
+    bool has_value = false;
+    if (size_t eq = arg.find('='); arg.rfind("--", 0) == 0 && eq != std::string::npos) {
+      name = arg.substr(0, eq);
+      value = arg.substr(eq + 1);
+      has_value = true;
+    }
+    Option* opt = nullptr;
+    for (Option& o : options) {
+      if (name == o.name) opt = &o;
+    }
+    if (opt == nullptr) {
+      return Usage(arg.rfind("-", 0) == 0 ? "unknown option " + name
+                                          : "unexpected " + arg + " (the command goes after --)");
+    }
+    if (opt->flag != nullptr) {
+      if (has_value) return Usage(name + " takes no value");
+      *opt->flag = true;
+      continue;
+    }
+    if (!has_value) {
+      if (i + 1 >= argc) return Usage(name + " needs a value: " + opt->value);
+      value = argv[++i];
+    }
+    if (opt->list != nullptr) {
+      opt->list->push_back(value);
+    } else {
+      *opt->text = value;
+    }
+  }
+  for (++i; i < argc; ++i) command.emplace_back(argv[i]);
+  if (command.empty()) return Usage("no command given (sandbox-run [OPTIONS] -- PROGRAM [ARGS...])");
+  if (profile != "run" && profile != "compile") {
+    return Usage("--profile is run or compile, not " + profile);
+  }
+  double cpu_seconds = 0, wall_seconds = 0;
+  uint32_t process_count = 0, file_count = 0;
+  if (!absl::SimpleAtod(cpu_time, &cpu_seconds) || !absl::SimpleAtod(wall_time, &wall_seconds)) {
+    return Usage("--cpu-time and --wall-time take seconds, e.g. 1.5");
+  }
+  if (!absl::SimpleAtoi(processes, &process_count) || !absl::SimpleAtoi(open_files, &file_count)) {
+    return Usage("--processes and --open-files take a whole number");
   }
 
   sandbox::RunSpec spec;
@@ -108,31 +177,24 @@ int main(int argc, char** argv) {
   for (const std::string& b : bind_ro) spec.mounts.push_back(ParseBind(b, false));
   for (const std::string& b : bind_rw) spec.mounts.push_back(ParseBind(b, true));
   for (const std::string& e : env) {
-    if (e.find('=') == std::string::npos) {
-      std::cerr << "sandbox-run: --env takes K=V, got " << e << "\n";
-      return 2;
-    }
+    if (e.find('=') == std::string::npos) return Usage("--env takes K=V, got " + e);
   }
   sandbox::Limits& l = spec.limits;
-  if (cpu_time < 0 || wall_time < 0) {
-    std::cerr << "sandbox-run: time limits cannot be negative\n";
-    return 2;
-  }
-  l.cpu_time_ms = static_cast<uint64_t>(cpu_time * 1000);
-  l.wall_time_ms = wall_time > 0 ? static_cast<uint64_t>(wall_time * 1000)
-                   : cpu_time > 0 ? l.cpu_time_ms * 3 + 1000
-                                  : 0;
+  if (cpu_seconds < 0 || wall_seconds < 0) return Usage("time limits cannot be negative");
+  l.cpu_time_ms = static_cast<uint64_t>(cpu_seconds * 1000);
+  l.wall_time_ms = wall_seconds > 0 ? static_cast<uint64_t>(wall_seconds * 1000)
+                   : cpu_seconds > 0 ? l.cpu_time_ms * 3 + 1000
+                                     : 0;
   for (auto [text, dst, name] : {std::tuple{&memory, &l.memory_bytes, "--memory"},
                                  std::tuple{&output, &l.stdout_bytes, "--output"},
                                  std::tuple{&file_size, &l.file_size_bytes, "--file-size"},
                                  std::tuple{&tmp_size, &l.tmp_bytes, "--tmp-size"}}) {
     if (!ParseSize(*text, dst)) {
-      std::cerr << "sandbox-run: " << name << " takes a size like 256m, got " << *text << "\n";
-      return 2;
+      return Usage(absl::StrCat(name, " takes a size like 256m, got ", *text));
     }
   }
-  l.processes = processes;
-  l.open_files = open_files;
+  l.processes = process_count;
+  l.open_files = file_count;
   l.tmp_inodes = 4096;
   if (!stdin_path.empty()) spec.stdin_stream = {sandbox::Stream::Kind::kFile, stdin_path, -1};
   // The program's streams pass through us (so the output cap holds) to ours or to files.
@@ -141,16 +203,16 @@ int main(int argc, char** argv) {
   spec.stderr_stream = {sandbox::Stream::Kind::kFile, stderr_path,
                         stderr_path.empty() ? STDERR_FILENO : -1};
 
-  sandbox::SandboxOptions options;
-  options.slots = 1;
-  auto sb = sandbox::Sandbox::Create(options);
+  sandbox::SandboxOptions sandbox_options;
+  sandbox_options.slots = 1;
+  auto sb = sandbox::Sandbox::Create(sandbox_options);
   if (!sb.ok()) {
-    std::cerr << "sandbox-run: " << sb.status().message() << "\n";
+    std::fprintf(stderr, "sandbox-run: %s\n", std::string(sb.status().message()).c_str());
     return 1;
   }
   absl::StatusOr<sandbox::RunResult> result = (*sb)->Run(spec);
   if (!result.ok()) {
-    std::cerr << "sandbox-run: " << result.status().message() << "\n";
+    std::fprintf(stderr, "sandbox-run: %s\n", std::string(result.status().message()).c_str());
     return result.status().code() == absl::StatusCode::kInvalidArgument ? 2 : 1;
   }
   std::string json = sandbox::ResultToJson(*result) + "\n";
@@ -159,7 +221,7 @@ int main(int argc, char** argv) {
   } else {
     FILE* f = std::fopen(result_path.c_str(), "we");
     if (f == nullptr || std::fputs(json.c_str(), f) < 0 || std::fclose(f) != 0) {
-      std::cerr << "sandbox-run: cannot write " << result_path << "\n";
+      std::fprintf(stderr, "sandbox-run: cannot write %s\n", result_path.c_str());
       return 1;
     }
   }

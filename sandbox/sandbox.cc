@@ -420,12 +420,8 @@ absl::StatusOr<BoxDir> Sandbox::MakeWorkDir(uint64_t size_bytes, uint32_t inodes
 char* Sandbox::Arena(uint32_t id) const { return static_cast<char*>(arenas_) + kArenaSize * id; }
 char* Sandbox::Stack(uint32_t id) const { return static_cast<char*>(stacks_) + kStackSize * id; }
 
-absl::StatusOr<std::unique_ptr<Box>> Sandbox::Spawn(uint32_t id, const MountTemplate& mounts) {
-  auto box = std::make_unique<Box>();
-  box->id = id;
-  box->key = mounts.key();
-  // The mount plan, in the box's arena.
-  ArenaWriter w(Arena(id), kArenaSize / 2);
+absl::Status Sandbox::SendMounts(Box& box, const MountTemplate& mounts) {
+  ArenaWriter w(Arena(box.id), kArenaSize / 2);
   MountPlan* plan = w.Alloc<MountPlan>();
   MountOp* ops = w.Alloc<MountOp>(mounts.ops().size());
   if (plan == nullptr || ops == nullptr) {
@@ -440,7 +436,13 @@ absl::StatusOr<std::unique_ptr<Box>> Sandbox::Spawn(uint32_t id, const MountTemp
                      w.Str(op.data)};
   }
   if (w.full()) return absl::InvalidArgumentError("the box's mounts do not fit its plan arena");
+  box.key = mounts.key();
+  return SendPlan(box.ctl.get(), PlanHeader::kMount, w.used(), 0, nullptr, 0);
+}
 
+absl::StatusOr<std::unique_ptr<Box>> Sandbox::Spawn(uint32_t id, const MountTemplate* mounts) {
+  auto box = std::make_unique<Box>();
+  box->id = id;
   int sp[2];
   if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sp) != 0) return Errno("socketpair");
   box->ctl.Reset(sp[0]);
@@ -479,17 +481,17 @@ absl::StatusOr<std::unique_ptr<Box>> Sandbox::Spawn(uint32_t id, const MountTemp
       return Errno("writing " + path);  // ~Box kills and reaps it
     }
   }
-  // The box builds its root while we make its cgroup.
-  if (absl::Status s = SendPlan(box->ctl.get(), PlanHeader::kMount, w.used(), 0, nullptr, 0);
-      !s.ok()) {
-    return s;
+  // The box builds its root while we make its cgroup (a bare box waits for its mounts).
+  if (mounts != nullptr) {
+    if (absl::Status s = SendMounts(*box, *mounts); !s.ok()) return s;
   }
   uint64_t serial;
   {
     std::lock_guard<std::mutex> lock(mu_);
     serial = ++box_counter_;
   }
-  absl::StatusOr<BoxCgroup> cgroup = BoxCgroup::Create(cgroups_, absl::StrCat("box-", id, "-", serial));
+  absl::StatusOr<BoxCgroup> cgroup =
+      BoxCgroup::Create(cgroups_, absl::StrCat("box-", id, "-", serial));
   if (!cgroup.ok()) return cgroup.status();
   box->cgroup = std::move(*cgroup);
   if (!box->cgroup.empty()) {
@@ -517,32 +519,51 @@ absl::StatusOr<std::unique_ptr<Box>> Sandbox::TakeBox(
   uint32_t id = 0;
   {
     std::unique_lock<std::mutex> lock(mu_);
-    if (options_.prespawn > 0 && (template_ == nullptr || template_->key() != mounts->key())) {
+    if (options_.prespawn > 0 && options_.refill &&
+        (template_ == nullptr || template_->key() != mounts->key())) {
       template_ = mounts;  // the pool builds what was asked for last
     }
     refill_failed_ = false;
-    // Boxes built for other mounts are of no use any more.
-    for (auto it = idle_.begin(); it != idle_.end();) {
-      if ((*it)->key != mounts->key()) {
-        stale.push_back(std::move(*it));
-        it = idle_.erase(it);
-      } else {
-        ++it;
+    for (;;) {
+      // Boxes built for other mounts are of no use any more; bare ones (no mounts yet) are.
+      for (auto it = idle_.begin(); it != idle_.end();) {
+        if (!(*it)->key.empty() && (*it)->key != mounts->key()) {
+          stale.push_back(std::move(*it));
+          it = idle_.erase(it);
+        } else {
+          ++it;
+        }
       }
-    }
-    changed_.wait(lock, [&] { return !idle_.empty() || !free_ids_.empty(); });
-    if (!idle_.empty()) {
-      box = std::move(idle_.front());
-      idle_.pop_front();
-    } else {
-      id = free_ids_.back();
-      free_ids_.pop_back();
+      // Best a box built for these mounts, then a bare one.
+      auto best = std::find_if(idle_.begin(), idle_.end(),
+                               [&](const auto& b) { return !b->key.empty(); });
+      if (best == idle_.end()) best = idle_.begin();
+      if (best != idle_.end()) {
+        box = std::move(*best);
+        idle_.erase(best);
+        break;
+      }
+      // A box on its way is sooner ready than one we would start now.
+      if (spawning_ == 0 && !free_ids_.empty()) {
+        id = free_ids_.back();
+        free_ids_.pop_back();
+        break;
+      }
+      changed_.wait(lock);
     }
   }
   changed_.notify_all();  // the pool is one short
   for (std::unique_ptr<Box>& b : stale) Retire(std::move(b));
-  if (box != nullptr) return box;
-  absl::StatusOr<std::unique_ptr<Box>> spawned = Spawn(id, *mounts);
+  if (box != nullptr) {
+    if (box->key.empty()) {
+      if (absl::Status s = SendMounts(*box, *mounts); !s.ok()) {
+        Retire(std::move(box));
+        return s;
+      }
+    }
+    return box;
+  }
+  absl::StatusOr<std::unique_ptr<Box>> spawned = Spawn(id, mounts.get());
   if (!spawned.ok()) {
     {
       std::lock_guard<std::mutex> lock(mu_);
@@ -555,26 +576,31 @@ absl::StatusOr<std::unique_ptr<Box>> Sandbox::TakeBox(
 
 void Sandbox::RefillLoop() {
   std::unique_lock<std::mutex> lock(mu_);
+  uint32_t spawned = 0;
   for (;;) {
     changed_.wait(lock, [&] {
-      return stopping_ || (template_ != nullptr && !refill_failed_ && !free_ids_.empty() &&
-                           idle_.size() + spawning_ < options_.prespawn);
+      return stopping_ ||
+             (!refill_failed_ && !free_ids_.empty() && (options_.refill || spawned < options_.prespawn) &&
+              idle_.size() + spawning_ < options_.prespawn);
     });
     if (stopping_) return;
     uint32_t id = free_ids_.back();
     free_ids_.pop_back();
+    // Built for the last run's mounts; bare (mounts sent when taken) before the first run.
     std::shared_ptr<const MountTemplate> mounts = template_;
     ++spawning_;
+    ++spawned;
     lock.unlock();
-    absl::StatusOr<std::unique_ptr<Box>> box = Spawn(id, *mounts);
+    absl::StatusOr<std::unique_ptr<Box>> box = Spawn(id, mounts.get());
     lock.lock();
     --spawning_;
     if (!box.ok()) {
       free_ids_.push_back(id);
       refill_failed_ = true;  // the next run clones its own box and reports what is wrong
+      changed_.notify_all();
       continue;
     }
-    if (stopping_ || template_ == nullptr || template_->key() != (*box)->key) {
+    if (stopping_ || (mounts != nullptr && template_ != mounts)) {
       lock.unlock();
       Retire(std::move(*box));
       lock.lock();

@@ -43,8 +43,12 @@ struct SandboxOptions {
   std::string runtime_dir = "/run/judge-sandbox";
   // Concurrent runs.
   uint32_t slots = 16;
-  // Boxes kept ready (see above); 0: every run clones its own box.
+  // Boxes kept ready (see above); 0: every run clones its own box. Before the first run they are
+  // bare (cloned, in their cgroup, waiting for their mounts).
   uint32_t prespawn = 0;
+  // false: clone `prespawn` boxes once, at start, and never more (a one-shot process such as
+  // sandbox-run gets its box cloned while it parses its arguments).
+  bool refill = true;
   // Box i (of slots + prespawn) owns host uids uid_base + 2i (the box's init) and
   // uid_base + 2i + 1 (the program); no such users should exist.
   uint32_t uid_base = 2'000'000;
@@ -82,8 +86,10 @@ class Sandbox {
   // A box for this run's mounts: from the pool when one matches, else cloned now.
   absl::StatusOr<std::unique_ptr<internal::Box>> TakeBox(
       const std::shared_ptr<const internal::MountTemplate>& mounts);
+  // Clones a box; with `mounts` it starts building its root at once, without it is bare.
   absl::StatusOr<std::unique_ptr<internal::Box>> Spawn(uint32_t id,
-                                                       const internal::MountTemplate& mounts);
+                                                       const internal::MountTemplate* mounts);
+  absl::Status SendMounts(internal::Box& box, const internal::MountTemplate& mounts);
   // Kills (if needed) and reaps a box, removes its cgroup and frees its uids.
   void Retire(std::unique_ptr<internal::Box> box);
   void RefillLoop();
