@@ -349,6 +349,25 @@ absl::StatusOr<std::unique_ptr<Sandbox>> Sandbox::Create(const SandboxOptions& o
   }
   // Each box's init builds its root as an unprivileged uid: it must be able to reach it.
   if (absl::Status s = CheckReachableByBoxes(options.runtime_dir); !s.ok()) return s;
+  sb->boxes_ = size_t{options.slots} + options.prespawn;
+  for (auto [region, size] : {std::pair{&sb->stacks_, kStackSize}, std::pair{&sb->arenas_, kArenaSize}}) {
+    *region = mmap(nullptr, size * sb->boxes_, PROT_READ | PROT_WRITE,
+                   MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+    if (*region == MAP_FAILED) {
+      *region = nullptr;
+      return Errno("mmap box stacks and arenas");
+    }
+  }
+  // A pool that is filled once (a one-shot process) is cloned right here, first: the boxes
+  // start up while we do the rest. They join their cgroups when taken.
+  if (!options.refill) {
+    for (uint32_t i = 0; i < options.prespawn; ++i) {
+      const uint32_t id = options.slots + i;  // not in free_ids_ (see below)
+      absl::StatusOr<std::unique_ptr<Box>> box = sb->Spawn(id, nullptr);
+      if (!box.ok()) return box.status();
+      sb->idle_.push_back(std::move(*box));
+    }
+  }
   RemoveStaleRuntimeDirs(options.runtime_dir);
   uint64_t n = g_sandbox_counter.fetch_add(1);
   sb->dir_ = absl::StrCat(options.runtime_dir, "/", getpid(), "-", n);
@@ -369,17 +388,12 @@ absl::StatusOr<std::unique_ptr<Sandbox>> Sandbox::Create(const SandboxOptions& o
     fclose(f);
   }
 
-  sb->boxes_ = size_t{options.slots} + options.prespawn;
-  for (auto [region, size] : {std::pair{&sb->stacks_, kStackSize}, std::pair{&sb->arenas_, kArenaSize}}) {
-    *region = mmap(nullptr, size * sb->boxes_, PROT_READ | PROT_WRITE,
-                   MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
-    if (*region == MAP_FAILED) {
-      *region = nullptr;
-      return Errno("mmap box stacks and arenas");
-    }
+  for (size_t i = options.refill ? sb->boxes_ : options.slots; i > 0; --i) {
+    sb->free_ids_.push_back(static_cast<uint32_t>(i - 1));
   }
-  for (size_t i = sb->boxes_; i > 0; --i) sb->free_ids_.push_back(static_cast<uint32_t>(i - 1));
-  if (options.prespawn > 0) sb->refiller_ = std::thread([p = sb.get()] { p->RefillLoop(); });
+  if (options.prespawn > 0 && options.refill) {
+    sb->refiller_ = std::thread([p = sb.get()] { p->RefillLoop(); });
+  }
   return sb;
 }
 
@@ -481,23 +495,27 @@ absl::StatusOr<std::unique_ptr<Box>> Sandbox::Spawn(uint32_t id, const MountTemp
       return Errno("writing " + path);  // ~Box kills and reaps it
     }
   }
-  // The box builds its root while we make its cgroup (a bare box waits for its mounts).
+  // The box builds its root while we make its cgroup. A bare box waits for its mounts, and
+  // joins its cgroup when taken.
   if (mounts != nullptr) {
     if (absl::Status s = SendMounts(*box, *mounts); !s.ok()) return s;
+    if (absl::Status s = JoinCgroup(*box); !s.ok()) return s;
   }
+  return box;
+}
+
+absl::Status Sandbox::JoinCgroup(Box& box) {
   uint64_t serial;
   {
     std::lock_guard<std::mutex> lock(mu_);
     serial = ++box_counter_;
   }
   absl::StatusOr<BoxCgroup> cgroup =
-      BoxCgroup::Create(cgroups_, absl::StrCat("box-", id, "-", serial));
+      BoxCgroup::Create(cgroups_, absl::StrCat("box-", box.id, "-", serial));
   if (!cgroup.ok()) return cgroup.status();
-  box->cgroup = std::move(*cgroup);
-  if (!box->cgroup.empty()) {
-    if (absl::Status s = box->cgroup.AddProcess(pid); !s.ok()) return s;
-  }
-  return box;
+  box.cgroup = std::move(*cgroup);
+  if (!box.cgroup.empty()) return box.cgroup.AddProcess(box.pid);
+  return absl::OkStatus();
 }
 
 void Sandbox::Retire(std::unique_ptr<Box> box) {
@@ -556,7 +574,9 @@ absl::StatusOr<std::unique_ptr<Box>> Sandbox::TakeBox(
   for (std::unique_ptr<Box>& b : stale) Retire(std::move(b));
   if (box != nullptr) {
     if (box->key.empty()) {
-      if (absl::Status s = SendMounts(*box, *mounts); !s.ok()) {
+      absl::Status s = SendMounts(*box, *mounts);
+      if (s.ok()) s = JoinCgroup(*box);
+      if (!s.ok()) {
         Retire(std::move(box));
         return s;
       }
@@ -576,12 +596,10 @@ absl::StatusOr<std::unique_ptr<Box>> Sandbox::TakeBox(
 
 void Sandbox::RefillLoop() {
   std::unique_lock<std::mutex> lock(mu_);
-  uint32_t spawned = 0;
   for (;;) {
     changed_.wait(lock, [&] {
       return stopping_ ||
-             (!refill_failed_ && !free_ids_.empty() && (options_.refill || spawned < options_.prespawn) &&
-              idle_.size() + spawning_ < options_.prespawn);
+             (!refill_failed_ && !free_ids_.empty() && idle_.size() + spawning_ < options_.prespawn);
     });
     if (stopping_) return;
     uint32_t id = free_ids_.back();
@@ -589,7 +607,6 @@ void Sandbox::RefillLoop() {
     // Built for the last run's mounts; bare (mounts sent when taken) before the first run.
     std::shared_ptr<const MountTemplate> mounts = template_;
     ++spawning_;
-    ++spawned;
     lock.unlock();
     absl::StatusOr<std::unique_ptr<Box>> box = Spawn(id, mounts.get());
     lock.lock();

@@ -46,8 +46,8 @@ struct SandboxOptions {
   // Boxes kept ready (see above); 0: every run clones its own box. Before the first run they are
   // bare (cloned, in their cgroup, waiting for their mounts).
   uint32_t prespawn = 0;
-  // false: clone `prespawn` boxes once, at start, and never more (a one-shot process such as
-  // sandbox-run gets its box cloned while it parses its arguments).
+  // false: clone `prespawn` boxes once, first thing in Create(), and never more (a one-shot
+  // process such as sandbox-run: its box starts up while it sets up the rest).
   bool refill = true;
   // Box i (of slots + prespawn) owns host uids uid_base + 2i (the box's init) and
   // uid_base + 2i + 1 (the program); no such users should exist.
@@ -90,6 +90,7 @@ class Sandbox {
   absl::StatusOr<std::unique_ptr<internal::Box>> Spawn(uint32_t id,
                                                        const internal::MountTemplate* mounts);
   absl::Status SendMounts(internal::Box& box, const internal::MountTemplate& mounts);
+  absl::Status JoinCgroup(internal::Box& box);
   // Kills (if needed) and reaps a box, removes its cgroup and frees its uids.
   void Retire(std::unique_ptr<internal::Box> box);
   void RefillLoop();
