@@ -162,7 +162,7 @@ std::string CgroupLayout::Describe() const {
   }
 }
 
-absl::StatusOr<CgroupLayout> SetUpCgroups(CgroupMode want, const std::string& name) {
+absl::StatusOr<CgroupLayout> SetUpCgroups(CgroupMode want, const std::string& name, bool flat) {
   CgroupLayout layout;
   if (want == CgroupMode::kNone) return layout;
   std::vector<MountEntry> mounts = CgroupMounts();
@@ -203,6 +203,10 @@ absl::StatusOr<CgroupLayout> SetUpCgroups(CgroupMode want, const std::string& na
         std::vector<std::string> cs = absl::StrSplit(controllers, ',');
         if (std::find(cs.begin(), cs.end(), controller) == cs.end()) continue;
         RemoveStale(OwnDir(m, path));
+        if (flat) {
+          layout.flat = true;
+          return OwnDir(m, path);
+        }
         std::string parent = OwnDir(m, path) + "/" + name;
         absl::Status s = MakeDir(parent);
         if (!s.ok()) return s;
@@ -233,6 +237,7 @@ absl::StatusOr<CgroupLayout> SetUpCgroups(CgroupMode want, const std::string& na
 }
 
 void TearDownCgroups(const CgroupLayout& layout) {
+  if (layout.flat) return;  // the parents are our own cgroups
   for (const std::string* d :
        {&layout.v2_parent, &layout.memory_parent, &layout.pids_parent, &layout.cpuacct_parent}) {
     if (!d->empty()) rmdir(d->c_str());

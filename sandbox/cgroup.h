@@ -20,6 +20,8 @@ struct CgroupLayout {
   // v2: the directory boxes are created in. v1: one such directory per controller ("" = absent).
   std::string v2_parent;
   std::string memory_parent, pids_parent, cpuacct_parent;
+  // v1 only: the parents are the process's own cgroups, not made by us (see SetUpCgroups).
+  bool flat = false;
   bool has_memory() const { return mode == CgroupMode::kV2 || !memory_parent.empty(); }
   bool has_pids() const { return mode == CgroupMode::kV2 || !pids_parent.empty(); }
   bool has_cpu() const { return mode == CgroupMode::kV2 || !cpuacct_parent.empty(); }
@@ -28,8 +30,12 @@ struct CgroupLayout {
 
 // Finds the hierarchies from /proc/self/mountinfo and /proc/self/cgroup, then creates (or
 // reuses) `<own cgroup>/<name>` as the parent of box cgroups. `want` forces a mode; kAuto prefers
-// a v2 hierarchy that offers memory and pids, then v1, then none.
-[[nodiscard]] absl::StatusOr<CgroupLayout> SetUpCgroups(CgroupMode want, const std::string& name);
+// a v2 hierarchy that offers memory and pids, then v1, then none. `flat` (for a process that runs
+// one box at a time, such as sandbox-run): on v1, skip that parent level; the box cgroups are
+// made right in the process's own cgroups, named `name` (two fewer directories per controller
+// to make and remove).
+[[nodiscard]] absl::StatusOr<CgroupLayout> SetUpCgroups(CgroupMode want, const std::string& name,
+                                                        bool flat = false);
 
 // Removes the parent directories SetUpCgroups created (boxes must be gone).
 void TearDownCgroups(const CgroupLayout& layout);

@@ -378,7 +378,9 @@ absl::StatusOr<std::unique_ptr<Sandbox>> Sandbox::Create(const SandboxOptions& o
     return Errno("mkdir " + sb->root_dir_);
   }
   sb->cgroup_name_ = absl::StrCat("sandbox-", getpid(), "-", n);
-  absl::StatusOr<CgroupLayout> layout = SetUpCgroups(options.cgroups, sb->cgroup_name_);
+  // One box at a time for good: its cgroups can go straight into ours (see SetUpCgroups).
+  const bool flat = options.slots == 1 && !options.refill;
+  absl::StatusOr<CgroupLayout> layout = SetUpCgroups(options.cgroups, sb->cgroup_name_, flat);
   if (!layout.ok()) return layout.status();
   sb->cgroups_ = *layout;
   if (FILE* f = fopen("/proc/sys/kernel/cap_last_cap", "re")) {
@@ -511,7 +513,8 @@ absl::Status Sandbox::JoinCgroup(Box& box) {
     serial = ++box_counter_;
   }
   absl::StatusOr<BoxCgroup> cgroup =
-      BoxCgroup::Create(cgroups_, absl::StrCat("box-", box.id, "-", serial));
+      BoxCgroup::Create(cgroups_, cgroups_.flat ? cgroup_name_
+                                                : absl::StrCat("box-", box.id, "-", serial));
   if (!cgroup.ok()) return cgroup.status();
   box.cgroup = std::move(*cgroup);
   if (!box.cgroup.empty()) return box.cgroup.AddProcess(box.pid);
