@@ -59,8 +59,10 @@ class Sandbox {
  public:
   // Checks privileges, detects cgroups, removes what a killed
   // earlier process left in runtime_dir and starts the pool's thread.
+  // With refill off, `first` (the spec of the run to come) lets the prespawned boxes build
+  // their roots at once, while Create sets up the rest.
   [[nodiscard]] static absl::StatusOr<std::unique_ptr<Sandbox>> Create(
-      const SandboxOptions& options);
+      const SandboxOptions& options, const RunSpec* first = nullptr);
   ~Sandbox();
   Sandbox(const Sandbox&) = delete;
   Sandbox& operator=(const Sandbox&) = delete;
@@ -86,9 +88,14 @@ class Sandbox {
   // A box for this run's mounts: from the pool when one matches, else cloned now.
   absl::StatusOr<std::unique_ptr<internal::Box>> TakeBox(
       const std::shared_ptr<const internal::MountTemplate>& mounts);
-  // Clones a box; with `mounts` it starts building its root at once, without it is bare.
+
+  // Clones a box; with `mounts` it starts building its root at once, without it is bare. A box
+  // that does not join its cgroup now joins it when taken.
   absl::StatusOr<std::unique_ptr<internal::Box>> Spawn(uint32_t id,
-                                                       const internal::MountTemplate* mounts);
+                                                       const internal::MountTemplate* mounts,
+                                                       bool join_cgroup);
+  absl::StatusOr<std::shared_ptr<internal::MountTemplate>> MakeMountTemplate(
+      const RunSpec& spec) const;
   absl::Status SendMounts(internal::Box& box, const internal::MountTemplate& mounts);
   absl::Status JoinCgroup(internal::Box& box);
   // Kills (if needed) and reaps a box, removes its cgroup and frees its uids.
