@@ -89,33 +89,18 @@ int ProgramMain(void* arg) {
   const ExecPlan& plan = *static_cast<const ExecPlan*>(arg);
   // A new session: no controlling terminal, and signals to our old group cannot reach it.
   CHECK_SYS(kStatusFd, "setsid", nullptr, SYS_setsid);
-  // Capabilities: empty the bounding set while we still may, lock the securebits so that
-  // nothing (uid 0, setuid) can bring them back, then switch ids and drop what is left.
-  for (int cap = 0; cap <= plan.cap_last; ++cap) {
-    long r = Call(SYS_prctl, PR_CAPBSET_DROP, cap, 0, 0, 0);
-    if (r < 0 && r != -EINVAL) Fail(kStatusFd, r, "capbset");
-  }
-  CHECK_SYS(kStatusFd, "securebits", nullptr, SYS_prctl, PR_SET_SECUREBITS,
-            SECBIT_NOROOT | SECBIT_NOROOT_LOCKED | SECBIT_NO_SETUID_FIXUP |
-                SECBIT_NO_SETUID_FIXUP_LOCKED | SECBIT_KEEP_CAPS_LOCKED |
-                SECBIT_NO_CAP_AMBIENT_RAISE | SECBIT_NO_CAP_AMBIENT_RAISE_LOCKED,
-            0, 0, 0);
-  CHECK_SYS(kStatusFd, "setgroups", nullptr, SYS_setgroups, 0, nullptr);
+  // Init emptied the bounding set and locked the securebits (see DropForGood); now switch ids
+  // and drop every capability left.
   CHECK_SYS(kStatusFd, "setresgid", nullptr, SYS_setresgid, plan.gid, plan.gid, plan.gid);
   CHECK_SYS(kStatusFd, "setresuid", nullptr, SYS_setresuid, plan.uid, plan.uid, plan.uid);
   __user_cap_header_struct header{_LINUX_CAPABILITY_VERSION_3, 0};
   __user_cap_data_struct data[2] = {};
   CHECK_SYS(kStatusFd, "capset", nullptr, SYS_capset, &header, data);
-  CHECK_SYS(kStatusFd, "ambient", nullptr, SYS_prctl, PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL,
-            0, 0, 0);
   for (int i = 0; i < plan.rlimit_count; ++i) {
     CHECK_SYS(kStatusFd, "setrlimit", nullptr, SYS_prlimit64, 0, plan.rlimits[i].resource,
               &plan.rlimits[i].value, nullptr);
   }
   CHECK_SYS(kStatusFd, "chdir", plan.workdir, SYS_chdir, plan.workdir);
-  Call(SYS_umask, 022);
-  // No exec can grant privileges from here on (setuid bits, file capabilities).
-  CHECK_SYS(kStatusFd, "no_new_privs", nullptr, SYS_prctl, PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0);
   // The filter goes on last. Its listener fd lands in the fd table we share with init, which
   // keeps it after exec; we tell the parent its number, and exec closes it on our side.
   long listener = Call(SYS_seccomp, SECCOMP_SET_MODE_FILTER, SECCOMP_FILTER_FLAG_NEW_LISTENER,
@@ -130,6 +115,28 @@ int ProgramMain(void* arg) {
     r = Call(SYS_execve, plan.exec_paths[i], plan.argv, plan.envp);
   }
   Fail(kStatusFd, r, "execve", plan.exec_paths[0]);
+}
+
+// What init takes away, once its root is built, from itself and so from the program it will
+// clone: no exec can grant privileges again (no_new_privs), the bounding set is empty, the
+// securebits are locked so that uid 0 means nothing and nothing can bring capabilities back,
+// no supplementary groups, no ambient capabilities. The program keeps only what it needs to
+// switch to its uid, and drops that too.
+void DropForGood(const BoxStart& start) {
+  CHECK_SYS(kStatusFd, "no_new_privs", nullptr, SYS_prctl, PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0);
+  for (int cap = 0; cap <= start.cap_last; ++cap) {
+    long r = Call(SYS_prctl, PR_CAPBSET_DROP, cap, 0, 0, 0);
+    if (r < 0 && r != -EINVAL) Fail(kStatusFd, r, "capbset");
+  }
+  CHECK_SYS(kStatusFd, "securebits", nullptr, SYS_prctl, PR_SET_SECUREBITS,
+            SECBIT_NOROOT | SECBIT_NOROOT_LOCKED | SECBIT_NO_SETUID_FIXUP |
+                SECBIT_NO_SETUID_FIXUP_LOCKED | SECBIT_KEEP_CAPS_LOCKED |
+                SECBIT_NO_CAP_AMBIENT_RAISE | SECBIT_NO_CAP_AMBIENT_RAISE_LOCKED,
+            0, 0, 0);
+  CHECK_SYS(kStatusFd, "setgroups", nullptr, SYS_setgroups, 0, nullptr);
+  CHECK_SYS(kStatusFd, "ambient", nullptr, SYS_prctl, PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL,
+            0, 0, 0);
+  Call(SYS_umask, 022);
 }
 
 // Waits for one plan from the parent (see child.h); it is in the arena already, which we share.
@@ -147,7 +154,7 @@ const void* ReceivePlan(const BoxStart& start, PlanHeader::Kind want, int* fds, 
     msg.msg_controllen = CMSG_SPACE(nfds * sizeof(int));
   }
   long n;
-  while ((n = Call(SYS_recvmsg, kCtlFd, &msg, MSG_WAITALL | MSG_CMSG_CLOEXEC)) == -EINTR) {
+  while ((n = Call(SYS_recvmsg, kCtlFd, &msg, MSG_WAITALL)) == -EINTR) {
   }
   if (n == 0) Exit(126);
   if (n != static_cast<long>(sizeof header) || header.kind != want ||
@@ -234,14 +241,18 @@ int ChildInit(void* arg) {
             MS_REMOUNT | MS_BIND | MS_RDONLY | MS_NOSUID | MS_NODEV, nullptr);
   Call(SYS_sethostname, "box", 3);
 
-  // Default signal dispositions and an empty mask for the program (SIG_IGN survives exec).
+  // An empty signal mask and default dispositions for the program: exec resets handled
+  // signals, but an ignored one would stay ignored.
   uint64_t none = 0;
   Call(SYS_rt_sigprocmask, SIG_SETMASK, &none, nullptr, sizeof none);
   KernelSigaction dfl{};
   dfl.handler = SIG_DFL;
   for (int sig = 1; sig <= 64; ++sig) {
-    if (sig != SIGKILL && sig != SIGSTOP) Call(SYS_rt_sigaction, sig, &dfl, nullptr, sizeof(uint64_t));
+    if ((start.ignored_signals >> (sig - 1)) & 1) {
+      Call(SYS_rt_sigaction, sig, &dfl, nullptr, sizeof(uint64_t));
+    }
   }
+  DropForGood(start);
 
   // The exec plan comes when the run starts (we are in the box's cgroup by then), with the
   // program's stdin, stdout and stderr; they go to 0, 1 and 2, shared with the program until
@@ -249,15 +260,18 @@ int ChildInit(void* arg) {
   int stdio[3];
   const ExecPlan& plan =
       *static_cast<const ExecPlan*>(ReceivePlan(start, PlanHeader::kExec, stdio, 3));
-  long high[3];
-  for (int i = 0; i < 3; ++i) {
-    high[i] = Call(SYS_fcntl, stdio[i], F_DUPFD_CLOEXEC, 10);
-    if (high[i] < 0) Fail(kStatusFd, high[i], "dup");
-    Call(SYS_close, stdio[i]);
-  }
-  for (int i = 0; i < 3; ++i) {
-    CHECK_SYS(kStatusFd, "dup3", nullptr, SYS_dup3, high[i], i, 0);
-    Call(SYS_close, high[i]);
+  // 0, 1 and 2 were closed, so the fds usually arrive there, in order; if not, move them.
+  if (stdio[0] != 0 || stdio[1] != 1 || stdio[2] != 2) {
+    long high[3];
+    for (int i = 0; i < 3; ++i) {
+      high[i] = Call(SYS_fcntl, stdio[i], F_DUPFD_CLOEXEC, 10);
+      if (high[i] < 0) Fail(kStatusFd, high[i], "dup");
+      Call(SYS_close, stdio[i]);
+    }
+    for (int i = 0; i < 3; ++i) {
+      CHECK_SYS(kStatusFd, "dup3", nullptr, SYS_dup3, high[i], i, 0);
+      Call(SYS_close, high[i]);
+    }
   }
 
   // vfork-style: we sleep until the program has exec'd; it shares our fd table until then.

@@ -52,7 +52,6 @@ struct ExecPlan {
   const char* workdir;  // inside the box
   uid_t uid;            // inside the box
   gid_t gid;
-  int cap_last;         // highest capability number this kernel knows
   sock_fprog filter;
 };
 
@@ -71,6 +70,8 @@ struct BoxStart {
   char* arena;    // the plan arena (same address in parent and box)
   size_t arena_size;
   void* program_stack_top;  // stack for the program process (shares init's memory until exec)
+  uint64_t ignored_signals;  // bit n-1: signal n is SIG_IGN here (exec keeps that: undo it)
+  int cap_last;              // highest capability number this kernel knows
 };
 
 // Messages on the status pipe, one packet each.

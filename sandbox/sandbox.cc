@@ -255,6 +255,17 @@ absl::Status SendPlan(int fd, PlanHeader::Kind kind, size_t size, size_t offset,
 
 rlimit Lim(uint64_t v) { return rlimit{v, v}; }
 
+// The signals this process ignores (SigIgn in /proc/self/status), which a box would inherit.
+uint64_t IgnoredSignals() {
+  char buf[4096];
+  UniqueFd fd(open("/proc/self/status", O_RDONLY | O_CLOEXEC));
+  ssize_t n = fd.valid() ? read(fd.get(), buf, sizeof buf - 1) : -1;
+  if (n <= 0) return ~0ull;  // unknown: reset them all
+  buf[n] = '\0';
+  const char* at = strstr(buf, "SigIgn:");
+  return at != nullptr ? strtoull(at + 7, nullptr, 16) : ~0ull;
+}
+
 bool ReadPacket(int fd, ChildMsg* msg) {
   ssize_t n = read(fd, msg, sizeof *msg);
   return n == static_cast<ssize_t>(sizeof *msg);
@@ -334,7 +345,8 @@ absl::Status Sandbox::CheckReachableByBoxes(const std::string& path) {
   return absl::OkStatus();
 }
 
-absl::StatusOr<std::unique_ptr<Sandbox>> Sandbox::Create(const SandboxOptions& options) {
+absl::StatusOr<std::unique_ptr<Sandbox>> Sandbox::Create(const SandboxOptions& options,
+                                                         const RunSpec* first) {
   if (geteuid() != 0) {
     return absl::FailedPreconditionError(
         "the sandbox must run as root: it creates user, pid and mount namespaces, maps each "
@@ -359,11 +371,19 @@ absl::StatusOr<std::unique_ptr<Sandbox>> Sandbox::Create(const SandboxOptions& o
     }
   }
   // A pool that is filled once (a one-shot process) is cloned right here, first: the boxes
-  // start up while we do the rest. They join their cgroups when taken.
+  // start up (and build their roots for `first`) while we do the rest. They join their
+  // cgroups when taken.
+  sb->root_dir_ = options.runtime_dir + "/root";
+  std::shared_ptr<MountTemplate> first_mounts;
+  if (!options.refill && first != nullptr) {
+    absl::StatusOr<std::shared_ptr<MountTemplate>> made = sb->MakeMountTemplate(*first);
+    if (!made.ok()) return made.status();
+    first_mounts = *made;
+  }
   if (!options.refill) {
     for (uint32_t i = 0; i < options.prespawn; ++i) {
       const uint32_t id = options.slots + i;  // not in free_ids_ (see below)
-      absl::StatusOr<std::unique_ptr<Box>> box = sb->Spawn(id, nullptr);
+      absl::StatusOr<std::unique_ptr<Box>> box = sb->Spawn(id, first_mounts.get(), false);
       if (!box.ok()) return box.status();
       sb->idle_.push_back(std::move(*box));
     }
@@ -456,7 +476,8 @@ absl::Status Sandbox::SendMounts(Box& box, const MountTemplate& mounts) {
   return SendPlan(box.ctl.get(), PlanHeader::kMount, w.used(), 0, nullptr, 0);
 }
 
-absl::StatusOr<std::unique_ptr<Box>> Sandbox::Spawn(uint32_t id, const MountTemplate* mounts) {
+absl::StatusOr<std::unique_ptr<Box>> Sandbox::Spawn(uint32_t id, const MountTemplate* mounts,
+                                                    bool join_cgroup) {
   auto box = std::make_unique<Box>();
   box->id = id;
   int sp[2];
@@ -470,7 +491,7 @@ absl::StatusOr<std::unique_ptr<Box>> Sandbox::Spawn(uint32_t id, const MountTemp
   fcntl(box->status_r.get(), F_SETFL, O_NONBLOCK);
 
   box->start = BoxStart{ctl_child.get(), status_w.get(), Arena(id), kArenaSize,
-                        Stack(id) + kStackSize / 2};
+                        Stack(id) + kStackSize / 2, IgnoredSignals(), cap_last_};
   // CLONE_VM: the box's init runs in our memory (no page tables to copy, nothing to tear down
   // when it exits) until it is gone; untrusted code only ever runs after the program's exec,
   // in an address space of its own. See child.cc.
@@ -497,10 +518,11 @@ absl::StatusOr<std::unique_ptr<Box>> Sandbox::Spawn(uint32_t id, const MountTemp
       return Errno("writing " + path);  // ~Box kills and reaps it
     }
   }
-  // The box builds its root while we make its cgroup. A bare box waits for its mounts, and
-  // joins its cgroup when taken.
+  // The box builds its root while we make its cgroup. A bare box waits for its mounts.
   if (mounts != nullptr) {
     if (absl::Status s = SendMounts(*box, *mounts); !s.ok()) return s;
+  }
+  if (join_cgroup) {
     if (absl::Status s = JoinCgroup(*box); !s.ok()) return s;
   }
   return box;
@@ -576,17 +598,16 @@ absl::StatusOr<std::unique_ptr<Box>> Sandbox::TakeBox(
   changed_.notify_all();  // the pool is one short
   for (std::unique_ptr<Box>& b : stale) Retire(std::move(b));
   if (box != nullptr) {
-    if (box->key.empty()) {
-      absl::Status s = SendMounts(*box, *mounts);
-      if (s.ok()) s = JoinCgroup(*box);
-      if (!s.ok()) {
-        Retire(std::move(box));
-        return s;
-      }
+    absl::Status s;
+    if (box->key.empty()) s = SendMounts(*box, *mounts);
+    if (s.ok() && box->cgroup.empty() && cgroups_.mode != CgroupMode::kNone) s = JoinCgroup(*box);
+    if (!s.ok()) {
+      Retire(std::move(box));
+      return s;
     }
     return box;
   }
-  absl::StatusOr<std::unique_ptr<Box>> spawned = Spawn(id, mounts.get());
+  absl::StatusOr<std::unique_ptr<Box>> spawned = Spawn(id, mounts.get(), true);
   if (!spawned.ok()) {
     {
       std::lock_guard<std::mutex> lock(mu_);
@@ -611,7 +632,7 @@ void Sandbox::RefillLoop() {
     std::shared_ptr<const MountTemplate> mounts = template_;
     ++spawning_;
     lock.unlock();
-    absl::StatusOr<std::unique_ptr<Box>> box = Spawn(id, mounts.get());
+    absl::StatusOr<std::unique_ptr<Box>> box = Spawn(id, mounts.get(), true);
     lock.lock();
     --spawning_;
     if (!box.ok()) {
@@ -631,10 +652,8 @@ void Sandbox::RefillLoop() {
   }
 }
 
-absl::StatusOr<RunResult> Sandbox::Run(const RunSpec& spec) {
-  if (spec.argv.empty() || spec.argv[0].empty()) {
-    return absl::InvalidArgumentError("argv is empty");
-  }
+absl::StatusOr<std::shared_ptr<MountTemplate>> Sandbox::MakeMountTemplate(
+    const RunSpec& spec) const {
   if (absl::Status s = CheckBoxPath(spec.workdir, "workdir"); !s.ok()) return s;
   for (const Mount& m : spec.mounts) {
     if (absl::Status s = CheckBoxPath(m.box, "mount point"); !s.ok()) return s;
@@ -643,10 +662,8 @@ absl::StatusOr<RunResult> Sandbox::Run(const RunSpec& spec) {
   for (const Symlink& l : spec.symlinks) {
     if (absl::Status s = CheckBoxPath(l.box, "symlink"); !s.ok()) return s;
   }
-
   const Limits& limits = spec.limits;
-
-  // --- The new root, in the order the box applies it.
+  // The new root, in the order the box applies it.
   auto mount_template = std::make_shared<MountTemplate>(root_dir_);
   MountTemplate& plan_builder = *mount_template;
   plan_builder.MountFs("tmpfs", "", "tmpfs", MS_NOSUID | MS_NODEV,
@@ -687,6 +704,17 @@ absl::StatusOr<RunResult> Sandbox::Run(const RunSpec& spec) {
                                       ",nr_inodes=", std::max<uint32_t>(limits.tmp_inodes, 16),
                                       ",mode=0777"));
   }
+  return mount_template;
+}
+
+absl::StatusOr<RunResult> Sandbox::Run(const RunSpec& spec) {
+  if (spec.argv.empty() || spec.argv[0].empty()) {
+    return absl::InvalidArgumentError("argv is empty");
+  }
+
+  const Limits& limits = spec.limits;
+  absl::StatusOr<std::shared_ptr<MountTemplate>> mount_template = MakeMountTemplate(spec);
+  if (!mount_template.ok()) return mount_template.status();
 
   // --- argv, env and where to find the program.
   std::vector<std::string> argv_store = spec.argv;
@@ -812,7 +840,7 @@ absl::StatusOr<RunResult> Sandbox::Run(const RunSpec& spec) {
       sb->changed_.notify_all();
     }
   } running_guard{this};
-  absl::StatusOr<std::unique_ptr<Box>> box_or = TakeBox(mount_template);
+  absl::StatusOr<std::unique_ptr<Box>> box_or = TakeBox(*mount_template);
   if (!box_or.ok()) return box_or.status();
   struct BoxGuard {
     Sandbox* sb;
@@ -856,7 +884,6 @@ absl::StatusOr<RunResult> Sandbox::Run(const RunSpec& spec) {
   plan->workdir = w.Str(spec.workdir.c_str());
   plan->uid = kBoxUid;
   plan->gid = kBoxUid;
-  plan->cap_last = cap_last_;
   plan->filter = sock_fprog{filter.fprog().len, bpf};
   if (w.full()) return absl::InvalidArgumentError("argv and env are too large for the box");
 
