@@ -422,17 +422,23 @@ absl::StatusOr<std::unique_ptr<Sandbox>> Sandbox::Create(const SandboxOptions& o
 Sandbox::Sandbox(const SandboxOptions& options) : options_(options) {}
 
 Sandbox::~Sandbox() {
+  Close();
+  if (stacks_ != nullptr) munmap(stacks_, kStackSize * boxes_);
+  if (arenas_ != nullptr) munmap(arenas_, kArenaSize * boxes_);
+}
+
+void Sandbox::Close() {
   std::deque<std::unique_ptr<Box>> idle;
   {
     std::lock_guard<std::mutex> lock(mu_);
+    if (closed_) return;
+    closed_ = true;
     stopping_ = true;
     idle.swap(idle_);
   }
   changed_.notify_all();
   if (refiller_.joinable()) refiller_.join();
   for (std::unique_ptr<Box>& box : idle) Retire(std::move(box));
-  if (stacks_ != nullptr) munmap(stacks_, kStackSize * boxes_);
-  if (arenas_ != nullptr) munmap(arenas_, kArenaSize * boxes_);
   TearDownCgroups(cgroups_);
   if (dir_made_) {
     rmdir((dir_ + "/work").c_str());

@@ -65,6 +65,11 @@ class Sandbox {
       const SandboxOptions& options, const RunSpec* first = nullptr);
   ~Sandbox();
   Sandbox(const Sandbox&) = delete;
+
+  // Ends the pool and removes the sandbox's cgroups and directories: all the destructor does
+  // but free memory. No run may be in progress or follow. For a process about to _exit (the
+  // kernel frees the memory faster than munmap does: sandbox-run).
+  void Close();
   Sandbox& operator=(const Sandbox&) = delete;
 
   [[nodiscard]] absl::StatusOr<RunResult> Run(const RunSpec& spec);
@@ -124,6 +129,7 @@ class Sandbox {
   uint32_t spawning_ = 0;
   bool refill_failed_ = false;  // stop trying until the next run
   bool stopping_ = false;
+  bool closed_ = false;
   uint64_t box_counter_ = 0;
   std::thread refiller_;
 };
