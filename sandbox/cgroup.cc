@@ -254,6 +254,8 @@ BoxCgroup& BoxCgroup::operator=(BoxCgroup&& other) noexcept {
     memory_dir_ = std::move(other.memory_dir_);
     pids_dir_ = std::move(other.pids_dir_);
     cpu_dir_ = std::move(other.cpu_dir_);
+    memory_limit_ = other.memory_limit_;
+    process_limit_ = other.process_limit_;
     other.dirs_.clear();
   }
   return *this;
@@ -298,20 +300,29 @@ absl::StatusOr<BoxCgroup> BoxCgroup::Create(const CgroupLayout& layout, const st
   return cg;
 }
 
-absl::Status BoxCgroup::SetLimits(uint64_t memory_bytes, uint32_t processes) const {
+absl::Status BoxCgroup::SetLimits(uint64_t memory_bytes, uint32_t processes) {
   const bool v2 = mode_ == CgroupMode::kV2;
-  if (!memory_dir_.empty() && memory_bytes > 0) {
-    absl::Status s = WriteFile(memory_dir_ + (v2 ? "/memory.max" : "/memory.limit_in_bytes"),
-                               std::to_string(memory_bytes));
+  if (!memory_dir_.empty() && memory_bytes != memory_limit_) {
+    // 0: back to unlimited (a box made for another run may carry a limit).
+    std::string value = memory_bytes > 0 ? std::to_string(memory_bytes) : v2 ? "max" : "-1";
+    if (!v2 && memory_limit_ > 0 && (memory_bytes == 0 || memory_bytes > memory_limit_)) {
+      // v1 refuses a limit above memsw: raise memsw first.
+      (void)WriteFile(memory_dir_ + "/memory.memsw.limit_in_bytes", value);
+    }
+    absl::Status s =
+        WriteFile(memory_dir_ + (v2 ? "/memory.max" : "/memory.limit_in_bytes"), value);
     if (!s.ok()) return s;
     // No swap: a box over its limit is killed, never slowed down by swapping. (v1: memsw
     // exists only with swap accounting; where it does, swap stays at zero.)
     (void)WriteFile(memory_dir_ + (v2 ? "/memory.swap.max" : "/memory.memsw.limit_in_bytes"),
-                    v2 ? "0" : std::to_string(memory_bytes));
+                    v2 ? "0" : value);
+    memory_limit_ = memory_bytes;
   }
-  if (!pids_dir_.empty() && processes > 0) {
-    absl::Status s = WriteFile(pids_dir_ + "/pids.max", std::to_string(processes));
+  if (!pids_dir_.empty() && processes != process_limit_) {
+    absl::Status s = WriteFile(pids_dir_ + "/pids.max",
+                               processes > 0 ? std::to_string(processes) : "max");
     if (!s.ok()) return s;
+    process_limit_ = processes;
   }
   return absl::OkStatus();
 }

@@ -58,8 +58,9 @@ class BoxCgroup {
   // Creates the box cgroup without limits (a pre-forked box joins it before its run).
   [[nodiscard]] static absl::StatusOr<BoxCgroup> Create(const CgroupLayout& layout,
                                                         const std::string& name);
-  // Sets the limits; 0 means unlimited (the value stays as it was).
-  [[nodiscard]] absl::Status SetLimits(uint64_t memory_bytes, uint32_t processes) const;
+  // Sets the limits; 0 means unlimited. Writes only what differs from the last call (a fresh
+  // cgroup is unlimited).
+  [[nodiscard]] absl::Status SetLimits(uint64_t memory_bytes, uint32_t processes);
 
   // Moves a process (host pid) into every controller of the box.
   [[nodiscard]] absl::Status AddProcess(pid_t pid) const;
@@ -77,6 +78,8 @@ class BoxCgroup {
   CgroupMode mode_ = CgroupMode::kNone;
   std::vector<std::string> dirs_;  // every directory we created
   std::string memory_dir_, pids_dir_, cpu_dir_;
+  uint64_t memory_limit_ = 0;
+  uint32_t process_limit_ = 0;
 };
 
 }  // namespace sandbox

@@ -577,7 +577,7 @@ void Sandbox::Retire(std::unique_ptr<Box> box) {
 }
 
 absl::StatusOr<std::unique_ptr<Box>> Sandbox::TakeBox(
-    const std::shared_ptr<const MountTemplate>& mounts) {
+    const std::shared_ptr<const MountTemplate>& mounts, std::pair<uint64_t, uint32_t> limits) {
   std::vector<std::unique_ptr<Box>> stale;
   std::unique_ptr<Box> box;
   uint32_t id = 0;
@@ -587,6 +587,7 @@ absl::StatusOr<std::unique_ptr<Box>> Sandbox::TakeBox(
         (template_ == nullptr || template_->key() != mounts->key())) {
       template_ = mounts;  // the pool builds what was asked for last
     }
+    pool_limits_ = limits;
     refill_failed_ = false;
     for (;;) {
       // Boxes built for other mounts are of no use any more; bare ones (no mounts yet) are.
@@ -651,9 +652,16 @@ void Sandbox::RefillLoop() {
     free_ids_.pop_back();
     // Built for the last run's mounts; bare (mounts sent when taken) before the first run.
     std::shared_ptr<const MountTemplate> mounts = template_;
+    const std::pair<uint64_t, uint32_t> limits = pool_limits_;
     ++spawning_;
     lock.unlock();
     absl::StatusOr<std::unique_ptr<Box>> box = Spawn(id, mounts.get(), true);
+    if (box.ok()) {
+      // The last run's limits too: the next run likely has the same, and skips these writes.
+      if (absl::Status s = (*box)->cgroup.SetLimits(limits.first, limits.second); !s.ok()) {
+        box = s;
+      }
+    }
     lock.lock();
     --spawning_;
     if (!box.ok()) {
@@ -861,7 +869,9 @@ absl::StatusOr<RunResult> Sandbox::Run(const RunSpec& spec) {
       sb->changed_.notify_all();
     }
   } running_guard{this};
-  absl::StatusOr<std::unique_ptr<Box>> box_or = TakeBox(*mount_template);
+  const std::pair<uint64_t, uint32_t> cgroup_limits{
+      limits.memory_bytes, limits.processes > 0 ? limits.processes + 1 : 0};  // +1: init
+  absl::StatusOr<std::unique_ptr<Box>> box_or = TakeBox(*mount_template, cgroup_limits);
   if (!box_or.ok()) return box_or.status();
   struct BoxGuard {
     Sandbox* sb;
@@ -872,9 +882,7 @@ absl::StatusOr<RunResult> Sandbox::Run(const RunSpec& spec) {
   BoxCgroup& cgroup = box.cgroup;
   UniqueFd& pidfd = box.pidfd;
   UniqueFd& status_r = box.status_r;
-  if (absl::Status s = cgroup.SetLimits(limits.memory_bytes,
-                                        limits.processes > 0 ? limits.processes + 1 : 0);  // +1: init
-      !s.ok()) {
+  if (absl::Status s = cgroup.SetLimits(cgroup_limits.first, cgroup_limits.second); !s.ok()) {
     return s;
   }
 

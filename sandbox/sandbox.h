@@ -23,6 +23,7 @@
 #include <optional>
 #include <string>
 #include <thread>
+#include <utility>
 #include <vector>
 
 #include "absl/status/statusor.h"
@@ -92,7 +93,8 @@ class Sandbox {
   explicit Sandbox(const SandboxOptions& options);
   // A box for this run's mounts: from the pool when one matches, else cloned now.
   absl::StatusOr<std::unique_ptr<internal::Box>> TakeBox(
-      const std::shared_ptr<const internal::MountTemplate>& mounts);
+      const std::shared_ptr<const internal::MountTemplate>& mounts,
+      std::pair<uint64_t, uint32_t> cgroup_limits);
 
   // Clones a box; with `mounts` it starts building its root at once, without it is bare. A box
   // that does not join its cgroup now joins it when taken.
@@ -126,6 +128,7 @@ class Sandbox {
   std::vector<uint32_t> free_ids_;
   std::deque<std::unique_ptr<internal::Box>> idle_;
   std::shared_ptr<const internal::MountTemplate> template_;  // what the pool builds
+  std::pair<uint64_t, uint32_t> pool_limits_{0, 0};         // and the cgroup limits it sets
   uint32_t spawning_ = 0;
   bool refill_failed_ = false;  // stop trying until the next run
   bool stopping_ = false;
