@@ -17,6 +17,7 @@
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 
@@ -215,11 +216,9 @@ int ChildInit(void* arg) {
         r = Call(SYS_mkdir, op.target, 0755);
         if (r < 0 && r != -EEXIST) Fail(kStatusFd, r, "mkdir", op.target);
         break;
-      case MountOp::kMkfile:
-        r = Call(SYS_openat, AT_FDCWD, op.target, O_WRONLY | O_CREAT | O_CLOEXEC | O_NOFOLLOW,
-                 0644);
-        if (r < 0) Fail(kStatusFd, r, "create", op.target);
-        Call(SYS_close, r);
+      case MountOp::kMkfile:  // an empty file to bind a file over
+        r = Call(SYS_mknodat, AT_FDCWD, op.target, S_IFREG | 0644, 0);
+        if (r < 0 && r != -EEXIST) Fail(kStatusFd, r, "create", op.target);
         break;
       case MountOp::kMount:
         CHECK_SYS(kStatusFd, "mount", op.target, SYS_mount, op.source, op.target, op.fstype,

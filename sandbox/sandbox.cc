@@ -985,6 +985,11 @@ absl::StatusOr<RunResult> Sandbox::Run(const RunSpec& spec) {
 
   // Reads every queued packet from the box: the listener's fd number, the exit report, or a
   // setup error. After init is gone there is no listener left to take.
+  struct Stats {
+    uint64_t cpu_ns, peak_bytes;
+    bool oom;
+  };
+  std::optional<Stats> stats;
   auto read_status = [&](bool take_listener) {
     ChildMsg msg{};
     while (ReadPacket(status_r.get(), &msg)) {
@@ -1001,6 +1006,8 @@ absl::StatusOr<RunResult> Sandbox::Run(const RunSpec& spec) {
         }
       } else if (msg.kind == ChildMsg::kExit) {
         got_exit = true;
+        // The program is gone: read what it used while init is still leaving.
+        if (!stats) stats = Stats{cgroup.CpuUsageNs(), cgroup.PeakMemoryBytes(), cgroup.OomKilled()};
         exit_msg = msg;
       } else if (msg.kind == ChildMsg::kError) {
         msg.where[sizeof msg.where - 1] = '\0';
@@ -1082,11 +1089,12 @@ absl::StatusOr<RunResult> Sandbox::Run(const RunSpec& spec) {
 
   // --- What happened.
   result.wall_ms = std::chrono::duration_cast<std::chrono::milliseconds>(end - start).count();
-  uint64_t cg_cpu_ns = cgroup.CpuUsageNs();
+  if (!stats) stats = Stats{cgroup.CpuUsageNs(), cgroup.PeakMemoryBytes(), cgroup.OomKilled()};
+  uint64_t cg_cpu_ns = stats->cpu_ns;
   result.cpu_ms = cgroups_.has_cpu() ? cg_cpu_ns / 1'000'000 : exit_msg.cpu_us / 1000;
-  uint64_t peak = cgroup.PeakMemoryBytes();
+  uint64_t peak = stats->peak_bytes;
   result.memory_kib = peak > 0 ? peak / 1024 : static_cast<uint64_t>(exit_msg.maxrss_kib);
-  const bool oom = cgroup.OomKilled();
+  const bool oom = stats->oom;
   if (absl::Status s = cgroup.Remove(); !s.ok()) return s;
   if (!cgroups_.has_cpu()) result.approximate.push_back("cpu_time");
   if (!cgroups_.has_memory()) result.approximate.push_back("memory");
