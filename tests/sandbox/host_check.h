@@ -12,8 +12,9 @@
 
 namespace sandbox_test {
 
-// Pids of host processes whose real uid is in [first, last).
-inline std::vector<int> ProcessesWithUids(uint32_t first, uint32_t last) {
+// Pids of host processes whose real uid is in [first, last); with `odd_only`, only those whose
+// uid is odd (a box's program and everything it started, never a box's own init).
+inline std::vector<int> ProcessesWithUids(uint32_t first, uint32_t last, bool odd_only = false) {
   std::vector<int> found;
   DIR* d = opendir("/proc");
   while (dirent* e = readdir(d)) {
@@ -26,7 +27,7 @@ inline std::vector<int> ProcessesWithUids(uint32_t first, uint32_t last) {
         std::istringstream in(line.substr(4));
         uint32_t uid = 0;
         in >> uid;
-        if (uid >= first && uid < last) found.push_back(pid);
+        if (uid >= first && uid < last && (!odd_only || uid % 2 == 1)) found.push_back(pid);
         break;
       }
     }

@@ -1,5 +1,6 @@
 // The positive side: normal programs run correctly under the run profile, compilers work under
 // the compile profile, and concurrent runs stay isolated from each other.
+#include <signal.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -13,6 +14,7 @@
 #include "gtest/gtest.h"
 #include "sandbox/result_json.h"
 #include "sandbox/sandbox.h"
+#include "sandbox/seccomp_profile.h"
 #include "tests/sandbox/host_check.h"
 #include "tests/test_support.h"
 
@@ -34,8 +36,11 @@ class PositiveTest : public ::testing::Test {
   }
 
   void TearDown() override {
-    EXPECT_TRUE(sandbox_test::ProcessesWithUids(uid_base_, uid_base_ + 2 * judge_test::kMaxSlots).empty());
+    const uint32_t last = uid_base_ + 2 * judge_test::kMaxSlots;
+    // No program outlives its run; pooled boxes (an init each) go with the sandbox.
+    EXPECT_TRUE(sandbox_test::ProcessesWithUids(uid_base_, last, /*odd_only=*/true).empty());
     sb_.reset();
+    EXPECT_TRUE(sandbox_test::ProcessesWithUids(uid_base_, last).empty());
     judge_test::RemoveTree(tmp_);
   }
   RunSpec Base() {
@@ -202,6 +207,93 @@ TEST_F(PositiveTest, CgroupsLeftByAKilledJudgeAreRemovedAtStart) {
   ASSERT_TRUE(another.ok()) << another.status();
   EXPECT_NE(access(stale.c_str(), F_OK), 0) << stale << " survived";
   EXPECT_EQ(access(ours.c_str(), F_OK), 0) << "a live sandbox's cgroup was removed";
+}
+
+// An ignored signal would stay ignored across exec: a judge that ignores SIGPIPE must not hand
+// that to the program (a write to a closed pipe has to kill it, as anywhere else).
+TEST_F(PositiveTest, IgnoredSignalsOfTheJudgeAreNotInherited) {
+  struct sigaction ign {}, old_pipe {}, old_int {};
+  ign.sa_handler = SIG_IGN;
+  sigaction(SIGPIPE, &ign, &old_pipe);
+  sigaction(SIGINT, &ign, &old_int);
+  RunSpec spec = Base();
+  spec.argv = {"/bin/grep", "-E", "^Sig(Ign|Blk)", "/proc/self/status"};
+  auto r = sb_->Run(spec);
+  sigaction(SIGPIPE, &old_pipe, nullptr);
+  sigaction(SIGINT, &old_int, nullptr);
+  ASSERT_TRUE(r.ok()) << r.status();
+  EXPECT_EQ(r->status, Status::kOk) << r->message;
+  EXPECT_EQ(r->stdout_data, "SigBlk:\t0000000000000000\nSigIgn:\t0000000000000000\n");
+}
+
+// The pool: boxes cloned ahead for the last run's mounts and limits. A run that asks for other
+// mounts or limits must get exactly its own, never the previous run's.
+class PoolTest : public PositiveTest {
+ protected:
+  void SetUp() override {
+    tmp_ = judge_test::MakeTempDir("sandbox-pool");
+    ASSERT_FALSE(tmp_.empty());
+    uid_base_ = judge_test::UidBase();
+    auto sb = judge_test::MakeSandbox(tmp_, 2, /*prespawn=*/2);
+    ASSERT_TRUE(sb.ok()) << sb.status();
+    sb_ = std::move(*sb);
+  }
+  std::string Cat(const std::string& host_dir) {
+    RunSpec spec = Base();
+    spec.mounts.push_back({host_dir, "/opt/data", false});
+    spec.argv = {"/bin/cat", "/opt/data/x"};
+    auto r = sb_->Run(spec);
+    if (!r.ok()) return r.status().ToString();
+    return r->status == Status::kOk ? r->stdout_data : r->message;
+  }
+};
+
+TEST_F(PoolTest, EachRunGetsItsOwnMounts) {
+  std::string a = tmp_ + "/a", b = tmp_ + "/b";
+  ASSERT_EQ(mkdir(a.c_str(), 0755), 0);
+  ASSERT_EQ(mkdir(b.c_str(), 0755), 0);
+  WriteHostFile("a/x", "from a\n");
+  WriteHostFile("b/x", "from b\n");
+  // Repeats hit boxes built ahead for the same mounts; each switch must not.
+  for (const std::string& dir : {a, a, a, b, b, a, b}) {
+    EXPECT_EQ(Cat(dir), dir == a ? "from a\n" : "from b\n");
+  }
+  // A directory replaced on the host since the boxes were built is seen as it is now.
+  ASSERT_EQ(rename(a.c_str(), (tmp_ + "/old").c_str()), 0);
+  ASSERT_EQ(rename(b.c_str(), a.c_str()), 0);
+  EXPECT_EQ(Cat(a), "from b\n");
+}
+
+TEST_F(PoolTest, LimitsDoNotCarryOver) {
+  RunSpec small = Base();
+  small.mounts.push_back({THREADS_BIN, "/opt/threads", false});
+  small.argv = {"/opt/threads"};
+  small.stdin_stream = {sandbox::Stream::Kind::kFile, WriteHostFile("in.txt", "1 2 3\n"), -1};
+  small.limits.memory_bytes = 64ull << 20;  // the fixture touches 200 MiB
+  RunSpec big = small;
+  big.limits.memory_bytes = 0;  // unlimited
+  for (const RunSpec* spec : {&small, &small, &big, &big, &small, &big}) {
+    auto r = sb_->Run(*spec);
+    ASSERT_TRUE(r.ok()) << r.status();
+    EXPECT_EQ(r->status, spec == &small ? Status::kMemoryLimit : Status::kOk) << r->message;
+  }
+}
+
+TEST(SeccompTest, PrebuiltProgramsMatchTheRules) {
+  // The programs compiled into the sandbox at build time are what libseccomp makes of the
+  // rules now (a stale build would load yesterday's allow-list).
+  for (sandbox::Profile p : {sandbox::Profile::kRun, sandbox::Profile::kCompile}) {
+    auto fresh = sandbox::BuildSeccompProgram(p);
+    ASSERT_TRUE(fresh.ok()) << fresh.status();
+    const auto& prebuilt = sandbox::PrebuiltSeccompProgram(p).code;
+    ASSERT_EQ(prebuilt.size(), fresh->code.size());
+    for (size_t i = 0; i < prebuilt.size(); ++i) {
+      EXPECT_EQ(prebuilt[i].code, fresh->code[i].code) << i;
+      EXPECT_EQ(prebuilt[i].k, fresh->code[i].k) << i;
+      EXPECT_EQ(prebuilt[i].jt, fresh->code[i].jt) << i;
+      EXPECT_EQ(prebuilt[i].jf, fresh->code[i].jf) << i;
+    }
+  }
 }
 
 TEST(ResultJsonTest, HasTheDocumentedFieldsAndEscapes) {

@@ -39,18 +39,32 @@ class SecurityTest : public ::testing::Test {
   }
 
   void TearDown() override {
-    // Nothing of any run survives it.
-    EXPECT_TRUE(sandbox_test::ProcessesWithUids(uid_base_, uid_base_ + 2 * judge_test::kMaxSlots).empty())
+    const uint32_t last = uid_base_ + 2 * judge_test::kMaxSlots;
+    // Nothing the program started survives its run (boxes waiting in the pool, if any, are
+    // only an init each, with an even uid).
+    EXPECT_TRUE(sandbox_test::ProcessesWithUids(uid_base_, last, /*odd_only=*/true).empty())
         << "a box process outlived its run";
-    for (const std::string* parent :
-         {&sb_->cgroups().v2_parent, &sb_->cgroups().memory_parent, &sb_->cgroups().pids_parent,
-          &sb_->cgroups().cpuacct_parent}) {
-      for (const std::string& e : sandbox_test::DirEntries(*parent)) {
-        EXPECT_NE(e.rfind("box-", 0), 0u) << "cgroup left behind: " << *parent << "/" << e;
+    const sandbox::CgroupLayout layout = sb_->cgroups();
+    const bool pooled = judge_test::PrespawnFromEnv() > 0;
+    auto box_cgroups = [&] {
+      std::vector<std::string> found;
+      for (const std::string* parent : {&layout.v2_parent, &layout.memory_parent,
+                                        &layout.pids_parent, &layout.cpuacct_parent}) {
+        for (const std::string& e : sandbox_test::DirEntries(*parent)) {
+          if (e.rfind("box-", 0) == 0) found.push_back(*parent + "/" + e);
+        }
       }
+      return found;
+    };
+    if (!pooled) {
+      for (const std::string& cg : box_cgroups()) ADD_FAILURE() << "cgroup left behind: " << cg;
     }
     std::string work = sb_->runtime_dir() + "/work";
     sb_.reset();
+    // And once the sandbox is gone, nothing of any box at all.
+    EXPECT_TRUE(sandbox_test::ProcessesWithUids(uid_base_, last).empty())
+        << "a box process outlived the sandbox";
+    for (const std::string& cg : box_cgroups()) ADD_FAILURE() << "cgroup left behind: " << cg;
     EXPECT_TRUE(sandbox_test::MountsContaining(work).empty()) << "a work tmpfs is still mounted";
     judge_test::RemoveTree(tmp_);
   }
@@ -210,6 +224,17 @@ TEST_F(SecurityTest, HostFilesAreNotReachable) {
                                sb_->runtime_dir() +
                                ": ENOENT\n/proc/1/root/etc/shadow: EACCES\n/proc/1/environ: "
                                "EACCES\n/run/judge-sandbox: ENOENT\n");
+}
+
+// The box's init runs in the judge's own memory (CLONE_VM) and holds the seccomp listener: the
+// program, another uid without capabilities, can reach none of it through /proc/1.
+TEST_F(SecurityTest, TheBoxInitIsOutOfReach) {
+  RunResult r = MustRun(Hostile({"read_files", "/proc/1/mem", "/proc/1/maps", "/proc/1/environ",
+                                 "/proc/1/fd/3", "/proc/1/fd/4", "/proc/1/root/proc/1/mem"}));
+  EXPECT_EQ(r.status, Status::kOk) << r.message;
+  EXPECT_EQ(r.stdout_data,
+            "/proc/1/mem: EACCES\n/proc/1/maps: EACCES\n/proc/1/environ: EACCES\n"
+            "/proc/1/fd/3: EACCES\n/proc/1/fd/4: EACCES\n/proc/1/root/proc/1/mem: EACCES\n");
 }
 
 class ListenerTest : public SecurityTest {};
