@@ -583,16 +583,21 @@ absl::StatusOr<std::unique_ptr<Box>> Sandbox::TakeBox(
   uint32_t id = 0;
   {
     std::unique_lock<std::mutex> lock(mu_);
-    if (options_.prespawn > 0 && options_.refill &&
-        (template_ == nullptr || template_->key() != mounts->key())) {
-      template_ = mounts;  // the pool builds what was asked for last
+    if (options_.prespawn > 0 && options_.refill) {
+      // The pool builds for the last few distinct mounts asked for (one per concurrent
+      // submission, typically), most recent first.
+      auto same = std::find_if(templates_.begin(), templates_.end(),
+                               [&](const auto& t) { return t->key() == mounts->key(); });
+      if (same != templates_.end()) templates_.erase(same);
+      templates_.push_front(mounts);
+      if (templates_.size() > options_.prespawn) templates_.pop_back();
     }
     pool_limits_ = limits;
     refill_failed_ = false;
     for (;;) {
-      // Boxes built for other mounts are of no use any more; bare ones (no mounts yet) are.
+      // Boxes built for mounts no longer asked for are of no use; bare ones (no mounts yet) are.
       for (auto it = idle_.begin(); it != idle_.end();) {
-        if (!(*it)->key.empty() && (*it)->key != mounts->key()) {
+        if (!(*it)->key.empty() && (*it)->key != mounts->key() && !WantedLocked((*it)->key)) {
           stale.push_back(std::move(*it));
           it = idle_.erase(it);
         } else {
@@ -601,15 +606,22 @@ absl::StatusOr<std::unique_ptr<Box>> Sandbox::TakeBox(
       }
       // Best a box built for these mounts, then a bare one.
       auto best = std::find_if(idle_.begin(), idle_.end(),
-                               [&](const auto& b) { return !b->key.empty(); });
-      if (best == idle_.end()) best = idle_.begin();
+                               [&](const auto& b) { return b->key == mounts->key(); });
+      if (best == idle_.end()) {
+        best = std::find_if(idle_.begin(), idle_.end(),
+                            [&](const auto& b) { return b->key.empty(); });
+      }
       if (best != idle_.end()) {
         box = std::move(*best);
         idle_.erase(best);
         break;
       }
-      // A box on its way is sooner ready than one we would start now.
-      if (spawning_ == 0 && !free_ids_.empty()) {
+      // A box on its way for these mounts (or a bare one) is sooner ready than one we would
+      // start now.
+      const bool coming =
+          std::any_of(spawning_keys_.begin(), spawning_keys_.end(),
+                      [&](const std::string& k) { return k.empty() || k == mounts->key(); });
+      if (!coming && !free_ids_.empty()) {
         id = free_ids_.back();
         free_ids_.pop_back();
         break;
@@ -640,20 +652,39 @@ absl::StatusOr<std::unique_ptr<Box>> Sandbox::TakeBox(
   return spawned;
 }
 
+bool Sandbox::WantedLocked(const std::string& key) const {
+  return std::any_of(templates_.begin(), templates_.end(),
+                     [&](const auto& t) { return t->key() == key; });
+}
+
+std::shared_ptr<const MountTemplate> Sandbox::NextTemplateLocked() const {
+  // The most recent mounts that have no box ready or on its way; else the most recent.
+  for (const auto& t : templates_) {
+    const bool ready = std::any_of(idle_.begin(), idle_.end(),
+                                   [&](const auto& b) { return b->key == t->key(); });
+    const bool coming =
+        std::find(spawning_keys_.begin(), spawning_keys_.end(), t->key()) != spawning_keys_.end();
+    if (!ready && !coming) return t;
+  }
+  return templates_.empty() ? nullptr : templates_.front();
+}
+
 void Sandbox::RefillLoop() {
   std::unique_lock<std::mutex> lock(mu_);
   for (;;) {
     changed_.wait(lock, [&] {
       return stopping_ ||
-             (!refill_failed_ && !free_ids_.empty() && idle_.size() + spawning_ < options_.prespawn);
+             (!refill_failed_ && !free_ids_.empty() &&
+              idle_.size() + spawning_keys_.size() < options_.prespawn);
     });
     if (stopping_) return;
     uint32_t id = free_ids_.back();
     free_ids_.pop_back();
-    // Built for the last run's mounts; bare (mounts sent when taken) before the first run.
-    std::shared_ptr<const MountTemplate> mounts = template_;
+    // Built for recent runs' mounts; bare (mounts sent when taken) before the first run.
+    std::shared_ptr<const MountTemplate> mounts = NextTemplateLocked();
     const std::pair<uint64_t, uint32_t> limits = pool_limits_;
-    ++spawning_;
+    const std::string key = mounts != nullptr ? mounts->key() : std::string();
+    spawning_keys_.push_back(key);
     lock.unlock();
     absl::StatusOr<std::unique_ptr<Box>> box = Spawn(id, mounts.get(), true);
     if (box.ok()) {
@@ -663,14 +694,14 @@ void Sandbox::RefillLoop() {
       }
     }
     lock.lock();
-    --spawning_;
+    spawning_keys_.erase(std::find(spawning_keys_.begin(), spawning_keys_.end(), key));
     if (!box.ok()) {
       free_ids_.push_back(id);
       refill_failed_ = true;  // the next run clones its own box and reports what is wrong
       changed_.notify_all();
       continue;
     }
-    if (stopping_ || (mounts != nullptr && template_ != mounts)) {
+    if (stopping_ || (mounts != nullptr && !WantedLocked(key))) {
       lock.unlock();
       Retire(std::move(*box));
       lock.lock();

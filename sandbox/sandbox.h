@@ -8,9 +8,9 @@
 // unprivileged host uids, so boxes cannot signal or read each other even through shared files.
 //
 // The pool: with `options.prespawn` > 0 a background thread keeps that many boxes cloned ahead
-// of time, each in fresh namespaces, in its cgroup and with its root already built for the
-// mounts the last run asked for. A run whose mounts match takes one and only sends it the
-// program; any other run clones its box on the spot. A box serves one run and is gone.
+// of time, each in fresh namespaces, in its cgroup and with its root already built for mounts
+// recent runs asked for. A run whose mounts match takes one and only sends it the program; any
+// other run takes a bare box or clones its own on the spot. A box serves one run and is gone.
 #pragma once
 
 #include <sys/types.h>
@@ -108,6 +108,8 @@ class Sandbox {
   // Kills (if needed) and reaps a box, removes its cgroup and frees its uids.
   void Retire(std::unique_ptr<internal::Box> box);
   void RefillLoop();
+  bool WantedLocked(const std::string& key) const;
+  std::shared_ptr<const internal::MountTemplate> NextTemplateLocked() const;
   char* Arena(uint32_t id) const;
   char* Stack(uint32_t id) const;
 
@@ -127,9 +129,11 @@ class Sandbox {
   uint32_t running_ = 0;
   std::vector<uint32_t> free_ids_;
   std::deque<std::unique_ptr<internal::Box>> idle_;
-  std::shared_ptr<const internal::MountTemplate> template_;  // what the pool builds
-  std::pair<uint64_t, uint32_t> pool_limits_{0, 0};         // and the cgroup limits it sets
-  uint32_t spawning_ = 0;
+  // What the pool builds: the last distinct mounts asked for (at most `prespawn`, most recent
+  // first), with the last run's cgroup limits.
+  std::deque<std::shared_ptr<const internal::MountTemplate>> templates_;
+  std::pair<uint64_t, uint32_t> pool_limits_{0, 0};
+  std::vector<std::string> spawning_keys_;  // keys of boxes being cloned by the pool ("" bare)
   bool refill_failed_ = false;  // stop trying until the next run
   bool stopping_ = false;
   bool closed_ = false;

@@ -1,6 +1,6 @@
 // judged: the judge service.
 //   judged --listen 127.0.0.1:50051 --data-dir var/data --challenges challenges --keys var/keys
-//          [--workers N] [--metrics-listen HOST:PORT] [--tls-cert F --tls-key F]
+//          [--workers N] [--prespawn N] [--metrics-listen HOST:PORT] [--tls-cert F --tls-key F]
 //          [--queue-limit N] [--max-source-bytes N] [--rate-limit PER_SECOND]
 // Loads and validates every challenge, self-tests each toolchain, opens the store, judges again
 // whatever was left unfinished, and serves until SIGTERM or SIGINT (then stops accepting,
@@ -43,6 +43,7 @@ struct Options {
   std::string sandbox_dir = "/run/judge-sandbox";
   std::string sql_runner;
   size_t cache_entries = 512;
+  int prespawn = -1;  // -1: as many as --workers
 };
 
 std::string ReadAll(const std::string& path) {
@@ -90,6 +91,9 @@ int main(int argc, char** argv) {
   app.add_option("--sandbox-dir", o.sandbox_dir, "Sandbox runtime directory")->capture_default_str();
   app.add_option("--sql-runner", o.sql_runner, "sql-runner binary (default: next to judged)");
   app.add_option("--cache-entries", o.cache_entries, "Compiled programs kept")->capture_default_str();
+  app.add_option("--prespawn", o.prespawn,
+                 "Sandbox boxes cloned ahead of their runs (default: --workers; 0: none)")
+      ->check(CLI::Range(0, 256));
   CLI11_PARSE(app, argc, argv);
   if (o.sql_runner.empty()) o.sql_runner = DefaultSqlRunner();
   if (o.tls_cert.empty() != o.tls_key.empty()) return Fail("--tls-cert and --tls-key go together");
@@ -125,9 +129,13 @@ int main(int argc, char** argv) {
   sandbox::SandboxOptions sb_options;
   sb_options.runtime_dir = o.sandbox_dir;
   sb_options.slots = static_cast<uint32_t>(o.workers) * 2 + 2;
+  // A box per worker waits ready, its namespaces made and its root built for the mounts of the
+  // worker's last run (most runs are the next test of the same submission).
+  sb_options.prespawn = static_cast<uint32_t>(o.prespawn >= 0 ? o.prespawn : o.workers);
   auto sb = sandbox::Sandbox::Create(sb_options);
   if (!sb.ok()) return Fail(std::string(sb.status().message()));
-  judge::LogInfo("sandbox: %s, %u slots", (*sb)->cgroups().Describe().c_str(), sb_options.slots);
+  judge::LogInfo("sandbox: %s, %u slots, %u boxes kept ready",
+                 (*sb)->cgroups().Describe().c_str(), sb_options.slots, sb_options.prespawn);
   judge::Compiler compiler(sb->get(), o.data_dir + "/cache", o.cache_entries);
   if (absl::Status s = compiler.Init(); !s.ok()) return Fail(std::string(s.message()));
   judge::Grader grader(sb->get(), &compiler, judge::GraderOptions{o.sql_runner});
