@@ -143,17 +143,16 @@ void DropForGood(const BoxStart& start) {
 // Waits for one plan from the parent (see child.h); it is in the arena already, which we share.
 // The exec plan brings `nfds` fds. A closed socket means the parent gave up on this box (or
 // died): leave quietly.
-const void* ReceivePlan(const BoxStart& start, PlanHeader::Kind want, int* fds, int nfds) {
+// `fds` has room for kMaxPlanFds; *nfds is set to how many came.
+const void* ReceivePlan(const BoxStart& start, PlanHeader::Kind want, int* fds, int* nfds) {
   PlanHeader header{};
   iovec iov{&header, sizeof header};
-  alignas(cmsghdr) char control[CMSG_SPACE(3 * sizeof(int))];
+  alignas(cmsghdr) char control[CMSG_SPACE(kMaxPlanFds * sizeof(int))];
   msghdr msg{};
   msg.msg_iov = &iov;
   msg.msg_iovlen = 1;
-  if (nfds > 0) {
-    msg.msg_control = control;
-    msg.msg_controllen = CMSG_SPACE(nfds * sizeof(int));
-  }
+  msg.msg_control = control;
+  msg.msg_controllen = sizeof control;
   long n;
   while ((n = Call(SYS_recvmsg, kCtlFd, &msg, MSG_WAITALL)) == -EINTR) {
   }
@@ -162,13 +161,16 @@ const void* ReceivePlan(const BoxStart& start, PlanHeader::Kind want, int* fds, 
       header.offset > start.arena_size || header.size > start.arena_size - header.offset) {
     Fail(kStatusFd, n < 0 ? n : -EPROTO, "plan header");
   }
-  if (nfds > 0) {
+  *nfds = 0;
+  if (header.nfds > 0) {
     cmsghdr* c = CMSG_FIRSTHDR(&msg);
-    if (c == nullptr || c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS ||
-        c->cmsg_len != CMSG_LEN(nfds * sizeof(int))) {
+    if (header.nfds > kMaxPlanFds || (msg.msg_flags & MSG_CTRUNC) != 0 || c == nullptr ||
+        c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS ||
+        c->cmsg_len != CMSG_LEN(header.nfds * sizeof(int))) {
       Fail(kStatusFd, -EPROTO, "plan fds");
     }
-    __builtin_memcpy(fds, CMSG_DATA(c), nfds * sizeof(int));
+    __builtin_memcpy(fds, CMSG_DATA(c), header.nfds * sizeof(int));
+    *nfds = static_cast<int>(header.nfds);
   }
   return start.arena + header.offset;
 }
@@ -199,9 +201,11 @@ int ChildInit(void* arg) {
   Call(SYS_close_range, 0, 2, 0);
   Call(SYS_close_range, 5, ~0U, 0);
 
-  // The mount plan comes once the uid maps are written.
+  // The mount plan comes once the uid maps are written, with the bind sources as fds.
+  int sources[kMaxPlanFds];
+  int source_count = 0;
   const MountPlan& mounts =
-      *static_cast<const MountPlan*>(ReceivePlan(start, PlanHeader::kMount, nullptr, 0));
+      *static_cast<const MountPlan*>(ReceivePlan(start, PlanHeader::kMount, sources, &source_count));
   // Become the namespace's root (mapped to an unprivileged host uid) to build the new root.
   CHECK_SYS(kStatusFd, "setresgid 0", nullptr, SYS_setresgid, 0, 0, 0);
   CHECK_SYS(kStatusFd, "setresuid 0", nullptr, SYS_setresuid, 0, 0, 0);
@@ -221,14 +225,23 @@ int ChildInit(void* arg) {
         if (r < 0 && r != -EEXIST) Fail(kStatusFd, r, "create", op.target);
         break;
       case MountOp::kMount:
-        CHECK_SYS(kStatusFd, "mount", op.target, SYS_mount, op.source, op.target, op.fstype,
-                  op.flags, op.data);
+        if (op.source_fd >= 0) {
+          // A bind: the parent's detached copy (open_tree) of exactly what it checked.
+          if (op.source_fd >= source_count) Fail(kStatusFd, -EPROTO, "mount source", op.target);
+          CHECK_SYS(kStatusFd, "move_mount", op.target, SYS_move_mount, sources[op.source_fd], "",
+                    AT_FDCWD, op.target, MOVE_MOUNT_F_EMPTY_PATH);
+        } else {
+          CHECK_SYS(kStatusFd, "mount", op.target, SYS_mount, op.source, op.target, op.fstype,
+                    op.flags, op.data);
+        }
         break;
       case MountOp::kSymlink:
         CHECK_SYS(kStatusFd, "symlink", op.target, SYS_symlink, op.source, op.target);
         break;
     }
   }
+  // The sources are bound; their fds (host objects) must not reach the program.
+  for (int i = 0; i < source_count; ++i) Call(SYS_close, sources[i]);
   // Switch to the new root and drop the old one entirely: pivot_root(".", ".") stacks the old
   // root on top of the new one, and the detach removes it.
   CHECK_SYS(kStatusFd, "chdir", mounts.root, SYS_chdir, mounts.root);
@@ -256,9 +269,11 @@ int ChildInit(void* arg) {
   // The exec plan comes when the run starts (we are in the box's cgroup by then), with the
   // program's stdin, stdout and stderr; they go to 0, 1 and 2, shared with the program until
   // its exec.
-  int stdio[3];
+  int stdio[kMaxPlanFds];
+  int stdio_count = 0;
   const ExecPlan& plan =
-      *static_cast<const ExecPlan*>(ReceivePlan(start, PlanHeader::kExec, stdio, 3));
+      *static_cast<const ExecPlan*>(ReceivePlan(start, PlanHeader::kExec, stdio, &stdio_count));
+  if (stdio_count != 3) Fail(kStatusFd, -EPROTO, "stdio fds");
   // 0, 1 and 2 were closed, so the fds usually arrive there, in order; if not, move them.
   if (stdio[0] != 0 || stdio[1] != 1 || stdio[2] != 2) {
     long high[3];

@@ -28,7 +28,13 @@ struct MountOp {
   const char* fstype;  // kMount: filesystem type or nullptr
   unsigned long flags;
   const char* data;
+  // kMount of a host path: the source is the n-th fd sent with the mount plan (an O_PATH fd the
+  // parent opened and checked), not a path the box would resolve later.
+  int source_fd = -1;
 };
+
+// Most fds one plan may carry (bind sources of the mount plan; stdio of the exec plan).
+constexpr int kMaxPlanFds = 64;
 
 struct RlimitOp {
   int resource;
@@ -62,6 +68,8 @@ struct PlanHeader {
   enum Kind : uint32_t { kMount = 1, kExec = 2 } kind;
   uint32_t size;
   uint64_t offset;
+  uint32_t nfds;  // fds attached (SCM_RIGHTS)
+  uint32_t reserved;
 };
 
 // Fixed before clone(); read-only for the box.

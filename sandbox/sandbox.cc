@@ -75,9 +75,9 @@ absl::Status CheckBoxPath(const std::string& path, const char* what) {
 
 // The mount flags the kernel locks on a mount copied into a user namespace: a bind remount must
 // keep them or it fails with EPERM.
-unsigned long LockedFlags(const std::string& host_path) {
+unsigned long LockedFlags(int fd) {
   struct statvfs st {};
-  if (statvfs(host_path.c_str(), &st) != 0) return 0;
+  if (fstatvfs(fd, &st) != 0) return 0;
   unsigned long flags = 0;
   if (st.f_flag & ST_NOEXEC) flags |= MS_NOEXEC;
   if (st.f_flag & ST_NOATIME) flags |= MS_NOATIME;
@@ -98,6 +98,14 @@ class MountTemplate {
  public:
   explicit MountTemplate(std::string root) : root_(std::move(root)) {}
   const std::string& key() const { return key_; }
+  // False when the mounts hold something of one run only (its work dir, a writable bind): no
+  // box is built ahead for them.
+  bool poolable() const { return poolable_; }
+  std::vector<int> fds() const {
+    std::vector<int> out;
+    for (const UniqueFd& fd : fds_) out.push_back(fd.get());
+    return out;
+  }
 
   const char* Keep(std::string s) {
     strings_.push_back(std::move(s));
@@ -134,20 +142,34 @@ class MountTemplate {
     Push({MountOp::kMount, source, Keep(root_ + box_path), fstype, flags,
                     data.empty() ? nullptr : Keep(std::move(data))});
   }
+  // Binds `host` (opened here, O_PATH: the box binds exactly the object the key describes, even
+  // if the path changes before it is built). `per_run`: a caller's writable dir or file, which
+  // makes the mounts unfit for a box built ahead.
   absl::Status Bind(const std::string& host, const std::string& box_path, bool writable,
-                    unsigned long extra_flags) {
+                    unsigned long extra_flags, bool per_run) {
+    if (fds_.size() >= static_cast<size_t>(internal::kMaxPlanFds)) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("too many bind mounts (at most ", internal::kMaxPlanFds, ")"));
+    }
+    UniqueFd fd(open(host.c_str(), O_PATH | O_CLOEXEC));
     struct stat st {};
-    if (stat(host.c_str(), &st) != 0) return Errno(absl::StrCat("mount source ", host));
+    if (!fd.valid() || fstat(fd.get(), &st) != 0) {
+      return Errno(absl::StrCat("mount source ", host));
+    }
     absl::StrAppend(&key_, st.st_dev, ":", st.st_ino, "\x1e");
+    if (per_run) poolable_ = false;
     if (S_ISDIR(st.st_mode)) {
       MkdirAll(box_path);
     } else {
       Mkfile(box_path);
     }
     const char* target = Keep(root_ + box_path);
-    Push({MountOp::kMount, Keep(host), target, nullptr, MS_BIND | MS_REC, nullptr});
+    MountOp bind{MountOp::kMount, Keep(host), target, nullptr, MS_BIND | MS_REC, nullptr};
+    bind.source_fd = static_cast<int>(fds_.size());
+    Push(bind);
     // A bind ignores flags: remount to make it read-only, nosuid and nodev.
-    unsigned long flags = MS_BIND | MS_REMOUNT | MS_NOSUID | extra_flags | LockedFlags(host);
+    unsigned long flags = MS_BIND | MS_REMOUNT | MS_NOSUID | extra_flags | LockedFlags(fd.get());
+    fds_.push_back(std::move(fd));
     if (!writable) flags |= MS_RDONLY;
     Push({MountOp::kMount, nullptr, target, nullptr, flags, nullptr});
     return absl::OkStatus();
@@ -163,6 +185,8 @@ class MountTemplate {
  private:
   std::string root_;
   std::string key_;
+  bool poolable_ = true;
+  std::vector<UniqueFd> fds_;  // bind sources, in MountOp::source_fd order
   std::deque<std::string> strings_;
   std::vector<MountOp> ops_;
   std::set<std::string> made_;
@@ -231,9 +255,10 @@ class ArenaWriter {
 // Tells the box its plan is ready at arena + offset (it shares our memory), with fds attached.
 absl::Status SendPlan(int fd, PlanHeader::Kind kind, size_t size, size_t offset, const int* fds,
                       int nfds) {
-  PlanHeader header{kind, static_cast<uint32_t>(size), offset};
+  PlanHeader header{kind, static_cast<uint32_t>(size), offset, static_cast<uint32_t>(nfds), 0};
   iovec iov{&header, sizeof header};
-  alignas(cmsghdr) char control[CMSG_SPACE(3 * sizeof(int))] = {};
+  alignas(cmsghdr) char control[CMSG_SPACE(internal::kMaxPlanFds * sizeof(int))] = {};
+  if (nfds > internal::kMaxPlanFds) return absl::InvalidArgumentError("too many fds for one plan");
   msghdr msg{};
   msg.msg_iov = &iov;
   msg.msg_iovlen = 1;
@@ -475,11 +500,23 @@ absl::Status Sandbox::SendMounts(Box& box, const MountTemplate& mounts) {
   for (size_t i = 0; i < mounts.ops().size(); ++i) {
     const MountOp& op = mounts.ops()[i];
     ops[i] = MountOp{op.kind, w.Str(op.source), w.Str(op.target), w.Str(op.fstype), op.flags,
-                     w.Str(op.data)};
+                     w.Str(op.data), op.source_fd};
   }
   if (w.full()) return absl::InvalidArgumentError("the box's mounts do not fit its plan arena");
   box.key = mounts.key();
-  return SendPlan(box.ctl.get(), PlanHeader::kMount, w.used(), 0, nullptr, 0);
+  // Each bind goes over as a detached copy of the mount (open_tree): a mount of our namespace
+  // cannot be bound into the box's, a detached one can be attached there.
+  std::vector<UniqueFd> copies;
+  std::vector<int> fds;
+  for (int source : mounts.fds()) {
+    copies.emplace_back(static_cast<int>(syscall(SYS_open_tree, source, "",
+                                                 OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC |
+                                                     AT_EMPTY_PATH | AT_RECURSIVE)));
+    if (!copies.back().valid()) return Errno("open_tree");
+    fds.push_back(copies.back().get());
+  }
+  return SendPlan(box.ctl.get(), PlanHeader::kMount, w.used(), 0, fds.data(),
+                  static_cast<int>(fds.size()));
 }
 
 absl::StatusOr<std::unique_ptr<Box>> Sandbox::Spawn(uint32_t id, const MountTemplate* mounts,
@@ -583,7 +620,7 @@ absl::StatusOr<std::unique_ptr<Box>> Sandbox::TakeBox(
   uint32_t id = 0;
   {
     std::unique_lock<std::mutex> lock(mu_);
-    if (options_.prespawn > 0 && options_.refill) {
+    if (options_.prespawn > 0 && options_.refill && mounts->poolable()) {
       // The pool builds for the last few distinct mounts asked for (one per concurrent
       // submission, typically), most recent first.
       auto same = std::find_if(templates_.begin(), templates_.end(),
@@ -732,7 +769,8 @@ absl::StatusOr<std::shared_ptr<MountTemplate>> Sandbox::MakeMountTemplate(
   std::sort(mounts.begin(), mounts.end(),
             [](const Mount& a, const Mount& b) { return a.box < b.box; });
   for (const Mount& m : mounts) {
-    if (absl::Status s = plan_builder.Bind(m.host, m.box, m.writable, MS_NODEV); !s.ok()) {
+    if (absl::Status s = plan_builder.Bind(m.host, m.box, m.writable, MS_NODEV, m.writable);
+        !s.ok()) {
       return s;
     }
   }
@@ -740,7 +778,9 @@ absl::StatusOr<std::shared_ptr<MountTemplate>> Sandbox::MakeMountTemplate(
   // /dev: just null, zero and urandom, bound from the host (a user namespace cannot mknod).
   for (const char* dev : {"null", "zero", "urandom"}) {
     std::string path = absl::StrCat("/dev/", dev);
-    if (absl::Status s = plan_builder.Bind(path, path, true, MS_NOEXEC); !s.ok()) return s;
+    if (absl::Status s = plan_builder.Bind(path, path, true, MS_NOEXEC, false); !s.ok()) {
+      return s;
+    }
   }
   plan_builder.Link("/proc/self/fd", "/dev/fd");
   plan_builder.Link("/proc/self/fd/0", "/dev/stdin");
@@ -754,7 +794,7 @@ absl::StatusOr<std::shared_ptr<MountTemplate>> Sandbox::MakeMountTemplate(
                                     ",nr_inodes=", std::max<uint32_t>(limits.tmp_inodes, 16),
                                     ",mode=1777"));
   if (!spec.host_workdir.empty()) {
-    if (absl::Status s = plan_builder.Bind(spec.host_workdir, spec.workdir, true, MS_NODEV);
+    if (absl::Status s = plan_builder.Bind(spec.host_workdir, spec.workdir, true, MS_NODEV, true);
         !s.ok()) {
       return s;
     }
