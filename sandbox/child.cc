@@ -201,11 +201,12 @@ int ChildInit(void* arg) {
   Call(SYS_close_range, 0, 2, 0);
   Call(SYS_close_range, 5, ~0U, 0);
 
-  // The mount plan comes once the uid maps are written, with the bind sources as fds.
-  int sources[kMaxPlanFds];
-  int source_count = 0;
+  // The mount plan comes once the uid maps are written.
+  int no_fds[kMaxPlanFds];
+  int no_fd_count = 0;
   const MountPlan& mounts =
-      *static_cast<const MountPlan*>(ReceivePlan(start, PlanHeader::kMount, sources, &source_count));
+      *static_cast<const MountPlan*>(ReceivePlan(start, PlanHeader::kMount, no_fds, &no_fd_count));
+  if (no_fd_count != 0) Fail(kStatusFd, -EPROTO, "mount plan fds");
   // Become the namespace's root (mapped to an unprivileged host uid) to build the new root.
   CHECK_SYS(kStatusFd, "setresgid 0", nullptr, SYS_setresgid, 0, 0, 0);
   CHECK_SYS(kStatusFd, "setresuid 0", nullptr, SYS_setresuid, 0, 0, 0);
@@ -225,14 +226,14 @@ int ChildInit(void* arg) {
         if (r < 0 && r != -EEXIST) Fail(kStatusFd, r, "create", op.target);
         break;
       case MountOp::kMount:
-        if (op.source_fd >= 0) {
-          // A bind: the parent's detached copy (open_tree) of exactly what it checked.
-          if (op.source_fd >= source_count) Fail(kStatusFd, -EPROTO, "mount source", op.target);
-          CHECK_SYS(kStatusFd, "move_mount", op.target, SYS_move_mount, sources[op.source_fd], "",
-                    AT_FDCWD, op.target, MOVE_MOUNT_F_EMPTY_PATH);
-        } else {
-          CHECK_SYS(kStatusFd, "mount", op.target, SYS_mount, op.source, op.target, op.fstype,
-                    op.flags, op.data);
+        CHECK_SYS(kStatusFd, "mount", op.target, SYS_mount, op.source, op.target, op.fstype,
+                  op.flags, op.data);
+        if (op.verify) {
+          struct stat st {};
+          CHECK_SYS(kStatusFd, "stat", op.target, SYS_newfstatat, AT_FDCWD, op.target, &st, 0);
+          if (st.st_dev != op.expect_dev || st.st_ino != op.expect_ino) {
+            Fail(kStatusFd, -ESTALE, "mount source changed", op.source);
+          }
         }
         break;
       case MountOp::kSymlink:
@@ -240,8 +241,6 @@ int ChildInit(void* arg) {
         break;
     }
   }
-  // The sources are bound; their fds (host objects) must not reach the program.
-  for (int i = 0; i < source_count; ++i) Call(SYS_close, sources[i]);
   // Switch to the new root and drop the old one entirely: pivot_root(".", ".") stacks the old
   // root on top of the new one, and the detach removes it.
   CHECK_SYS(kStatusFd, "chdir", mounts.root, SYS_chdir, mounts.root);

@@ -28,13 +28,16 @@ struct MountOp {
   const char* fstype;  // kMount: filesystem type or nullptr
   unsigned long flags;
   const char* data;
-  // kMount of a host path: the source is the n-th fd sent with the mount plan (an O_PATH fd the
-  // parent opened and checked), not a path the box would resolve later.
-  int source_fd = -1;
+  // A bind of a host path: what the parent saw there when it planned the mounts. The box
+  // checks that it bound that very object (the path may have changed since: a box built ahead
+  // of its run must not bind something else than its key says).
+  bool verify = false;
+  dev_t expect_dev = 0;
+  ino_t expect_ino = 0;
 };
 
-// Most fds one plan may carry (bind sources of the mount plan; stdio of the exec plan).
-constexpr int kMaxPlanFds = 64;
+// Most fds one plan may carry (the exec plan's stdio).
+constexpr int kMaxPlanFds = 3;
 
 struct RlimitOp {
   int resource;

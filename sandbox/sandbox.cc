@@ -75,9 +75,9 @@ absl::Status CheckBoxPath(const std::string& path, const char* what) {
 
 // The mount flags the kernel locks on a mount copied into a user namespace: a bind remount must
 // keep them or it fails with EPERM.
-unsigned long LockedFlags(int fd) {
+unsigned long LockedFlags(const std::string& host_path) {
   struct statvfs st {};
-  if (fstatvfs(fd, &st) != 0) return 0;
+  if (statvfs(host_path.c_str(), &st) != 0) return 0;
   unsigned long flags = 0;
   if (st.f_flag & ST_NOEXEC) flags |= MS_NOEXEC;
   if (st.f_flag & ST_NOATIME) flags |= MS_NOATIME;
@@ -101,11 +101,6 @@ class MountTemplate {
   // False when the mounts hold something of one run only (its work dir, a writable bind): no
   // box is built ahead for them.
   bool poolable() const { return poolable_; }
-  std::vector<int> fds() const {
-    std::vector<int> out;
-    for (const UniqueFd& fd : fds_) out.push_back(fd.get());
-    return out;
-  }
 
   const char* Keep(std::string s) {
     strings_.push_back(std::move(s));
@@ -142,20 +137,13 @@ class MountTemplate {
     Push({MountOp::kMount, source, Keep(root_ + box_path), fstype, flags,
                     data.empty() ? nullptr : Keep(std::move(data))});
   }
-  // Binds `host` (opened here, O_PATH: the box binds exactly the object the key describes, even
-  // if the path changes before it is built). `per_run`: a caller's writable dir or file, which
-  // makes the mounts unfit for a box built ahead.
+  // Binds `host`; the box checks it bound the object seen here (device and inode, also part of
+  // the key). `per_run`: a caller's writable dir or file, which makes the mounts unfit for a box
+  // built ahead.
   absl::Status Bind(const std::string& host, const std::string& box_path, bool writable,
                     unsigned long extra_flags, bool per_run) {
-    if (fds_.size() >= static_cast<size_t>(internal::kMaxPlanFds)) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("too many bind mounts (at most ", internal::kMaxPlanFds, ")"));
-    }
-    UniqueFd fd(open(host.c_str(), O_PATH | O_CLOEXEC));
     struct stat st {};
-    if (!fd.valid() || fstat(fd.get(), &st) != 0) {
-      return Errno(absl::StrCat("mount source ", host));
-    }
+    if (stat(host.c_str(), &st) != 0) return Errno(absl::StrCat("mount source ", host));
     absl::StrAppend(&key_, st.st_dev, ":", st.st_ino, "\x1e");
     if (per_run) poolable_ = false;
     if (S_ISDIR(st.st_mode)) {
@@ -165,11 +153,12 @@ class MountTemplate {
     }
     const char* target = Keep(root_ + box_path);
     MountOp bind{MountOp::kMount, Keep(host), target, nullptr, MS_BIND | MS_REC, nullptr};
-    bind.source_fd = static_cast<int>(fds_.size());
+    bind.verify = true;
+    bind.expect_dev = st.st_dev;
+    bind.expect_ino = st.st_ino;
     Push(bind);
     // A bind ignores flags: remount to make it read-only, nosuid and nodev.
-    unsigned long flags = MS_BIND | MS_REMOUNT | MS_NOSUID | extra_flags | LockedFlags(fd.get());
-    fds_.push_back(std::move(fd));
+    unsigned long flags = MS_BIND | MS_REMOUNT | MS_NOSUID | extra_flags | LockedFlags(host);
     if (!writable) flags |= MS_RDONLY;
     Push({MountOp::kMount, nullptr, target, nullptr, flags, nullptr});
     return absl::OkStatus();
@@ -186,7 +175,6 @@ class MountTemplate {
   std::string root_;
   std::string key_;
   bool poolable_ = true;
-  std::vector<UniqueFd> fds_;  // bind sources, in MountOp::source_fd order
   std::deque<std::string> strings_;
   std::vector<MountOp> ops_;
   std::set<std::string> made_;
@@ -499,24 +487,13 @@ absl::Status Sandbox::SendMounts(Box& box, const MountTemplate& mounts) {
   plan->op_count = static_cast<int>(mounts.ops().size());
   for (size_t i = 0; i < mounts.ops().size(); ++i) {
     const MountOp& op = mounts.ops()[i];
-    ops[i] = MountOp{op.kind, w.Str(op.source), w.Str(op.target), w.Str(op.fstype), op.flags,
-                     w.Str(op.data), op.source_fd};
+    ops[i] = MountOp{op.kind,     w.Str(op.source), w.Str(op.target), w.Str(op.fstype),
+                     op.flags,    w.Str(op.data),   op.verify,        op.expect_dev,
+                     op.expect_ino};
   }
   if (w.full()) return absl::InvalidArgumentError("the box's mounts do not fit its plan arena");
   box.key = mounts.key();
-  // Each bind goes over as a detached copy of the mount (open_tree): a mount of our namespace
-  // cannot be bound into the box's, a detached one can be attached there.
-  std::vector<UniqueFd> copies;
-  std::vector<int> fds;
-  for (int source : mounts.fds()) {
-    copies.emplace_back(static_cast<int>(syscall(SYS_open_tree, source, "",
-                                                 OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC |
-                                                     AT_EMPTY_PATH | AT_RECURSIVE)));
-    if (!copies.back().valid()) return Errno("open_tree");
-    fds.push_back(copies.back().get());
-  }
-  return SendPlan(box.ctl.get(), PlanHeader::kMount, w.used(), 0, fds.data(),
-                  static_cast<int>(fds.size()));
+  return SendPlan(box.ctl.get(), PlanHeader::kMount, w.used(), 0, nullptr, 0);
 }
 
 absl::StatusOr<std::unique_ptr<Box>> Sandbox::Spawn(uint32_t id, const MountTemplate* mounts,
@@ -641,10 +618,12 @@ absl::StatusOr<std::unique_ptr<Box>> Sandbox::TakeBox(
           ++it;
         }
       }
-      // Best a box built for these mounts, then a bare one.
+      // Best a box built for these mounts, then a bare one. Not for mounts of one run: its
+      // work dir is a mount made after any waiting box was cloned, and a mount namespace is a
+      // copy taken at clone time.
       auto best = std::find_if(idle_.begin(), idle_.end(),
                                [&](const auto& b) { return b->key == mounts->key(); });
-      if (best == idle_.end()) {
+      if (best == idle_.end() && mounts->poolable()) {
         best = std::find_if(idle_.begin(), idle_.end(),
                             [&](const auto& b) { return b->key.empty(); });
       }
@@ -655,9 +634,10 @@ absl::StatusOr<std::unique_ptr<Box>> Sandbox::TakeBox(
       }
       // A box on its way for these mounts (or a bare one) is sooner ready than one we would
       // start now.
-      const bool coming =
-          std::any_of(spawning_keys_.begin(), spawning_keys_.end(),
-                      [&](const std::string& k) { return k.empty() || k == mounts->key(); });
+      const bool coming = std::any_of(
+          spawning_keys_.begin(), spawning_keys_.end(), [&](const std::string& k) {
+            return (k.empty() && mounts->poolable()) || k == mounts->key();
+          });
       if (!coming && !free_ids_.empty()) {
         id = free_ids_.back();
         free_ids_.pop_back();
@@ -668,6 +648,15 @@ absl::StatusOr<std::unique_ptr<Box>> Sandbox::TakeBox(
   }
   changed_.notify_all();  // the pool is one short
   for (std::unique_ptr<Box>& b : stale) Retire(std::move(b));
+  if (box != nullptr && !box->key.empty()) {
+    // A box built ahead reports nothing while it waits; if it did, its setup failed (say, a
+    // mount source changed since it was planned): use another.
+    pollfd p[2] = {{box->pidfd.get(), POLLIN, 0}, {box->status_r.get(), POLLIN, 0}};
+    if (poll(p, 2, 0) != 0) {
+      Retire(std::move(box));
+      return TakeBox(mounts, limits);
+    }
+  }
   if (box != nullptr) {
     absl::Status s;
     if (box->key.empty()) s = SendMounts(*box, *mounts);

@@ -264,6 +264,23 @@ TEST_F(PoolTest, EachRunGetsItsOwnMounts) {
   EXPECT_EQ(Cat(a), "from b\n");
 }
 
+// A work dir is a tmpfs mounted for one run, after the waiting boxes were cloned (their mount
+// namespaces are copies from that moment): the run must still see it, as a compile does.
+TEST_F(PoolTest, WorkDirsMadeAfterTheBoxesWereClonedAreSeen) {
+  for (int i = 0; i < 4; ++i) {
+    auto dir = sb_->MakeWorkDir(1 << 20, 16);
+    ASSERT_TRUE(dir.ok()) << dir.status();
+    ASSERT_TRUE(dir->WriteFile("in.txt", "run " + std::to_string(i) + "\n").ok());
+    RunSpec spec = Base();
+    spec.host_workdir = dir->path();
+    spec.argv = {"/bin/cat", "in.txt"};
+    auto r = sb_->Run(spec);
+    ASSERT_TRUE(r.ok()) << r.status();
+    EXPECT_EQ(r->status, Status::kOk) << r->message;
+    EXPECT_EQ(r->stdout_data, "run " + std::to_string(i) + "\n");
+  }
+}
+
 TEST_F(PoolTest, LimitsDoNotCarryOver) {
   RunSpec small = Base();
   small.mounts.push_back({THREADS_BIN, "/opt/threads", false});
