@@ -56,6 +56,7 @@ int main(int argc, char** argv) {
   sandbox::SandboxOptions options;
   options.runtime_dir = root + "/run";
   options.slots = 2;
+  options.prespawn = 1;  // as judged with one worker
   auto sb = sandbox::Sandbox::Create(options);
   if (!sb.ok()) return std::fprintf(stderr, "%s\n", std::string(sb.status().message()).c_str()), 1;
   judge::Compiler compiler(sb->get(), root + "/cache", 64);
