@@ -374,6 +374,15 @@ absl::StatusOr<std::unique_ptr<Sandbox>> Sandbox::Create(const SandboxOptions& o
   }
   // Each box's init builds its root as an unprivileged uid: it must be able to reach it.
   if (absl::Status s = CheckReachableByBoxes(options.runtime_dir); !s.ok()) return s;
+  // Boxes drop capabilities 0..cap_last (unknown: all 64 numbers, the unknown ones fail EINVAL).
+  {
+    char buf[16] = {};
+    UniqueFd fd(open("/proc/sys/kernel/cap_last_cap", O_RDONLY | O_CLOEXEC));
+    if (fd.valid() && read(fd.get(), buf, sizeof buf - 1) > 0) {
+      int last = atoi(buf);
+      if (last > 0 && last <= 63) sb->cap_last_ = last;
+    }
+  }
   sb->boxes_ = size_t{options.slots} + options.prespawn;
   for (auto [region, size] : {std::pair{&sb->stacks_, kStackSize}, std::pair{&sb->arenas_, kArenaSize}}) {
     *region = mmap(nullptr, size * sb->boxes_, PROT_READ | PROT_WRITE,
@@ -416,12 +425,6 @@ absl::StatusOr<std::unique_ptr<Sandbox>> Sandbox::Create(const SandboxOptions& o
   absl::StatusOr<CgroupLayout> layout = SetUpCgroups(options.cgroups, sb->cgroup_name_, flat);
   if (!layout.ok()) return layout.status();
   sb->cgroups_ = *layout;
-  if (FILE* f = fopen("/proc/sys/kernel/cap_last_cap", "re")) {
-    if (fscanf(f, "%d", &sb->cap_last_) != 1 || sb->cap_last_ < 0 || sb->cap_last_ > 63) {
-      sb->cap_last_ = 63;
-    }
-    fclose(f);
-  }
 
   for (size_t i = options.refill ? sb->boxes_ : options.slots; i > 0; --i) {
     sb->free_ids_.push_back(static_cast<uint32_t>(i - 1));
