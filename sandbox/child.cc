@@ -141,13 +141,12 @@ void DropForGood(const BoxStart& start) {
 }
 
 // Waits for one plan from the parent (see child.h); it is in the arena already, which we share.
-// The exec plan brings `nfds` fds. A closed socket means the parent gave up on this box (or
-// died): leave quietly.
-// `fds` has room for kMaxPlanFds; *nfds is set to how many came.
-const void* ReceivePlan(const BoxStart& start, PlanHeader::Kind want, int* fds, int* nfds) {
+// Exactly `nfds` fds come with it (the exec plan's stdio). A closed socket means the parent gave
+// up on this box (or died): leave quietly.
+const void* ReceivePlan(const BoxStart& start, PlanHeader::Kind want, int* fds, int nfds) {
   PlanHeader header{};
   iovec iov{&header, sizeof header};
-  alignas(cmsghdr) char control[CMSG_SPACE(kMaxPlanFds * sizeof(int))];
+  alignas(cmsghdr) char control[CMSG_SPACE(3 * sizeof(int))];
   msghdr msg{};
   msg.msg_iov = &iov;
   msg.msg_iovlen = 1;
@@ -161,17 +160,13 @@ const void* ReceivePlan(const BoxStart& start, PlanHeader::Kind want, int* fds, 
       header.offset > start.arena_size || header.size > start.arena_size - header.offset) {
     Fail(kStatusFd, n < 0 ? n : -EPROTO, "plan header");
   }
-  *nfds = 0;
-  if (header.nfds > 0) {
-    cmsghdr* c = CMSG_FIRSTHDR(&msg);
-    if (header.nfds > kMaxPlanFds || (msg.msg_flags & MSG_CTRUNC) != 0 || c == nullptr ||
-        c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS ||
-        c->cmsg_len != CMSG_LEN(header.nfds * sizeof(int))) {
-      Fail(kStatusFd, -EPROTO, "plan fds");
-    }
-    __builtin_memcpy(fds, CMSG_DATA(c), header.nfds * sizeof(int));
-    *nfds = static_cast<int>(header.nfds);
+  cmsghdr* c = CMSG_FIRSTHDR(&msg);
+  const bool has_fds = c != nullptr && c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS;
+  if ((msg.msg_flags & MSG_CTRUNC) != 0 || has_fds != (nfds > 0) ||
+      (has_fds && c->cmsg_len != CMSG_LEN(nfds * sizeof(int)))) {
+    Fail(kStatusFd, -EPROTO, "plan fds");
   }
+  if (nfds > 0) __builtin_memcpy(fds, CMSG_DATA(c), nfds * sizeof(int));
   return start.arena + header.offset;
 }
 
@@ -202,11 +197,8 @@ int ChildInit(void* arg) {
   Call(SYS_close_range, 5, ~0U, 0);
 
   // The mount plan comes once the uid maps are written.
-  int no_fds[kMaxPlanFds];
-  int no_fd_count = 0;
   const MountPlan& mounts =
-      *static_cast<const MountPlan*>(ReceivePlan(start, PlanHeader::kMount, no_fds, &no_fd_count));
-  if (no_fd_count != 0) Fail(kStatusFd, -EPROTO, "mount plan fds");
+      *static_cast<const MountPlan*>(ReceivePlan(start, PlanHeader::kMount, nullptr, 0));
   // Become the namespace's root (mapped to an unprivileged host uid) to build the new root.
   CHECK_SYS(kStatusFd, "setresgid 0", nullptr, SYS_setresgid, 0, 0, 0);
   CHECK_SYS(kStatusFd, "setresuid 0", nullptr, SYS_setresuid, 0, 0, 0);
@@ -268,11 +260,9 @@ int ChildInit(void* arg) {
   // The exec plan comes when the run starts (we are in the box's cgroup by then), with the
   // program's stdin, stdout and stderr; they go to 0, 1 and 2, shared with the program until
   // its exec.
-  int stdio[kMaxPlanFds];
-  int stdio_count = 0;
+  int stdio[3];
   const ExecPlan& plan =
-      *static_cast<const ExecPlan*>(ReceivePlan(start, PlanHeader::kExec, stdio, &stdio_count));
-  if (stdio_count != 3) Fail(kStatusFd, -EPROTO, "stdio fds");
+      *static_cast<const ExecPlan*>(ReceivePlan(start, PlanHeader::kExec, stdio, 3));
   // 0, 1 and 2 were closed, so the fds usually arrive there, in order; if not, move them.
   if (stdio[0] != 0 || stdio[1] != 1 || stdio[2] != 2) {
     long high[3];

@@ -36,9 +36,6 @@ struct MountOp {
   ino_t expect_ino = 0;
 };
 
-// Most fds one plan may carry (the exec plan's stdio).
-constexpr int kMaxPlanFds = 3;
-
 struct RlimitOp {
   int resource;
   rlimit value;
@@ -71,8 +68,6 @@ struct PlanHeader {
   enum Kind : uint32_t { kMount = 1, kExec = 2 } kind;
   uint32_t size;
   uint64_t offset;
-  uint32_t nfds;  // fds attached (SCM_RIGHTS)
-  uint32_t reserved;
 };
 
 // Fixed before clone(); read-only for the box.

@@ -243,10 +243,10 @@ class ArenaWriter {
 // Tells the box its plan is ready at arena + offset (it shares our memory), with fds attached.
 absl::Status SendPlan(int fd, PlanHeader::Kind kind, size_t size, size_t offset, const int* fds,
                       int nfds) {
-  PlanHeader header{kind, static_cast<uint32_t>(size), offset, static_cast<uint32_t>(nfds), 0};
+  PlanHeader header{kind, static_cast<uint32_t>(size), offset};
   iovec iov{&header, sizeof header};
-  alignas(cmsghdr) char control[CMSG_SPACE(internal::kMaxPlanFds * sizeof(int))] = {};
-  if (nfds > internal::kMaxPlanFds) return absl::InvalidArgumentError("too many fds for one plan");
+  alignas(cmsghdr) char control[CMSG_SPACE(3 * sizeof(int))] = {};
+  if (nfds > 3) return absl::InternalError("a plan carries at most 3 fds");
   msghdr msg{};
   msg.msg_iov = &iov;
   msg.msg_iovlen = 1;

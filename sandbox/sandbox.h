@@ -58,20 +58,19 @@ struct SandboxOptions {
 
 class Sandbox {
  public:
-  // Checks privileges, detects cgroups, removes what a killed
-  // earlier process left in runtime_dir and starts the pool's thread.
-  // With refill off, `first` (the spec of the run to come) lets the prespawned boxes build
-  // their roots at once, while Create sets up the rest.
+  // Checks privileges, detects cgroups, removes what a killed earlier process left in
+  // runtime_dir and starts the pool. With refill off, `first` (the spec of the run to come) lets
+  // the prespawned boxes build their roots at once, while Create sets up the rest.
   [[nodiscard]] static absl::StatusOr<std::unique_ptr<Sandbox>> Create(
       const SandboxOptions& options, const RunSpec* first = nullptr);
   ~Sandbox();
   Sandbox(const Sandbox&) = delete;
+  Sandbox& operator=(const Sandbox&) = delete;
 
   // Ends the pool and removes the sandbox's cgroups and directories: all the destructor does
   // but free memory. No run may be in progress or follow. For a process about to _exit (the
   // kernel frees the memory faster than munmap does: sandbox-run).
   void Close();
-  Sandbox& operator=(const Sandbox&) = delete;
 
   [[nodiscard]] absl::StatusOr<RunResult> Run(const RunSpec& spec);
 
