@@ -277,7 +277,6 @@ int ChildInit(void* arg) {
     }
   }
 
-  if (start.restore_cpus) Call(SYS_sched_setaffinity, 0, sizeof start.cpus, &start.cpus);
   // vfork-style: we sleep until the program has exec'd; it shares our fd table until then.
   // (glibc's clone only touches errno when it fails, and then we leave.)
   pid_t program = clone(ProgramMain, start.program_stack_top,

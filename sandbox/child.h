@@ -12,7 +12,6 @@
 #pragma once
 
 #include <linux/filter.h>
-#include <sched.h>
 #include <sys/resource.h>
 #include <sys/types.h>
 
@@ -79,10 +78,6 @@ struct BoxStart {
   void* program_stack_top;  // stack for the program process (shares init's memory until exec)
   uint64_t ignored_signals;  // bit n-1: signal n is SIG_IGN here (exec keeps that: undo it)
   int cap_last;              // highest capability number this kernel knows
-  // The CPUs the program may use. The parent moves init to another CPU than its own while it
-  // builds the root (it starts sooner there); init gives the program these back.
-  bool restore_cpus;
-  cpu_set_t cpus;
 };
 
 // Messages on the status pipe, one packet each.

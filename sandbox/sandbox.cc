@@ -514,21 +514,7 @@ absl::StatusOr<std::unique_ptr<Box>> Sandbox::Spawn(uint32_t id, const MountTemp
   fcntl(box->status_r.get(), F_SETFL, O_NONBLOCK);
 
   box->start = BoxStart{ctl_child.get(), status_w.get(), Arena(id), kArenaSize,
-                        Stack(id) + kStackSize / 2, IgnoredSignals(), cap_last_, false, {}};
-  // Another CPU than ours for init while it builds the root: left to the scheduler, it often
-  // waits for ours (measured: it starts ~0.3 ms sooner). The program gets our CPUs back.
-  cpu_set_t other;
-  CPU_ZERO(&other);
-  if (sched_getaffinity(0, sizeof box->start.cpus, &box->start.cpus) == 0) {
-    const int here = sched_getcpu();
-    for (int cpu = 0; cpu < CPU_SETSIZE; ++cpu) {
-      if (cpu != here && CPU_ISSET(cpu, &box->start.cpus)) {
-        CPU_SET(cpu, &other);
-        box->start.restore_cpus = true;
-        break;
-      }
-    }
-  }
+                        Stack(id) + kStackSize / 2, IgnoredSignals(), cap_last_};
   // CLONE_VM: the box's init runs in our memory (no page tables to copy, nothing to tear down
   // when it exits) until it is gone; untrusted code only ever runs after the program's exec,
   // in an address space of its own. See child.cc.
@@ -540,7 +526,6 @@ absl::StatusOr<std::unique_ptr<Box>> Sandbox::Spawn(uint32_t id, const MountTemp
   if (pid < 0) return Errno("clone");
   box->pid = pid;
   box->pidfd.Reset(pidfd_raw);
-  if (box->start.restore_cpus) sched_setaffinity(pid, sizeof other, &other);
   // From here on, dropping `box` kills and reaps the child. On failure the caller still owns
   // the id.
   ctl_child.Reset();
