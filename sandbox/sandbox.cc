@@ -190,16 +190,23 @@ struct Box {
   bool reaped = false;
   BoxStart start{};    // read by the box (it shares our memory) for as long as it lives
 
-  // Kills the box's init (and with it every process of the box), reaps it, removes the cgroup.
-  void End() {
-    if (!reaped && pidfd.valid()) {
-      syscall(SYS_pidfd_send_signal, pidfd.get(), SIGKILL, nullptr, 0);
-      siginfo_t info{};
-      while (waitid(static_cast<idtype_t>(P_PIDFD), pidfd.get(), &info, WEXITED | __WALL) < 0 &&
-             errno == EINTR) {
-      }
-      reaped = true;
+  // Kills the box's init, and with it every process of the box.
+  void Kill() const {
+    if (!reaped && pidfd.valid()) syscall(SYS_pidfd_send_signal, pidfd.get(), SIGKILL, nullptr, 0);
+  }
+  // Waits for the init to have exited.
+  void Reap() {
+    if (reaped || !pidfd.valid()) return;
+    siginfo_t info{};
+    while (waitid(static_cast<idtype_t>(P_PIDFD), pidfd.get(), &info, WEXITED | __WALL) < 0 &&
+           errno == EINTR) {
     }
+    reaped = true;
+  }
+  // Kills and reaps the box, removes its cgroup.
+  void End() {
+    Kill();
+    Reap();
     (void)cgroup.Remove();
   }
   ~Box() { End(); }
@@ -964,15 +971,8 @@ absl::StatusOr<RunResult> Sandbox::Run(const RunSpec& spec) {
   plan->filter = sock_fprog{filter.fprog().len, bpf};
   if (w.full()) return absl::InvalidArgumentError("argv and env are too large for the box");
 
-  auto kill_box = [&] { syscall(SYS_pidfd_send_signal, pidfd.get(), SIGKILL, nullptr, 0); };
-  auto reap = [&] {
-    if (box.reaped) return;
-    siginfo_t info{};
-    while (waitid(static_cast<idtype_t>(P_PIDFD), pidfd.get(), &info, WEXITED | __WALL) < 0 &&
-           errno == EINTR) {
-    }
-    box.reaped = true;
-  };
+  auto kill_box = [&] { box.Kill(); };
+  auto reap = [&] { box.Reap(); };
   // --- Go: the program starts as soon as the box has the plan.
   const Clock::time_point start = Clock::now();
   const int stdio[3] = {child_stdin, child_stdout, child_stderr};

@@ -26,11 +26,12 @@ using sandbox::Status;
 
 class PositiveTest : public ::testing::Test {
  protected:
-  void SetUp() override {
+  void SetUp() override { Start(4, 0); }
+  void Start(uint32_t slots, uint32_t prespawn) {
     tmp_ = judge_test::MakeTempDir("sandbox-test");
     ASSERT_FALSE(tmp_.empty());
     uid_base_ = judge_test::UidBase();
-    auto sb = judge_test::MakeSandbox(tmp_, 4);
+    auto sb = judge_test::MakeSandbox(tmp_, slots, prespawn);
     ASSERT_TRUE(sb.ok()) << sb.status();
     sb_ = std::move(*sb);
   }
@@ -230,14 +231,7 @@ TEST_F(PositiveTest, IgnoredSignalsOfTheJudgeAreNotInherited) {
 // mounts or limits must get exactly its own, never the previous run's.
 class PoolTest : public PositiveTest {
  protected:
-  void SetUp() override {
-    tmp_ = judge_test::MakeTempDir("sandbox-pool");
-    ASSERT_FALSE(tmp_.empty());
-    uid_base_ = judge_test::UidBase();
-    auto sb = judge_test::MakeSandbox(tmp_, 2, /*prespawn=*/2);
-    ASSERT_TRUE(sb.ok()) << sb.status();
-    sb_ = std::move(*sb);
-  }
+  void SetUp() override { Start(2, /*prespawn=*/2); }
   std::string Cat(const std::string& host_dir) {
     RunSpec spec = Base();
     spec.mounts.push_back({host_dir, "/opt/data", false});
