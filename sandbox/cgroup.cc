@@ -359,10 +359,11 @@ absl::Status BoxCgroup::Remove() {
   // Children first is not needed (flat), but v1 memory may need a moment after the last exit.
   for (auto it = dirs_.rbegin(); it != dirs_.rend(); ++it) {
     int tries = 0;
-    while (rmdir(it->c_str()) != 0 && errno == EBUSY && tries++ < 200) {
+    int r;
+    while ((r = rmdir(it->c_str())) != 0 && errno == EBUSY && tries++ < 200) {
       std::this_thread::sleep_for(std::chrono::microseconds(500));
     }
-    if (access(it->c_str(), F_OK) == 0) {
+    if (r != 0 && errno != ENOENT) {
       result = absl::InternalError(absl::StrCat("rmdir ", *it, ": ", strerror(errno)));
     }
   }

@@ -90,7 +90,7 @@ int ProgramMain(void* arg) {
   const ExecPlan& plan = *static_cast<const ExecPlan*>(arg);
   // A new session: no controlling terminal, and signals to our old group cannot reach it.
   CHECK_SYS(kStatusFd, "setsid", nullptr, SYS_setsid);
-  // Init emptied the bounding set and locked the securebits (see DropForGood); now switch ids
+  // Init emptied the bounding set and locked the securebits (see DropBounds); now switch ids
   // and drop every capability left.
   CHECK_SYS(kStatusFd, "setresgid", nullptr, SYS_setresgid, plan.gid, plan.gid, plan.gid);
   CHECK_SYS(kStatusFd, "setresuid", nullptr, SYS_setresuid, plan.uid, plan.uid, plan.uid);
@@ -118,12 +118,14 @@ int ProgramMain(void* arg) {
   Fail(kStatusFd, r, "execve", plan.exec_paths[0]);
 }
 
-// What init takes away, once its root is built, from itself and so from the program it will
-// clone: no exec can grant privileges again (no_new_privs), the bounding set is empty, the
-// securebits are locked so that uid 0 means nothing and nothing can bring capabilities back,
-// no supplementary groups, no ambient capabilities. The program keeps only what it needs to
-// switch to its uid, and drops that too.
-void DropForGood(const BoxStart& start) {
+// What init takes away from itself, and so from the program it will clone, as soon as it starts
+// (it keeps its effective capabilities, which it needs for the mounts): no exec can grant
+// privileges again (no_new_privs), the bounding set is empty, and the securebits are locked so
+// that uid 0 means nothing and nothing can bring capabilities back. Done first because nothing
+// here depends on the parent: the 40-odd prctl calls overlap with the parent writing our uid
+// maps and planning our mounts. The program keeps only what it needs to switch to its uid, and
+// drops that too.
+void DropBounds(const BoxStart& start) {
   CHECK_SYS(kStatusFd, "no_new_privs", nullptr, SYS_prctl, PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0);
   for (int cap = 0; cap <= start.cap_last; ++cap) {
     long r = Call(SYS_prctl, PR_CAPBSET_DROP, cap, 0, 0, 0);
@@ -134,6 +136,11 @@ void DropForGood(const BoxStart& start) {
                 SECBIT_NO_SETUID_FIXUP_LOCKED | SECBIT_KEEP_CAPS_LOCKED |
                 SECBIT_NO_CAP_AMBIENT_RAISE | SECBIT_NO_CAP_AMBIENT_RAISE_LOCKED,
             0, 0, 0);
+}
+
+// What goes once the root is built: supplementary groups (only possible once the parent has
+// written our gid map) and ambient capabilities.
+void DropGroups() {
   CHECK_SYS(kStatusFd, "setgroups", nullptr, SYS_setgroups, 0, nullptr);
   CHECK_SYS(kStatusFd, "ambient", nullptr, SYS_prctl, PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL,
             0, 0, 0);
@@ -195,6 +202,7 @@ int ChildInit(void* arg) {
   if (r < 0) Fail(static_cast<int>(status), r, "dup3");
   Call(SYS_close_range, 0, 2, 0);
   Call(SYS_close_range, 5, ~0U, 0);
+  DropBounds(start);
 
   // The mount plan comes once the uid maps are written.
   const MountPlan& mounts =
@@ -255,7 +263,7 @@ int ChildInit(void* arg) {
       Call(SYS_rt_sigaction, sig, &dfl, nullptr, sizeof(uint64_t));
     }
   }
-  DropForGood(start);
+  DropGroups();
 
   // The exec plan comes when the run starts (we are in the box's cgroup by then), with the
   // program's stdin, stdout and stderr; they go to 0, 1 and 2, shared with the program until

@@ -376,11 +376,6 @@ absl::StatusOr<std::unique_ptr<Sandbox>> Sandbox::Create(const SandboxOptions& o
     return absl::InvalidArgumentError("slots must be between 1 and 4096");
   }
   std::unique_ptr<Sandbox> sb(new Sandbox(options));
-  if (mkdir(options.runtime_dir.c_str(), 0711) != 0 && errno != EEXIST) {
-    return Errno("mkdir " + options.runtime_dir);
-  }
-  // Each box's init builds its root as an unprivileged uid: it must be able to reach it.
-  if (absl::Status s = CheckReachableByBoxes(options.runtime_dir); !s.ok()) return s;
   // Boxes drop capabilities 0..cap_last (unknown: all 64 numbers, the unknown ones fail EINVAL).
   {
     char buf[16] = {};
@@ -400,32 +395,37 @@ absl::StatusOr<std::unique_ptr<Sandbox>> Sandbox::Create(const SandboxOptions& o
     }
   }
   // A pool that is filled once (a one-shot process) is cloned right here, first: the boxes
-  // start up (and build their roots for `first`) while we do the rest. They join their
-  // cgroups when taken.
-  sb->root_dir_ = options.runtime_dir + "/root";
-  std::shared_ptr<MountTemplate> first_mounts;
-  if (!options.refill && first != nullptr) {
-    absl::StatusOr<std::shared_ptr<MountTemplate>> made = sb->MakeMountTemplate(*first);
-    if (!made.ok()) return made.status();
-    first_mounts = *made;
-  }
+  // start up and drop their bounds while we plan their mounts, build their roots while we do
+  // the rest, and join their cgroups when taken.
   if (!options.refill) {
     for (uint32_t i = 0; i < options.prespawn; ++i) {
       const uint32_t id = options.slots + i;  // not in free_ids_ (see below)
-      absl::StatusOr<std::unique_ptr<Box>> box = sb->Spawn(id, first_mounts.get(), false);
+      absl::StatusOr<std::unique_ptr<Box>> box = sb->Spawn(id, nullptr, false);
       if (!box.ok()) return box.status();
       sb->idle_.push_back(std::move(*box));
     }
   }
-  RemoveStaleRuntimeDirs(options.runtime_dir);
-  uint64_t n = g_sandbox_counter.fetch_add(1);
-  sb->dir_ = absl::StrCat(options.runtime_dir, "/", getpid(), "-", n);
+  if (mkdir(options.runtime_dir.c_str(), 0711) != 0 && errno != EEXIST) {
+    return Errno("mkdir " + options.runtime_dir);
+  }
+  // Each box's init builds its root as an unprivileged uid: it must be able to reach it.
+  if (absl::Status s = CheckReachableByBoxes(options.runtime_dir); !s.ok()) return s;
   // Shared by every box of every judge on this runtime dir: each mounts its root over it in its
   // own mount namespace, so nothing is made or removed per process.
   sb->root_dir_ = options.runtime_dir + "/root";
   if (mkdir(sb->root_dir_.c_str(), 0711) != 0 && errno != EEXIST) {
     return Errno("mkdir " + sb->root_dir_);
   }
+  if (!options.refill && first != nullptr) {
+    absl::StatusOr<std::shared_ptr<MountTemplate>> made = sb->MakeMountTemplate(*first);
+    if (!made.ok()) return made.status();
+    for (std::unique_ptr<Box>& box : sb->idle_) {
+      if (absl::Status s = sb->SendMounts(*box, **made); !s.ok()) return s;
+    }
+  }
+  RemoveStaleRuntimeDirs(options.runtime_dir);
+  uint64_t n = g_sandbox_counter.fetch_add(1);
+  sb->dir_ = absl::StrCat(options.runtime_dir, "/", getpid(), "-", n);
   sb->cgroup_name_ = absl::StrCat("sandbox-", getpid(), "-", n);
   // One box at a time for good: its cgroups can go straight into ours (see SetUpCgroups).
   const bool flat = options.slots == 1 && !options.refill;
