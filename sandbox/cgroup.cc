@@ -92,6 +92,7 @@ std::string OwnDir(const MountEntry& m, const std::string& path) {
 // Removes `sandbox-<pid>-<n>` cgroups (and their box cgroups) of processes that no longer
 // exist: a judge killed with -9 leaves them behind, empty (its boxes died with it).
 void RemoveStale(const std::string& dir) {
+  if (HasNoOtherSubdirs(dir, 0)) return;  // the usual case: one stat instead of a listing
   DIR* d = opendir(dir.c_str());
   if (d == nullptr) return;
   while (dirent* e = readdir(d)) {

@@ -326,7 +326,9 @@ void Sandbox::AddSystemMounts(RunSpec& spec) {
 }
 
 // Removes what a killed earlier process left: work tmpfs mounts and directories of dead pids.
+// Only `root` there is the usual case, seen with one stat.
 static void RemoveStaleRuntimeDirs(const std::string& runtime_dir) {
+  if (HasNoOtherSubdirs(runtime_dir, 1)) return;
   DIR* d = opendir(runtime_dir.c_str());
   if (d == nullptr) return;
   while (dirent* e = readdir(d)) {
@@ -422,6 +424,13 @@ absl::StatusOr<std::unique_ptr<Sandbox>> Sandbox::Create(const SandboxOptions& o
     for (std::unique_ptr<Box>& box : sb->idle_) {
       if (absl::Status s = sb->SendMounts(*box, **made); !s.ok()) return s;
     }
+    sb->first_template_ = *made;
+    sb->first_spec_.mounts = first->mounts;
+    sb->first_spec_.symlinks = first->symlinks;
+    sb->first_spec_.workdir = first->workdir;
+    sb->first_spec_.host_workdir = first->host_workdir;
+    sb->first_spec_.mount_proc = first->mount_proc;
+    sb->first_spec_.limits = first->limits;
   }
   RemoveStaleRuntimeDirs(options.runtime_dir);
   uint64_t n = g_sandbox_counter.fetch_add(1);
@@ -791,13 +800,39 @@ absl::StatusOr<std::shared_ptr<MountTemplate>> Sandbox::MakeMountTemplate(
   return mount_template;
 }
 
+namespace {
+bool SameMounts(const RunSpec& a, const RunSpec& b) {
+  auto same_mount = [](const Mount& x, const Mount& y) {
+    return x.host == y.host && x.box == y.box && x.writable == y.writable;
+  };
+  auto same_link = [](const Symlink& x, const Symlink& y) {
+    return x.target == y.target && x.box == y.box;
+  };
+  return std::equal(a.mounts.begin(), a.mounts.end(), b.mounts.begin(), b.mounts.end(),
+                    same_mount) &&
+         std::equal(a.symlinks.begin(), a.symlinks.end(), b.symlinks.begin(), b.symlinks.end(),
+                    same_link) &&
+         a.workdir == b.workdir && a.host_workdir == b.host_workdir &&
+         a.mount_proc == b.mount_proc && a.limits.tmp_bytes == b.limits.tmp_bytes &&
+         a.limits.tmp_inodes == b.limits.tmp_inodes;
+}
+}  // namespace
+
+std::shared_ptr<MountTemplate> Sandbox::TakeFirstTemplate(const RunSpec& spec) {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (first_template_ == nullptr || !SameMounts(spec, first_spec_)) return nullptr;
+  // Planned moments ago; the box checks each bind against what the plan saw anyway.
+  return std::move(first_template_);
+}
+
 absl::StatusOr<RunResult> Sandbox::Run(const RunSpec& spec) {
   if (spec.argv.empty() || spec.argv[0].empty()) {
     return absl::InvalidArgumentError("argv is empty");
   }
 
   const Limits& limits = spec.limits;
-  absl::StatusOr<std::shared_ptr<MountTemplate>> mount_template = MakeMountTemplate(spec);
+  absl::StatusOr<std::shared_ptr<MountTemplate>> mount_template = TakeFirstTemplate(spec);
+  if (*mount_template == nullptr) mount_template = MakeMountTemplate(spec);
   if (!mount_template.ok()) return mount_template.status();
 
   // --- argv, env and where to find the program.

@@ -102,6 +102,9 @@ class Sandbox {
                                                        bool join_cgroup);
   absl::StatusOr<std::shared_ptr<internal::MountTemplate>> MakeMountTemplate(
       const RunSpec& spec) const;
+  // The mounts planned in Create for a one-shot sandbox's first run, if `spec` asks for the
+  // same ones (once; later runs plan their own).
+  std::shared_ptr<internal::MountTemplate> TakeFirstTemplate(const RunSpec& spec);
   absl::Status SendMounts(internal::Box& box, const internal::MountTemplate& mounts);
   absl::Status JoinCgroup(internal::Box& box);
   // Kills (if needed) and reaps a box, removes its cgroup and frees its uids.
@@ -116,6 +119,8 @@ class Sandbox {
   std::string dir_;       // <runtime_dir>/<pid>-<n>: parent of the work dirs, made on first use
   std::string root_dir_;  // <runtime_dir>/root: each box mounts its root here, in its own namespace
   std::string cgroup_name_;
+  std::shared_ptr<internal::MountTemplate> first_template_;  // see TakeFirstTemplate
+  RunSpec first_spec_;  // what first_template_ was planned for (its mount fields)
   CgroupLayout cgroups_;
   int cap_last_ = 63;
   void* stacks_ = nullptr;  // per box id: clone stacks of init and the program
