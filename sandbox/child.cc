@@ -11,11 +11,13 @@
 #include <linux/sched.h>
 #include <linux/seccomp.h>
 #include <linux/securebits.h>
+#include <poll.h>
 #include <sched.h>
 #include <signal.h>
 #include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -85,9 +87,16 @@ void Send(int fd, const ChildMsg& msg) {
     if (r_ < 0) Fail((fd), r_, (what), (arg));     \
   } while (0)
 
+// What init hands the program, on init's stack (init sleeps until the program's exec).
+struct ProgramArgs {
+  const ExecPlan* plan;
+  int listener;  // set by the program: its filter's listener, in the fd table it shares with init
+};
+
 // The program process: drops every privilege, applies limits and the filter, and execs.
 int ProgramMain(void* arg) {
-  const ExecPlan& plan = *static_cast<const ExecPlan*>(arg);
+  ProgramArgs& args = *static_cast<ProgramArgs*>(arg);
+  const ExecPlan& plan = *args.plan;
   // A new session: no controlling terminal, and signals to our old group cannot reach it.
   CHECK_SYS(kStatusFd, "setsid", nullptr, SYS_setsid);
   // Init emptied the bounding set and locked the securebits (see DropBounds); now switch ids
@@ -103,14 +112,11 @@ int ProgramMain(void* arg) {
   }
   CHECK_SYS(kStatusFd, "chdir", plan.workdir, SYS_chdir, plan.workdir);
   // The filter goes on last. Its listener fd lands in the fd table we share with init, which
-  // keeps it after exec; we tell the parent its number, and exec closes it on our side.
+  // keeps it after exec (close-on-exec closes it on our side) and watches it.
   long listener = Call(SYS_seccomp, SECCOMP_SET_MODE_FILTER, SECCOMP_FILTER_FLAG_NEW_LISTENER,
                        &plan.filter);
   if (listener < 0) Fail(kStatusFd, listener, "seccomp");
-  ChildMsg msg{};
-  msg.kind = ChildMsg::kListener;
-  msg.value = static_cast<int32_t>(listener);
-  Send(kStatusFd, msg);
+  args.listener = static_cast<int>(listener);
   long r = -ENOENT;
   for (int i = 0; i < plan.exec_path_count && r == -ENOENT; ++i) {
     r = Call(SYS_execve, plan.exec_paths[i], plan.argv, plan.envp);
@@ -287,33 +293,62 @@ int ChildInit(void* arg) {
 
   // vfork-style: we sleep until the program has exec'd; it shares our fd table until then.
   // (glibc's clone only touches errno when it fails, and then we leave.)
+  ProgramArgs args{&plan, -1};
+  int program_fd = -1;
   pid_t program = clone(ProgramMain, start.program_stack_top,
-                        CLONE_VM | CLONE_VFORK | CLONE_FILES | SIGCHLD,
-                        const_cast<ExecPlan*>(&plan));
+                        CLONE_VM | CLONE_VFORK | CLONE_FILES | CLONE_PIDFD | SIGCHLD, &args,
+                        &program_fd);
   if (program < 0) Fail(kStatusFd, -EAGAIN, "clone program");
   // Exec unshared the program's fd table; our copies of its stdio go.
   Call(SYS_close_range, 0, 2, 0);
 
+  // Wait for the program to end, or for it to make a call outside its profile: the filter
+  // parked that call before it ran. Every process of the box dies before the parent hears of
+  // it (closing the listener would let the call fail with ENOSYS and the program go on).
+  // Processes the program orphaned are reaped whenever we wake.
   int64_t cpu_us = 0;
   int64_t maxrss = 0;
   for (;;) {
-    int wstatus = 0;
-    rusage usage{};
-    long pid = Call(SYS_wait4, -1, &wstatus, __WALL, &usage);
-    if (pid == -EINTR) continue;
-    if (pid < 0) Fail(kStatusFd, pid, "wait4");
-    cpu_us += usage.ru_utime.tv_sec * 1000000LL + usage.ru_utime.tv_usec +
-              usage.ru_stime.tv_sec * 1000000LL + usage.ru_stime.tv_usec;
-    if (usage.ru_maxrss > maxrss) maxrss = usage.ru_maxrss;
-    if (pid == program) {
-      ChildMsg msg{};
-      msg.kind = ChildMsg::kExit;
-      msg.value = wstatus;
-      msg.cpu_us = cpu_us;
-      msg.maxrss_kib = maxrss;
-      Send(kStatusFd, msg);
-      // Leaving as pid 1 kills whatever the program left behind.
-      Exit(0);
+    pollfd fds[2] = {{program_fd, POLLIN, 0}, {args.listener, POLLIN, 0}};
+    long ready = Call(SYS_poll, fds, args.listener >= 0 ? 2 : 1, -1);
+    if (ready == -EINTR) continue;
+    if (ready < 0) Fail(kStatusFd, ready, "poll");
+    if (args.listener >= 0 && fds[1].revents != 0) {
+      seccomp_notif notif;
+      __builtin_memset(&notif, 0, sizeof notif);
+      if (Call(SYS_ioctl, args.listener, SECCOMP_IOCTL_NOTIF_RECV, &notif) == 0) {
+        Call(SYS_kill, -1, SIGKILL);
+        ChildMsg msg{};
+        msg.kind = ChildMsg::kBlocked;
+        msg.value = notif.data.nr;
+        Send(kStatusFd, msg);
+        Exit(0);
+      }
+      if ((fds[1].revents & (POLLHUP | POLLERR)) != 0) {  // no process left under the filter
+        Call(SYS_close, args.listener);
+        args.listener = -1;
+      }
+    }
+    for (;;) {
+      int wstatus = 0;
+      rusage usage{};
+      long pid = Call(SYS_wait4, -1, &wstatus, __WALL | WNOHANG, &usage);
+      if (pid == -EINTR) continue;
+      if (pid == 0 || pid == -ECHILD) break;
+      if (pid < 0) Fail(kStatusFd, pid, "wait4");
+      cpu_us += usage.ru_utime.tv_sec * 1000000LL + usage.ru_utime.tv_usec +
+                usage.ru_stime.tv_sec * 1000000LL + usage.ru_stime.tv_usec;
+      if (usage.ru_maxrss > maxrss) maxrss = usage.ru_maxrss;
+      if (pid == program) {
+        ChildMsg msg{};
+        msg.kind = ChildMsg::kExit;
+        msg.value = wstatus;
+        msg.cpu_us = cpu_us;
+        msg.maxrss_kib = maxrss;
+        Send(kStatusFd, msg);
+        // Leaving as pid 1 kills whatever the program left behind.
+        Exit(0);
+      }
     }
   }
 }

@@ -82,9 +82,9 @@ struct BoxStart {
 
 // Messages on the status pipe, one packet each.
 struct ChildMsg {
-  enum Kind : int32_t { kError = 1, kListener = 2, kExit = 3 } kind;
+  enum Kind : int32_t { kError = 1, kBlocked = 2, kExit = 3 } kind;
   int32_t err;         // kError: errno
-  int32_t value;       // kListener: fd number in init's table; kExit: wait status
+  int32_t value;       // kBlocked: the syscall number; kExit: wait status
   int32_t reserved;
   int64_t cpu_us;      // kExit: user + system time of every process init reaped
   int64_t maxrss_kib;  // kExit: largest resident set seen

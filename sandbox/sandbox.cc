@@ -1021,14 +1021,13 @@ absl::StatusOr<RunResult> Sandbox::Run(const RunSpec& spec) {
   stderr_w.Reset();
   stdin_fd.Reset();
 
-  // --- Supervise: streams, seccomp notifications, time limits.
+  // --- Supervise: streams, reports from the box, time limits.
   RunResult result;
   KillReason reason = KillReason::kNone;
   bool init_exited = false;
   bool got_exit = false;
   ChildMsg exit_msg{};
   std::string setup_error;
-  UniqueFd listener;
   const bool capture_out = spec.stdout_stream.kind == Stream::Kind::kCapture;
   const bool capture_err = spec.stderr_stream.kind == Stream::Kind::kCapture;
   uint64_t out_bytes = 0, err_bytes = 0;
@@ -1066,27 +1065,19 @@ absl::StatusOr<RunResult> Sandbox::Run(const RunSpec& spec) {
     }
   };
 
-  // Reads every queued packet from the box: the listener's fd number, the exit report, or a
-  // setup error. After init is gone there is no listener left to take.
+  // Reads every queued packet from the box: a blocked call (init killed the box), the exit
+  // report, or a setup error.
   struct Stats {
     uint64_t cpu_ns, peak_bytes;
     bool oom;
   };
   std::optional<Stats> stats;
-  auto read_status = [&](bool take_listener) {
+  auto read_status = [&] {
     ChildMsg msg{};
     while (ReadPacket(status_r.get(), &msg)) {
-      if (msg.kind == ChildMsg::kListener) {
-        if (!take_listener) continue;
-        int fd = static_cast<int>(syscall(SYS_pidfd_getfd, pidfd.get(), msg.value, 0));
-        if (fd >= 0) {
-          listener.Reset(fd);
-        } else if (errno != ESRCH) {
-          // ESRCH: init already exited, so every process of the box is gone; anything else
-          // means we could not see blocked calls: refuse to go on.
-          setup_error = absl::StrCat("pidfd_getfd: ", strerror(errno));
-          kill_for(KillReason::kSecurity);
-        }
+      if (msg.kind == ChildMsg::kBlocked) {
+        if (result.syscall.empty()) result.syscall = SyscallName(msg.value);
+        kill_for(KillReason::kSecurity);
       } else if (msg.kind == ChildMsg::kExit) {
         got_exit = true;
         // The program is gone: read what it used while init is still leaving.
@@ -1100,7 +1091,7 @@ absl::StatusOr<RunResult> Sandbox::Run(const RunSpec& spec) {
   };
 
   while (!init_exited || stdout_r.valid() || stderr_r.valid()) {
-    pollfd fds[5];
+    pollfd fds[4];
     int nfds = 0;
     auto add = [&](int fd) {
       fds[nfds] = pollfd{fd, POLLIN, 0};
@@ -1110,7 +1101,6 @@ absl::StatusOr<RunResult> Sandbox::Run(const RunSpec& spec) {
     int i_status = status_r.valid() ? add(status_r.get()) : -1;
     int i_out = stdout_r.valid() ? add(stdout_r.get()) : -1;
     int i_err = stderr_r.valid() ? add(stderr_r.get()) : -1;
-    int i_listen = listener.valid() ? add(listener.get()) : -1;
     Clock::time_point now = Clock::now();
     Clock::time_point until = init_exited ? drain_deadline : wall_deadline;
     int timeout = until == Clock::time_point::max()
@@ -1129,17 +1119,8 @@ absl::StatusOr<RunResult> Sandbox::Run(const RunSpec& spec) {
       return Errno("poll");
     }
     if (i_status >= 0 && fds[i_status].revents) {
-      read_status(/*take_listener=*/true);
+      read_status();
       if (fds[i_status].revents & POLLHUP) status_r.Reset();
-    }
-    if (i_listen >= 0 && fds[i_listen].revents) {
-      seccomp_notif notif{};
-      if (ioctl(listener.get(), SECCOMP_IOCTL_NOTIF_RECV, &notif) == 0) {
-        if (result.syscall.empty()) result.syscall = SyscallName(notif.data.nr);
-        kill_for(KillReason::kSecurity);
-      } else if (fds[i_listen].revents & (POLLHUP | POLLERR)) {
-        listener.Reset();
-      }
     }
     if (i_out >= 0 && fds[i_out].revents) {
       pump(stdout_r, capture_out, stdout_file, result.stdout_data, out_bytes,
@@ -1167,7 +1148,7 @@ absl::StatusOr<RunResult> Sandbox::Run(const RunSpec& spec) {
     }
   }
   // Late status packets (the exit report races with init's exit).
-  if (status_r.valid()) read_status(/*take_listener=*/false);
+  if (status_r.valid()) read_status();
   const Clock::time_point end = Clock::now();
 
   // --- What happened.

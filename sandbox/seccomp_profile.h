@@ -12,8 +12,9 @@
 namespace sandbox {
 
 // A compiled filter. Syscalls outside the allow-list return SECCOMP_RET_USER_NOTIF: the task
-// blocks before the call runs, the parent reads its number from the listener, names it and kills
-// the whole box (the effect of kill-process, plus the name). Non-native ABIs (i386 via int 0x80,
+// blocks before the call runs, the box's init reads its number from the listener, kills every
+// process of the box and reports the number, which the parent names (the effect of
+// kill-process, plus the name). Non-native ABIs (i386 via int 0x80,
 // x32) are killed outright by the filter.
 struct SeccompProgram {
   std::vector<sock_filter> code;
