@@ -1067,11 +1067,6 @@ absl::StatusOr<RunResult> Sandbox::Run(const RunSpec& spec) {
 
   // Reads every queued packet from the box: a blocked call (init killed the box), the exit
   // report, or a setup error.
-  struct Stats {
-    uint64_t cpu_ns, peak_bytes;
-    bool oom;
-  };
-  std::optional<Stats> stats;
   auto read_status = [&] {
     ChildMsg msg{};
     while (ReadPacket(status_r.get(), &msg)) {
@@ -1080,8 +1075,6 @@ absl::StatusOr<RunResult> Sandbox::Run(const RunSpec& spec) {
         kill_for(KillReason::kSecurity);
       } else if (msg.kind == ChildMsg::kExit) {
         got_exit = true;
-        // The program is gone: read what it used while init is still leaving.
-        if (!stats) stats = Stats{cgroup.CpuUsageNs(), cgroup.PeakMemoryBytes(), cgroup.OomKilled()};
         exit_msg = msg;
       } else if (msg.kind == ChildMsg::kError) {
         msg.where[sizeof msg.where - 1] = '\0';
@@ -1097,8 +1090,10 @@ absl::StatusOr<RunResult> Sandbox::Run(const RunSpec& spec) {
       fds[nfds] = pollfd{fd, POLLIN, 0};
       return nfds++;
     };
+    // The box's reports are read once its init is gone: it leaves right after each of them
+    // (an exit report, a blocked call, a setup error), and a wake-up per report costs more
+    // than it saves.
     int i_pid = init_exited ? -1 : add(pidfd.get());
-    int i_status = status_r.valid() ? add(status_r.get()) : -1;
     int i_out = stdout_r.valid() ? add(stdout_r.get()) : -1;
     int i_err = stderr_r.valid() ? add(stderr_r.get()) : -1;
     Clock::time_point now = Clock::now();
@@ -1118,10 +1113,6 @@ absl::StatusOr<RunResult> Sandbox::Run(const RunSpec& spec) {
       reap();
       return Errno("poll");
     }
-    if (i_status >= 0 && fds[i_status].revents) {
-      read_status();
-      if (fds[i_status].revents & POLLHUP) status_r.Reset();
-    }
     if (i_out >= 0 && fds[i_out].revents) {
       pump(stdout_r, capture_out, stdout_file, result.stdout_data, out_bytes,
            limits.stdout_bytes, true);
@@ -1132,6 +1123,7 @@ absl::StatusOr<RunResult> Sandbox::Run(const RunSpec& spec) {
     }
     if (i_pid >= 0 && fds[i_pid].revents) {
       init_exited = true;
+      read_status();
       reap();
       // Every process of the box died with its init; the pipes close at once.
       drain_deadline = Clock::now() + std::chrono::seconds(2);
@@ -1147,18 +1139,14 @@ absl::StatusOr<RunResult> Sandbox::Run(const RunSpec& spec) {
       break;  // something outside the box holds a pipe; we have what we need
     }
   }
-  // Late status packets (the exit report races with init's exit).
-  if (status_r.valid()) read_status();
   const Clock::time_point end = Clock::now();
 
   // --- What happened.
   result.wall_ms = std::chrono::duration_cast<std::chrono::milliseconds>(end - start).count();
-  if (!stats) stats = Stats{cgroup.CpuUsageNs(), cgroup.PeakMemoryBytes(), cgroup.OomKilled()};
-  uint64_t cg_cpu_ns = stats->cpu_ns;
-  result.cpu_ms = cgroups_.has_cpu() ? cg_cpu_ns / 1'000'000 : exit_msg.cpu_us / 1000;
-  uint64_t peak = stats->peak_bytes;
+  result.cpu_ms = cgroups_.has_cpu() ? cgroup.CpuUsageNs() / 1'000'000 : exit_msg.cpu_us / 1000;
+  uint64_t peak = cgroup.PeakMemoryBytes();
   result.memory_kib = peak > 0 ? peak / 1024 : static_cast<uint64_t>(exit_msg.maxrss_kib);
-  const bool oom = stats->oom;
+  const bool oom = cgroup.OomKilled();
   if (absl::Status s = cgroup.Remove(); !s.ok()) return s;
   if (!cgroups_.has_cpu()) result.approximate.push_back("cpu_time");
   if (!cgroups_.has_memory()) result.approximate.push_back("memory");
