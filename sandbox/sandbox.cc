@@ -1015,10 +1015,10 @@ absl::StatusOr<RunResult> Sandbox::Run(const RunSpec& spec) {
       !s.ok()) {
     return s;
   }
-  // Close our copies of the box's ends so EOF means the box is done with them.
+  // We keep our copies of the write ends of the output pipes: they never report EOF, so the
+  // program's exit does not wake us on its own. The init's exit tells us the box is done (every
+  // process of it is gone by then), and we read what is left in the pipes.
   box.ctl.Reset();
-  stdout_w.Reset();
-  stderr_w.Reset();
   stdin_fd.Reset();
 
   // --- Supervise: streams, reports from the box, time limits.
@@ -1034,7 +1034,6 @@ absl::StatusOr<RunResult> Sandbox::Run(const RunSpec& spec) {
   const Clock::time_point wall_deadline =
       limits.wall_time_ms > 0 ? start + std::chrono::milliseconds(limits.wall_time_ms)
                               : Clock::time_point::max();
-  Clock::time_point drain_deadline = Clock::time_point::max();
   const int tick_ms = limits.cpu_time_ms > 0 && cgroups_.has_cpu()
                           ? static_cast<int>(std::clamp<uint64_t>(limits.cpu_time_ms / 50, 2, 20))
                           : 100;
@@ -1083,8 +1082,8 @@ absl::StatusOr<RunResult> Sandbox::Run(const RunSpec& spec) {
     }
   };
 
-  while (!init_exited || stdout_r.valid() || stderr_r.valid()) {
-    pollfd fds[4];
+  while (!init_exited) {
+    pollfd fds[3];
     int nfds = 0;
     auto add = [&](int fd) {
       fds[nfds] = pollfd{fd, POLLIN, 0};
@@ -1093,20 +1092,21 @@ absl::StatusOr<RunResult> Sandbox::Run(const RunSpec& spec) {
     // The box's reports are read once its init is gone: it leaves right after each of them
     // (an exit report, a blocked call, a setup error), and a wake-up per report costs more
     // than it saves.
-    int i_pid = init_exited ? -1 : add(pidfd.get());
+    int i_pid = add(pidfd.get());
     int i_out = stdout_r.valid() ? add(stdout_r.get()) : -1;
     int i_err = stderr_r.valid() ? add(stderr_r.get()) : -1;
     Clock::time_point now = Clock::now();
-    Clock::time_point until = init_exited ? drain_deadline : wall_deadline;
-    int timeout = until == Clock::time_point::max()
-                      ? -1
-                      : static_cast<int>(std::max<int64_t>(
-                            0, std::chrono::duration_cast<std::chrono::milliseconds>(until - now)
-                                       .count() +
-                                   1));
-    if (!init_exited && limits.cpu_time_ms > 0 && cgroups_.has_cpu()) {
+    int timeout =
+        wall_deadline == Clock::time_point::max()
+            ? -1
+            : static_cast<int>(std::max<int64_t>(
+                  0, std::chrono::duration_cast<std::chrono::milliseconds>(wall_deadline - now)
+                             .count() +
+                         1));
+    if (limits.cpu_time_ms > 0 && cgroups_.has_cpu()) {
       timeout = timeout < 0 ? tick_ms : std::min(timeout, tick_ms);
     }
+    if (reason != KillReason::kNone) timeout = -1;  // killed: only its end is left to see
     int ready = poll(fds, nfds, timeout);
     if (ready < 0 && errno != EINTR) {
       kill_box();
@@ -1121,24 +1121,30 @@ absl::StatusOr<RunResult> Sandbox::Run(const RunSpec& spec) {
       pump(stderr_r, capture_err, stderr_file, result.stderr_data, err_bytes,
            limits.stderr_bytes, false);
     }
-    if (i_pid >= 0 && fds[i_pid].revents) {
+    if (fds[i_pid].revents) {
       init_exited = true;
       read_status();
       reap();
-      // Every process of the box died with its init; the pipes close at once.
-      drain_deadline = Clock::now() + std::chrono::seconds(2);
+      break;
     }
     now = Clock::now();
-    if (!init_exited) {
-      if (now >= wall_deadline) kill_for(KillReason::kWall);
-      if (limits.cpu_time_ms > 0 && cgroups_.has_cpu() &&
-          cgroup.CpuUsageNs() > limits.cpu_time_ms * 1'000'000ull) {
-        kill_for(KillReason::kCpu);
-      }
-    } else if (now >= drain_deadline) {
-      break;  // something outside the box holds a pipe; we have what we need
+    if (now >= wall_deadline) kill_for(KillReason::kWall);
+    if (limits.cpu_time_ms > 0 && cgroups_.has_cpu() &&
+        cgroup.CpuUsageNs() > limits.cpu_time_ms * 1'000'000ull) {
+      kill_for(KillReason::kCpu);
     }
   }
+  // No writer is left but us: take what the pipes still hold.
+  if (stdout_r.valid()) {
+    pump(stdout_r, capture_out, stdout_file, result.stdout_data, out_bytes, limits.stdout_bytes,
+         true);
+  }
+  if (stderr_r.valid()) {
+    pump(stderr_r, capture_err, stderr_file, result.stderr_data, err_bytes, limits.stderr_bytes,
+         false);
+  }
+  stdout_w.Reset();
+  stderr_w.Reset();
   const Clock::time_point end = Clock::now();
 
   // --- What happened.
