@@ -24,6 +24,7 @@
 namespace sandbox {
 namespace {
 
+// A file of many records (mountinfo): read to the end.
 std::string ReadSmallFile(const std::string& path) {
   UniqueFd fd(open(path.c_str(), O_RDONLY | O_CLOEXEC));
   if (!fd.valid()) return {};
@@ -31,6 +32,21 @@ std::string ReadSmallFile(const std::string& path) {
   char buf[4096];
   ssize_t n;
   while ((n = read(fd.get(), buf, sizeof buf)) > 0) out.append(buf, n);
+  return out;
+}
+
+// A cgroup value or a one-record /proc file: the kernel produces all of it on the first read,
+// so a read that does not fill the buffer got everything (no second read to see EOF).
+std::string ReadValueFile(const std::string& path) {
+  UniqueFd fd(open(path.c_str(), O_RDONLY | O_CLOEXEC));
+  if (!fd.valid()) return {};
+  std::string out;
+  char buf[4096];
+  ssize_t n;
+  while ((n = read(fd.get(), buf, sizeof buf)) > 0) {
+    out.append(buf, n);
+    if (static_cast<size_t>(n) < sizeof buf) break;
+  }
   return out;
 }
 
@@ -45,14 +61,14 @@ absl::Status WriteFile(const std::string& path, const std::string& value) {
 
 uint64_t ReadNumber(const std::string& path) {
   uint64_t v = 0;
-  std::string s(absl::StripAsciiWhitespace(ReadSmallFile(path)));
+  std::string s(absl::StripAsciiWhitespace(ReadValueFile(path)));
   if (!absl::SimpleAtoi(s, &v)) return 0;
   return v;
 }
 
 // The value of `key` in a "key value" per line file (cpu.stat, memory.events, oom_control).
 uint64_t ReadKeyed(const std::string& path, const std::string& key) {
-  for (absl::string_view line : absl::StrSplit(ReadSmallFile(path), '\n')) {
+  for (absl::string_view line : absl::StrSplit(ReadValueFile(path), '\n')) {
     std::vector<absl::string_view> kv = absl::StrSplit(line, ' ');
     uint64_t v = 0;
     if (kv.size() == 2 && kv[0] == key && absl::SimpleAtoi(kv[1], &v)) return v;
@@ -120,7 +136,7 @@ absl::Status MakeDir(const std::string& dir) {
 // v2: a process may not sit in a cgroup that hands controllers to children ("no internal
 // processes"), so the judge moves itself into a leaf beside the boxes' parent first.
 absl::StatusOr<std::string> SetUpV2(const std::string& own, const std::string& name) {
-  std::string controllers = ReadSmallFile(own + "/cgroup.controllers");
+  std::string controllers = ReadValueFile(own + "/cgroup.controllers");
   if (controllers.find("memory") == std::string::npos ||
       controllers.find("pids") == std::string::npos) {
     return absl::UnavailableError("cgroup v2 offers no memory and pids controllers here");
@@ -170,7 +186,7 @@ absl::StatusOr<CgroupLayout> SetUpCgroups(CgroupMode want, const std::string& na
   // /proc/self/cgroup: "hierarchy-id:controllers:path"; v2 is "0::path".
   std::string v2_path;
   std::vector<std::pair<std::string, std::string>> v1;  // controllers, path
-  for (absl::string_view line : absl::StrSplit(ReadSmallFile("/proc/self/cgroup"), '\n')) {
+  for (absl::string_view line : absl::StrSplit(ReadValueFile("/proc/self/cgroup"), '\n')) {
     std::vector<std::string> f = absl::StrSplit(line, absl::MaxSplits(':', 2));
     if (f.size() != 3) continue;
     if (f[0] == "0" && f[1].empty()) {
@@ -180,7 +196,18 @@ absl::StatusOr<CgroupLayout> SetUpCgroups(CgroupMode want, const std::string& na
     }
   }
 
-  if (want == CgroupMode::kAuto || want == CgroupMode::kV2) {
+  // A controller serves one hierarchy at a time: with memory and pids both on v1 hierarchies,
+  // v2 cannot offer them, and kAuto need not look there.
+  auto on_v1 = [&](absl::string_view controller) {
+    return std::any_of(v1.begin(), v1.end(), [&](const auto& h) {
+      for (absl::string_view c : absl::StrSplit(h.first, ',')) {
+        if (c == controller) return true;
+      }
+      return false;
+    });
+  };
+  const bool v2_lacks = on_v1("memory") && on_v1("pids");
+  if (want == CgroupMode::kV2 || (want == CgroupMode::kAuto && !v2_lacks)) {
     for (const MountEntry& m : mounts) {
       if (m.fstype != "cgroup2" || v2_path.empty()) continue;
       absl::StatusOr<std::string> parent = SetUpV2(OwnDir(m, v2_path), name);

@@ -222,8 +222,9 @@ int main(int argc, char** argv) {
   if (result_path.empty()) {
     std::fputs(json.c_str(), stderr);
   } else {
-    FILE* f = std::fopen(result_path.c_str(), "we");
-    if (f == nullptr || std::fputs(json.c_str(), f) < 0 || std::fclose(f) != 0) {
+    int fd = open(result_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    bool ok = fd >= 0 && write(fd, json.data(), json.size()) == static_cast<ssize_t>(json.size());
+    if (fd < 0 || close(fd) != 0 || !ok) {
       std::fprintf(stderr, "sandbox-run: cannot write %s\n", result_path.c_str());
       return 1;
     }
