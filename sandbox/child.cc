@@ -20,6 +20,7 @@
 #include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/vfs.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 
@@ -68,6 +69,29 @@ void CopyLabel(char* dst, size_t size, const char* a, const char* b) {
 void Send(int fd, const ChildMsg& msg) {
   while (Call(SYS_write, fd, &msg, sizeof msg) == -EINTR) {
   }
+}
+
+// mount_setattr(2), spelled out here: <linux/mount.h> clashes with glibc's <sys/mount.h>.
+struct MountAttr {
+  uint64_t attr_set, attr_clr, propagation, userns_fd;
+};
+constexpr int kAtRecursive = 0x8000;
+
+// Adds the restrictions in `flags` to a bind and all mounts below it. Kernels before 5.12 lack
+// mount_setattr: there a remount does it for the bind alone, and must repeat the flags the
+// host locked on the source (a remount may not clear them), which statfs reports.
+long Restrict(const char* target, unsigned long flags) {
+  MountAttr attr{};
+  attr.attr_set = flags & (MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC);  // same bits
+  long r = Call(SYS_mount_setattr, AT_FDCWD, target, kAtRecursive, &attr, sizeof attr);
+  if (r != -ENOSYS) return r;
+  struct statfs st {};
+  r = Call(SYS_statfs, target, &st);
+  if (r < 0) return r;
+  const unsigned long locked = st.f_flags & (MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC |
+                                             MS_NOATIME | MS_NODIRATIME | MS_RELATIME);
+  return Call(SYS_mount, nullptr, target, nullptr, MS_BIND | MS_REMOUNT | flags | locked,
+              nullptr);
 }
 
 // Reports a failed step (`err` is the negative return of the call) and leaves.
@@ -244,6 +268,10 @@ int ChildInit(void* arg) {
         break;
       case MountOp::kSymlink:
         CHECK_SYS(kStatusFd, "symlink", op.target, SYS_symlink, op.source, op.target);
+        break;
+      case MountOp::kRestrict:
+        r = Restrict(op.target, op.flags);
+        if (r < 0) Fail(kStatusFd, r, "restrict mount", op.target);
         break;
     }
   }

@@ -21,7 +21,10 @@
 namespace sandbox::internal {
 
 struct MountOp {
-  enum Kind { kMkdir, kMkfile, kMount, kSymlink } kind;
+  // kRestrict: make the bind at `target`, and every mount under it, read-only / nosuid / nodev /
+  // noexec as `flags` (MS_RDONLY, MS_NOSUID, MS_NODEV, MS_NOEXEC) say, keeping whatever flags the
+  // host locked on it.
+  enum Kind { kMkdir, kMkfile, kMount, kSymlink, kRestrict } kind;
   const char* source;  // kMount: source; kSymlink: link target
   const char* target;  // absolute host-side path under the new root (before pivot_root)
   const char* fstype;  // kMount: filesystem type or nullptr

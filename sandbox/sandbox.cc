@@ -12,7 +12,6 @@
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/socket.h>
-#include <sys/statvfs.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -71,20 +70,6 @@ absl::Status CheckBoxPath(const std::string& path, const char* what) {
     }
   }
   return absl::OkStatus();
-}
-
-// The mount flags the kernel locks on a mount copied into a user namespace: a bind remount must
-// keep them or it fails with EPERM.
-unsigned long LockedFlags(const std::string& host_path) {
-  struct statvfs st {};
-  if (statvfs(host_path.c_str(), &st) != 0) return 0;
-  unsigned long flags = 0;
-  if (st.f_flag & ST_NOEXEC) flags |= MS_NOEXEC;
-  if (st.f_flag & ST_NOATIME) flags |= MS_NOATIME;
-  if (st.f_flag & ST_NODIRATIME) flags |= MS_NODIRATIME;
-  if (st.f_flag & ST_RELATIME) flags |= MS_RELATIME;
-  if (st.f_flag & ST_RDONLY) flags |= MS_RDONLY;
-  return flags;
 }
 
 }  // namespace
@@ -157,10 +142,11 @@ class MountTemplate {
     bind.expect_dev = st.st_dev;
     bind.expect_ino = st.st_ino;
     Push(bind);
-    // A bind ignores flags: remount to make it read-only, nosuid and nodev.
-    unsigned long flags = MS_BIND | MS_REMOUNT | MS_NOSUID | extra_flags | LockedFlags(host);
+    // A bind ignores flags: then make it (and what is mounted under it) read-only, nosuid and
+    // nodev.
+    unsigned long flags = MS_NOSUID | extra_flags;
     if (!writable) flags |= MS_RDONLY;
-    Push({MountOp::kMount, nullptr, target, nullptr, flags, nullptr});
+    Push({MountOp::kRestrict, nullptr, target, nullptr, flags, nullptr});
     return absl::OkStatus();
   }
   void Link(const std::string& target, const std::string& box_path) {
