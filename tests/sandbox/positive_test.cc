@@ -1,11 +1,13 @@
 // The positive side: normal programs run correctly under the run profile, compilers work under
 // the compile profile, and concurrent runs stay isolated from each other.
 #include <signal.h>
+#include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <cstdlib>
+#include <cstring>
 #include <memory>
 #include <string>
 #include <thread>
@@ -208,6 +210,28 @@ TEST_F(PositiveTest, CgroupsLeftByAKilledJudgeAreRemovedAtStart) {
   ASSERT_TRUE(another.ok()) << another.status();
   EXPECT_NE(access(stale.c_str(), F_OK), 0) << stale << " survived";
   EXPECT_EQ(access(ours.c_str(), F_OK), 0) << "a live sandbox's cgroup was removed";
+}
+
+// A read-only bind is read-only all the way down: a file system mounted below the host dir
+// (here a world-writable tmpfs) comes along with the bind and must not be writable either.
+TEST_F(PositiveTest, ReadOnlyBindsAreReadOnlyBelowTheirSubmounts) {
+  const std::string dir = tmp_ + "/ro";
+  ASSERT_EQ(mkdir(dir.c_str(), 0777), 0);
+  ASSERT_EQ(chmod(dir.c_str(), 0777), 0);
+  ASSERT_EQ(mkdir((dir + "/sub").c_str(), 0777), 0);
+  ASSERT_EQ(mount("tmpfs", (dir + "/sub").c_str(), "tmpfs", 0, "size=64k,mode=0777"), 0)
+      << strerror(errno);
+  RunSpec spec = Base();
+  spec.mounts.push_back({dir, "/opt/data", false});
+  spec.argv = {"/bin/sh", "-c",
+               "for f in /opt/data/f /opt/data/sub/f; do "
+               "if { echo x > $f; } 2>/dev/null; then echo $f written; else echo $f refused; fi; "
+               "done"};
+  auto r = sb_->Run(spec);
+  umount2((dir + "/sub").c_str(), MNT_DETACH);
+  ASSERT_TRUE(r.ok()) << r.status();
+  EXPECT_EQ(r->status, Status::kOk) << r->message;
+  EXPECT_EQ(r->stdout_data, "/opt/data/f refused\n/opt/data/sub/f refused\n");
 }
 
 // An ignored signal would stay ignored across exec: a judge that ignores SIGPIPE must not hand
