@@ -223,12 +223,16 @@ int ChildInit(void* arg) {
   Call(SYS_prctl, PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
   // Keep the status pipe (3) and the plan socket (4), close everything else: nothing of the
   // parent's (or of other boxes') leaks into the box. The program's stdio arrives with its plan.
-  long status = Call(SYS_fcntl, start.status_fd, F_DUPFD_CLOEXEC, 64);
-  if (status < 0) Fail(start.status_fd, status, "dup");
-  long ctl = Call(SYS_fcntl, start.ctl_fd, F_DUPFD_CLOEXEC, 64);
-  if (ctl < 0) Fail(static_cast<int>(status), ctl, "dup");
-  long r = Call(SYS_dup3, status, kStatusFd, O_CLOEXEC);
-  if (r >= 0) r = Call(SYS_dup3, ctl, kCtlFd, O_CLOEXEC);
+  long status = start.status_fd;
+  long ctl = start.ctl_fd;
+  if (status == kCtlFd || ctl == kStatusFd) {  // in each other's way: move both aside first
+    status = Call(SYS_fcntl, start.status_fd, F_DUPFD_CLOEXEC, 64);
+    if (status < 0) Fail(start.status_fd, status, "dup");
+    ctl = Call(SYS_fcntl, start.ctl_fd, F_DUPFD_CLOEXEC, 64);
+    if (ctl < 0) Fail(static_cast<int>(status), ctl, "dup");
+  }
+  long r = status == kStatusFd ? 0 : Call(SYS_dup3, status, kStatusFd, O_CLOEXEC);
+  if (r >= 0 && ctl != kCtlFd) r = Call(SYS_dup3, ctl, kCtlFd, O_CLOEXEC);
   if (r < 0) Fail(static_cast<int>(status), r, "dup3");
   Call(SYS_close_range, 0, 2, 0);
   Call(SYS_close_range, 5, ~0U, 0);
@@ -341,7 +345,7 @@ int ChildInit(void* arg) {
     long ready = Call(SYS_poll, fds, args.listener >= 0 ? 2 : 1, -1);
     if (ready == -EINTR) continue;
     if (ready < 0) Fail(kStatusFd, ready, "poll");
-    if (args.listener >= 0 && fds[1].revents != 0) {
+    if (args.listener >= 0 && (fds[1].revents & POLLIN) != 0) {
       seccomp_notif notif;
       __builtin_memset(&notif, 0, sizeof notif);
       if (Call(SYS_ioctl, args.listener, SECCOMP_IOCTL_NOTIF_RECV, &notif) == 0) {
@@ -352,10 +356,9 @@ int ChildInit(void* arg) {
         Send(kStatusFd, msg);
         Exit(0);
       }
-      if ((fds[1].revents & (POLLHUP | POLLERR)) != 0) {  // no process left under the filter
-        Call(SYS_close, args.listener);
-        args.listener = -1;
-      }
+    }
+    if (args.listener >= 0 && (fds[1].revents & (POLLHUP | POLLERR)) != 0) {
+      args.listener = -1;  // no process left under the filter (it closes when we leave)
     }
     for (;;) {
       int wstatus = 0;
