@@ -379,7 +379,8 @@ absl::StatusOr<std::unique_ptr<Sandbox>> Sandbox::Create(const SandboxOptions& o
     }
   }
   sb->boxes_ = size_t{options.slots} + options.prespawn;
-  for (auto [region, size] : {std::pair{&sb->stacks_, kStackSize}, std::pair{&sb->arenas_, kArenaSize}}) {
+  for (auto [region, size] :
+       {std::pair{&sb->stacks_, kStackSize}, std::pair{&sb->arenas_, kArenaSize}}) {
     *region = mmap(nullptr, size * sb->boxes_, PROT_READ | PROT_WRITE,
                    MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
     if (*region == MAP_FAILED) {
@@ -1143,7 +1144,11 @@ absl::StatusOr<RunResult> Sandbox::Run(const RunSpec& spec) {
   result.cpu_ms = cgroups_.has_cpu() ? cgroup.CpuUsageNs() / 1'000'000 : exit_msg.cpu_us / 1000;
   uint64_t peak = cgroup.PeakMemoryBytes();
   result.memory_kib = peak > 0 ? peak / 1024 : static_cast<uint64_t>(exit_msg.maxrss_kib);
-  const bool oom = cgroup.OomKilled();
+  // The memory limit kills with SIGKILL. Under the run profile the program is the box's only
+  // process (threads share its fate): if it ended otherwise, nothing was killed for memory.
+  const bool killed =
+      !got_exit || (WIFSIGNALED(exit_msg.value) && WTERMSIG(exit_msg.value) == SIGKILL);
+  const bool oom = (killed || spec.profile != Profile::kRun) && cgroup.OomKilled();
   if (absl::Status s = cgroup.Remove(); !s.ok()) return s;
   if (!cgroups_.has_cpu()) result.approximate.push_back("cpu_time");
   if (!cgroups_.has_memory()) result.approximate.push_back("memory");
