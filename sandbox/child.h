@@ -80,7 +80,6 @@ struct BoxStart {
   size_t arena_size;
   void* program_stack_top;  // stack for the program process (shares init's memory until exec)
   uint64_t ignored_signals;  // bit n-1: signal n is SIG_IGN here (exec keeps that: undo it)
-  int cap_last;              // highest capability number this kernel knows
 };
 
 // Messages on the status pipe, one packet each.

@@ -369,15 +369,6 @@ absl::StatusOr<std::unique_ptr<Sandbox>> Sandbox::Create(const SandboxOptions& o
     return absl::InvalidArgumentError("slots must be between 1 and 4096");
   }
   std::unique_ptr<Sandbox> sb(new Sandbox(options));
-  // Boxes drop capabilities 0..cap_last (unknown: all 64 numbers, the unknown ones fail EINVAL).
-  {
-    char buf[16] = {};
-    UniqueFd fd(open("/proc/sys/kernel/cap_last_cap", O_RDONLY | O_CLOEXEC));
-    if (fd.valid() && read(fd.get(), buf, sizeof buf - 1) > 0) {
-      int last = atoi(buf);
-      if (last > 0 && last <= 63) sb->cap_last_ = last;
-    }
-  }
   sb->boxes_ = size_t{options.slots} + options.prespawn;
   for (auto [region, size] :
        {std::pair{&sb->stacks_, kStackSize}, std::pair{&sb->arenas_, kArenaSize}}) {
@@ -522,7 +513,7 @@ absl::StatusOr<std::unique_ptr<Box>> Sandbox::Spawn(uint32_t id, const MountTemp
   fcntl(box->status_r.get(), F_SETFL, O_NONBLOCK);
 
   box->start = BoxStart{ctl_child.get(), status_w.get(), Arena(id), kArenaSize,
-                        Stack(id) + kStackSize / 2, IgnoredSignals(), cap_last_};
+                        Stack(id) + kStackSize / 2, IgnoredSignals()};
   // CLONE_VM: the box's init runs in our memory (no page tables to copy, nothing to tear down
   // when it exits) until it is gone; untrusted code only ever runs after the program's exec,
   // in an address space of its own. See child.cc.

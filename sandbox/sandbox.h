@@ -122,7 +122,6 @@ class Sandbox {
   std::shared_ptr<internal::MountTemplate> first_template_;  // see TakeFirstTemplate
   RunSpec first_spec_;  // what first_template_ was planned for (its mount fields)
   CgroupLayout cgroups_;
-  int cap_last_ = 63;
   void* stacks_ = nullptr;  // per box id: clone stacks of init and the program
   void* arenas_ = nullptr;  // per box id: where the plans are built (see child.h)
   size_t boxes_ = 0;        // slots + prespawn

@@ -226,6 +226,20 @@ TEST_F(SecurityTest, HostFilesAreNotReachable) {
                                "EACCES\n/run/judge-sandbox: ENOENT\n");
 }
 
+// The program holds no capability and can get none back: every set is empty (the bounding set
+// too, so not even a setuid or file-capability binary could grant one), no_new_privs is on and
+// the filter is in place.
+TEST_F(SecurityTest, TheProgramHasNoCapabilitiesAndNoNewPrivileges) {
+  RunSpec spec = Hostile({});
+  spec.argv = {"/bin/grep", "-E", "^(Cap|NoNewPrivs|Seccomp:)", "/proc/self/status"};
+  RunResult r = MustRun(spec);
+  EXPECT_EQ(r.status, Status::kOk) << r.message;
+  EXPECT_EQ(r.stdout_data,
+            "CapInh:\t0000000000000000\nCapPrm:\t0000000000000000\nCapEff:\t0000000000000000\n"
+            "CapBnd:\t0000000000000000\nCapAmb:\t0000000000000000\nNoNewPrivs:\t1\n"
+            "Seccomp:\t2\n");
+}
+
 // The box's init runs in the judge's own memory (CLONE_VM) and holds the seccomp listener: the
 // program, another uid without capabilities, can reach none of it through /proc/1.
 TEST_F(SecurityTest, TheBoxInitIsOutOfReach) {
