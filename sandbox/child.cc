@@ -33,9 +33,8 @@
 namespace sandbox::internal {
 namespace {
 
-// fds inside init after the shuffle.
-constexpr int kStatusFd = 3;
-constexpr int kCtlFd = 4;
+// Init's one fd once it has closed the rest: its socket to the parent (plans in, reports out).
+constexpr int kSocketFd = 3;
 
 // A raw x86-64 syscall: the kernel's return value (>= 0, or -errno); errno is never touched.
 long Sys(long nr, long a = 0, long b = 0, long c = 0, long d = 0, long e = 0, long f = 0) {
@@ -122,30 +121,30 @@ int ProgramMain(void* arg) {
   ProgramArgs& args = *static_cast<ProgramArgs*>(arg);
   const ExecPlan& plan = *args.plan;
   // A new session: no controlling terminal, and signals to our old group cannot reach it.
-  CHECK_SYS(kStatusFd, "setsid", nullptr, SYS_setsid);
+  CHECK_SYS(kSocketFd, "setsid", nullptr, SYS_setsid);
   // Init emptied the bounding set and locked the securebits (see DropBounds); now switch ids
   // and drop every capability left.
-  CHECK_SYS(kStatusFd, "setresgid", nullptr, SYS_setresgid, plan.gid, plan.gid, plan.gid);
-  CHECK_SYS(kStatusFd, "setresuid", nullptr, SYS_setresuid, plan.uid, plan.uid, plan.uid);
+  CHECK_SYS(kSocketFd, "setresgid", nullptr, SYS_setresgid, plan.gid, plan.gid, plan.gid);
+  CHECK_SYS(kSocketFd, "setresuid", nullptr, SYS_setresuid, plan.uid, plan.uid, plan.uid);
   __user_cap_header_struct header{_LINUX_CAPABILITY_VERSION_3, 0};
   __user_cap_data_struct data[2] = {};
-  CHECK_SYS(kStatusFd, "capset", nullptr, SYS_capset, &header, data);
+  CHECK_SYS(kSocketFd, "capset", nullptr, SYS_capset, &header, data);
   for (int i = 0; i < plan.rlimit_count; ++i) {
-    CHECK_SYS(kStatusFd, "setrlimit", nullptr, SYS_prlimit64, 0, plan.rlimits[i].resource,
+    CHECK_SYS(kSocketFd, "setrlimit", nullptr, SYS_prlimit64, 0, plan.rlimits[i].resource,
               &plan.rlimits[i].value, nullptr);
   }
-  CHECK_SYS(kStatusFd, "chdir", plan.workdir, SYS_chdir, plan.workdir);
+  CHECK_SYS(kSocketFd, "chdir", plan.workdir, SYS_chdir, plan.workdir);
   // The filter goes on last. Its listener fd lands in the fd table we share with init, which
   // keeps it after exec (close-on-exec closes it on our side) and watches it.
   long listener = Call(SYS_seccomp, SECCOMP_SET_MODE_FILTER, SECCOMP_FILTER_FLAG_NEW_LISTENER,
                        &plan.filter);
-  if (listener < 0) Fail(kStatusFd, listener, "seccomp");
+  if (listener < 0) Fail(kSocketFd, listener, "seccomp");
   args.listener = static_cast<int>(listener);
   long r = -ENOENT;
   for (int i = 0; i < plan.exec_path_count && r == -ENOENT; ++i) {
     r = Call(SYS_execve, plan.exec_paths[i], plan.argv, plan.envp);
   }
-  Fail(kStatusFd, r, "execve", plan.exec_paths[0]);
+  Fail(kSocketFd, r, "execve", plan.exec_paths[0]);
 }
 
 // What init takes away from itself, and so from the program it will clone, as soon as it starts
@@ -156,14 +155,14 @@ int ProgramMain(void* arg) {
 // maps and planning our mounts. The program keeps only what it needs to switch to its uid, and
 // drops that too.
 void DropBounds() {
-  CHECK_SYS(kStatusFd, "no_new_privs", nullptr, SYS_prctl, PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0);
+  CHECK_SYS(kSocketFd, "no_new_privs", nullptr, SYS_prctl, PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0);
   // Every capability this kernel knows: they are numbered from 0 up to the first it refuses.
   for (int cap = 0; cap < 64; ++cap) {
     long r = Call(SYS_prctl, PR_CAPBSET_DROP, cap, 0, 0, 0);
     if (r == -EINVAL) break;
-    if (r < 0) Fail(kStatusFd, r, "capbset");
+    if (r < 0) Fail(kSocketFd, r, "capbset");
   }
-  CHECK_SYS(kStatusFd, "securebits", nullptr, SYS_prctl, PR_SET_SECUREBITS,
+  CHECK_SYS(kSocketFd, "securebits", nullptr, SYS_prctl, PR_SET_SECUREBITS,
             SECBIT_NOROOT | SECBIT_NOROOT_LOCKED | SECBIT_NO_SETUID_FIXUP |
                 SECBIT_NO_SETUID_FIXUP_LOCKED | SECBIT_KEEP_CAPS_LOCKED |
                 SECBIT_NO_CAP_AMBIENT_RAISE | SECBIT_NO_CAP_AMBIENT_RAISE_LOCKED,
@@ -173,8 +172,8 @@ void DropBounds() {
 // What goes once the root is built: supplementary groups (only possible once the parent has
 // written our gid map) and ambient capabilities.
 void DropGroups() {
-  CHECK_SYS(kStatusFd, "setgroups", nullptr, SYS_setgroups, 0, nullptr);
-  CHECK_SYS(kStatusFd, "ambient", nullptr, SYS_prctl, PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL,
+  CHECK_SYS(kSocketFd, "setgroups", nullptr, SYS_setgroups, 0, nullptr);
+  CHECK_SYS(kSocketFd, "ambient", nullptr, SYS_prctl, PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL,
             0, 0, 0);
   Call(SYS_umask, 022);
 }
@@ -192,18 +191,18 @@ const void* ReceivePlan(const BoxStart& start, PlanHeader::Kind want, int* fds, 
   msg.msg_control = control;
   msg.msg_controllen = sizeof control;
   long n;
-  while ((n = Call(SYS_recvmsg, kCtlFd, &msg, MSG_WAITALL)) == -EINTR) {
+  while ((n = Call(SYS_recvmsg, kSocketFd, &msg, 0)) == -EINTR) {
   }
   if (n == 0) Exit(126);
   if (n != static_cast<long>(sizeof header) || header.kind != want ||
       header.offset > start.arena_size || header.size > start.arena_size - header.offset) {
-    Fail(kStatusFd, n < 0 ? n : -EPROTO, "plan header");
+    Fail(kSocketFd, n < 0 ? n : -EPROTO, "plan header");
   }
   cmsghdr* c = CMSG_FIRSTHDR(&msg);
   const bool has_fds = c != nullptr && c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS;
   if ((msg.msg_flags & MSG_CTRUNC) != 0 || has_fds != (nfds > 0) ||
       (has_fds && c->cmsg_len != CMSG_LEN(nfds * sizeof(int)))) {
-    Fail(kStatusFd, -EPROTO, "plan fds");
+    Fail(kSocketFd, -EPROTO, "plan fds");
   }
   if (nfds > 0) __builtin_memcpy(fds, CMSG_DATA(c), nfds * sizeof(int));
   return start.arena + header.offset;
@@ -223,72 +222,66 @@ int ChildInit(void* arg) {
   const BoxStart& start = *static_cast<const BoxStart*>(arg);
   // If the judge dies, the box dies with it (and, being pid 1, takes every process along).
   Call(SYS_prctl, PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
-  // Keep the status pipe (3) and the plan socket (4), close everything else: nothing of the
-  // parent's (or of other boxes') leaks into the box. The program's stdio arrives with its plan.
-  long status = start.status_fd;
-  long ctl = start.ctl_fd;
-  if (status == kCtlFd || ctl == kStatusFd) {  // in each other's way: move both aside first
-    status = Call(SYS_fcntl, start.status_fd, F_DUPFD_CLOEXEC, 64);
-    if (status < 0) Fail(start.status_fd, status, "dup");
-    ctl = Call(SYS_fcntl, start.ctl_fd, F_DUPFD_CLOEXEC, 64);
-    if (ctl < 0) Fail(static_cast<int>(status), ctl, "dup");
+  // Keep the socket to the parent, as fd 3, and close everything else: nothing of the parent's
+  // (or of other boxes') leaks into the box. The program's stdio arrives with its plan.
+  if (start.socket_fd != kSocketFd) {
+    long r = Call(SYS_dup3, start.socket_fd, kSocketFd, O_CLOEXEC);
+    if (r < 0) Fail(start.socket_fd, r, "dup3");
   }
-  long r = status == kStatusFd ? 0 : Call(SYS_dup3, status, kStatusFd, O_CLOEXEC);
-  if (r >= 0 && ctl != kCtlFd) r = Call(SYS_dup3, ctl, kCtlFd, O_CLOEXEC);
-  if (r < 0) Fail(static_cast<int>(status), r, "dup3");
   Call(SYS_close_range, 0, 2, 0);
-  Call(SYS_close_range, 5, ~0U, 0);
+  Call(SYS_close_range, kSocketFd + 1, ~0U, 0);
   DropBounds();
 
   // The mount plan comes once the uid maps are written.
   const MountPlan& mounts =
       *static_cast<const MountPlan*>(ReceivePlan(start, PlanHeader::kMount, nullptr, 0));
   // Become the namespace's root (mapped to an unprivileged host uid) to build the new root.
-  CHECK_SYS(kStatusFd, "setresgid 0", nullptr, SYS_setresgid, 0, 0, 0);
-  CHECK_SYS(kStatusFd, "setresuid 0", nullptr, SYS_setresuid, 0, 0, 0);
+  CHECK_SYS(kSocketFd, "setresgid 0", nullptr, SYS_setresgid, 0, 0, 0);
+  CHECK_SYS(kSocketFd, "setresuid 0", nullptr, SYS_setresuid, 0, 0, 0);
 
   // Our mounts stay ours: nothing propagates back to the host.
-  CHECK_SYS(kStatusFd, "private", nullptr, SYS_mount, nullptr, "/", nullptr, MS_REC | MS_PRIVATE,
+  CHECK_SYS(kSocketFd, "private", nullptr, SYS_mount, nullptr, "/", nullptr, MS_REC | MS_PRIVATE,
             nullptr);
   for (int i = 0; i < mounts.op_count; ++i) {
     const MountOp& op = mounts.ops[i];
+    long r;
     switch (op.kind) {
       case MountOp::kMkdir:
         r = Call(SYS_mkdir, op.target, 0755);
-        if (r < 0 && r != -EEXIST) Fail(kStatusFd, r, "mkdir", op.target);
+        if (r < 0 && r != -EEXIST) Fail(kSocketFd, r, "mkdir", op.target);
         break;
       case MountOp::kMkfile:  // an empty file to bind a file over
         r = Call(SYS_mknodat, AT_FDCWD, op.target, S_IFREG | 0644, 0);
-        if (r < 0 && r != -EEXIST) Fail(kStatusFd, r, "create", op.target);
+        if (r < 0 && r != -EEXIST) Fail(kSocketFd, r, "create", op.target);
         break;
       case MountOp::kMount:
-        CHECK_SYS(kStatusFd, "mount", op.target, SYS_mount, op.source, op.target, op.fstype,
+        CHECK_SYS(kSocketFd, "mount", op.target, SYS_mount, op.source, op.target, op.fstype,
                   op.flags, op.data);
         if (op.verify) {
           struct stat st {};
-          CHECK_SYS(kStatusFd, "stat", op.target, SYS_newfstatat, AT_FDCWD, op.target, &st, 0);
+          CHECK_SYS(kSocketFd, "stat", op.target, SYS_newfstatat, AT_FDCWD, op.target, &st, 0);
           if (st.st_dev != op.expect_dev || st.st_ino != op.expect_ino) {
-            Fail(kStatusFd, -ESTALE, "mount source changed", op.source);
+            Fail(kSocketFd, -ESTALE, "mount source changed", op.source);
           }
         }
         break;
       case MountOp::kSymlink:
-        CHECK_SYS(kStatusFd, "symlink", op.target, SYS_symlink, op.source, op.target);
+        CHECK_SYS(kSocketFd, "symlink", op.target, SYS_symlink, op.source, op.target);
         break;
       case MountOp::kRestrict:
         r = Restrict(op.target, op.flags);
-        if (r < 0) Fail(kStatusFd, r, "restrict mount", op.target);
+        if (r < 0) Fail(kSocketFd, r, "restrict mount", op.target);
         break;
     }
   }
   // Switch to the new root and drop the old one entirely: pivot_root(".", ".") stacks the old
   // root on top of the new one, and the detach removes it.
-  CHECK_SYS(kStatusFd, "chdir", mounts.root, SYS_chdir, mounts.root);
-  CHECK_SYS(kStatusFd, "pivot_root", nullptr, SYS_pivot_root, ".", ".");
-  CHECK_SYS(kStatusFd, "umount old root", nullptr, SYS_umount2, ".", MNT_DETACH);
-  CHECK_SYS(kStatusFd, "chdir /", nullptr, SYS_chdir, "/");
+  CHECK_SYS(kSocketFd, "chdir", mounts.root, SYS_chdir, mounts.root);
+  CHECK_SYS(kSocketFd, "pivot_root", nullptr, SYS_pivot_root, ".", ".");
+  CHECK_SYS(kSocketFd, "umount old root", nullptr, SYS_umount2, ".", MNT_DETACH);
+  CHECK_SYS(kSocketFd, "chdir /", nullptr, SYS_chdir, "/");
   // The root itself is read-only: only /tmp and the work dir can be written.
-  CHECK_SYS(kStatusFd, "remount / read-only", nullptr, SYS_mount, nullptr, "/", nullptr,
+  CHECK_SYS(kSocketFd, "remount / read-only", nullptr, SYS_mount, nullptr, "/", nullptr,
             MS_REMOUNT | MS_BIND | MS_RDONLY | MS_NOSUID | MS_NODEV, nullptr);
   Call(SYS_sethostname, "box", 3);
 
@@ -316,11 +309,11 @@ int ChildInit(void* arg) {
     long high[3];
     for (int i = 0; i < 3; ++i) {
       high[i] = Call(SYS_fcntl, stdio[i], F_DUPFD_CLOEXEC, 10);
-      if (high[i] < 0) Fail(kStatusFd, high[i], "dup");
+      if (high[i] < 0) Fail(kSocketFd, high[i], "dup");
       Call(SYS_close, stdio[i]);
     }
     for (int i = 0; i < 3; ++i) {
-      CHECK_SYS(kStatusFd, "dup3", nullptr, SYS_dup3, high[i], i, 0);
+      CHECK_SYS(kSocketFd, "dup3", nullptr, SYS_dup3, high[i], i, 0);
       Call(SYS_close, high[i]);
     }
   }
@@ -332,7 +325,7 @@ int ChildInit(void* arg) {
   pid_t program = clone(ProgramMain, start.program_stack_top,
                         CLONE_VM | CLONE_VFORK | CLONE_FILES | CLONE_PIDFD | SIGCHLD, &args,
                         &program_fd);
-  if (program < 0) Fail(kStatusFd, -EAGAIN, "clone program");
+  if (program < 0) Fail(kSocketFd, -EAGAIN, "clone program");
   // Exec unshared the program's fd table; our copies of its stdio go.
   Call(SYS_close_range, 0, 2, 0);
 
@@ -346,7 +339,7 @@ int ChildInit(void* arg) {
     pollfd fds[2] = {{program_fd, POLLIN, 0}, {args.listener, POLLIN, 0}};
     long ready = Call(SYS_poll, fds, args.listener >= 0 ? 2 : 1, -1);
     if (ready == -EINTR) continue;
-    if (ready < 0) Fail(kStatusFd, ready, "poll");
+    if (ready < 0) Fail(kSocketFd, ready, "poll");
     if (args.listener >= 0 && (fds[1].revents & POLLIN) != 0) {
       seccomp_notif notif;
       __builtin_memset(&notif, 0, sizeof notif);
@@ -355,7 +348,7 @@ int ChildInit(void* arg) {
         ChildMsg msg{};
         msg.kind = ChildMsg::kBlocked;
         msg.value = notif.data.nr;
-        Send(kStatusFd, msg);
+        Send(kSocketFd, msg);
         Exit(0);
       }
     }
@@ -368,7 +361,7 @@ int ChildInit(void* arg) {
       long pid = Call(SYS_wait4, -1, &wstatus, __WALL | WNOHANG, &usage);
       if (pid == -EINTR) continue;
       if (pid == 0 || pid == -ECHILD) break;
-      if (pid < 0) Fail(kStatusFd, pid, "wait4");
+      if (pid < 0) Fail(kSocketFd, pid, "wait4");
       cpu_us += usage.ru_utime.tv_sec * 1000000LL + usage.ru_utime.tv_usec +
                 usage.ru_stime.tv_sec * 1000000LL + usage.ru_stime.tv_usec;
       if (usage.ru_maxrss > maxrss) maxrss = usage.ru_maxrss;
@@ -378,7 +371,7 @@ int ChildInit(void* arg) {
         msg.value = wstatus;
         msg.cpu_us = cpu_us;
         msg.maxrss_kib = maxrss;
-        Send(kStatusFd, msg);
+        Send(kSocketFd, msg);
         // Leaving as pid 1 kills whatever the program left behind.
         Exit(0);
       }

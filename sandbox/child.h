@@ -74,15 +74,14 @@ struct PlanHeader {
 
 // Fixed before clone(); read-only for the box.
 struct BoxStart {
-  int ctl_fd;     // the box's end of the plan socket
-  int status_fd;  // write end of the message pipe (packet mode)
+  int socket_fd;  // the box's end of its socket (seqpacket): plans come in, reports go out
   char* arena;    // the plan arena (same address in parent and box)
   size_t arena_size;
   void* program_stack_top;  // stack for the program process (shares init's memory until exec)
   uint64_t ignored_signals;  // bit n-1: signal n is SIG_IGN here (exec keeps that: undo it)
 };
 
-// Messages on the status pipe, one packet each.
+// Reports from the box to the parent, one packet each.
 struct ChildMsg {
   enum Kind : int32_t { kError = 1, kBlocked = 2, kExit = 3 } kind;
   int32_t err;         // kError: errno

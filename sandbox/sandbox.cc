@@ -170,7 +170,8 @@ class MountTemplate {
 struct Box {
   uint32_t id = 0;  // owns uids uid_base + 2 id and + 1, stack and arena `id`
   pid_t pid = 0;
-  UniqueFd pidfd, ctl, status_r;
+  UniqueFd pidfd;
+  UniqueFd ctl;  // our end of the box's socket: plans go out, reports come in
   BoxCgroup cgroup;
   std::string key;     // the MountTemplate it was built with
   bool reaped = false;
@@ -278,7 +279,7 @@ uint64_t IgnoredSignals() {
 }
 
 bool ReadPacket(int fd, ChildMsg* msg) {
-  ssize_t n = read(fd, msg, sizeof *msg);
+  ssize_t n = recv(fd, msg, sizeof *msg, MSG_DONTWAIT);
   return n == static_cast<ssize_t>(sizeof *msg);
 }
 
@@ -503,16 +504,11 @@ absl::StatusOr<std::unique_ptr<Box>> Sandbox::Spawn(uint32_t id, const MountTemp
   auto box = std::make_unique<Box>();
   box->id = id;
   int sp[2];
-  if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sp) != 0) return Errno("socketpair");
+  if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sp) != 0) return Errno("socketpair");
   box->ctl.Reset(sp[0]);
   UniqueFd ctl_child(sp[1]);
-  int status_pipe[2];
-  if (pipe2(status_pipe, O_CLOEXEC | O_DIRECT) != 0) return Errno("pipe2");
-  box->status_r.Reset(status_pipe[0]);
-  UniqueFd status_w(status_pipe[1]);
-  fcntl(box->status_r.get(), F_SETFL, O_NONBLOCK);
 
-  box->start = BoxStart{ctl_child.get(), status_w.get(), Arena(id), kArenaSize,
+  box->start = BoxStart{ctl_child.get(), Arena(id), kArenaSize,
                         Stack(id) + kStackSize / 2, IgnoredSignals()};
   // CLONE_VM: the box's init runs in our memory (no page tables to copy, nothing to tear down
   // when it exits) until it is gone; untrusted code only ever runs after the program's exec,
@@ -528,7 +524,6 @@ absl::StatusOr<std::unique_ptr<Box>> Sandbox::Spawn(uint32_t id, const MountTemp
   // From here on, dropping `box` kills and reaps the child. On failure the caller still owns
   // the id.
   ctl_child.Reset();
-  status_w.Reset();
   // Box uid 0 (init, for the mounts) and 1000 (the program) are two unprivileged host uids that
   // belong to this box alone.
   const uid_t host_uid = options_.uid_base + 2 * id;
@@ -638,7 +633,7 @@ absl::StatusOr<std::unique_ptr<Box>> Sandbox::TakeBox(
   if (box != nullptr && !box->key.empty()) {
     // A box built ahead reports nothing while it waits; if it did, its setup failed (say, a
     // mount source changed since it was planned): use another.
-    pollfd p[2] = {{box->pidfd.get(), POLLIN, 0}, {box->status_r.get(), POLLIN, 0}};
+    pollfd p[2] = {{box->pidfd.get(), POLLIN, 0}, {box->ctl.get(), POLLIN, 0}};
     if (poll(p, 2, 0) != 0) {
       Retire(std::move(box));
       return TakeBox(mounts, limits);
@@ -954,7 +949,7 @@ absl::StatusOr<RunResult> Sandbox::Run(const RunSpec& spec) {
   Box& box = *box_guard.box;
   BoxCgroup& cgroup = box.cgroup;
   UniqueFd& pidfd = box.pidfd;
-  UniqueFd& status_r = box.status_r;
+  UniqueFd& box_socket = box.ctl;
   if (absl::Status s = cgroup.SetLimits(cgroup_limits.first, cgroup_limits.second); !s.ok()) {
     return s;
   }
@@ -1000,8 +995,7 @@ absl::StatusOr<RunResult> Sandbox::Run(const RunSpec& spec) {
   }
   // We keep our copies of the write ends of the output pipes: they never report EOF, so the
   // program's exit does not wake us on its own. The init's exit tells us the box is done (every
-  // process of it is gone by then), and we read what is left in the pipes.
-  box.ctl.Reset();
+  // process of it is gone by then), and we read what is left in the pipes, and its reports.
   stdin_fd.Reset();
 
   // --- Supervise: streams, reports from the box, time limits.
@@ -1051,7 +1045,7 @@ absl::StatusOr<RunResult> Sandbox::Run(const RunSpec& spec) {
   // report, or a setup error.
   auto read_status = [&] {
     ChildMsg msg{};
-    while (ReadPacket(status_r.get(), &msg)) {
+    while (ReadPacket(box_socket.get(), &msg)) {
       if (msg.kind == ChildMsg::kBlocked) {
         if (result.syscall.empty()) result.syscall = SyscallName(msg.value);
         kill_for(KillReason::kSecurity);
