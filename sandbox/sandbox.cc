@@ -1115,14 +1115,20 @@ absl::StatusOr<RunResult> Sandbox::Run(const RunSpec& spec) {
       kill_for(KillReason::kCpu);
     }
   }
-  // No writer is left but us: take what the pipes still hold.
-  if (stdout_r.valid()) {
-    pump(stdout_r, capture_out, stdout_file, result.stdout_data, out_bytes, limits.stdout_bytes,
-         true);
-  }
-  if (stderr_r.valid()) {
-    pump(stderr_r, capture_err, stderr_file, result.stderr_data, err_bytes, limits.stderr_bytes,
-         false);
+  // No writer is left but us: take what the pipes still hold (a look first, which usually
+  // finds them empty).
+  {
+    pollfd left[2] = {{stdout_r.get(), POLLIN, 0}, {stderr_r.get(), POLLIN, 0}};
+    if (poll(left, 2, 0) > 0) {  // a pipe we do not pump has fd -1, which poll skips
+      if (left[0].revents & POLLIN) {
+        pump(stdout_r, capture_out, stdout_file, result.stdout_data, out_bytes,
+             limits.stdout_bytes, true);
+      }
+      if (left[1].revents & POLLIN) {
+        pump(stderr_r, capture_err, stderr_file, result.stderr_data, err_bytes,
+             limits.stderr_bytes, false);
+      }
+    }
   }
   stdout_w.Reset();
   stderr_w.Reset();
