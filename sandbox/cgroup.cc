@@ -2,7 +2,9 @@
 
 #include <dirent.h>
 #include <fcntl.h>
+#include <linux/magic.h>
 #include <sys/stat.h>
+#include <sys/vfs.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -10,6 +12,7 @@
 #include <fstream>
 #include <sstream>
 #include <algorithm>
+#include <optional>
 #include <utility>
 #include <thread>
 
@@ -182,7 +185,11 @@ std::string CgroupLayout::Describe() const {
 absl::StatusOr<CgroupLayout> SetUpCgroups(CgroupMode want, const std::string& name, bool flat) {
   CgroupLayout layout;
   if (want == CgroupMode::kNone) return layout;
-  std::vector<MountEntry> mounts = CgroupMounts();
+  std::optional<std::vector<MountEntry>> mount_list;  // /proc/self/mountinfo, read if needed
+  auto mounts = [&]() -> const std::vector<MountEntry>& {
+    if (!mount_list) mount_list = CgroupMounts();
+    return *mount_list;
+  };
   // /proc/self/cgroup: "hierarchy-id:controllers:path"; v2 is "0::path".
   std::string v2_path;
   std::vector<std::pair<std::string, std::string>> v1;  // controllers, path
@@ -208,7 +215,7 @@ absl::StatusOr<CgroupLayout> SetUpCgroups(CgroupMode want, const std::string& na
   };
   const bool v2_lacks = on_v1("memory") && on_v1("pids");
   if (want == CgroupMode::kV2 || (want == CgroupMode::kAuto && !v2_lacks)) {
-    for (const MountEntry& m : mounts) {
+    for (const MountEntry& m : mounts()) {
       if (m.fstype != "cgroup2" || v2_path.empty()) continue;
       absl::StatusOr<std::string> parent = SetUpV2(OwnDir(m, v2_path), name);
       if (parent.ok()) {
@@ -221,31 +228,46 @@ absl::StatusOr<CgroupLayout> SetUpCgroups(CgroupMode want, const std::string& na
     if (want == CgroupMode::kV2) return absl::UnavailableError("no usable cgroup v2 hierarchy");
   }
 
-  // v1: find each controller's mount and our path in that hierarchy.
-  auto find_v1 = [&](const std::string& controller) -> absl::StatusOr<std::string> {
-    for (const MountEntry& m : mounts) {
-      if (m.fstype != "cgroup") continue;
-      std::vector<std::string> opts = absl::StrSplit(m.super_options, ',');
-      if (std::find(opts.begin(), opts.end(), controller) == opts.end()) continue;
-      for (const auto& [controllers, path] : v1) {
-        std::vector<std::string> cs = absl::StrSplit(controllers, ',');
-        if (std::find(cs.begin(), cs.end(), controller) == cs.end()) continue;
-        RemoveStale(OwnDir(m, path));
-        if (flat) {
-          layout.flat = true;
-          return OwnDir(m, path);
-        }
-        std::string parent = OwnDir(m, path) + "/" + name;
-        absl::Status s = MakeDir(parent);
-        if (!s.ok()) return s;
-        return parent;
+  // v1: our own cgroup in a controller's hierarchy. First where such hierarchies are usually
+  // mounted, /sys/fs/cgroup/<controller> plus our path, if a file only that controller has is
+  // there (a hierarchy's root may have none: there, a cgroup v1 file system will do; a wrong
+  // guess would fail loudly when the limits are written); else wherever mountinfo says (which
+  // also handles a mount of a subtree).
+  auto own_v1 = [&](const std::string& controller, const char* marker) -> std::string {
+    for (const auto& [controllers, path] : v1) {
+      std::vector<std::string> cs = absl::StrSplit(controllers, ',');
+      if (std::find(cs.begin(), cs.end(), controller) == cs.end()) continue;
+      std::string usual = absl::StrCat("/sys/fs/cgroup/", controller, path == "/" ? "" : path);
+      if (access(absl::StrCat(usual, "/", marker).c_str(), F_OK) == 0) return usual;
+      struct statfs fs {};
+      if (path == "/" && statfs(usual.c_str(), &fs) == 0 && fs.f_type == CGROUP_SUPER_MAGIC) {
+        return usual;
+      }
+      for (const MountEntry& m : mounts()) {
+        if (m.fstype != "cgroup") continue;
+        std::vector<std::string> opts = absl::StrSplit(m.super_options, ',');
+        if (std::find(opts.begin(), opts.end(), controller) != opts.end()) return OwnDir(m, path);
       }
     }
     return std::string();
   };
-  absl::StatusOr<std::string> memory = find_v1("memory");
-  absl::StatusOr<std::string> pids = find_v1("pids");
-  absl::StatusOr<std::string> cpuacct = find_v1("cpuacct");
+  auto find_v1 = [&](const std::string& controller,
+                     const char* marker) -> absl::StatusOr<std::string> {
+    std::string own = own_v1(controller, marker);
+    if (own.empty()) return own;
+    RemoveStale(own);
+    if (flat) {
+      layout.flat = true;
+      return own;
+    }
+    std::string parent = own + "/" + name;
+    absl::Status s = MakeDir(parent);
+    if (!s.ok()) return s;
+    return parent;
+  };
+  absl::StatusOr<std::string> memory = find_v1("memory", "memory.limit_in_bytes");
+  absl::StatusOr<std::string> pids = find_v1("pids", "pids.max");
+  absl::StatusOr<std::string> cpuacct = find_v1("cpuacct", "cpuacct.usage");
   for (auto* r : {&memory, &pids, &cpuacct}) {
     if (!r->ok()) {
       if (want == CgroupMode::kV1) return r->status();
