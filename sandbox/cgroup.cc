@@ -27,20 +27,10 @@
 namespace sandbox {
 namespace {
 
-// A file of many records (mountinfo): read to the end.
-std::string ReadSmallFile(const std::string& path) {
-  UniqueFd fd(open(path.c_str(), O_RDONLY | O_CLOEXEC));
-  if (!fd.valid()) return {};
-  std::string out;
-  char buf[4096];
-  ssize_t n;
-  while ((n = read(fd.get(), buf, sizeof buf)) > 0) out.append(buf, n);
-  return out;
-}
-
-// A cgroup value or a one-record /proc file: the kernel produces all of it on the first read,
-// so a read that does not fill the buffer got everything (no second read to see EOF).
-std::string ReadValueFile(const std::string& path) {
+// A small file. One of many records (mountinfo) is read to the end. A cgroup value or a
+// one-record /proc file is produced in full on the first read, so a read that does not fill the
+// buffer got everything (no second read to see EOF).
+std::string ReadSmallFile(const std::string& path, bool many_records = false) {
   UniqueFd fd(open(path.c_str(), O_RDONLY | O_CLOEXEC));
   if (!fd.valid()) return {};
   std::string out;
@@ -48,7 +38,7 @@ std::string ReadValueFile(const std::string& path) {
   ssize_t n;
   while ((n = read(fd.get(), buf, sizeof buf)) > 0) {
     out.append(buf, n);
-    if (static_cast<size_t>(n) < sizeof buf) break;
+    if (!many_records && static_cast<size_t>(n) < sizeof buf) break;
   }
   return out;
 }
@@ -64,14 +54,14 @@ absl::Status WriteFile(const std::string& path, const std::string& value) {
 
 uint64_t ReadNumber(const std::string& path) {
   uint64_t v = 0;
-  std::string s(absl::StripAsciiWhitespace(ReadValueFile(path)));
+  std::string s(absl::StripAsciiWhitespace(ReadSmallFile(path)));
   if (!absl::SimpleAtoi(s, &v)) return 0;
   return v;
 }
 
 // The value of `key` in a "key value" per line file (cpu.stat, memory.events, oom_control).
 uint64_t ReadKeyed(const std::string& path, const std::string& key) {
-  for (absl::string_view line : absl::StrSplit(ReadValueFile(path), '\n')) {
+  for (absl::string_view line : absl::StrSplit(ReadSmallFile(path), '\n')) {
     std::vector<absl::string_view> kv = absl::StrSplit(line, ' ');
     uint64_t v = 0;
     if (kv.size() == 2 && kv[0] == key && absl::SimpleAtoi(kv[1], &v)) return v;
@@ -88,7 +78,8 @@ struct MountEntry {
 
 std::vector<MountEntry> CgroupMounts() {
   std::vector<MountEntry> result;
-  for (absl::string_view line : absl::StrSplit(ReadSmallFile("/proc/self/mountinfo"), '\n')) {
+  const std::string mountinfo = ReadSmallFile("/proc/self/mountinfo", /*many_records=*/true);
+  for (absl::string_view line : absl::StrSplit(mountinfo, '\n')) {
     // id parent maj:min root mount_point options [optional...] - fstype source super_options
     std::vector<std::string> f = absl::StrSplit(line, ' ', absl::SkipEmpty());
     size_t dash = 0;
@@ -139,12 +130,12 @@ absl::Status MakeDir(const std::string& dir) {
 // v2: a process may not sit in a cgroup that hands controllers to children ("no internal
 // processes"), so the judge moves itself into a leaf beside the boxes' parent first.
 absl::StatusOr<std::string> SetUpV2(const std::string& own, const std::string& name) {
-  std::string controllers = ReadValueFile(own + "/cgroup.controllers");
+  std::string controllers = ReadSmallFile(own + "/cgroup.controllers");
   if (controllers.find("memory") == std::string::npos ||
       controllers.find("pids") == std::string::npos) {
     return absl::UnavailableError("cgroup v2 offers no memory and pids controllers here");
   }
-  std::string procs = ReadSmallFile(own + "/cgroup.procs");
+  std::string procs = ReadSmallFile(own + "/cgroup.procs", /*many_records=*/true);
   if (!absl::StripAsciiWhitespace(procs).empty()) {
     std::string leaf = own + "/judge-main";
     absl::Status s = MakeDir(leaf);
@@ -193,7 +184,7 @@ absl::StatusOr<CgroupLayout> SetUpCgroups(CgroupMode want, const std::string& na
   // /proc/self/cgroup: "hierarchy-id:controllers:path"; v2 is "0::path".
   std::string v2_path;
   std::vector<std::pair<std::string, std::string>> v1;  // controllers, path
-  for (absl::string_view line : absl::StrSplit(ReadValueFile("/proc/self/cgroup"), '\n')) {
+  for (absl::string_view line : absl::StrSplit(ReadSmallFile("/proc/self/cgroup"), '\n')) {
     std::vector<std::string> f = absl::StrSplit(line, absl::MaxSplits(':', 2));
     if (f.size() != 3) continue;
     if (f[0] == "0" && f[1].empty()) {
