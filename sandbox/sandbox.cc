@@ -407,12 +407,7 @@ absl::StatusOr<std::unique_ptr<Sandbox>> Sandbox::Create(const SandboxOptions& o
       if (absl::Status s = sb->SendMounts(*box, **made); !s.ok()) return s;
     }
     sb->first_template_ = *made;
-    sb->first_spec_.mounts = first->mounts;
-    sb->first_spec_.symlinks = first->symlinks;
-    sb->first_spec_.workdir = first->workdir;
-    sb->first_spec_.host_workdir = first->host_workdir;
-    sb->first_spec_.mount_proc = first->mount_proc;
-    sb->first_spec_.limits = first->limits;
+    sb->first_spec_ = *first;
   }
   RemoveStaleRuntimeDirs(options.runtime_dir);
   uint64_t n = g_sandbox_counter.fetch_add(1);
@@ -999,7 +994,6 @@ absl::StatusOr<RunResult> Sandbox::Run(const RunSpec& spec) {
   // --- Supervise: streams, reports from the box, time limits.
   RunResult result;
   KillReason reason = KillReason::kNone;
-  bool init_exited = false;
   bool got_exit = false;
   ChildMsg exit_msg{};
   std::string setup_error;
@@ -1043,6 +1037,15 @@ absl::StatusOr<RunResult> Sandbox::Run(const RunSpec& spec) {
     }
   };
 
+  auto pump_out = [&] {
+    pump(stdout_r, capture_out, stdout_file, result.stdout_data, out_bytes, limits.stdout_bytes,
+         true);
+  };
+  auto pump_err = [&] {
+    pump(stderr_r, capture_err, stderr_file, result.stderr_data, err_bytes, limits.stderr_bytes,
+         false);
+  };
+
   // Reads every queued packet from the box: a blocked call (init killed the box), the exit
   // report, or a setup error.
   auto read_status = [&] {
@@ -1061,7 +1064,7 @@ absl::StatusOr<RunResult> Sandbox::Run(const RunSpec& spec) {
     }
   };
 
-  while (!init_exited) {
+  for (;;) {
     pollfd fds[3];
     int nfds = 0;
     auto add = [&](int fd) {
@@ -1092,20 +1095,9 @@ absl::StatusOr<RunResult> Sandbox::Run(const RunSpec& spec) {
       reap();
       return Errno("poll");
     }
-    if (i_out >= 0 && fds[i_out].revents) {
-      pump(stdout_r, capture_out, stdout_file, result.stdout_data, out_bytes,
-           limits.stdout_bytes, true);
-    }
-    if (i_err >= 0 && fds[i_err].revents) {
-      pump(stderr_r, capture_err, stderr_file, result.stderr_data, err_bytes,
-           limits.stderr_bytes, false);
-    }
-    if (fds[i_pid].revents) {
-      init_exited = true;
-      read_status();
-      reap();
-      break;
-    }
+    if (i_out >= 0 && fds[i_out].revents) pump_out();
+    if (i_err >= 0 && fds[i_err].revents) pump_err();
+    if (fds[i_pid].revents) break;
     now = Clock::now();
     if (now >= wall_deadline) kill_for(KillReason::kWall);
     if (limits.cpu_time_ms > 0 && cgroups_.has_cpu() &&
@@ -1113,19 +1105,16 @@ absl::StatusOr<RunResult> Sandbox::Run(const RunSpec& spec) {
       kill_for(KillReason::kCpu);
     }
   }
+  // The init is gone, and every process of the box with it.
+  read_status();
+  reap();
   // No writer is left but us: take what the pipes still hold (a look first, which usually
   // finds them empty).
   {
     pollfd left[2] = {{stdout_r.get(), POLLIN, 0}, {stderr_r.get(), POLLIN, 0}};
     if (poll(left, 2, 0) > 0) {  // a pipe we do not pump has fd -1, which poll skips
-      if (left[0].revents & POLLIN) {
-        pump(stdout_r, capture_out, stdout_file, result.stdout_data, out_bytes,
-             limits.stdout_bytes, true);
-      }
-      if (left[1].revents & POLLIN) {
-        pump(stderr_r, capture_err, stderr_file, result.stderr_data, err_bytes,
-             limits.stderr_bytes, false);
-      }
+      if (left[0].revents & POLLIN) pump_out();
+      if (left[1].revents & POLLIN) pump_err();
     }
   }
   stdout_w.Reset();

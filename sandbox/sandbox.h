@@ -120,7 +120,7 @@ class Sandbox {
   std::string root_dir_;  // <runtime_dir>/root: each box mounts its root here, in its own namespace
   std::string cgroup_name_;
   std::shared_ptr<internal::MountTemplate> first_template_;  // see TakeFirstTemplate
-  RunSpec first_spec_;  // what first_template_ was planned for (its mount fields)
+  RunSpec first_spec_;  // what first_template_ was planned for
   CgroupLayout cgroups_;
   void* stacks_ = nullptr;  // per box id: clone stacks of init and the program
   void* arenas_ = nullptr;  // per box id: where the plans are built (see child.h)
