@@ -1,6 +1,5 @@
 #include "sandbox/cgroup.h"
 
-#include <dirent.h>
 #include <fcntl.h>
 #include <linux/magic.h>
 #include <sys/stat.h>
@@ -102,22 +101,12 @@ std::string OwnDir(const MountEntry& m, const std::string& path) {
 // Removes `sandbox-<pid>-<n>` cgroups (and their box cgroups) of processes that no longer
 // exist: a judge killed with -9 leaves them behind, empty (its boxes died with it).
 void RemoveStale(const std::string& dir) {
-  if (HasNoOtherSubdirs(dir, 0)) return;  // the usual case: one stat instead of a listing
-  DIR* d = opendir(dir.c_str());
-  if (d == nullptr) return;
-  while (dirent* e = readdir(d)) {
-    std::string name = e->d_name;
-    if (!LeftByDeadProcess(name, "sandbox-")) continue;
-    std::string stale = dir + "/" + name;
-    if (DIR* inner = opendir(stale.c_str())) {
-      while (dirent* b = readdir(inner)) {
-        if (absl::StartsWith(b->d_name, "box-")) rmdir((stale + "/" + b->d_name).c_str());
-      }
-      closedir(inner);
-    }
+  ForEachLeftByDeadProcess(dir, "sandbox-", 0, [](const std::string& stale) {
+    ForEachEntry(stale, [&](const std::string& box) {
+      if (absl::StartsWith(box, "box-")) rmdir((stale + "/" + box).c_str());
+    });
     rmdir(stale.c_str());
-  }
-  closedir(d);
+  });
 }
 
 absl::Status MakeDir(const std::string& dir) {

@@ -1,6 +1,5 @@
 #include "sandbox/sandbox.h"
 
-#include <dirent.h>
 #include <fcntl.h>
 #include <linux/sched.h>
 #include <poll.h>
@@ -318,28 +317,18 @@ void Sandbox::AddSystemMounts(RunSpec& spec) {
 // Removes what a killed earlier process left: work tmpfs mounts and directories of dead pids.
 // Only `root` there is the usual case, seen with one stat.
 static void RemoveStaleRuntimeDirs(const std::string& runtime_dir) {
-  if (HasNoOtherSubdirs(runtime_dir, 1)) return;
-  DIR* d = opendir(runtime_dir.c_str());
-  if (d == nullptr) return;
-  while (dirent* e = readdir(d)) {
-    std::string name = e->d_name;
-    if (!LeftByDeadProcess(name, "")) continue;
-    std::string dir = runtime_dir + "/" + name;
-    std::string work = dir + "/work";
-    if (DIR* w = opendir(work.c_str())) {
-      while (dirent* we = readdir(w)) {
-        if (we->d_name[0] == '.') continue;
-        std::string p = work + "/" + we->d_name;
-        umount2(p.c_str(), MNT_DETACH);
-        rmdir(p.c_str());
-      }
-      closedir(w);
-    }
+  ForEachLeftByDeadProcess(runtime_dir, "", 1, [](const std::string& dir) {
+    const std::string work = dir + "/work";
+    ForEachEntry(work, [&](const std::string& name) {
+      if (name[0] == '.') return;
+      std::string p = work + "/" + name;
+      umount2(p.c_str(), MNT_DETACH);
+      rmdir(p.c_str());
+    });
     rmdir(work.c_str());
     rmdir((dir + "/root").c_str());
     rmdir(dir.c_str());
-  }
-  closedir(d);
+  });
 }
 
 absl::Status Sandbox::CheckReachableByBoxes(const std::string& path) {

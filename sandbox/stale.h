@@ -1,6 +1,7 @@
 // Leftovers of a killed process are named after its pid: `<prefix><pid>-<n>`.
 #pragma once
 
+#include <dirent.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -26,6 +27,29 @@ inline bool LeftByDeadProcess(const std::string& name, const std::string& prefix
 inline bool HasNoOtherSubdirs(const std::string& dir, nlink_t expected) {
   struct stat st {};
   return stat(dir.c_str(), &st) == 0 && st.st_nlink >= 2 && st.st_nlink <= 2 + expected;
+}
+
+// Calls `fn(name)` for each entry of `dir` but . and .. (none when it cannot be opened).
+template <typename Fn>
+void ForEachEntry(const std::string& dir, Fn fn) {
+  DIR* d = opendir(dir.c_str());
+  if (d == nullptr) return;
+  while (dirent* e = readdir(d)) {
+    std::string name = e->d_name;
+    if (name != "." && name != "..") fn(name);
+  }
+  closedir(d);
+}
+
+// Calls `fn(path)` for each `<prefix><pid>-...` entry of `dir` whose process is gone. No
+// subdirectory but the `known` ones is the usual case, and costs one stat.
+template <typename Fn>
+void ForEachLeftByDeadProcess(const std::string& dir, const std::string& prefix, nlink_t known,
+                              Fn fn) {
+  if (HasNoOtherSubdirs(dir, known)) return;
+  ForEachEntry(dir, [&](const std::string& name) {
+    if (LeftByDeadProcess(name, prefix)) fn(dir + "/" + name);
+  });
 }
 
 }  // namespace sandbox
