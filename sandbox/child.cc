@@ -151,8 +151,8 @@ int ProgramMain(void* arg) {
 // (it keeps its effective capabilities, which it needs for the mounts): no exec can grant
 // privileges again (no_new_privs), the bounding set is empty, and the securebits are locked so
 // that uid 0 means nothing and nothing can bring capabilities back. Done first because nothing
-// here depends on the parent: with a CPU to spare, the 40-odd prctl calls overlap with the
-// parent writing our uid maps and planning our mounts. The program keeps only what it needs to
+// here depends on the parent: we run on another CPU than the parent when there is one (see
+// Sandbox::Spawn), so the 40-odd prctl calls overlap with the parent writing our uid maps. The program keeps only what it needs to
 // switch to its uid, and drops that too.
 void DropBounds() {
   CHECK_SYS(kSocketFd, "no_new_privs", nullptr, SYS_prctl, PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0);
@@ -320,6 +320,9 @@ int ChildInit(void* arg) {
 
   // vfork-style: we sleep until the program has exec'd; it shares our fd table until then.
   // (glibc's clone only touches errno when it fails, and then we leave.)
+  // The parent may have moved us off its CPU (see Sandbox::Spawn); the program must not inherit
+  // that. This only widens our own mask, which the kernel allows.
+  if (start.restore_cpus) Call(SYS_sched_setaffinity, 0, sizeof start.cpus, &start.cpus);
   ProgramArgs args{&plan, -1};
   int program_fd = -1;
   pid_t program = clone(ProgramMain, start.program_stack_top,

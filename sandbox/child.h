@@ -12,6 +12,7 @@
 #pragma once
 
 #include <linux/filter.h>
+#include <sched.h>
 #include <sys/resource.h>
 #include <sys/types.h>
 
@@ -79,6 +80,8 @@ struct BoxStart {
   size_t arena_size;
   void* program_stack_top;  // stack for the program process (shares init's memory until exec)
   uint64_t ignored_signals;  // bit n-1: signal n is SIG_IGN here (exec keeps that: undo it)
+  bool restore_cpus;         // the init may run off the parent's CPU: give the program `cpus`
+  cpu_set_t cpus;            // the parent's CPU affinity
 };
 
 // Reports from the box to the parent, one packet each.

@@ -250,7 +250,8 @@ int main(int argc, char** argv) {
 
   sandbox::SandboxOptions sandbox_options;
   sandbox_options.slots = 1;
-  // Its box is cloned first thing in Create() and builds its root while the rest is set up.
+  // Its box is cloned in Create(), with the mounts of `spec`, and builds its root while the rest
+  // is set up.
   sandbox_options.prespawn = 1;
   sandbox_options.refill = false;
   auto sb = sandbox::Sandbox::Create(sandbox_options, &spec);

@@ -367,17 +367,6 @@ absl::StatusOr<std::unique_ptr<Sandbox>> Sandbox::Create(const SandboxOptions& o
       return Errno("mmap box stacks and arenas");
     }
   }
-  // A pool that is filled once (a one-shot process) is cloned right here, first: the boxes
-  // start up and drop their bounds while we plan their mounts, build their roots while we do
-  // the rest, and join their cgroups when taken.
-  if (!options.refill) {
-    for (uint32_t i = 0; i < options.prespawn; ++i) {
-      const uint32_t id = options.slots + i;  // not in free_ids_ (see below)
-      absl::StatusOr<std::unique_ptr<Box>> box = sb->Spawn(id, nullptr, false);
-      if (!box.ok()) return box.status();
-      sb->idle_.push_back(std::move(*box));
-    }
-  }
   if (mkdir(options.runtime_dir.c_str(), 0711) != 0 && errno != EEXIST) {
     return Errno("mkdir " + options.runtime_dir);
   }
@@ -389,14 +378,22 @@ absl::StatusOr<std::unique_ptr<Sandbox>> Sandbox::Create(const SandboxOptions& o
   if (mkdir(sb->root_dir_.c_str(), 0711) != 0 && errno != EEXIST) {
     return Errno("mkdir " + sb->root_dir_);
   }
-  if (!options.refill && first != nullptr) {
-    absl::StatusOr<std::shared_ptr<MountTemplate>> made = sb->MakeMountTemplate(*first);
-    if (!made.ok()) return made.status();
-    for (std::unique_ptr<Box>& box : sb->idle_) {
-      if (absl::Status s = sb->SendMounts(*box, **made); !s.ok()) return s;
+  // A pool that is filled once (a one-shot process) is cloned right here, with the first run's
+  // mounts: the boxes build their roots while we do the rest, and join their cgroups when taken.
+  if (!options.refill) {
+    if (first != nullptr) {
+      absl::StatusOr<std::shared_ptr<MountTemplate>> made = sb->MakeMountTemplate(*first);
+      if (!made.ok()) return made.status();
+      sb->first_template_ = *made;
+      sb->first_spec_ = *first;
     }
-    sb->first_template_ = *made;
-    sb->first_spec_ = *first;
+    for (uint32_t i = 0; i < options.prespawn; ++i) {
+      const uint32_t id = options.slots + i;  // not in free_ids_ (see below)
+      absl::StatusOr<std::unique_ptr<Box>> box =
+          sb->Spawn(id, sb->first_template_.get(), false);
+      if (!box.ok()) return box.status();
+      sb->idle_.push_back(std::move(*box));
+    }
   }
   RemoveStaleRuntimeDirs(options.runtime_dir);
   uint64_t n = g_sandbox_counter.fetch_add(1);
@@ -491,7 +488,16 @@ absl::StatusOr<std::unique_ptr<Box>> Sandbox::Spawn(uint32_t id, const MountTemp
   UniqueFd ctl_child(sp[1]);
 
   box->start = BoxStart{ctl_child.get(), Arena(id), kArenaSize,
-                        Stack(id) + kStackSize / 2, IgnoredSignals()};
+                        Stack(id) + kStackSize / 2, IgnoredSignals(), false, {}};
+  // The box's init sets up its root while we set up the rest, but a new task starts on the
+  // CPU of its parent, and a scheduler that packs vCPUs (this VM's does) leaves it waiting
+  // there for us while another CPU idles. So we move it off our CPU, and it gives the program
+  // our CPUs back before the clone (the program inherits its mask).
+  int our_cpu = sched_getcpu();
+  if (sched_getaffinity(0, sizeof box->start.cpus, &box->start.cpus) == 0 && our_cpu >= 0 &&
+      CPU_ISSET(our_cpu, &box->start.cpus) && CPU_COUNT(&box->start.cpus) > 1) {
+    box->start.restore_cpus = true;
+  }
   // CLONE_VM: the box's init runs in our memory (no page tables to copy, nothing to tear down
   // when it exits) until it is gone; untrusted code only ever runs after the program's exec,
   // in an address space of its own. See child.cc.
@@ -501,6 +507,11 @@ absl::StatusOr<std::unique_ptr<Box>> Sandbox::Spawn(uint32_t id, const MountTemp
                         CLONE_NEWUTS | CLONE_NEWNET | CLONE_PIDFD | SIGCHLD,
                     &box->start, &pidfd_raw);
   if (pid < 0) return Errno("clone");
+  if (box->start.restore_cpus) {
+    cpu_set_t others = box->start.cpus;
+    CPU_CLR(our_cpu, &others);
+    sched_setaffinity(pid, sizeof others, &others);  // a hint: if refused, it runs where it is
+  }
   box->pid = pid;
   box->pidfd.Reset(pidfd_raw);
   // From here on, dropping `box` kills and reaps the child. On failure the caller still owns

@@ -47,8 +47,9 @@ struct SandboxOptions {
   // Boxes kept ready (see above); 0: every run clones its own box. Before the first run they are
   // bare (cloned, in their cgroup, waiting for their mounts).
   uint32_t prespawn = 0;
-  // false: clone `prespawn` boxes once, first thing in Create(), and never more (a one-shot
-  // process such as sandbox-run: its box starts up while it sets up the rest).
+  // false: clone `prespawn` boxes once, in Create() (with the first run's mounts when it is
+  // given), and never more (a one-shot process such as sandbox-run: its box builds its root
+  // while it sets up the rest).
   bool refill = true;
   // Box i (of slots + prespawn) owns host uids uid_base + 2i (the box's init) and
   // uid_base + 2i + 1 (the program); no such users should exist.

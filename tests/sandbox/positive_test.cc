@@ -251,6 +251,30 @@ TEST_F(PositiveTest, IgnoredSignalsOfTheJudgeAreNotInherited) {
   EXPECT_EQ(r->stdout_data, "SigBlk:\t0000000000000000\nSigIgn:\t0000000000000000\n");
 }
 
+// The box's init may be moved off the judge's CPU while it sets up (see Sandbox::Spawn); the
+// program must still get every CPU the judge has, or its threads would share fewer.
+TEST_F(PositiveTest, TheProgramMayUseEveryCpuTheJudgeMay) {
+  std::string ours;
+  {
+    FILE* f = fopen("/proc/thread-self/status", "r");
+    ASSERT_NE(f, nullptr);
+    char line[256];
+    while (fgets(line, sizeof line, f) != nullptr) {
+      if (strncmp(line, "Cpus_allowed_list:", 18) == 0) ours = line;
+    }
+    fclose(f);
+  }
+  ASSERT_FALSE(ours.empty());
+  RunSpec spec = Base();
+  spec.argv = {"/bin/grep", "^Cpus_allowed_list:", "/proc/self/status"};
+  for (int i = 0; i < 3; ++i) {
+    auto r = sb_->Run(spec);
+    ASSERT_TRUE(r.ok()) << r.status();
+    EXPECT_EQ(r->status, Status::kOk) << r->message;
+    EXPECT_EQ(r->stdout_data, ours);
+  }
+}
+
 // The pool: boxes cloned ahead for the last run's mounts and limits. A run that asks for other
 // mounts or limits must get exactly its own, never the previous run's.
 class PoolTest : public PositiveTest {
