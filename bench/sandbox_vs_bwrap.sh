@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Whole-process cost of `sandbox-run -- /bin/true` next to Debian's bubblewrap, measured side by
-# side: build/bin/spawn_timer starts the two in turn (so both see the same machine load) with
-# posix_spawn and times each until it has exited. Plain /bin/true is timed alongside as the
+# side: build/bin/spawn_timer starts the two in turn (so both see the same machine load), in a
+# new random order each round (what one leaves behind lands on the next), with posix_spawn, and
+# times each until it has exited. Plain /bin/true is timed alongside as the
 # floor (starting any process costs that much here). Prints median and p90 in ms, and the ratio.
 #   bench/sandbox_vs_bwrap.sh [RUNS]   (default 300; needs root, bwrap and a release build)
 set -euo pipefail
@@ -23,4 +24,4 @@ read -r _ true_med true_p90 <<<"$(sed -n 3p <<<"$out")"
 echo "sandbox-run -- /bin/true : median $sr_med ms  p90 $sr_p90 ms  ($runs runs)"
 echo "bwrap --unshare-all ...  : median $bw_med ms  p90 $bw_p90 ms"
 echo "/bin/true alone          : median $true_med ms  p90 $true_p90 ms"
-awk -v a="$sr_med" -v b="$bw_med" 'BEGIN {printf "ratio sandbox-run / bwrap: %.2f (target <= 0.6)\n", a/b}'
+awk -v a="$sr_med" -v b="$bw_med" 'BEGIN {printf "ratio sandbox-run / bwrap: %.3f (target <= 0.6)\n", a/b}'

@@ -2,7 +2,10 @@
 // Starts each command in turn (interleaved, so all see the same machine load) RUNS times with
 // posix_spawn (vfork + exec: the cheapest way to start a process, so the figures are the
 // commands' own cost, not the harness's), waits for it, and prints the median and p90 wall time
-// of each, in ms. stdout and stderr of the commands go to /dev/null; a command that fails is
+// of each, in ms. Each round runs the commands in a new random order (fixed seed): a process
+// leaves work behind it (the kernel frees its namespaces asynchronously), which lands on
+// whichever command comes next, and a fixed order would hand that cost to the same command
+// every time. stdout and stderr of the commands go to /dev/null; a command that fails is
 // reported and ends the measurement.
 #include <fcntl.h>
 #include <spawn.h>
@@ -13,6 +16,8 @@
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <numeric>
+#include <random>
 #include <string>
 #include <vector>
 
@@ -44,8 +49,12 @@ int main(int argc, char** argv) {
   posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0);
   posix_spawn_file_actions_addopen(&fa, 2, "/dev/null", O_WRONLY, 0);
   std::vector<std::vector<double>> ms(cmds.size());
+  std::vector<size_t> order(cmds.size());
+  std::iota(order.begin(), order.end(), 0);
+  std::mt19937 rng(42);
   for (int r = 0; r < runs; ++r) {
-    for (size_t k = 0; k < cmds.size(); ++k) {
+    std::shuffle(order.begin(), order.end(), rng);
+    for (size_t k : order) {
       auto t0 = std::chrono::steady_clock::now();
       pid_t pid;
       if (int e = posix_spawnp(&pid, cmds[k][0], &fa, nullptr, cmds[k].data(), environ); e != 0) {
