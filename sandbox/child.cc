@@ -151,9 +151,9 @@ int ProgramMain(void* arg) {
 // (it keeps its effective capabilities, which it needs for the mounts): no exec can grant
 // privileges again (no_new_privs), the bounding set is empty, and the securebits are locked so
 // that uid 0 means nothing and nothing can bring capabilities back. Done first because nothing
-// here depends on the parent: we run on another CPU than the parent when there is one (see
-// Sandbox::Spawn), so the 40-odd prctl calls overlap with the parent writing our uid maps. The program keeps only what it needs to
-// switch to its uid, and drops that too.
+// here depends on the parent: when a run waits for us we start on another CPU than the parent
+// (see Sandbox::Spawn), so the 40-odd prctl calls overlap with it writing our uid maps. The
+// program keeps only what it needs to switch to its uid, and drops that too.
 void DropBounds() {
   CHECK_SYS(kSocketFd, "no_new_privs", nullptr, SYS_prctl, PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0);
   // Every capability this kernel knows: they are numbered from 0 up to the first it refuses.

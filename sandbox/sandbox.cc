@@ -390,7 +390,7 @@ absl::StatusOr<std::unique_ptr<Sandbox>> Sandbox::Create(const SandboxOptions& o
     for (uint32_t i = 0; i < options.prespawn; ++i) {
       const uint32_t id = options.slots + i;  // not in free_ids_ (see below)
       absl::StatusOr<std::unique_ptr<Box>> box =
-          sb->Spawn(id, sb->first_template_.get(), false);
+          sb->Spawn(id, sb->first_template_.get(), false, /*awaited=*/true);
       if (!box.ok()) return box.status();
       sb->idle_.push_back(std::move(*box));
     }
@@ -479,7 +479,7 @@ absl::Status Sandbox::SendMounts(Box& box, const MountTemplate& mounts) {
 }
 
 absl::StatusOr<std::unique_ptr<Box>> Sandbox::Spawn(uint32_t id, const MountTemplate* mounts,
-                                                    bool join_cgroup) {
+                                                    bool join_cgroup, bool awaited) {
   auto box = std::make_unique<Box>();
   box->id = id;
   int sp[2];
@@ -489,12 +489,14 @@ absl::StatusOr<std::unique_ptr<Box>> Sandbox::Spawn(uint32_t id, const MountTemp
 
   box->start = BoxStart{ctl_child.get(), Arena(id), kArenaSize,
                         Stack(id) + kStackSize / 2, IgnoredSignals(), false, {}};
-  // The box's init sets up its root while we set up the rest, but a new task starts on the
-  // CPU of its parent, and a scheduler that packs vCPUs (this VM's does) leaves it waiting
-  // there for us while another CPU idles. So we move it off our CPU, and it gives the program
-  // our CPUs back before the clone (the program inherits its mask).
+  // A run waiting for this box: its init sets up its root while we set up the rest, but a new
+  // task starts on the CPU of its parent, and a scheduler that packs vCPUs (this VM's does)
+  // leaves it waiting there for us while another CPU idles. So we move it off our CPU, and it
+  // gives the program our CPUs back before the clone (the program inherits its mask). A box
+  // built ahead stays where the scheduler puts it.
   int our_cpu = sched_getcpu();
-  if (sched_getaffinity(0, sizeof box->start.cpus, &box->start.cpus) == 0 && our_cpu >= 0 &&
+  if (awaited && our_cpu >= 0 &&
+      sched_getaffinity(0, sizeof box->start.cpus, &box->start.cpus) == 0 &&
       CPU_ISSET(our_cpu, &box->start.cpus) && CPU_COUNT(&box->start.cpus) > 1) {
     box->start.restore_cpus = true;
   }
@@ -642,7 +644,7 @@ absl::StatusOr<std::unique_ptr<Box>> Sandbox::TakeBox(
     }
     return box;
   }
-  absl::StatusOr<std::unique_ptr<Box>> spawned = Spawn(id, mounts.get(), true);
+  absl::StatusOr<std::unique_ptr<Box>> spawned = Spawn(id, mounts.get(), true, /*awaited=*/true);
   if (!spawned.ok()) {
     {
       std::lock_guard<std::mutex> lock(mu_);
@@ -687,7 +689,7 @@ void Sandbox::RefillLoop() {
     const std::string key = mounts != nullptr ? mounts->key() : std::string();
     spawning_keys_.push_back(key);
     lock.unlock();
-    absl::StatusOr<std::unique_ptr<Box>> box = Spawn(id, mounts.get(), true);
+    absl::StatusOr<std::unique_ptr<Box>> box = Spawn(id, mounts.get(), true, /*awaited=*/false);
     if (box.ok()) {
       // The last run's limits too: the next run likely has the same, and skips these writes.
       if (absl::Status s = (*box)->cgroup.SetLimits(limits.first, limits.second); !s.ok()) {

@@ -97,10 +97,11 @@ class Sandbox {
       std::pair<uint64_t, uint32_t> cgroup_limits);
 
   // Clones a box; with `mounts` it starts building its root at once, without it is bare. A box
-  // that does not join its cgroup now joins it when taken.
+  // that does not join its cgroup now joins it when taken. `awaited`: a run waits for this box
+  // (not one built ahead), so its init is moved off our CPU to set up alongside us.
   absl::StatusOr<std::unique_ptr<internal::Box>> Spawn(uint32_t id,
                                                        const internal::MountTemplate* mounts,
-                                                       bool join_cgroup);
+                                                       bool join_cgroup, bool awaited);
   absl::StatusOr<std::shared_ptr<internal::MountTemplate>> MakeMountTemplate(
       const RunSpec& spec) const;
   // The mounts planned in Create for a one-shot sandbox's first run, if `spec` asks for the
