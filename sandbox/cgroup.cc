@@ -51,21 +51,32 @@ absl::Status WriteFile(const std::string& path, const std::string& value) {
   return absl::OkStatus();
 }
 
-uint64_t ReadNumber(const std::string& path) {
+// A cgroup file held open: read afresh from the start (the kernel produces it anew).
+std::string ReadOpenFile(const UniqueFd& fd) {
+  if (!fd.valid()) return {};
+  char buf[4096];
+  ssize_t n = pread(fd.get(), buf, sizeof buf, 0);
+  return n > 0 ? std::string(buf, n) : std::string();
+}
+
+uint64_t ParseNumber(const std::string& text) {
   uint64_t v = 0;
-  std::string s(absl::StripAsciiWhitespace(ReadSmallFile(path)));
-  if (!absl::SimpleAtoi(s, &v)) return 0;
+  if (!absl::SimpleAtoi(absl::StripAsciiWhitespace(text), &v)) return 0;
   return v;
 }
 
-// The value of `key` in a "key value" per line file (cpu.stat, memory.events, oom_control).
-uint64_t ReadKeyed(const std::string& path, const std::string& key) {
-  for (absl::string_view line : absl::StrSplit(ReadSmallFile(path), '\n')) {
+// The value of `key` in "key value" lines (cpu.stat, memory.events, oom_control).
+uint64_t ParseKeyed(const std::string& text, const std::string& key) {
+  for (absl::string_view line : absl::StrSplit(text, '\n')) {
     std::vector<absl::string_view> kv = absl::StrSplit(line, ' ');
     uint64_t v = 0;
     if (kv.size() == 2 && kv[0] == key && absl::SimpleAtoi(kv[1], &v)) return v;
   }
   return 0;
+}
+
+uint64_t ReadKeyed(const std::string& path, const std::string& key) {
+  return ParseKeyed(ReadSmallFile(path), key);
 }
 
 struct MountEntry {
@@ -284,6 +295,8 @@ BoxCgroup& BoxCgroup::operator=(BoxCgroup&& other) noexcept {
     memory_dir_ = std::move(other.memory_dir_);
     pids_dir_ = std::move(other.pids_dir_);
     cpu_dir_ = std::move(other.cpu_dir_);
+    cpu_usage_fd_ = std::move(other.cpu_usage_fd_);
+    peak_memory_fd_ = std::move(other.peak_memory_fd_);
     memory_limit_ = other.memory_limit_;
     process_limit_ = other.process_limit_;
     other.dirs_.clear();
@@ -313,19 +326,30 @@ absl::StatusOr<BoxCgroup> BoxCgroup::Create(const CgroupLayout& layout, const st
     cg.dirs_.push_back(dir);
     return dir;
   };
-  if (layout.mode == CgroupMode::kV2) {
+  const bool v2 = layout.mode == CgroupMode::kV2;
+  if (v2) {
     absl::StatusOr<std::string> dir = make(layout.v2_parent);
     if (!dir.ok()) return dir.status();
     cg.memory_dir_ = cg.pids_dir_ = cg.cpu_dir_ = *dir;
-    return cg;
+  } else {
+    for (auto [parent, dir] : {std::pair{&layout.memory_parent, &cg.memory_dir_},
+                               std::pair{&layout.pids_parent, &cg.pids_dir_},
+                               std::pair{&layout.cpuacct_parent, &cg.cpu_dir_}}) {
+      if (parent->empty()) continue;
+      absl::StatusOr<std::string> made = make(*parent);
+      if (!made.ok()) return made.status();
+      *dir = *made;
+    }
   }
-  for (auto [parent, dir] : {std::pair{&layout.memory_parent, &cg.memory_dir_},
-                             std::pair{&layout.pids_parent, &cg.pids_dir_},
-                             std::pair{&layout.cpuacct_parent, &cg.cpu_dir_}}) {
-    if (parent->empty()) continue;
-    absl::StatusOr<std::string> made = make(*parent);
-    if (!made.ok()) return made.status();
-    *dir = *made;
+  auto open_value = [](const std::string& path) {
+    return UniqueFd(open(path.c_str(), O_RDONLY | O_CLOEXEC));
+  };
+  if (!cg.cpu_dir_.empty()) {
+    cg.cpu_usage_fd_ = open_value(cg.cpu_dir_ + (v2 ? "/cpu.stat" : "/cpuacct.usage"));
+  }
+  if (!cg.memory_dir_.empty()) {
+    cg.peak_memory_fd_ =
+        open_value(cg.memory_dir_ + (v2 ? "/memory.peak" : "/memory.max_usage_in_bytes"));
   }
   return cg;
 }
@@ -367,16 +391,11 @@ absl::Status BoxCgroup::AddProcess(pid_t pid) const {
 }
 
 uint64_t BoxCgroup::CpuUsageNs() const {
-  if (cpu_dir_.empty()) return 0;
-  if (mode_ == CgroupMode::kV2) return ReadKeyed(cpu_dir_ + "/cpu.stat", "usage_usec") * 1000;
-  return ReadNumber(cpu_dir_ + "/cpuacct.usage");
+  if (mode_ == CgroupMode::kV2) return ParseKeyed(ReadOpenFile(cpu_usage_fd_), "usage_usec") * 1000;
+  return ParseNumber(ReadOpenFile(cpu_usage_fd_));
 }
 
-uint64_t BoxCgroup::PeakMemoryBytes() const {
-  if (memory_dir_.empty()) return 0;
-  if (mode_ == CgroupMode::kV2) return ReadNumber(memory_dir_ + "/memory.peak");
-  return ReadNumber(memory_dir_ + "/memory.max_usage_in_bytes");
-}
+uint64_t BoxCgroup::PeakMemoryBytes() const { return ParseNumber(ReadOpenFile(peak_memory_fd_)); }
 
 bool BoxCgroup::OomKilled() const {
   if (memory_dir_.empty()) return false;
@@ -386,6 +405,8 @@ bool BoxCgroup::OomKilled() const {
 
 absl::Status BoxCgroup::Remove() {
   absl::Status result;
+  cpu_usage_fd_.Reset();
+  peak_memory_fd_.Reset();
   // Children first is not needed (flat), but v1 memory may need a moment after the last exit.
   for (auto it = dirs_.rbegin(); it != dirs_.rend(); ++it) {
     int tries = 0;

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "sandbox/unique_fd.h"
 
 namespace sandbox {
 
@@ -78,6 +79,9 @@ class BoxCgroup {
   CgroupMode mode_ = CgroupMode::kNone;
   std::vector<std::string> dirs_;  // every directory we created
   std::string memory_dir_, pids_dir_, cpu_dir_;
+  // Open from creation on: the end of a run (and each CPU-time check during it) reads them with
+  // one pread instead of a path walk, an open and a close.
+  UniqueFd cpu_usage_fd_, peak_memory_fd_;
   uint64_t memory_limit_ = 0;
   uint32_t process_limit_ = 0;
 };
