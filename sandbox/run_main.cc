@@ -5,12 +5,9 @@
 // Exit status: 0 when the sandbox worked (whatever the program did), 2 on bad usage, 1 when the
 // sandbox itself failed.
 #include <fcntl.h>
-#include <link.h>
-#include <sys/mman.h>
 #include <unistd.h>
 
 #include <cstdio>
-#include <algorithm>
 #include <cstring>
 #include <string>
 #include <tuple>
@@ -22,48 +19,6 @@
 #include "sandbox/sandbox.h"
 
 namespace {
-
-// sandbox-run lives for one run, and on a virtual machine each page fault costs it 10-15 us: the
-// ~60 first touches of its own code, data and stack were a tenth of a `sandbox-run -- /bin/true`.
-// Asking for those pages in one madvise per segment, before the C++ runtime starts, saves most of
-// them. The code is in the page cache already, so this maps pages rather than reading any.
-// Kernels before 5.14 refuse the advice, and the pages then fault in one by one as before.
-int PrefaultSegment(dl_phdr_info* info, size_t, void*) {
-  const uintptr_t page = static_cast<uintptr_t>(getpagesize());
-  uintptr_t relro_end = 0;
-  for (int i = 0; i < info->dlpi_phnum; ++i) {
-    const ElfW(Phdr)& ph = info->dlpi_phdr[i];
-    if (ph.p_type == PT_GNU_RELRO) relro_end = info->dlpi_addr + ph.p_vaddr + ph.p_memsz;
-  }
-  for (int i = 0; i < info->dlpi_phnum; ++i) {
-    const ElfW(Phdr)& ph = info->dlpi_phdr[i];
-    if (ph.p_type != PT_LOAD) continue;
-    uintptr_t begin = info->dlpi_addr + ph.p_vaddr;
-    const uintptr_t end = begin + ph.p_memsz;
-    const bool writable = (ph.p_flags & PF_W) != 0;
-    // The RELRO part of the data segment is read-only by now: writing would fail.
-    if (writable) begin = std::max(begin, relro_end);
-    begin &= ~(page - 1);
-    if (begin < end) {
-      madvise(reinterpret_cast<void*>(begin), end - begin,
-              writable ? MADV_POPULATE_WRITE : MADV_POPULATE_READ);
-    }
-  }
-  return 1;  // the executable comes first; nothing else is loaded
-}
-
-void PrefaultOwnPages(int, char**, char**) {
-  dl_iterate_phdr(PrefaultSegment, nullptr);
-  // The stack the run will use below this frame.
-  const uintptr_t page = static_cast<uintptr_t>(getpagesize());
-  const uintptr_t here = reinterpret_cast<uintptr_t>(__builtin_frame_address(0)) & ~(page - 1);
-  const uintptr_t depth = 32 * 1024;
-  madvise(reinterpret_cast<void*>(here - depth), depth, MADV_POPULATE_WRITE);
-}
-
-// Runs before any constructor, the C++ runtime's own (iostreams, locales) included.
-__attribute__((section(".preinit_array"), used)) void (*const kPrefault)(int, char**, char**) =
-    PrefaultOwnPages;
 
 // "256m", "1g", "512k" or bytes.
 bool ParseSize(const std::string& text, uint64_t* out) {
