@@ -5,17 +5,24 @@
 //   BM_SandboxRun/1        the same, each run cloning its own box
 //   BM_SandboxRun/0        the same, no pool and no cgroup (to show what the cgroup costs)
 //   BM_SandboxRunParallel  the pooled one from 2 threads (runs per second with 2 slots)
+//   BM_PooledVsPlain       a plain fork+exec and a pooled Run, in a random order each time, each
+//                          timed: their medians and the ratio as counters (both see the same
+//                          machine load)
 // and, with --leak-check=N, N runs followed by the process's fd count, RSS, mounts and cgroups.
 #include <dirent.h>
 #include <spawn.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <chrono>
 #include <cstdio>
 #include <cstring>
 #include <fstream>
 #include <memory>
+#include <random>
 #include <string>
+#include <vector>
 
 #include "benchmark/benchmark.h"
 #include "sandbox/sandbox.h"
@@ -38,17 +45,19 @@ sandbox::RunSpec TrueSpec() {
   return spec;
 }
 
-void BM_PlainForkExecWait(benchmark::State& state) {
-  for (auto _ : state) {
-    pid_t pid = fork();
-    if (pid == 0) {
-      char* argv[] = {const_cast<char*>("/bin/true"), nullptr};
-      execve("/bin/true", argv, environ);
-      _exit(127);
-    }
-    int status;
-    waitpid(pid, &status, 0);
+void PlainForkExecWait() {
+  pid_t pid = fork();
+  if (pid == 0) {
+    char* argv[] = {const_cast<char*>("/bin/true"), nullptr};
+    execve("/bin/true", argv, environ);
+    _exit(127);
   }
+  int status;
+  waitpid(pid, &status, 0);
+}
+
+void BM_PlainForkExecWait(benchmark::State& state) {
+  for (auto _ : state) PlainForkExecWait();
 }
 BENCHMARK(BM_PlainForkExecWait)->UseRealTime()->Unit(benchmark::kMillisecond)->MinTime(2.0);
 
@@ -71,6 +80,44 @@ BENCHMARK(BM_SandboxRun)->Arg(2)->Arg(1)->Arg(0)->UseRealTime()->Unit(benchmark:
     ->MinTime(2.0);
 BENCHMARK(BM_SandboxRun)->Name("BM_SandboxRunParallel")->Arg(2)->Threads(2)->UseRealTime()
     ->Unit(benchmark::kMillisecond)->MinTime(2.0);
+
+void BM_PooledVsPlain(benchmark::State& state) {
+  sandbox::RunSpec spec = TrueSpec();
+  std::vector<double> plain, pooled;
+  auto ms_since = [](std::chrono::steady_clock::time_point t0) {
+    return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0)
+        .count();
+  };
+  // In a random order each time: what a run leaves behind (the kernel frees its namespaces
+  // asynchronously) lands on whatever comes next.
+  std::mt19937 rng(42);
+  for (auto _ : state) {
+    const bool plain_first = rng() & 1;
+    for (int k = 0; k < 2; ++k) {
+      auto t0 = std::chrono::steady_clock::now();
+      if ((k == 0) == plain_first) {
+        PlainForkExecWait();
+        plain.push_back(ms_since(t0));
+        continue;
+      }
+      auto r = g_sandbox->Run(spec);
+      pooled.push_back(ms_since(t0));
+      if (!r.ok() || r->status != sandbox::Status::kOk) {
+        state.SkipWithError("run failed");
+        return;
+      }
+    }
+  }
+  auto median = [](std::vector<double>& v) {
+    std::nth_element(v.begin(), v.begin() + v.size() / 2, v.end());
+    return v[v.size() / 2];
+  };
+  const double p = median(plain), s = median(pooled);
+  state.counters["plain_ms"] = p;
+  state.counters["pooled_ms"] = s;
+  state.counters["ratio"] = s / p;
+}
+BENCHMARK(BM_PooledVsPlain)->UseRealTime()->Unit(benchmark::kMillisecond)->MinTime(4.0);
 
 int CountFds() {
   int n = 0;
