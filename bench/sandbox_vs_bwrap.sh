@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Whole-process cost of `sandbox-run -- /bin/true` next to Debian's bubblewrap, measured side by
 # side: build/bin/spawn_timer starts the two in turn (so both see the same machine load), in a
-# new random order each round (what one leaves behind lands on the next), with posix_spawn, and
-# times each until it has exited. Plain /bin/true is timed alongside as the
-# floor (starting any process costs that much here). Prints median and p90 in ms, and the ratio.
+# new random order each round, with posix_spawn, and times each until it has exited. What a run
+# leaves to the kernel lands on the next process, so each timed run follows an untimed run of
+# the same command (see spawn_timer.cc). Plain /bin/true is timed alongside as the floor
+# (starting any process costs that much here). Prints median and p90 in ms, and the ratio.
 #   bench/sandbox_vs_bwrap.sh [RUNS]   (default 300; needs root, bwrap and a release build)
 set -euo pipefail
 runs=${1:-300}
