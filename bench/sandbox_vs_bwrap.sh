@@ -25,4 +25,5 @@ read -r _ true_med true_p90 <<<"$(sed -n 3p <<<"$out")"
 echo "sandbox-run -- /bin/true : median $sr_med ms  p90 $sr_p90 ms  ($runs runs)"
 echo "bwrap --unshare-all ...  : median $bw_med ms  p90 $bw_p90 ms"
 echo "/bin/true alone          : median $true_med ms  p90 $true_p90 ms"
-awk -v a="$sr_med" -v b="$bw_med" 'BEGIN {printf "ratio sandbox-run / bwrap: %.3f (target <= 0.6)\n", a/b}'
+awk -v a="$sr_med" -v b="$bw_med" \
+  'BEGIN {printf "ratio sandbox-run / bwrap: %.3f (target <= 0.6)\n", a/b}'
