@@ -6,8 +6,8 @@
 //   BM_SandboxRun/0        the same, no pool and no cgroup (to show what the cgroup costs)
 //   BM_SandboxRunParallel  the pooled one from 2 threads (runs per second with 2 slots)
 //   BM_PooledVsPlain       a plain fork+exec and a pooled Run, in a random order each time, each
-//                          timed: their medians and the ratio as counters (both see the same
-//                          machine load)
+//                          timed after an untimed run of its own kind: their medians and the
+//                          ratio as counters (both see the same machine load)
 // and, with --leak-check=N, N runs followed by the process's fd count, RSS, mounts and cgroups.
 #include <dirent.h>
 #include <spawn.h>
@@ -88,20 +88,22 @@ void BM_PooledVsPlain(benchmark::State& state) {
     return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0)
         .count();
   };
-  // In a random order each time: what a run leaves behind (the kernel frees its namespaces
-  // asynchronously) lands on whatever comes next.
+  // What a run leaves to the kernel (namespaces and cgroups are freed asynchronously) lands on
+  // whatever comes next: each timed run follows an untimed one of its own kind (as in
+  // spawn_timer), the two kinds in a random order each time.
   std::mt19937 rng(42);
   for (auto _ : state) {
     const bool plain_first = rng() & 1;
-    for (int k = 0; k < 2; ++k) {
+    for (int k = 0; k < 4; ++k) {
+      const bool timed = k % 2 == 1;
       auto t0 = std::chrono::steady_clock::now();
-      if ((k == 0) == plain_first) {
+      if ((k < 2) == plain_first) {
         PlainForkExecWait();
-        plain.push_back(ms_since(t0));
+        if (timed) plain.push_back(ms_since(t0));
         continue;
       }
       auto r = g_sandbox->Run(spec);
-      pooled.push_back(ms_since(t0));
+      if (timed) pooled.push_back(ms_since(t0));
       if (!r.ok() || r->status != sandbox::Status::kOk) {
         state.SkipWithError("run failed");
         return;
