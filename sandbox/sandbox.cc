@@ -494,9 +494,8 @@ absl::StatusOr<std::unique_ptr<Box>> Sandbox::Spawn(uint32_t id, const MountTemp
   // leaves it waiting there for us while another CPU idles. So we move it off our CPU, and it
   // gives the program our CPUs back before the clone (the program inherits its mask). A box
   // built ahead stays where the scheduler puts it.
-  int our_cpu = sched_getcpu();
-  if (awaited && our_cpu >= 0 &&
-      sched_getaffinity(0, sizeof box->start.cpus, &box->start.cpus) == 0 &&
+  const int our_cpu = awaited ? sched_getcpu() : -1;
+  if (our_cpu >= 0 && sched_getaffinity(0, sizeof box->start.cpus, &box->start.cpus) == 0 &&
       CPU_ISSET(our_cpu, &box->start.cpus) && CPU_COUNT(&box->start.cpus) > 1) {
     box->start.restore_cpus = true;
   }
