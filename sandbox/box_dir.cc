@@ -7,6 +7,9 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include <dirent.h>
+
+#include <algorithm>
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
@@ -15,11 +18,19 @@
 
 namespace sandbox {
 
-absl::StatusOr<UniqueFd> OpenBeneath(int dir_fd, const std::string& name) {
+namespace {
+
+UniqueFd OpenAt2Beneath(int dir_fd, const std::string& name, uint64_t flags) {
   open_how how{};
-  how.flags = O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK;
+  how.flags = flags | O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK;
   how.resolve = RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS | RESOLVE_NO_XDEV;
-  UniqueFd fd(static_cast<int>(syscall(SYS_openat2, dir_fd, name.c_str(), &how, sizeof how)));
+  return UniqueFd(static_cast<int>(syscall(SYS_openat2, dir_fd, name.c_str(), &how, sizeof how)));
+}
+
+}  // namespace
+
+absl::StatusOr<UniqueFd> OpenBeneath(int dir_fd, const std::string& name) {
+  UniqueFd fd = OpenAt2Beneath(dir_fd, name, 0);
   if (!fd.valid()) {
     return absl::NotFoundError(absl::StrCat("cannot open ", name, ": ", strerror(errno)));
   }
@@ -108,6 +119,32 @@ absl::StatusOr<std::string> BoxDir::ReadFile(const std::string& name, uint64_t m
   }
   out.resize(done);
   return out;
+}
+
+absl::StatusOr<std::vector<std::string>> BoxDir::ListFiles(const std::string& name,
+                                                           size_t max_entries) const {
+  UniqueFd fd = OpenAt2Beneath(dir_fd_.get(), name, O_DIRECTORY);
+  if (!fd.valid()) {
+    return absl::NotFoundError(absl::StrCat("cannot open directory ", name, ": ", strerror(errno)));
+  }
+  DIR* d = fdopendir(fd.get());
+  if (d == nullptr) return absl::InternalError(absl::StrCat("fdopendir ", name, ": ", strerror(errno)));
+  (void)fd.Release();  // closedir closes it
+  std::vector<std::string> names;
+  absl::Status status;
+  while (dirent* e = readdir(d)) {
+    if (e->d_type != DT_REG) continue;  // tmpfs fills d_type
+    if (names.size() == max_entries) {
+      status = absl::OutOfRangeError(
+          absl::StrCat(name, " holds more than ", max_entries, " files"));
+      break;
+    }
+    names.emplace_back(e->d_name);
+  }
+  closedir(d);
+  if (!status.ok()) return status;
+  std::sort(names.begin(), names.end());
+  return names;
 }
 
 absl::Status BoxDir::Remove() {

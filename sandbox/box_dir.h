@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "sandbox/unique_fd.h"
@@ -33,6 +34,11 @@ class BoxDir {
   // an error. Safe against anything the box left behind.
   [[nodiscard]] absl::StatusOr<std::string> ReadFile(const std::string& name,
                                                      uint64_t max_bytes) const;
+
+  // Names of the regular files directly in the subdirectory `name` (sorted; symlinks and
+  // anything else skipped), at most `max_entries` or an error. Never follows a symlink.
+  [[nodiscard]] absl::StatusOr<std::vector<std::string>> ListFiles(const std::string& name,
+                                                                   size_t max_entries) const;
 
   // Unmounts and removes the directory.
   [[nodiscard]] absl::Status Remove();

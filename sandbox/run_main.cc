@@ -103,7 +103,10 @@ int main(int argc, char** argv) {
       {"--bind-ro", "HOST[:BOX]", "Bind mount, read-only (repeatable)", nullptr, &bind_ro},
       {"--bind-rw", "HOST[:BOX]", "Bind mount, writable (repeatable)", nullptr, &bind_rw},
       {"--workdir", "PATH", "Working directory in the box (a fresh tmpfs)", &workdir},
-      {"--profile", "run|compile", "Seccomp profile: run (threads only) or compile", &profile},
+      {"--profile", "run|jvm|v8|compile",
+       "Seccomp profile: run (threads only), jvm or v8 (run, plus what that runtime needs), or "
+       "compile (processes too)",
+       &profile},
       {"--env", "K=V", "Passed to the program (repeatable; nothing else is)", nullptr, &env},
       {"--result", "FILE", "Write the JSON result here (default: stderr)", &result_path},
       {"--no-system-mounts", nullptr, "Do not bind /usr, /lib* and /etc/ld.so.cache", nullptr,
@@ -155,8 +158,17 @@ int main(int argc, char** argv) {
   }
   for (++i; i < argc; ++i) command.emplace_back(argv[i]);
   if (command.empty()) return Usage("no command given (sandbox-run [OPTIONS] -- PROGRAM [ARGS...])");
-  if (profile != "run" && profile != "compile") {
-    return Usage("--profile is run or compile, not " + profile);
+  const std::pair<const char*, sandbox::Profile> kProfiles[] = {
+      {"run", sandbox::Profile::kRun},
+      {"jvm", sandbox::Profile::kRunJvm},
+      {"v8", sandbox::Profile::kRunV8},
+      {"compile", sandbox::Profile::kCompile}};
+  const sandbox::Profile* chosen_profile = nullptr;
+  for (const auto& [name, value] : kProfiles) {
+    if (profile == name) chosen_profile = &value;
+  }
+  if (chosen_profile == nullptr) {
+    return Usage("--profile is run, jvm, v8 or compile, not " + profile);
   }
   double cpu_seconds = 0, wall_seconds = 0;
   uint32_t process_count = 0, file_count = 0;
@@ -172,7 +184,7 @@ int main(int argc, char** argv) {
   spec.env = env;
   spec.workdir = workdir;
   spec.mount_proc = !no_proc;
-  spec.profile = profile == "compile" ? sandbox::Profile::kCompile : sandbox::Profile::kRun;
+  spec.profile = *chosen_profile;
   if (!no_system) sandbox::Sandbox::AddSystemMounts(spec);
   for (const std::string& b : bind_ro) spec.mounts.push_back(ParseBind(b, false));
   for (const std::string& b : bind_rw) spec.mounts.push_back(ParseBind(b, true));

@@ -835,7 +835,7 @@ absl::StatusOr<RunResult> Sandbox::Run(const RunSpec& spec) {
     rlimits.push_back({RLIMIT_CPU, rlimit{secs, secs + 1}});
   }
   if (limits.memory_bytes > 0 && !cgroups_.has_memory()) {
-    rlimits.push_back({RLIMIT_AS, Lim(limits.memory_bytes)});
+    rlimits.push_back({RLIMIT_AS, Lim(limits.memory_bytes + limits.address_space_extra_bytes)});
   }
   rlimits.push_back({RLIMIT_FSIZE, Lim(limits.file_size_bytes ? limits.file_size_bytes
                                                               : RLIM_INFINITY)});
@@ -1127,11 +1127,11 @@ absl::StatusOr<RunResult> Sandbox::Run(const RunSpec& spec) {
   result.cpu_ms = cgroups_.has_cpu() ? cgroup.CpuUsageNs() / 1'000'000 : exit_msg.cpu_us / 1000;
   uint64_t peak = cgroup.PeakMemoryBytes();
   result.memory_kib = peak > 0 ? peak / 1024 : static_cast<uint64_t>(exit_msg.maxrss_kib);
-  // The memory limit kills with SIGKILL. Under the run profile the program is the box's only
+  // The memory limit kills with SIGKILL. Under a run profile the program is the box's only
   // process (threads share its fate): if it ended otherwise, nothing was killed for memory.
   const bool killed =
       !got_exit || (WIFSIGNALED(exit_msg.value) && WTERMSIG(exit_msg.value) == SIGKILL);
-  const bool oom = (killed || spec.profile != Profile::kRun) && cgroup.OomKilled();
+  const bool oom = (killed || spec.profile == Profile::kCompile) && cgroup.OomKilled();
   if (absl::Status s = cgroup.Remove(); !s.ok()) return s;
   if (!cgroups_.has_cpu()) result.approximate.push_back("cpu_time");
   if (!cgroups_.has_memory()) result.approximate.push_back("memory");

@@ -7,19 +7,26 @@ namespace sandbox {
 namespace {
 #include "seccomp_prebuilt.inc"
 
-SeccompProgram Make(const sock_filter* code, size_t n) {
-  SeccompProgram p;
-  p.code.assign(code, code + n);
+template <size_t N>
+const SeccompProgram* Make(const sock_filter (&code)[N]) {
+  auto* p = new SeccompProgram;
+  p->code.assign(code, code + N);
   return p;
 }
 }  // namespace
 
 const SeccompProgram& PrebuiltSeccompProgram(Profile profile) {
-  static const SeccompProgram* run =
-      new SeccompProgram(Make(kRunProgram, sizeof kRunProgram / sizeof kRunProgram[0]));
-  static const SeccompProgram* compile = new SeccompProgram(
-      Make(kCompileProgram, sizeof kCompileProgram / sizeof kCompileProgram[0]));
-  return profile == Profile::kCompile ? *compile : *run;
+  static const SeccompProgram* run = Make(kRunProgram);
+  static const SeccompProgram* jvm = Make(kRunJvmProgram);
+  static const SeccompProgram* v8 = Make(kRunV8Program);
+  static const SeccompProgram* compile = Make(kCompileProgram);
+  switch (profile) {
+    case Profile::kRunJvm: return *jvm;
+    case Profile::kRunV8: return *v8;
+    case Profile::kCompile: return *compile;
+    case Profile::kRun: break;
+  }
+  return *run;
 }
 
 }  // namespace sandbox

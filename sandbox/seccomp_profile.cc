@@ -6,6 +6,7 @@
 #include <seccomp.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -68,6 +69,16 @@ constexpr const char* kRunAllowed[] = {
 // What a compiler driver needs on top: start its passes and wait for them.
 constexpr const char* kCompileExtra[] = {"fork", "vfork", "execveat"};
 
+// V8 (node, and tsc running on it) probes memory protection keys for its code space at start
+// (strace of `node main.js` and of tsc: pkey_alloc). A key only restricts the caller's own
+// pages; with a key granted, V8 goes on to pkey_mprotect and frees it at exit.
+constexpr const char* kV8Extra[] = {"pkey_alloc", "pkey_free", "pkey_mprotect"};
+
+// Calls answered with an error instead of ending the run: glibc's user look-up (the JVM's
+// user.name at start) first asks nscd over an AF_UNIX socket and carries on without it. Only
+// AF_UNIX: every other socket family still ends the run as a security violation.
+constexpr int kUnixSocketErrno = EACCES;
+
 // ioctls that stdio and Python's isatty checks make; TIOCSTI and friends stay out.
 constexpr unsigned long kAllowedIoctls[] = {TCGETS, TIOCGWINSZ, FIONREAD, FIONBIO, FIOCLEX,
                                             FIONCLEX};
@@ -128,7 +139,33 @@ absl::StatusOr<SeccompProgram> BuildSeccompProgram(Profile profile) {
     absl::Status s = Add(ctx.get(), SCMP_ACT_ERRNO(ENOSYS), "clone3");
     if (!s.ok()) return s;
   }
-  if (profile == Profile::kRun) {
+  if (profile == Profile::kRunV8 || profile == Profile::kCompile) {
+    for (const char* name : kV8Extra) {
+      absl::Status s = Add(ctx.get(), SCMP_ACT_ALLOW, name);
+      if (!s.ok()) return s;
+    }
+  }
+  if (profile == Profile::kRunJvm || profile == Profile::kCompile) {
+    // The JDK's file channels (java.nio.file.Files, javac reading its sources) set up a
+    // connected AF_UNIX socketpair for closing descriptors safely: a pipe by another name, it
+    // reaches nothing outside the process.
+    scmp_arg_cmp cmp = SCMP_A0(SCMP_CMP_MASKED_EQ, 0xFFFFFFFFu, AF_UNIX);
+    absl::Status s = Add(ctx.get(), SCMP_ACT_ALLOW, "socketpair", 1, &cmp);
+    if (!s.ok()) return s;
+  }
+  if (profile == Profile::kRunJvm) {
+    scmp_arg_cmp cmp = SCMP_A0(SCMP_CMP_MASKED_EQ, 0xFFFFFFFFu, AF_UNIX);
+    absl::Status s = Add(ctx.get(), SCMP_ACT_ERRNO(kUnixSocketErrno), "socket", 1, &cmp);
+    if (!s.ok()) return s;
+  }
+  if (profile == Profile::kCompile) {
+    // javac's NIO start-up probes (IPv6, SO_REUSEPORT) and glibc's nscd look-up: the compile
+    // box has a network namespace of its own with nothing in it, and a compiler carries on
+    // when these fail. Nothing is created.
+    absl::Status s = Add(ctx.get(), SCMP_ACT_ERRNO(kUnixSocketErrno), "socket");
+    if (!s.ok()) return s;
+  }
+  if (profile != Profile::kCompile) {
     // Threads only: CLONE_THREAD set and no namespace flag.
     scmp_arg_cmp cmp = SCMP_A0(SCMP_CMP_MASKED_EQ, (kCloneNewFlags | CLONE_THREAD) & 0xFFFFFFFFu,
                                CLONE_THREAD);

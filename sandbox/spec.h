@@ -8,9 +8,14 @@
 
 namespace sandbox {
 
-// Seccomp allow-lists. kRun: one process with threads. kCompile: may fork and exec (a compiler
-// driver running its passes). Both deny the same dangerous set.
-enum class Profile { kRun, kCompile };
+// Seccomp allow-lists, each measured with a trace of what it serves (see seccomp_profile.cc).
+// kRun: one native process with threads (C, C++, Rust, Go, Python). kRunJvm: kRun, plus the
+// JDK's AF_UNIX socketpair (its file channels) and the JVM's start-up look-up of its user
+// (glibc asks nscd over an AF_UNIX socket: answered EACCES).
+// kRunV8: kRun plus memory protection keys, which V8 probes. kCompile: may also fork and exec
+// (a compiler driver running its passes, javac, go build, rustc, tsc). All deny the same
+// dangerous set.
+enum class Profile { kRun, kRunJvm, kRunV8, kCompile };
 
 struct Mount {
   std::string host;  // host path (file or directory); trusted, chosen by the caller
@@ -28,6 +33,9 @@ struct Limits {
   uint64_t cpu_time_ms = 0;       // summed over all threads and processes
   uint64_t wall_time_ms = 0;      // a sleeping program is stopped too
   uint64_t memory_bytes = 0;      // cgroup memory (swap 0); RLIMIT_AS without cgroups
+  // Without a memory cgroup: RLIMIT_AS is memory_bytes plus this, for runtimes that reserve
+  // address space they never touch (a JVM's heap and class space, V8's code range, Go's arenas).
+  uint64_t address_space_extra_bytes = 0;
   uint32_t processes = 64;        // processes + threads (cgroup pids; RLIMIT_NPROC fallback)
   uint64_t stdout_bytes = 64ull << 20;  // captured stdout; more ends the run (OUTPUT_LIMIT)
   uint64_t stderr_bytes = 64ull << 10;  // captured stderr; more is dropped silently

@@ -128,13 +128,23 @@ absl::StatusOr<std::shared_ptr<const LoadedChallenge>> LoadChallenge(const std::
   if (m.title().empty()) return bad("title", "is required");
   if (m.languages().empty()) return bad("languages", "at least one language is required");
   std::set<std::string> langs;
+  std::set<TestInput> inputs;  // how the languages offered read a test
   for (int i = 0; i < m.languages_size(); ++i) {
-    if (FindLanguage(m.languages(i)) == nullptr) {
-      return bad(absl::StrCat("languages[", i, "]"), absl::StrCat("unknown language \"", m.languages(i), "\""));
+    const Language* lang = FindLanguage(m.languages(i));
+    if (lang == nullptr) {
+      std::string known;
+      for (const Language& l : Languages()) absl::StrAppend(&known, known.empty() ? "" : ", ", l.id);
+      return bad(absl::StrCat("languages[", i, "]"),
+                 absl::StrCat("unknown language \"", m.languages(i), "\" (known: ", known, ")"));
     }
     if (!langs.insert(m.languages(i)).second) return bad(absl::StrCat("languages[", i, "]"), "listed twice");
+    inputs.insert(lang->input);
   }
-  if (langs.count("sql") && langs.size() > 1) return bad("languages", "sql cannot be mixed with others");
+  // A test is either an input on stdin or a fixture: one challenge cannot offer both kinds.
+  if (inputs.size() > 1) {
+    return bad("languages", "languages that read a fixture (sql) cannot be mixed with others");
+  }
+  const bool fixtures = inputs.count(TestInput::kFixture) > 0;
   for (const auto& [lang, mult] : m.time_multiplier()) {
     if (!langs.count(lang)) return bad("time_multiplier", absl::StrCat("language \"", lang, "\" is not offered"));
     if (!(mult > 0 && mult <= 20)) return bad("time_multiplier", "must be in (0, 20]");
@@ -156,7 +166,7 @@ absl::StatusOr<std::shared_ptr<const LoadedChallenge>> LoadChallenge(const std::
       }
       break;
     case judge::v1::CHECKER_KIND_SQL_RESULT:
-      if (!langs.count("sql")) return bad("checker.kind", "sql_result needs language sql");
+      if (!fixtures) return bad("checker.kind", "sql_result needs language sql");
       break;
     case judge::v1::CHECKER_KIND_PROGRAM: {
       absl::StatusOr<std::string> p = ResolveInside(ch->dir, m.checker().program(), "checker.program");
@@ -186,7 +196,7 @@ absl::StatusOr<std::shared_ptr<const LoadedChallenge>> LoadChallenge(const std::
       lt.name = test.name();
       lt.group = group.name();
       lt.sample = test.sample();
-      if (langs.count("sql")) {
+      if (fixtures) {
         absl::StatusOr<std::string> fx = ResolveInside(ch->dir, test.fixture(), tf + ".fixture");
         if (!fx.ok()) return absl::InvalidArgumentError(absl::StrCat(file, ": ", fx.status().message()));
         lt.fixture_path = *fx;

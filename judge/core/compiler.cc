@@ -9,6 +9,7 @@
 #include <cstdio>
 #include <cstring>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_replace.h"
@@ -36,15 +37,24 @@ absl::Status WriteWholeFile(const std::string& path, const std::string& data, in
 }
 
 void RemoveTree(const std::string& dir) {
-  // Cache entries are one directory with one file.
+  // Cache entries are one directory of files, or of one directory of files (a JVM's classes).
   if (DIR* d = opendir(dir.c_str())) {
     while (dirent* e = readdir(d)) {
-      if (e->d_name[0] != '.') unlink((dir + "/" + e->d_name).c_str());
+      if (e->d_name[0] == '.') continue;
+      std::string path = dir + "/" + e->d_name;
+      if (e->d_type == DT_DIR) {
+        RemoveTree(path);
+      } else {
+        unlink(path.c_str());
+      }
     }
     closedir(d);
   }
   rmdir(dir.c_str());
 }
+
+// The files a directory artifact may hold (a JVM program's classes).
+constexpr size_t kMaxArtifactFiles = 256;
 
 }  // namespace
 
@@ -91,9 +101,9 @@ void Compiler::EvictLocked() {
 
 absl::StatusOr<std::shared_ptr<const CompileResult>> Compiler::Compile(const Language& language,
                                                                        const std::string& source) {
-  const std::string key = Sha256Hex(absl::StrCat(language.id, "\n",
-                                                 absl::StrJoin(language.compile_argv, "\x1f"),
-                                                 "\n", source));
+  const std::string key = Sha256Hex(absl::StrCat(
+      language.id, "\n", absl::StrJoin(language.compile_argv, "\x1f"), "\n",
+      absl::StrJoin(language.compile_env, "\x1f"), "\n", language.artifact, "\n", source));
   {
     std::unique_lock<std::mutex> lock(mu_);
     // Single flight: wait while the same key is being compiled.
@@ -120,6 +130,30 @@ absl::StatusOr<std::shared_ptr<const CompileResult>> Compiler::Compile(const Lan
   return result;
 }
 
+absl::Status Compiler::KeepArtifact(const sandbox::BoxDir& dir, const std::string& name,
+                                    bool is_dir, const std::string& dest) const {
+  if (!is_dir) {
+    absl::StatusOr<std::string> artifact = dir.ReadFile(name, limits_.artifact_bytes);
+    if (!artifact.ok()) return absl::NotFoundError(artifact.status().message());
+    return WriteWholeFile(dest, *artifact, 0755);
+  }
+  absl::StatusOr<std::vector<std::string>> files = dir.ListFiles(name, kMaxArtifactFiles);
+  if (!files.ok()) return absl::NotFoundError(files.status().message());
+  if (files->empty()) return absl::NotFoundError(absl::StrCat(name, "/ is empty"));
+  if (mkdir(dest.c_str(), 0755) != 0) {
+    return absl::InternalError(absl::StrCat("mkdir ", dest, ": ", strerror(errno)));
+  }
+  uint64_t total = 0;
+  for (const std::string& file : *files) {
+    absl::StatusOr<std::string> data =
+        dir.ReadFile(name + "/" + file, limits_.artifact_bytes - total);
+    if (!data.ok()) return absl::NotFoundError(data.status().message());
+    total += data->size();
+    if (absl::Status s = WriteWholeFile(dest + "/" + file, *data, 0644); !s.ok()) return s;
+  }
+  return absl::OkStatus();
+}
+
 absl::StatusOr<std::shared_ptr<const CompileResult>> Compiler::CompileUncached(
     const Language& language, const std::string& source, const std::string& key) {
   auto result = std::make_shared<CompileResult>();
@@ -130,7 +164,11 @@ absl::StatusOr<std::shared_ptr<const CompileResult>> Compiler::CompileUncached(
   }
   result->dir = std::make_shared<ArtifactDir>();
   result->dir->path = entry_dir;
-  result->artifact_path = entry_dir + "/" + language.artifact_name;
+  const bool artifact_is_dir = absl::EndsWith(language.artifact, "/");
+  const std::string artifact_name =
+      artifact_is_dir ? language.artifact.substr(0, language.artifact.size() - 1)
+                      : language.artifact;
+  result->artifact_path = entry_dir + "/" + artifact_name;
 
   if (language.compile_argv.empty()) {
     absl::Status s = WriteWholeFile(result->artifact_path, source, 0644);
@@ -144,14 +182,15 @@ absl::StatusOr<std::shared_ptr<const CompileResult>> Compiler::CompileUncached(
   if (absl::Status s = dir->WriteFile(language.source_name, source); !s.ok()) return s;
   sandbox::RunSpec spec;
   sandbox::Sandbox::AddSystemMounts(spec);
+  for (const std::string& path : language.host_paths) spec.mounts.push_back({path, path, false});
   spec.argv = language.compile_argv;
-  spec.env = language.run_env;
+  spec.env = language.compile_env;
   spec.host_workdir = dir->path();
   spec.profile = sandbox::Profile::kCompile;
   spec.limits.cpu_time_ms = limits_.cpu_time_ms;
   spec.limits.wall_time_ms = limits_.wall_time_ms;
   spec.limits.memory_bytes = limits_.memory_bytes;
-  spec.limits.processes = 32;
+  spec.limits.processes = language.compile_processes;
   spec.limits.open_files = 256;
   spec.limits.stdout_bytes = limits_.message_bytes;
   spec.limits.stderr_bytes = limits_.message_bytes;
@@ -189,15 +228,13 @@ absl::StatusOr<std::shared_ptr<const CompileResult>> Compiler::CompileUncached(
     result->ok = false;
     return std::shared_ptr<const CompileResult>(result);
   }
-  absl::StatusOr<std::string> artifact =
-      dir->ReadFile(language.artifact_name, limits_.artifact_bytes);
-  if (!artifact.ok()) {
-    result->message = absl::StrCat(message, "\nno program was produced: ",
-                                   artifact.status().message());
+  if (absl::Status s = KeepArtifact(*dir, artifact_name, artifact_is_dir, result->artifact_path);
+      !s.ok()) {
+    if (s.code() == absl::StatusCode::kInternal) return s;
+    result->message = absl::StrCat(message, "\nno program was produced: ", s.message());
     result->ok = false;
     return std::shared_ptr<const CompileResult>(result);
   }
-  if (absl::Status s = WriteWholeFile(result->artifact_path, *artifact, 0755); !s.ok()) return s;
   result->ok = true;
   result->message = message;  // warnings
   return std::shared_ptr<const CompileResult>(result);

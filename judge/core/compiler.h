@@ -37,7 +37,7 @@ struct ArtifactDir {
 struct CompileResult {
   bool ok = false;
   std::string message;        // compiler output, truncated, box paths removed
-  std::string artifact_path;  // host path of the artifact (binary or source)
+  std::string artifact_path;  // host path of the artifact (binary, source or directory)
   std::shared_ptr<ArtifactDir> dir;  // keeps artifact_path alive
   bool from_cache = false;
   uint64_t cpu_ms = 0;
@@ -67,6 +67,11 @@ class Compiler {
                                                                        const std::string& source,
                                                                        const std::string& key);
   void EvictLocked();
+  // Copies what compiling left in the box's work dir into the cache entry: one file, or every
+  // regular file of a directory. NOT_FOUND: nothing usable was produced (the candidate's
+  // problem); INTERNAL: the host failed.
+  absl::Status KeepArtifact(const sandbox::BoxDir& dir, const std::string& name, bool is_dir,
+                            const std::string& dest) const;
 
   sandbox::Sandbox* sandbox_;
   std::string cache_dir_;

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <functional>
+#include <map>
 #include <memory>
 #include <string>
 
@@ -15,7 +16,7 @@
 namespace judge {
 
 struct GraderOptions {
-  std::string sql_runner_path;          // host path of the sql-runner binary
+  std::string sql_runner_path;          // host path of the sql-runner binary (tool "sql-runner")
   size_t sample_message_bytes = 300;    // cap on the diff shown for sample tests
   uint64_t custom_output_bytes = 64 << 10;  // RunLive with custom stdin: output kept
 };
@@ -35,10 +36,12 @@ using ProgressCallback = std::function<void(const judge::v1::SubmissionEvent&)>;
 
 // Maps a run's sandbox status to a verdict (precedence is already applied by the sandbox).
 judge::v1::Verdict VerdictFor(const sandbox::RunResult& run);
-// The verdict of one run of `language`: VerdictFor, plus sql-runner's own exit codes (refused
-// query: COMPILATION_ERROR, its deadline, heap limit, step error; INTERNAL_ERROR when it could
-// not run at all).
+// The verdict of one run of `language`: for a non-zero exit or a signal, the language's own
+// table first (sql-runner's exit codes, a runtime's out-of-memory report), then VerdictFor.
 judge::v1::Verdict RunVerdict(const Language& language, const sandbox::RunResult& run);
+
+// Points of a graded submission: a group's points count when every test of it ran and passed.
+uint32_t Score(const LoadedChallenge& challenge, const judge::v1::Submission& graded);
 
 class Grader {
  public:
@@ -54,7 +57,30 @@ class Grader {
   [[nodiscard]] absl::Status SelfTest();
 
  private:
-  struct TestRun;
+  using TestCallback = std::function<void(const judge::v1::TestResult&)>;
+  // The grading steps, in order. Each writes what it decides into `out`.
+  // Compiles the source; nullptr (with COMPILATION_ERROR in `out`) when it does not compile.
+  absl::StatusOr<std::shared_ptr<const CompileResult>> CompileStep(const GradeRequest& request,
+                                                                   const Language& language,
+                                                                   judge::v1::Submission* out);
+  // RunLive on the interviewer's own input: one run, its output kept.
+  absl::Status RunCustomInput(const GradeRequest& request, const Language& language,
+                              const CompileResult& program, const TestCallback& emit_test,
+                              judge::v1::Submission* out);
+  // Every test in order (or up to the first failure); the overall verdict is the first failing
+  // test's.
+  absl::Status RunTests(const LoadedChallenge& challenge, const Language& language,
+                        const CompileResult& program, const TestCallback& emit_test,
+                        judge::v1::Submission* out);
+  // One test's result. A COMPILATION_ERROR result (a query that does not prepare) ends the
+  // grading; INTERNAL_ERROR never comes back as a result (it is a non-OK status).
+  absl::StatusOr<judge::v1::TestResult> RunOneTest(const LoadedChallenge& challenge,
+                                                   const Language& language,
+                                                   const CompileResult& program,
+                                                   const CompileResult* checker, uint32_t index,
+                                                   std::string* compile_output,
+                                                   std::string* security_message);
+
   absl::StatusOr<sandbox::RunResult> RunProgram(const LoadedChallenge& challenge,
                                                 const Language& language,
                                                 const CompileResult& artifact,
@@ -67,10 +93,13 @@ class Grader {
   absl::StatusOr<std::pair<bool, std::string>> RunProgramChecker(const CompileResult& checker,
                                                                  const LoadedTest& test,
                                                                  const std::string& output);
+  // Compiles and runs one language's self-test program; the reason it failed, or "".
+  std::string SelfTestOne(const Language& language);
 
   sandbox::Sandbox* sandbox_;
   Compiler* compiler_;
   GraderOptions options_;
+  std::map<std::string, std::string> tools_;  // name -> host path, for Language::tools
 };
 
 }  // namespace judge

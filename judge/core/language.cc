@@ -1,33 +1,205 @@
 #include "judge/core/language.h"
 
+#include <algorithm>
+#include <cctype>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_replace.h"
+#include "judge/sqlrunner/exit_codes.h"
+
 namespace judge {
+namespace {
+
+using judge::v1::Verdict;
+
+// Debian's toolchains at their fixed paths (never whatever comes first on PATH: a rustup in
+// root's home or another Node.js must not matter). /etc/alternatives is not in a box, so the
+// JDK is named by its real directory.
+constexpr const char* kJdk = "/usr/lib/jvm/java-17-openjdk-amd64";
+constexpr const char* kJdkConf = "/etc/java-17-openjdk";
+constexpr const char* kTypeScript = "/usr/local/lib/judge-typescript/node_modules";
+
+std::vector<Language>* MakeLanguages() {
+  const std::vector<std::string> env = {"PATH=/usr/bin:/bin", "LANG=C.UTF-8", "HOME=/box"};
+  auto with = [&](std::vector<std::string> more) {
+    std::vector<std::string> out = env;
+    out.insert(out.end(), more.begin(), more.end());
+    return out;
+  };
+  auto* langs = new std::vector<Language>;
+
+  Language c;
+  c.id = "c";
+  c.display = "GNU C17 (gcc 12, -std=gnu17 -O2 -lm)";
+  c.source_name = "main.c";
+  c.compile_argv = {"/usr/bin/gcc", "-std=gnu17", "-O2", "-pipe", "-o", "main", "main.c", "-lm"};
+  c.compile_env = env;
+  c.artifact = "main";
+  c.run_argv = {"{artifact}"};
+  c.run_env = env;
+  c.self_test_source = "#include <stdio.h>\n#include <unistd.h>\nint main(void){pid_t p=getpid();(void)p;puts(\"ok\");return 0;}\n";
+  langs->push_back(c);
+
+  Language cpp = c;
+  cpp.id = "cpp";
+  cpp.display = "C++17 (g++ 12, -O2)";
+  cpp.source_name = "main.cc";
+  cpp.compile_argv = {"/usr/bin/g++", "-std=c++17", "-O2", "-pipe", "-o", "main", "main.cc"};
+  cpp.self_test_source = "#include <iostream>\nint main(){std::cout<<\"ok\\n\";}\n";
+  langs->push_back(cpp);
+
+  // The syntax check is Python's compile step: a SyntaxError is a COMPILATION_ERROR.
+  Language py;
+  py.id = "python3";
+  py.display = "Python 3 (Debian's /usr/bin/python3)";
+  py.source_name = "main.py";
+  py.compile_argv = {"/usr/bin/python3", "-I", "-S", "-c",
+                     "import sys,traceback\n"
+                     "try:\n"
+                     "    compile(open('main.py','rb').read(),'main.py','exec')\n"
+                     "except (SyntaxError, ValueError) as e:\n"
+                     "    sys.stderr.write(''.join(traceback.format_exception_only(type(e), e)))\n"
+                     "    sys.exit(1)\n"};
+  py.compile_env = env;
+  py.artifact = "main.py";
+  py.run_argv = {"/usr/bin/python3", "-I", "-S", "{artifact}"};
+  py.run_env = env;
+  py.default_time_multiplier = 3.0;
+  py.self_test_source = "print('ok')\n";
+  langs->push_back(py);
+
+  // SQL prepares inside sql-runner, per test, against the test's own fixture. The query's own
+  // deadline sits just under the cpu limit, so a runaway query is reported by sql-runner
+  // itself; the sandbox's limit stays the backstop. Half the memory is SQLite's heap.
+  Language sql;
+  sql.id = "sql";
+  sql.display = "SQL (SQLite 3.40, one read-only SELECT)";
+  sql.source_name = "main.sql";
+  sql.artifact = "main.sql";
+  sql.run_argv = {"{tool:sql-runner}", "--fixture", "{fixture}", "--query", "{artifact}",
+                  "--time-ms", "{time_ms}", "--heap-mib", "{heap_mib}"};
+  sql.run_env = {"LANG=C.UTF-8"};
+  sql.tools = {"sql-runner"};
+  sql.heap_percent = 50;
+  sql.self_test_source = "SELECT x FROM t";
+  sql.self_test_fixture = "CREATE TABLE t(x INTEGER); INSERT INTO t VALUES (1);";
+  sql.self_test_output = "#cols\tx\nI1\n";
+  sql.input = TestInput::kFixture;
+  sql.exit_verdicts = {{sqlrunner::kRuntime, judge::v1::VERDICT_RUNTIME_ERROR},
+                       {sqlrunner::kUsage, judge::v1::VERDICT_INTERNAL_ERROR},
+                       {sqlrunner::kRefused, judge::v1::VERDICT_COMPILATION_ERROR},
+                       {sqlrunner::kTime, judge::v1::VERDICT_TIME_LIMIT_EXCEEDED},
+                       {sqlrunner::kMemory, judge::v1::VERDICT_MEMORY_LIMIT_EXCEEDED}};
+  langs->push_back(sql);
+
+  // Java: javac into classes/, every class file kept; the JVM runs class Main with the serial
+  // collector (no GC threads, the smallest start), no perf-data file, its heap from the
+  // memory limit and its stack from the stack limit. Unified logging goes to stderr, never
+  // into the program's output. MALLOC_ARENA_MAX keeps glibc from reserving 64 MiB per thread.
+  Language java;
+  java.id = "java";
+  java.display = "Java 17 (OpenJDK 17, class Main)";
+  java.source_name = "Main.java";
+  java.compile_argv = {absl::StrCat(kJdk, "/bin/javac"), "-J-XX:+UseSerialGC",
+                       "-J-XX:TieredStopAtLevel=1", "-J-XX:-UsePerfData", "-J-Xmx512m",
+                       "-J-Xss8m", "-encoding", "UTF-8", "-Xlint:none", "-d", "classes",
+                       "Main.java"};
+  java.compile_env = with({"MALLOC_ARENA_MAX=2"});
+  java.artifact = "classes/";
+  java.run_argv = {absl::StrCat(kJdk, "/bin/java"), "-XX:+UseSerialGC", "-XX:-UsePerfData",
+                   "-Xshare:auto", "-Xmx{heap_mib}m", "-Xss{stack_mib}m",
+                   "-XX:ReservedCodeCacheSize=64m", "-XX:CompressedClassSpaceSize=64m",
+                   "-XX:ErrorFile=/tmp/hs_err.log", "-Xlog:disable", "-Xlog:all=warning:stderr",
+                   "-Djava.io.tmpdir=/tmp", "-Duser.home=/box", "-cp", "{artifact}", "Main"};
+  java.run_env = with({"MALLOC_ARENA_MAX=2"});
+  java.run_profile = sandbox::Profile::kRunJvm;
+  java.host_paths = {kJdkConf};
+  java.runtime_overhead_mib = 96;
+  java.runtime_threads = 24;
+  java.address_space_extra_mib = 4096;
+  java.out_of_memory_markers = {"java.lang.OutOfMemoryError: Java heap space",
+                                "java.lang.OutOfMemoryError: GC overhead limit exceeded"};
+  java.default_time_multiplier = 2.0;
+  java.self_test_source =
+      "public class Main { public static void main(String[] a) { System.out.println(\"ok\"); } }\n";
+  langs->push_back(java);
+
+  // JavaScript: `node --check` is the compile step (a SyntaxError is a COMPILATION_ERROR).
+  Language js;
+  js.id = "javascript";
+  js.display = "JavaScript (Node.js, /usr/bin/node, CommonJS)";
+  js.source_name = "main.js";
+  js.compile_argv = {"/usr/bin/node", "--check", "main.js"};
+  js.compile_env = env;
+  js.artifact = "main.js";
+  js.run_argv = {"/usr/bin/node", "--max-old-space-size={heap_mib}", "--stack-size={stack_kib}",
+                 "{artifact}"};
+  js.run_env = with({"NODE_OPTIONS=", "UV_USE_IO_URING=0"});
+  js.run_profile = sandbox::Profile::kRunV8;
+  js.runtime_overhead_mib = 96;
+  js.runtime_threads = 16;
+  js.address_space_extra_mib = 4096;
+  js.out_of_memory_markers = {"JavaScript heap out of memory"};
+  js.default_time_multiplier = 2.0;
+  js.self_test_source = "console.log('ok');\n";
+  langs->push_back(js);
+
+  // TypeScript: tsc from the pinned npm package (toolchains/typescript), strict, to ES2022
+  // CommonJS with Node's types and no DOM, then run as JavaScript.
+  Language ts = js;
+  ts.id = "typescript";
+  ts.display = "TypeScript 5.9 (tsc --strict, ES2022, CommonJS; run by Node.js)";
+  ts.source_name = "main.ts";
+  ts.compile_argv = {"/usr/bin/node", absl::StrCat(kTypeScript, "/typescript/lib/tsc.js"),
+                     "--strict", "--target", "es2022", "--lib", "es2022", "--module", "commonjs",
+                     "--types", "node", "--typeRoots", absl::StrCat(kTypeScript, "/@types"),
+                     "--skipLibCheck", "--noEmitOnError", "--pretty", "false", "main.ts"};
+  ts.compile_env = env;
+  ts.self_test_source = "import * as fs from \"fs\";\nconst s: string = fs.existsSync(\"/\") ? \"ok\" : \"no\";\nconsole.log(s);\n";
+  langs->push_back(ts);
+
+  // Go: the standard library only, offline (GOPATH mode, no proxy), with a build cache private
+  // to this compilation in the box's /tmp; Debian ships the standard library precompiled.
+  Language go;
+  go.id = "go";
+  go.display = "Go 1.19 (golang-go, standard library only)";
+  go.source_name = "main.go";
+  go.compile_argv = {"/usr/bin/go", "build", "-o", "main", "main.go"};
+  go.compile_env = with({"GOCACHE=/tmp/go-cache", "GOPATH=/tmp/go-path", "GO111MODULE=off",
+                         "GOPROXY=off", "GOFLAGS=", "CGO_ENABLED=0", "GOTMPDIR=/tmp"});
+  go.artifact = "main";
+  go.run_argv = {"{artifact}"};
+  go.run_env = with({"GOMEMLIMIT={heap_mib}MiB", "GOTRACEBACK=single"});
+  go.runtime_overhead_mib = 16;
+  go.runtime_threads = 16;
+  go.address_space_extra_mib = 2048;
+  go.out_of_memory_markers = {"runtime: out of memory"};
+  go.default_time_multiplier = 1.5;
+  go.self_test_source = "package main\n\nimport \"fmt\"\n\nfunc main() { fmt.Println(\"ok\") }\n";
+  langs->push_back(go);
+
+  // Rust: rustc -O, edition 2021, std only; linked by gcc named directly (/usr/bin/cc is an
+  // alternatives link, not in a box).
+  Language rust;
+  rust.id = "rust";
+  rust.display = "Rust 1.63 (rustc -O, edition 2021, std only)";
+  rust.source_name = "main.rs";
+  rust.compile_argv = {"/usr/bin/rustc", "-O", "--edition", "2021", "-C", "linker=/usr/bin/gcc",
+                       "-o", "main", "main.rs"};
+  rust.compile_env = with({"TMPDIR=/tmp"});
+  rust.artifact = "main";
+  rust.run_argv = {"{artifact}"};
+  rust.run_env = env;
+  rust.out_of_memory_markers = {"memory allocation of "};
+  rust.self_test_source = "fn main() { println!(\"ok\"); }\n";
+  langs->push_back(rust);
+  return langs;
+}
+
+}  // namespace
 
 const std::vector<Language>& Languages() {
-  static const std::vector<Language>* kLanguages = [] {
-    const std::vector<std::string> env = {"PATH=/usr/bin:/bin", "LANG=C.UTF-8", "HOME=/box"};
-    auto* langs = new std::vector<Language>;
-    langs->push_back({"c", "C17 (gcc 12, -O2, -lm)", "main.c",
-                      {"/usr/bin/gcc", "-std=c17", "-O2", "-pipe", "-o", "main", "main.c", "-lm"},
-                      "main", {"{artifact}"}, env, 1.0, false});
-    langs->push_back({"cpp", "C++17 (g++ 12, -O2)", "main.cc",
-                      {"/usr/bin/g++", "-std=c++17", "-O2", "-pipe", "-o", "main", "main.cc"},
-                      "main", {"{artifact}"}, env, 1.0, false});
-    // The syntax check is Python's compile step: a SyntaxError is a COMPILATION_ERROR.
-    langs->push_back(
-        {"python3", "Python 3 (Debian's /usr/bin/python3)", "main.py",
-         {"/usr/bin/python3", "-I", "-S", "-c",
-          "import sys,traceback\n"
-          "try:\n"
-          "    compile(open('main.py','rb').read(),'main.py','exec')\n"
-          "except (SyntaxError, ValueError) as e:\n"
-          "    sys.stderr.write(''.join(traceback.format_exception_only(type(e), e)))\n"
-          "    sys.exit(1)\n"},
-         "main.py", {"/usr/bin/python3", "-I", "-S", "{artifact}"}, env, 3.0, false});
-    // SQL prepares inside sql-runner, per test, against the test's own fixture.
-    langs->push_back({"sql", "SQL (SQLite 3.40, one read-only SELECT)", "main.sql", {},
-                      "main.sql", {}, {"LANG=C.UTF-8"}, 1.0, true});
-    return langs;
-  }();
+  static const std::vector<Language>* kLanguages = MakeLanguages();
   return *kLanguages;
 }
 
@@ -36,6 +208,81 @@ const Language* FindLanguage(const std::string& id) {
     if (l.id == id) return &l;
   }
   return nullptr;
+}
+
+std::vector<std::string> ExpandPlaceholders(const Language& language,
+                                            const std::vector<std::string>& templ,
+                                            const RunContext& context) {
+  const uint64_t mib = 1ull << 20;
+  const uint64_t memory_mib = context.memory_bytes / mib;
+  const uint64_t share = memory_mib * language.heap_percent / 100;
+  const uint64_t heap_mib =
+      share > language.runtime_overhead_mib + 8 ? share - language.runtime_overhead_mib : 8;
+  const uint64_t stack_mib = std::max<uint64_t>(context.stack_bytes / mib, 1);
+  std::vector<std::pair<std::string, std::string>> subst = {
+      {"{artifact}", context.artifact},
+      {"{fixture}", context.fixture},
+      {"{time_ms}", std::to_string(std::max<uint64_t>(context.cpu_time_ms * 9 / 10, 50))},
+      {"{memory_mib}", std::to_string(memory_mib)},
+      {"{heap_mib}", std::to_string(heap_mib)},
+      {"{stack_mib}", std::to_string(stack_mib)},
+      {"{stack_kib}", std::to_string(stack_mib * 1024 * 7 / 8)},
+  };
+  for (const std::string& tool : language.tools) {
+    subst.push_back({absl::StrCat("{tool:", tool, "}"), absl::StrCat(kBoxToolDir, "/", tool)});
+  }
+  std::vector<std::string> out;
+  out.reserve(templ.size());
+  for (const std::string& t : templ) out.push_back(absl::StrReplaceAll(t, subst));
+  return out;
+}
+
+Verdict LanguageVerdict(const Language& language, int exit_code,
+                        const std::string& stderr_data) {
+  for (const ExitVerdict& e : language.exit_verdicts) {
+    if (e.exit_code == exit_code) return e.verdict;
+  }
+  for (const std::string& marker : language.out_of_memory_markers) {
+    if (stderr_data.find(marker) != std::string::npos) {
+      return judge::v1::VERDICT_MEMORY_LIMIT_EXCEEDED;
+    }
+  }
+  return judge::v1::VERDICT_UNSPECIFIED;
+}
+
+std::string ErrorLine(const std::string& stderr_data, size_t max_bytes) {
+  // A line that starts with a (dotted) name ending in Error or Exception, then ':' or its end:
+  // "TypeError: x is not a function", "ZeroDivisionError: division by zero",
+  // "Exception in thread "main" java.lang.IllegalStateException: ...".
+  auto names_an_error = [](const std::string& line) {
+    size_t n = 0;
+    while (n < line.size() && (isalnum(static_cast<unsigned char>(line[n])) || line[n] == '_' ||
+                               line[n] == '.' || line[n] == '$')) {
+      ++n;
+    }
+    std::string name = line.substr(0, n);
+    bool ends = (name.size() >= 5 && name.compare(name.size() - 5, 5, "Error") == 0) ||
+                (name.size() >= 9 && name.compare(name.size() - 9, 9, "Exception") == 0);
+    return ends && (n == line.size() || line[n] == ':' || line[n] == ' ');
+  };
+  std::string first, chosen;
+  size_t start = 0;
+  while (start < stderr_data.size()) {
+    size_t end = stderr_data.find('\n', start);
+    if (end == std::string::npos) end = stderr_data.size();
+    std::string line = stderr_data.substr(start, end - start);
+    start = end + 1;
+    if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
+    if (first.empty()) first = line;
+    if (names_an_error(line)) {
+      chosen = line;
+      break;
+    }
+  }
+  if (chosen.empty()) chosen = first;
+  while (!chosen.empty() && (chosen.back() == '\r' || chosen.back() == ' ')) chosen.pop_back();
+  if (chosen.size() > max_bytes) chosen = chosen.substr(0, max_bytes) + "...";
+  return chosen;
 }
 
 }  // namespace judge

@@ -4,10 +4,7 @@
 // The fixture runs with full rights; then the database is made query-only, an authorizer allows
 // only reads and an allow-list of functions, and exactly one read-only statement returning
 // columns may run. The result goes to stdout in the typed canonical form (judge/core/sql_format.h).
-// Exit codes (the grader maps them to verdicts):
-//   0 ok, 1 runtime error while stepping, 2 bad usage or broken fixture (internal error),
-//   3 the query was refused or failed to prepare (compilation error), 4 time limit,
-//   5 memory limit. The message is on stderr, one line.
+// Exit codes: judge/sqlrunner/exit_codes.h. The message is on stderr, one line.
 #include <sqlite3.h>
 #include <time.h>
 
@@ -21,10 +18,11 @@
 #include <string>
 
 #include "judge/core/sql_format.h"
+#include "judge/sqlrunner/exit_codes.h"
 
 namespace {
 
-enum Exit { kOk = 0, kRuntime = 1, kUsage = 2, kRefused = 3, kTime = 4, kMemory = 5 };
+using namespace judge::sqlrunner;  // NOLINT: the exit codes
 
 // Functions a read-only query may call: core scalar and aggregate functions, date/time, math.
 // No load_extension, no randomness, nothing that reads files or the environment.

@@ -341,7 +341,8 @@ TEST_F(PoolTest, LimitsDoNotCarryOver) {
 TEST(SeccompTest, PrebuiltProgramsMatchTheRules) {
   // The programs compiled into the sandbox at build time are what libseccomp makes of the
   // rules now (a stale build would load yesterday's allow-list).
-  for (sandbox::Profile p : {sandbox::Profile::kRun, sandbox::Profile::kCompile}) {
+  for (sandbox::Profile p : {sandbox::Profile::kRun, sandbox::Profile::kRunJvm,
+                             sandbox::Profile::kRunV8, sandbox::Profile::kCompile}) {
     auto fresh = sandbox::BuildSeccompProgram(p);
     ASSERT_TRUE(fresh.ok()) << fresh.status();
     const auto& prebuilt = sandbox::PrebuiltSeccompProgram(p).code;
