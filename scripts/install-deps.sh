@@ -1,7 +1,11 @@
 #!/usr/bin/env bash
-# Installs the Debian 12 packages the judge needs. Idempotent: runs `apt-get update` and
-# `apt-get install` only when a package is missing, so a second run costs a dpkg query.
+# Installs the Debian 12 packages the judge needs, and the pinned TypeScript compiler from the
+# npm registry (toolchains/typescript/package-lock.json) into /usr/local/lib/judge-typescript,
+# under /usr, which every box already sees read-only. Idempotent: runs `apt-get update` and
+# `apt-get install` only when a package is missing and `npm ci` only when the lock file changed,
+# so a second run costs a dpkg query and a cmp.
 set -euo pipefail
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 
 packages=(
   build-essential cmake ninja-build pkg-config git
@@ -14,7 +18,14 @@ packages=(
   libabsl-dev libcli11-dev libspdlog-dev libfmt-dev
   python3-grpcio python3-protobuf python3-grpc-tools
   bubblewrap
+  # Candidate languages: Java, Go, Rust (and rustc's linker, gcc, above). Node.js below.
+  openjdk-17-jdk-headless golang-go rustc
 )
+# JavaScript and TypeScript run on /usr/bin/node. Where the machine's Node.js already satisfies
+# Debian's `nodejs` (e.g. a newer one from another repository), it is used as it is.
+if ! [[ -x /usr/bin/node && -x /usr/bin/npm ]]; then
+  packages+=(nodejs npm)
+fi
 
 missing=()
 for p in "${packages[@]}"; do
@@ -25,15 +36,36 @@ done
 
 if ((${#missing[@]} == 0)); then
   echo "install-deps: all ${#packages[@]} packages present"
-  exit 0
+else
+  if [[ $(id -u) -ne 0 ]]; then
+    echo "install-deps: missing packages: ${missing[*]} (run as root, or install them with apt-get)" >&2
+    exit 1
+  fi
+  echo "install-deps: installing ${missing[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -q
+  apt-get install -y -q --no-install-recommends "${missing[@]}"
 fi
 
-if [[ $(id -u) -ne 0 ]]; then
-  echo "install-deps: missing packages: ${missing[*]} (run as root, or install them with apt-get)" >&2
-  exit 1
+# TypeScript: `npm ci` from the lock file (exact versions and integrity hashes) into a fixed
+# system path, again only when the lock file differs from the one installed.
+ts_src=$ROOT/toolchains/typescript
+ts_dir=/usr/local/lib/judge-typescript
+if cmp -s "$ts_src/package-lock.json" "$ts_dir/package-lock.json" &&
+   [[ -f $ts_dir/node_modules/typescript/lib/tsc.js ]]; then
+  echo "install-deps: typescript $(node -p 'require(process.argv[1]).version' \
+    "$ts_dir/node_modules/typescript/package.json") present"
+else
+  if [[ $(id -u) -ne 0 ]]; then
+    echo "install-deps: the TypeScript compiler is missing from $ts_dir (run as root)" >&2
+    exit 1
+  fi
+  echo "install-deps: installing the pinned TypeScript compiler into $ts_dir"
+  rm -rf "$ts_dir.new"
+  mkdir -p "$ts_dir.new"
+  cp "$ts_src/package.json" "$ts_src/package-lock.json" "$ts_dir.new/"
+  (cd "$ts_dir.new" && npm ci --no-audit --no-fund --ignore-scripts --loglevel=error)
+  chmod -R a+rX "$ts_dir.new"
+  rm -rf "$ts_dir"
+  mv "$ts_dir.new" "$ts_dir"
 fi
-
-echo "install-deps: installing ${missing[*]}"
-export DEBIAN_FRONTEND=noninteractive
-apt-get update -q
-apt-get install -y -q --no-install-recommends "${missing[@]}"

@@ -2,7 +2,8 @@
 // header declares:
 //   -- expect: WRONG_ANSWER          (or # / // comments; the overall verdict)
 //   -- fails-on: null-in-blocklist   (optional: the first test that does not pass)
-// The language comes from the extension: .sql, .py, .c, .cc.
+// The language comes from the extension, as the language table names its source file
+// (.sql, .py, .c, .cc, .java, .js, .ts, .go, .rs).
 #include <dirent.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -57,12 +58,11 @@ std::vector<Solution> AllSolutions() {
 }
 
 std::string LanguageOf(const std::string& file) {
-  std::string ext = file.substr(file.rfind('.') + 1);
-  if (ext == "sql") return "sql";
-  if (ext == "py") return "python3";
-  if (ext == "c") return "c";
-  if (ext == "cc" || ext == "cpp") return "cpp";
-  return "";
+  auto ext = [](const std::string& name) { return name.substr(name.rfind('.') + 1); };
+  for (const Language& l : Languages()) {
+    if (ext(l.source_name) == ext(file)) return l.id;
+  }
+  return ext(file) == "cpp" ? "cpp" : "";
 }
 
 std::string HeaderValue(const std::string& source, const std::string& key) {
