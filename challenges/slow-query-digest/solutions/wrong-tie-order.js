@@ -4,16 +4,12 @@
 // alone), not ordered by fingerprint.
 // Reference in JavaScript: the same event rules and fingerprint steps as reference.cc. The log
 // is read as latin1, one char per byte (a log need not be UTF-8), so string order is byte
-// order; the number pattern is spelled out by hand; groups in a Map; times as integer
+// order; the fingerprint steps are the statement's regular expressions; groups in a Map; times as integer
 // microseconds (exact in a double up to 2^53).
 "use strict";
 const fs = require("fs");
 
-const isSpace = (c) => c === " " || c === "\t" || c === "\n" || c === "\r" || c === "\f" || c === "\v";
 const isDigit = (c) => c >= "0" && c <= "9";
-const isHex = (c) => isDigit(c) || (c >= "a" && c <= "f") || (c >= "A" && c <= "F");
-const isAlnum = (c) => isDigit(c) || (c >= "a" && c <= "z") || (c >= "A" && c <= "Z");
-const isWord = (c) => isAlnum(c) || c === "_";
 
 function micros(t) {
   let whole = 0, frac = 0, i = 0, digits = 0;
@@ -27,187 +23,27 @@ function micros(t) {
   return whole * 1000000 + frac;
 }
 
-// Step 1: one left-to-right pass: comments become a space, string literals become ?.
-function stripCommentsAndStrings(s) {
-  const out = [];
-  const n = s.length;
-  let i = 0, plain = 0;
-  const flush = (upto) => { if (upto > plain) out.push(s.slice(plain, upto)); };
-  while (i < n) {
-    const c = s[i];
-    if (c === "/" && s[i + 1] === "*") {
-      flush(i);
-      const end = s.indexOf("*/", i + 2);
-      i = end < 0 ? n : end + 2;
-      out.push(" ");
-      plain = i;
-    } else if (c === "#" || (c === "-" && i + 2 < n && s[i + 1] === "-" && s[i + 2] === " ")) {
-      flush(i);
-      while (i < n && s[i] !== "\n") ++i;
-      out.push(" ");
-      plain = i;
-    } else if (c === "'" || c === "\"") {
-      flush(i);
-      ++i;
-      while (i < n) {
-        if (s[i] === "\\") {
-          i += 2;
-        } else if (s[i] === c) {
-          if (i + 1 < n && s[i + 1] === c) { i += 2; } else { ++i; break; }
-        } else {
-          ++i;
-        }
-      }
-      if (i > n) i = n;
-      out.push("?");
-      plain = i;
-    } else {
-      ++i;
-    }
-  }
-  flush(n);
-  return out.join("");
-}
-
-// Step 2: numbers not touching an identifier; the regex's alternatives in its order (hex, then
-// digits with optional fraction and exponent, longest first).
-function replaceNumbers(s) {
-  const n = s.length;
-  const aheadOk = (end) => end >= n || !(isAlnum(s[end]) || s[end] === "_" || s[end] === "$");
-  const exponent = (at) => {
-    if (at < n && (s[at] === "e" || s[at] === "E")) {
-      let k = at + 1;
-      if (k < n && (s[k] === "+" || s[k] === "-")) ++k;
-      if (k < n && isDigit(s[k])) {
-        while (k < n && isDigit(s[k])) ++k;
-        return k;
-      }
-    }
-    return 0;
-  };
-  const out = [];
-  let i = 0, plain = 0;
-  while (i < n) {
-    const p = i > 0 ? s[i - 1] : " ";
-    const behindOk = i === 0 || !(isAlnum(p) || p === "_" || p === "$" || p === ".");
-    let matchEnd = 0;
-    if (behindOk && isDigit(s[i])) {
-      if (s[i] === "0" && i + 2 < n && (s[i + 1] === "x" || s[i + 1] === "X") && isHex(s[i + 2])) {
-        let j = i + 2;
-        while (j < n && isHex(s[j])) ++j;
-        if (aheadOk(j)) matchEnd = j;
-      }
-      if (matchEnd === 0) {
-        let d = i;
-        while (d < n && isDigit(s[d])) ++d;
-        let f = 0;
-        if (d + 1 < n && s[d] === "." && isDigit(s[d + 1])) {
-          f = d + 1;
-          while (f < n && isDigit(s[f])) ++f;
-        }
-        const candidates = [];
-        if (f > 0) {
-          const e = exponent(f);
-          if (e > 0) candidates.push(e);
-          candidates.push(f);
-        }
-        const e = exponent(d);
-        if (e > 0) candidates.push(e);
-        candidates.push(d);
-        for (const end of candidates) {
-          if (aheadOk(end)) { matchEnd = end; break; }
-        }
-      }
-    }
-    if (matchEnd > 0) {
-      if (i > plain) out.push(s.slice(plain, i));
-      out.push("?");
-      i = matchEnd;
-      plain = i;
-    } else {
-      ++i;
-    }
-  }
-  if (n > plain) out.push(s.slice(plain, n));
-  return out.join("");
-}
-
-// A `(` group holding only ?, comma and spaces at s[i]: the index after `)`, or 0.
-function group(s, i) {
-  if (i >= s.length || s[i] !== "(") return 0;
-  ++i;
-  while (i < s.length && (s[i] === "?" || s[i] === "," || s[i] === " ")) ++i;
-  return i < s.length && s[i] === ")" ? i + 1 : 0;
-}
+// The statement's patterns, as regular expressions (V8 has lookbehind). Step 1 is one
+// left-to-right pass: comments become a space, string literals become ?.
+const LEXEME = /\/\*[\s\S]*?(?:\*\/|$)|#[^\n]*|-- [^\n]*|'(?:[^'\\]|\\[\s\S]?|'')*(?:'|$)|"(?:[^"\\]|\\[\s\S]?|"")*(?:"|$)/g;
+const NUMBER = /(?<![A-Za-z0-9_$.])(?:0[xX][0-9A-Fa-f]+|[0-9]+(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?)(?![A-Za-z0-9_$])/g;
+const UPPER = /[A-Z]+/g;
+const SPACES = /[ \t\n\r\f\v]+/g;
+// Without the u flag, \b is ASCII: letters, digits and _ are word characters.
+const NULL = /\bnull\b/g;
+const LISTS = /\b(in|values) ?\([?, ]*\)(?: ?, ?\([?, ]*\))*/g;
+const LIMIT = /\blimit \?(?: ?, ?\?| offset \?)/g;
 
 function fingerprint(text) {
-  let s = replaceNumbers(stripCommentsAndStrings(text));
-  s = s.replace(/[A-Z]+/g, (m) => m.toLowerCase());  // ASCII letters only
-  s = s.replace(/[ \t\n\r\f\v]+/g, " ");  // step 4
-  let a = 0, b = s.length;
-  while (a < b && s[a] === " ") ++a;
-  while (b > a && s[b - 1] === " ") --b;
-  let t = s.slice(a, b);
-  if (t.endsWith(";")) t = t.slice(0, -1).replace(/ +$/, "");  // step 5
-  let u = "";  // step 6: the word null
-  for (let i = 0; i < t.length;) {
-    if (t.startsWith("null", i) && (i === 0 || !isWord(t[i - 1])) && (i + 4 >= t.length || !isWord(t[i + 4]))) {
-      u += "?";
-      i += 4;
-    } else {
-      u += t[i++];
-    }
-  }
-  let v = "";  // step 7: in(...) and values(...) lists
-  for (let i = 0; i < u.length;) {
-    let word = 0;
-    if (i === 0 || !isWord(u[i - 1])) {
-      if (u.startsWith("in", i)) word = 2;
-      else if (u.startsWith("values", i)) word = 6;
-    }
-    if (word > 0) {
-      let j = i + word;
-      if (u[j] === " ") ++j;
-      let end = group(u, j);
-      if (end > 0) {
-        for (;;) {
-          let m = end;
-          if (u[m] === " ") ++m;
-          if (m >= u.length || u[m] !== ",") break;
-          ++m;
-          if (u[m] === " ") ++m;
-          const next = group(u, m);
-          if (next === 0) break;
-          end = next;
-        }
-        v += u.slice(i, i + word) + "(?+)";
-        i = end;
-        continue;
-      }
-    }
-    v += u[i++];
-  }
-  let w = "";  // step 8: limit ?, ? and limit ? offset ?
-  for (let i = 0; i < v.length;) {
-    if (v.startsWith("limit ?", i) && (i === 0 || !isWord(v[i - 1]))) {
-      const j = i + 7;
-      let end = 0, m = j;
-      if (v[m] === " ") ++m;
-      if (v[m] === ",") {
-        ++m;
-        if (v[m] === " ") ++m;
-        if (v[m] === "?") end = m + 1;
-      }
-      if (end === 0 && v.startsWith(" offset ?", j)) end = j + 9;
-      if (end > 0) {
-        w += "limit ?";
-        i = end;
-        continue;
-      }
-    }
-    w += v[i++];
-  }
-  return w;
+  let s = text.replace(LEXEME, (m) => (m[0] === "/" || m[0] === "#" || m[0] === "-" ? " " : "?"));
+  s = s.replace(NUMBER, "?");
+  s = s.replace(UPPER, (m) => m.toLowerCase());
+  s = s.replace(SPACES, " ").replace(/^ | $/g, "");
+  if (s.endsWith(";")) s = s.slice(0, -1).replace(/ $/, "");  // step 5
+  s = s.replace(NULL, "?");  // step 6
+  s = s.replace(LISTS, (m, word) => word + "(?+)");  // step 7
+  s = s.replace(LIMIT, "limit ?");  // step 8
+  return s;
 }
 
 const BANNER_TIME = /^Time[ \t\n\r\f\v]+Id[ \t\n\r\f\v]+Command[ \t\n\r\f\v]+Argument/;
