@@ -754,7 +754,9 @@ absl::StatusOr<std::shared_ptr<MountTemplate>> Sandbox::MakeMountTemplate(
   if (spec.mount_proc) {
     plan_builder.MountFs("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, "");
   }
-  plan_builder.MountFs("tmpfs", "/tmp", "tmpfs", MS_NOSUID | MS_NODEV,
+  // What the box writes is never executable: /tmp and a fresh work dir are noexec (no planted
+  // program or library can be run or mapped executable; the program itself comes read-only).
+  plan_builder.MountFs("tmpfs", "/tmp", "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC,
                        absl::StrCat("size=", std::max<uint64_t>(limits.tmp_bytes, 4096),
                                     ",nr_inodes=", std::max<uint32_t>(limits.tmp_inodes, 16),
                                     ",mode=1777"));
@@ -764,7 +766,7 @@ absl::StatusOr<std::shared_ptr<MountTemplate>> Sandbox::MakeMountTemplate(
       return s;
     }
   } else if (spec.workdir != "/tmp") {
-    plan_builder.MountFs("tmpfs", spec.workdir, "tmpfs", MS_NOSUID | MS_NODEV,
+    plan_builder.MountFs("tmpfs", spec.workdir, "tmpfs", MS_NOSUID | MS_NODEV | MS_NOEXEC,
                          absl::StrCat("size=", std::max<uint64_t>(limits.tmp_bytes, 4096),
                                       ",nr_inodes=", std::max<uint32_t>(limits.tmp_inodes, 16),
                                       ",mode=0777"));

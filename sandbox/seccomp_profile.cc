@@ -74,10 +74,13 @@ constexpr const char* kCompileExtra[] = {"fork", "vfork", "execveat"};
 // pages; with a key granted, V8 goes on to pkey_mprotect and frees it at exit.
 constexpr const char* kV8Extra[] = {"pkey_alloc", "pkey_free", "pkey_mprotect"};
 
-// Calls answered with an error instead of ending the run: glibc's user look-up (the JVM's
-// user.name at start) first asks nscd over an AF_UNIX socket and carries on without it. Only
-// AF_UNIX: every other socket family still ends the run as a security violation.
-constexpr int kUnixSocketErrno = EACCES;
+// Calls answered with an error instead of ending the run. Under the JVM profile and the compile
+// profile, socket(): the JDK's network library probes IPv6 and SO_REUSEPORT with throwaway
+// sockets as soon as any NIO class loads (Files.readAllBytes, javac reading its sources), and
+// glibc's user look-up (the JVM's user.name) first asks nscd over an AF_UNIX socket. Both carry
+// on when the call fails; a program's own connection fails the same way (SocketException:
+// Permission denied) and nothing is ever created. Other run profiles end the run on socket().
+constexpr int kSocketErrno = EACCES;
 
 // ioctls that stdio and Python's isatty checks make; TIOCSTI and friends stay out.
 constexpr unsigned long kAllowedIoctls[] = {TCGETS, TIOCGWINSZ, FIONREAD, FIONBIO, FIOCLEX,
@@ -153,16 +156,8 @@ absl::StatusOr<SeccompProgram> BuildSeccompProgram(Profile profile) {
     absl::Status s = Add(ctx.get(), SCMP_ACT_ALLOW, "socketpair", 1, &cmp);
     if (!s.ok()) return s;
   }
-  if (profile == Profile::kRunJvm) {
-    scmp_arg_cmp cmp = SCMP_A0(SCMP_CMP_MASKED_EQ, 0xFFFFFFFFu, AF_UNIX);
-    absl::Status s = Add(ctx.get(), SCMP_ACT_ERRNO(kUnixSocketErrno), "socket", 1, &cmp);
-    if (!s.ok()) return s;
-  }
-  if (profile == Profile::kCompile) {
-    // javac's NIO start-up probes (IPv6, SO_REUSEPORT) and glibc's nscd look-up: the compile
-    // box has a network namespace of its own with nothing in it, and a compiler carries on
-    // when these fail. Nothing is created.
-    absl::Status s = Add(ctx.get(), SCMP_ACT_ERRNO(kUnixSocketErrno), "socket");
+  if (profile == Profile::kRunJvm || profile == Profile::kCompile) {
+    absl::Status s = Add(ctx.get(), SCMP_ACT_ERRNO(kSocketErrno), "socket");
     if (!s.ok()) return s;
   }
   if (profile != Profile::kCompile) {

@@ -10,8 +10,8 @@ namespace sandbox {
 
 // Seccomp allow-lists, each measured with a trace of what it serves (see seccomp_profile.cc).
 // kRun: one native process with threads (C, C++, Rust, Go, Python). kRunJvm: kRun, plus the
-// JDK's AF_UNIX socketpair (its file channels) and the JVM's start-up look-up of its user
-// (glibc asks nscd over an AF_UNIX socket: answered EACCES).
+// JDK's AF_UNIX socketpair (its file channels), and socket() answered EACCES instead of ending
+// the run (the JDK probes IPv6 with throwaway sockets whenever NIO loads; glibc asks nscd).
 // kRunV8: kRun plus memory protection keys, which V8 probes. kCompile: may also fork and exec
 // (a compiler driver running its passes, javac, go build, rustc, tsc). All deny the same
 // dangerous set.

@@ -93,7 +93,8 @@ std::vector<Language>* MakeLanguages() {
   langs->push_back(sql);
 
   // Java: javac into classes/, every class file kept; the JVM runs class Main with the serial
-  // collector (no GC threads, the smallest start), no perf-data file, its heap from the
+  // collector (no GC threads, the smallest start), no perf-data file (an mmapped file in /tmp
+  // per run), its heap from the
   // memory limit and its stack from the stack limit. Unified logging goes to stderr, never
   // into the program's output. MALLOC_ARENA_MAX keeps glibc from reserving 64 MiB per thread.
   Language java;
@@ -110,7 +111,10 @@ std::vector<Language>* MakeLanguages() {
                    "-Xshare:auto", "-Xmx{heap_mib}m", "-Xss{stack_mib}m",
                    "-XX:ReservedCodeCacheSize=64m", "-XX:CompressedClassSpaceSize=64m",
                    "-XX:ErrorFile=/tmp/hs_err.log", "-Xlog:disable", "-Xlog:all=warning:stderr",
-                   "-Djava.io.tmpdir=/tmp", "-Duser.home=/box", "-cp", "{artifact}", "Main"};
+                   "-Djava.io.tmpdir=/tmp", "-Duser.home=/box",
+                   // SecureRandom (Files.createTempFile, UUID.randomUUID) seeds from urandom:
+                   // a box has no /dev/random, and the JDK's fallback spins for seconds.
+                   "-Djava.security.egd=file:/dev/urandom", "-cp", "{artifact}", "Main"};
   java.run_env = with({"MALLOC_ARENA_MAX=2"});
   java.run_profile = sandbox::Profile::kRunJvm;
   java.host_paths = {kJdkConf};
