@@ -8,6 +8,8 @@
 #include <fstream>
 #include <memory>
 #include <string>
+#include <tuple>
+#include <utility>
 #include <vector>
 
 #include "gtest/gtest.h"
@@ -43,6 +45,8 @@ class GraderTest : public ::testing::Test {
           "long long x, y; if(!(o >> x) || !(a >> y) || x != y){return 1;} return 0;}\n");
     write("challenge.textproto",
           "id: \"sum\" title: \"Sum\" languages: \"cpp\" languages: \"python3\" languages: \"c\"\n"
+          "languages: \"java\" languages: \"javascript\" languages: \"typescript\"\n"
+          "languages: \"go\" languages: \"rust\"\n"
           "limits { cpu_time_ms: 1000 memory_kib: 131072 output_kib: 64 }\n"
           "checker { kind: CHECKER_KIND_EXACT }\n"
           "groups { name: \"samples\" points: 0 tests { name: \"sample\" input: \"tests/s.in\" "
@@ -88,6 +92,15 @@ class GraderTest : public ::testing::Test {
     judge::v1::Submission out;
     absl::Status s = grader_->Grade(
         req, [&](const judge::v1::SubmissionEvent& e) { if (events) events->push_back(e); }, &out);
+    EXPECT_TRUE(s.ok()) << s;
+    return out;
+  }
+
+  // One run on a custom input (RunLive), for verdicts that need no test loop.
+  judge::v1::Submission RunOnce(const std::string& lang, const std::string& source) {
+    GradeRequest req{*challenge_, lang, source, true, "1 2\n"};
+    judge::v1::Submission out;
+    absl::Status s = grader_->Grade(req, nullptr, &out);
     EXPECT_TRUE(s.ok()) << s;
     return out;
   }
@@ -223,6 +236,135 @@ TEST_F(GraderTest, CustomStdinReturnsTheProgramsOutput) {
 TEST_F(GraderTest, SelfTestPassesOnThisMachine) {
   absl::Status s = grader_->SelfTest();
   EXPECT_TRUE(s.ok()) << s;
+}
+
+}  // namespace
+}  // namespace judge
+
+namespace judge {
+namespace {
+
+// Sum programs in every language, each in the way a candidate would write it.
+const std::vector<std::pair<std::string, std::string>>& GoodSums() {
+  static const auto* kSums = new std::vector<std::pair<std::string, std::string>>{
+      // GNU C17: POSIX names (getline, strdup, pid_t, O_DIRECTORY, NSIG) compile.
+      {"c",
+       "#include <fcntl.h>\n#include <signal.h>\n#include <stdio.h>\n#include <stdlib.h>\n"
+       "#include <string.h>\n#include <unistd.h>\n"
+       "int main(void){char*line=NULL;size_t n=0;pid_t p=getpid();(void)p;int d=O_DIRECTORY;"
+       "(void)d;int s=NSIG;(void)s;if(getline(&line,&n,stdin)<0)return 1;char*c=strdup(line);"
+       "long long a,b;sscanf(c,\"%lld %lld\",&a,&b);printf(\"%lld\\n\",a+b);free(c);free(line);"
+       "return 0;}\n"},
+      {"java",
+       "import java.util.Scanner;\npublic class Main { public static void main(String[] x) {"
+       " Scanner in = new Scanner(System.in); long a = in.nextLong(), b = in.nextLong();"
+       " System.out.println(a + b); } }\nclass Helper { }\n"},
+      {"javascript",
+       "const [a, b] = require('fs').readFileSync(0, 'utf8').trim().split(/\\s+/).map(Number);\n"
+       "console.log(a + b);\n"},
+      {"typescript",
+       "import * as fs from \"fs\";\nconst [a, b]: number[] = fs.readFileSync(0, \"utf8\")"
+       ".trim().split(/\\s+/).map(Number);\nconsole.log(a + b);\n"},
+      {"go",
+       "package main\n\nimport \"fmt\"\n\nfunc main() {\n\tvar a, b int64\n"
+       "\tfmt.Scan(&a, &b)\n\tfmt.Println(a + b)\n}\n"},
+      {"rust",
+       "use std::io::Read;\nfn main() { let mut s = String::new(); "
+       "std::io::stdin().read_to_string(&mut s).unwrap(); let v: Vec<i64> = "
+       "s.split_whitespace().map(|x| x.parse().unwrap()).collect(); println!(\"{}\", v[0] + v[1]); }\n"},
+  };
+  return *kSums;
+}
+
+TEST_F(GraderTest, EveryLanguageIsAcceptedWithFullScore) {
+  for (const auto& [lang, source] : GoodSums()) {
+    judge::v1::Submission s = Grade(lang, source);
+    EXPECT_EQ(s.verdict(), judge::v1::VERDICT_ACCEPTED)
+        << lang << "\n" << s.compile_output() << (s.tests_size() ? s.tests(0).message() : "");
+    EXPECT_EQ(s.score(), 100u) << lang;
+  }
+}
+
+TEST_F(GraderTest, EveryLanguageReportsItsCompilationErrors) {
+  const std::pair<std::string, std::string> kBroken[] = {
+      {"java", "public class Main { public static void main(String[] a) { int x = \"s\"; } }\n"},
+      {"javascript", "console.log(1;\n"},
+      {"typescript", "const n: number = \"not a number\";\nconsole.log(n);\n"},
+      // Standard library only, offline: a third-party import does not build.
+      {"go", "package main\n\nimport \"github.com/pkg/errors\"\n\nfunc main() { errors.New(\"x\") }\n"},
+      {"rust", "fn main() { let x: i32 = \"s\"; }\n"},
+  };
+  for (const auto& [lang, source] : kBroken) {
+    judge::v1::Submission s = Grade(lang, source);
+    EXPECT_EQ(s.verdict(), judge::v1::VERDICT_COMPILATION_ERROR) << lang;
+    EXPECT_FALSE(s.compile_output().empty()) << lang;
+    EXPECT_EQ(s.compile_output().find("/box/"), std::string::npos) << s.compile_output();
+  }
+}
+
+TEST_F(GraderTest, ARuntimeCrashIsARuntimeErrorWithItsFirstLineOnSamplesOnly) {
+  const std::tuple<std::string, std::string, std::string> kCrashes[] = {
+      {"java",
+       "public class Main { public static void main(String[] a) {"
+       " throw new IllegalStateException(\"boom\"); } }\n",
+       "Exception in thread \"main\" java.lang.IllegalStateException: boom"},
+      {"javascript", "const x = 1;\nthrow new TypeError('boom');\n", "TypeError: boom"},
+      {"typescript", "const s: string = \"x\";\nthrow new RangeError(s + \"boom\");\n",
+       "RangeError: xboom"},
+      {"go", "package main\n\nfunc main() { panic(\"boom\") }\n", "panic: boom"},
+      {"rust", "fn main() { panic!(\"boom\"); }\n", "panicked at 'boom'"},
+  };
+  for (const auto& [lang, source, first_line] : kCrashes) {
+    judge::v1::Submission s = Grade(lang, source);
+    ASSERT_EQ(s.verdict(), judge::v1::VERDICT_RUNTIME_ERROR) << lang << s.compile_output();
+    ASSERT_EQ(s.tests_size(), 3) << lang;
+    EXPECT_NE(s.tests(0).message().find(first_line), std::string::npos)
+        << lang << ": " << s.tests(0).message();
+    EXPECT_EQ(s.tests(0).message().find('\n'), std::string::npos) << s.tests(0).message();
+    EXPECT_EQ(s.tests(1).message(), "") << lang;  // hidden
+  }
+}
+
+TEST_F(GraderTest, ManagedRuntimesOverTheMemoryLimitAreMemoryLimitExceeded) {
+  // 128 MiB for the run; each program keeps allocating and touching memory.
+  const std::pair<std::string, std::string> kHogs[] = {
+      {"java",
+       "import java.util.*;\npublic class Main { public static void main(String[] a) {"
+       " List<long[]> keep = new ArrayList<>(); for (int i = 0; i < 100000; ++i) {"
+       " long[] b = new long[1 << 17]; Arrays.fill(b, i); keep.add(b); }"
+       " System.out.println(keep.size()); } }\n"},
+      {"javascript",
+       "const keep = [];\nfor (let i = 0; i < 100000; i++) keep.push(new Array(1 << 17).fill(i));\n"
+       "console.log(keep.length);\n"},
+      {"go",
+       "package main\n\nimport \"fmt\"\n\nfunc main() {\n\tvar keep [][]int64\n"
+       "\tfor i := 0; i < 100000; i++ {\n\t\tb := make([]int64, 1<<17)\n"
+       "\t\tfor j := range b {\n\t\t\tb[j] = int64(i)\n\t\t}\n\t\tkeep = append(keep, b)\n\t}\n"
+       "\tfmt.Println(len(keep))\n}\n"},
+      {"rust",
+       "fn main() { let mut keep: Vec<Vec<i64>> = Vec::new(); for i in 0..100000 {"
+       " keep.push(vec![i as i64; 1 << 17]); } println!(\"{}\", keep.len()); }\n"},
+  };
+  for (const auto& [lang, source] : kHogs) {
+    judge::v1::Submission s = RunOnce(lang, source);
+    EXPECT_EQ(s.verdict(), judge::v1::VERDICT_MEMORY_LIMIT_EXCEEDED)
+        << lang << ": " << (s.tests_size() ? s.tests(0).message() : s.compile_output());
+  }
+}
+
+TEST_F(GraderTest, ManagedRuntimesThatSpinAreTimeLimitExceeded) {
+  const std::pair<std::string, std::string> kSpins[] = {
+      {"java", "public class Main { public static void main(String[] a) { long x = 0;"
+               " while (true) { x++; if (x == -1) break; } System.out.println(x); } }\n"},
+      {"javascript", "let x = 0;\nfor (;;) { x++; if (x < 0) break; }\nconsole.log(x);\n"},
+      {"go", "package main\n\nimport \"fmt\"\n\nfunc main() {\n\tx := 0\n\tfor x >= 0 {\n"
+             "\t\tx++\n\t}\n\tfmt.Println(x)\n}\n"},
+  };
+  for (const auto& [lang, source] : kSpins) {
+    judge::v1::Submission s = RunOnce(lang, source);
+    EXPECT_EQ(s.verdict(), judge::v1::VERDICT_TIME_LIMIT_EXCEEDED)
+        << lang << ": " << (s.tests_size() ? s.tests(0).message() : s.compile_output());
+  }
 }
 
 }  // namespace
