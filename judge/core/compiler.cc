@@ -190,6 +190,9 @@ absl::StatusOr<std::shared_ptr<const CompileResult>> Compiler::CompileUncached(
   spec.limits.cpu_time_ms = limits_.cpu_time_ms;
   spec.limits.wall_time_ms = limits_.wall_time_ms;
   spec.limits.memory_bytes = limits_.memory_bytes;
+  // javac is a JVM and go build a Go program: they reserve address space they never touch.
+  spec.limits.address_space_extra_bytes =
+      static_cast<uint64_t>(language.address_space_extra_mib) << 20;
   spec.limits.processes = language.compile_processes;
   spec.limits.open_files = 256;
   spec.limits.stdout_bytes = limits_.message_bytes;

@@ -68,7 +68,8 @@ struct Language {
   // gets the same number of threads of their own in every language.
   uint32_t runtime_threads = 0;
   // Address space reserved and never touched (heap and class space reservations, code range,
-  // Go's arenas), measured: added to RLIMIT_AS where there is no memory cgroup.
+  // Go's arenas), measured: added to RLIMIT_AS where there is no memory cgroup, in the run box
+  // and in the compile box (javac is a JVM, go build a Go program).
   uint32_t address_space_extra_mib = 0;
   // Exit codes with a meaning of their own; others are RUNTIME_ERROR.
   std::vector<ExitVerdict> exit_verdicts;

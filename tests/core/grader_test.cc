@@ -369,3 +369,53 @@ TEST_F(GraderTest, ManagedRuntimesThatSpinAreTimeLimitExceeded) {
 
 }  // namespace
 }  // namespace judge
+
+namespace judge {
+namespace {
+
+// Without cgroups, memory is RLIMIT_AS: the managed runtimes reserve far more address space than
+// they touch (heap and class space, code range, arenas) and must still start, and a heap over
+// the limit must still be MEMORY_LIMIT_EXCEEDED (the runtime's own heap flag says so).
+TEST(NoCgroupsTest, ManagedRuntimesStartAndTheirHeapLimitHolds) {
+  std::string dir = judge_test::MakeTempDir("grader-nocgroup");
+  ASSERT_FALSE(dir.empty());
+  sandbox::SandboxOptions options;
+  options.runtime_dir = dir + "/run";
+  options.slots = 2;
+  options.cgroups = sandbox::CgroupMode::kNone;
+  // The upper half of this process's uid range (GraderTest's sandbox uses the lower one).
+  options.uid_base = judge_test::UidBase() + judge_test::kMaxSlots;
+  auto sb = sandbox::Sandbox::Create(options);
+  ASSERT_TRUE(sb.ok()) << sb.status();
+  Compiler compiler(sb->get(), dir + "/cache", 16);
+  ASSERT_TRUE(compiler.Init().ok());
+  Grader grader(sb->get(), &compiler, GraderOptions{SQL_RUNNER});
+  auto ch = std::make_shared<LoadedChallenge>();
+  ch->manifest.mutable_limits()->set_cpu_time_ms(5000);
+  ch->manifest.mutable_limits()->set_memory_kib(256 << 10);
+  ch->manifest.mutable_limits()->set_output_kib(64);
+  for (const Language& lang : Languages()) {
+    if (lang.id != "java" && lang.id != "javascript" && lang.id != "go") continue;
+    judge::v1::Submission out;
+    ASSERT_TRUE(grader.Grade({ch, lang.id, lang.self_test_source, true, ""}, nullptr, &out).ok());
+    EXPECT_EQ(out.verdict(), judge::v1::VERDICT_ACCEPTED)
+        << lang.id << ": " << out.message() << " " << out.compile_output().substr(0, 300)
+        << out.custom_stderr().substr(0, 300);
+    EXPECT_EQ(out.custom_stdout(), "ok\n") << lang.id;
+  }
+  judge::v1::Submission hog;
+  ASSERT_TRUE(grader
+                  .Grade({ch, "java",
+                          "import java.util.*;\npublic class Main { public static void "
+                          "main(String[] a) { List<long[]> keep = new ArrayList<>(); for (int i = "
+                          "0; i < 100000; ++i) keep.add(new long[1 << 17]); } }\n",
+                          true, ""},
+                         nullptr, &hog)
+                  .ok());
+  EXPECT_EQ(hog.verdict(), judge::v1::VERDICT_MEMORY_LIMIT_EXCEEDED) << hog.custom_stderr();
+  sb->reset();
+  judge_test::RemoveTree(dir);
+}
+
+}  // namespace
+}  // namespace judge
