@@ -57,9 +57,10 @@ constexpr const char* kRunAllowed[] = {
     "getpid", "getppid", "gettid", "getuid", "geteuid", "getgid", "getegid", "getresuid",
     "getresgid", "getgroups", "getpgrp", "getpgid", "getsid", "setsid", "setpgid", "getrlimit",
     "setrlimit", "prlimit64", "getrusage", "times", "uname", "sysinfo", "capget",
-    // Time and randomness.
+    // Time and randomness. restart_syscall is how the kernel resumes a sleep that a signal
+    // interrupted (Go's runtime preempts its threads with signals: seen as a flaky violation).
     "clock_gettime", "clock_getres", "clock_nanosleep", "nanosleep", "gettimeofday", "time",
-    "getrandom",
+    "getrandom", "restart_syscall",
     // Ending and waiting (wait4 reaps the caller's own children only).
     "exit", "exit_group", "wait4", "waitid",
     // The exec of the program itself; no_new_privs is set, so no setuid gain.

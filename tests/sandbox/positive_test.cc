@@ -8,6 +8,7 @@
 
 #include <cstdlib>
 #include <cstring>
+#include <fstream>
 #include <memory>
 #include <string>
 #include <thread>
@@ -84,6 +85,43 @@ TEST_F(PositiveTest, CppProgramWithThreadsBigAllocationStdinAndWorkDirFile) {
   auto file = dir->ReadFile("result.txt", 100);
   ASSERT_TRUE(file.ok()) << file.status();
   EXPECT_EQ(*file, "55\n");
+}
+
+// A sleep interrupted by a stop and continue resumes through restart_syscall, which every
+// profile allows (it once ended a Go compile as a "blocked syscall": the runtime's threads get
+// stopped and continued too).
+TEST_F(PositiveTest, ASleepStoppedAndContinuedResumes) {
+  for (sandbox::Profile profile : {sandbox::Profile::kRun, sandbox::Profile::kRunJvm,
+                                   sandbox::Profile::kRunV8, sandbox::Profile::kCompile}) {
+    RunSpec spec = Base();
+    spec.profile = profile;
+    spec.mounts.push_back({THREADS_BIN, "/opt/threads", false});
+    spec.argv = {"/opt/threads", "interrupted-sleep"};
+    absl::StatusOr<sandbox::RunResult> r;
+    std::thread run([&] { r = sb_->Run(spec); });
+    // The program is the box's odd uid; stop it while it sleeps, then continue it.
+    std::vector<int> pids;
+    for (int i = 0; i < 500 && pids.empty(); ++i) {
+      pids = sandbox_test::ProcessesWithUids(uid_base_, uid_base_ + 2 * judge_test::kMaxSlots,
+                                             /*odd_only=*/true);
+      if (pids.empty()) usleep(2000);
+    }
+    ASSERT_EQ(pids.size(), 1u);
+    kill(pids[0], SIGSTOP);
+    for (int i = 0; i < 500; ++i) {
+      std::ifstream stat("/proc/" + std::to_string(pids[0]) + "/stat");
+      std::string line;
+      std::getline(stat, line);
+      size_t paren = line.rfind(')');
+      if (paren == std::string::npos || line.substr(paren + 2, 1) == "T") break;
+      usleep(2000);
+    }
+    kill(pids[0], SIGCONT);
+    run.join();
+    ASSERT_TRUE(r.ok()) << r.status();
+    EXPECT_EQ(r->status, Status::kOk) << r->message << " " << r->syscall;
+    EXPECT_EQ(r->stdout_data, "slept\n");
+  }
 }
 
 TEST_F(PositiveTest, PythonReadsStdinAndUsesThreads) {
