@@ -57,8 +57,8 @@ constexpr const char* kRunAllowed[] = {
     "getpid", "getppid", "gettid", "getuid", "geteuid", "getgid", "getegid", "getresuid",
     "getresgid", "getgroups", "getpgrp", "getpgid", "getsid", "setsid", "setpgid", "getrlimit",
     "setrlimit", "prlimit64", "getrusage", "times", "uname", "sysinfo", "capget",
-    // Time and randomness. restart_syscall is how the kernel resumes a sleep that a signal
-    // interrupted (Go's runtime preempts its threads with signals: seen as a flaky violation).
+    // Time and randomness. restart_syscall is how the kernel resumes a sleep that a stop
+    // interrupted (seen at random as a violation in go build).
     "clock_gettime", "clock_getres", "clock_nanosleep", "nanosleep", "gettimeofday", "time",
     "getrandom", "restart_syscall",
     // Ending and waiting (wait4 reaps the caller's own children only).

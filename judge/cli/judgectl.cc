@@ -172,7 +172,7 @@ int main(int argc, char** argv) {
   bool wait = false;
   auto* submit = app.add_subcommand("submit", "Submit a solution");
   submit->add_option("--challenge", challenge, "Challenge id")->required();
-  submit->add_option("--language", language, "c, cpp, python3 or sql")->required();
+  submit->add_option("--language", language, "c, cpp, python3, sql, java, javascript, typescript, go or rust")->required();
   submit->add_option("--candidate", candidate, "Candidate id (platform and admin tokens)");
   submit->add_option("--request-id", request_id, "Makes a retried submit return the same one");
   submit->add_flag("--wait", wait, "Follow judging and exit 1 unless ACCEPTED");
@@ -192,7 +192,7 @@ int main(int argc, char** argv) {
   list->add_option("--page-token", page_token, "From a previous page");
   auto* live = app.add_subcommand("live", "Run code now, ahead of the queue (interviewers)");
   live->add_option("--challenge", challenge, "Challenge id")->required();
-  live->add_option("--language", language, "c, cpp, python3 or sql")->required();
+  live->add_option("--language", language, "c, cpp, python3, sql, java, javascript, typescript, go or rust")->required();
   live->add_option("--candidate", candidate, "Whose code this is");
   live->add_option("--stdin", stdin_file, "Run once on this input instead of the tests");
   live->add_option("FILE", file, "Source file")->required();

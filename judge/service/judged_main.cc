@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <chrono>
 #include <fstream>
 #include <iostream>
 #include <sstream>
@@ -139,8 +140,16 @@ int main(int argc, char** argv) {
   judge::Compiler compiler(sb->get(), o.data_dir + "/cache", o.cache_entries);
   if (absl::Status s = compiler.Init(); !s.ok()) return Fail(std::string(s.message()));
   judge::Grader grader(sb->get(), &compiler, judge::GraderOptions{o.sql_runner});
+  const auto self_test_start = std::chrono::steady_clock::now();
   if (absl::Status s = grader.SelfTest(); !s.ok()) return Fail(std::string(s.message()));
-  judge::LogInfo("toolchains ok: c, cpp, python3, sql");
+  std::string languages;
+  for (const judge::Language& l : judge::Languages()) {
+    absl::StrAppend(&languages, languages.empty() ? "" : ", ", l.id);
+  }
+  judge::LogInfo("toolchains ok: %s (self-test in %lld ms)", languages.c_str(),
+                 static_cast<long long>(std::chrono::duration_cast<std::chrono::milliseconds>(
+                                            std::chrono::steady_clock::now() - self_test_start)
+                                            .count()));
 
   auto store = judge::Store::Open(o.data_dir + "/db");
   if (!store.ok()) return Fail(std::string(store.status().message()));
