@@ -11,7 +11,8 @@ sys.path.insert(0, os.path.dirname(__file__))
 import harness  # noqa: E402
 
 pb, rpc = harness.load_stubs(os.environ.get("JUDGE_IT_TMP", "/tmp/judge-it-stubs-%d" % os.getpid()))
-LANG = {".sql": "sql", ".py": "python3", ".c": "c", ".cc": "cpp"}
+LANG = {".sql": "sql", ".py": "python3", ".c": "c", ".cc": "cpp", ".java": "java", ".js": "javascript",
+        ".ts": "typescript", ".go": "go", ".rs": "rust"}
 
 
 class PythonClientTest(unittest.TestCase):
