@@ -20,9 +20,13 @@
 #include "gtest/gtest.h"
 #include "judge/core/grader.h"
 #include "tests/core/test_judge.h"
+#include "tests/e2e/source_header.h"
 
 namespace judge {
 namespace {
+
+using judge_test::HeaderValue;
+using judge_test::LanguageOf;
 
 struct Solution {
   std::string challenge;
@@ -55,29 +59,6 @@ std::vector<Solution> AllSolutions() {
     for (const std::string& f : files) out.push_back({id, f});
   }
   return out;
-}
-
-std::string LanguageOf(const std::string& file) {
-  auto ext = [](const std::string& name) { return name.substr(name.rfind('.') + 1); };
-  for (const Language& l : Languages()) {
-    if (ext(l.source_name) == ext(file)) return l.id;
-  }
-  return ext(file) == "cpp" ? "cpp" : "";
-}
-
-std::string HeaderValue(const std::string& source, const std::string& key) {
-  std::istringstream in(source);
-  std::string line;
-  for (int i = 0; i < 6 && std::getline(in, line); ++i) {
-    size_t at = line.find(key + ":");
-    if (at != std::string::npos) {
-      std::string v = line.substr(at + key.size() + 1);
-      v.erase(0, v.find_first_not_of(" \t"));
-      v.erase(v.find_last_not_of(" \t\r") + 1);
-      return v;
-    }
-  }
-  return "";
 }
 
 class SolutionsTest : public ::testing::TestWithParam<Solution> {
