@@ -11,18 +11,24 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <chrono>
+#include <condition_variable>
+#include <mutex>
 #include <fstream>
 #include <iostream>
 #include <sstream>
 #include <thread>
 
 #include "CLI/CLI.hpp"
+#include "absl/strings/str_cat.h"
 #include "grpcpp/ext/proto_server_reflection_plugin.h"
 #include "grpcpp/grpcpp.h"
 #include "grpcpp/health_check_service_interface.h"
 #include "judge/core/compiler.h"
 #include "judge/core/grader.h"
+#include "grpcpp/server_posix.h"
+#include "judge/service/acceptor.h"
 #include "judge/service/engine.h"
 #include "judge/service/log.h"
 #include "judge/service/service.h"
@@ -45,6 +51,14 @@ struct Options {
   std::string sql_runner;
   size_t cache_entries = 512;
   int prespawn = -1;  // -1: as many as --workers
+  // Network bounds (issue 14): what the front door admits and how long a connection may live.
+  size_t fd_reserve = 1024;        // descriptors network connections can never take
+  size_t max_connections = 0;      // 0: the descriptor limit less the reserve
+  size_t max_connections_per_peer = 100;
+  int preface_timeout_ms = 5000;   // plaintext: the HTTP/2 preface; TLS: the whole handshake
+  int idle_timeout_s = 300;        // a connection with no call in flight
+  int max_connection_age_s = 3600;
+  int max_connection_age_grace_s = 600;
 };
 
 std::string ReadAll(const std::string& path) {
@@ -95,6 +109,28 @@ int main(int argc, char** argv) {
   app.add_option("--prespawn", o.prespawn,
                  "Sandbox boxes cloned ahead of their runs (default: --workers; 0: none)")
       ->check(CLI::Range(0, 256));
+  app.add_option("--fd-reserve", o.fd_reserve,
+                 "File descriptors kept for judging and the store, never for connections")
+      ->capture_default_str()->check(CLI::Range(size_t{64}, size_t{1} << 20));
+  app.add_option("--max-connections", o.max_connections,
+                 "Open client connections at most (default: the descriptor limit less "
+                 "--fd-reserve)")->check(CLI::Range(size_t{1}, size_t{1} << 20));
+  app.add_option("--max-connections-per-peer", o.max_connections_per_peer,
+                 "Open connections at most from one IP address")
+      ->capture_default_str()->check(CLI::Range(size_t{1}, size_t{1} << 20));
+  app.add_option("--handshake-timeout-ms", o.preface_timeout_ms,
+                 "A new connection must start HTTP/2 (or finish TLS) within this")
+      ->capture_default_str()->check(CLI::Range(100, 600000));
+  app.add_option("--idle-timeout-s", o.idle_timeout_s,
+                 "Close a connection that has had no call in flight this long")
+      ->capture_default_str()->check(CLI::Range(1, 86400));
+  app.add_option("--max-connection-age-s", o.max_connection_age_s,
+                 "Ask a connection to go away after this long (calls in flight get "
+                 "--max-connection-age-grace-s more)")
+      ->capture_default_str()->check(CLI::Range(10, 86400 * 7));
+  app.add_option("--max-connection-age-grace-s", o.max_connection_age_grace_s,
+                 "How long calls in flight may go on after a connection's age is up")
+      ->capture_default_str()->check(CLI::Range(1, 86400));
   CLI11_PARSE(app, argc, argv);
   if (o.sql_runner.empty()) o.sql_runner = DefaultSqlRunner();
   if (o.tls_cert.empty() != o.tls_key.empty()) return Fail("--tls-cert and --tls-key go together");
@@ -107,6 +143,24 @@ int main(int argc, char** argv) {
   sigaddset(&stop_signals, SIGINT);
   pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
   signal(SIGPIPE, SIG_IGN);
+
+  // As nginx and envoy do: every descriptor the hard limit allows. Connections get what the
+  // reserve leaves; judging and RocksDB keep the reserve whatever the network does.
+  const auto [nofile_before, nofile] = judge::RaiseDescriptorLimit();
+  if (nofile <= o.fd_reserve + 16) {
+    return Fail(absl::StrCat("the descriptor limit (", nofile, ") leaves no room beside --fd-reserve ",
+                             o.fd_reserve, "; raise `ulimit -Hn` or lower --fd-reserve"));
+  }
+  if (o.max_connections == 0) o.max_connections = nofile - o.fd_reserve;
+  if (o.max_connections > nofile - o.fd_reserve) {
+    return Fail(absl::StrCat("--max-connections ", o.max_connections, " would eat into the ",
+                             o.fd_reserve, " descriptors reserved for judging (limit ", nofile, ")"));
+  }
+  judge::LogInfo("descriptors: soft limit %llu (was %llu), %zu reserved for judging, at most %zu "
+                 "connections (%zu per peer)",
+                 static_cast<unsigned long long>(nofile),
+                 static_cast<unsigned long long>(nofile_before), o.fd_reserve, o.max_connections,
+                 o.max_connections_per_peer);
 
   absl::StatusOr<judge::KeyStore> keys = judge::KeyStore::Load(o.keys);
   if (!keys.ok()) return Fail(std::string(keys.status().message()));
@@ -166,21 +220,77 @@ int main(int argc, char** argv) {
 
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
-  grpc::ServerBuilder builder;
-  std::shared_ptr<grpc::ServerCredentials> creds = grpc::InsecureServerCredentials();
-  if (!o.tls_cert.empty()) {
-    grpc::SslServerCredentialsOptions ssl;
-    ssl.pem_key_cert_pairs.push_back({ReadAll(o.tls_key), ReadAll(o.tls_cert)});
-    creds = grpc::SslServerCredentials(ssl);
+  const bool tls = !o.tls_cert.empty();
+  std::string tls_cert, tls_key;
+  if (tls) {
+    tls_cert = ReadAll(o.tls_cert);
+    tls_key = ReadAll(o.tls_key);
   }
+  // The gRPC server. Plaintext: it has no listener of its own; the acceptor below admits
+  // connections and hands them over. TLS: gRPC listens (it can only take plaintext
+  // connections from a descriptor), with its handshake bounded.
   int port = 0;
-  builder.AddListeningPort(o.listen, creds, &port);
-  builder.RegisterService(&service);
-  builder.SetMaxReceiveMessageSize(8 << 20);
-  std::unique_ptr<grpc::Server> server = builder.BuildAndStart();
-  if (!server || port == 0) return Fail("cannot listen on " + o.listen);
-  server->GetHealthCheckService()->SetServingStatus(true);
-  server->GetHealthCheckService()->SetServingStatus("judge.v1.JudgeService", true);
+  auto build_server = [&]() -> std::unique_ptr<grpc::Server> {
+    grpc::ServerBuilder builder;
+    if (tls) {
+      grpc::SslServerCredentialsOptions ssl;
+      ssl.pem_key_cert_pairs.push_back({tls_key, tls_cert});
+      builder.AddListeningPort(o.listen, grpc::SslServerCredentials(ssl), &port);
+    }
+    builder.RegisterService(&service);
+    builder.SetMaxReceiveMessageSize(8 << 20);
+    builder.AddChannelArgument(GRPC_ARG_SERVER_HANDSHAKE_TIMEOUT_MS, o.preface_timeout_ms);
+    builder.AddChannelArgument(GRPC_ARG_MAX_CONNECTION_IDLE_MS, o.idle_timeout_s * 1000);
+    builder.AddChannelArgument(GRPC_ARG_MAX_CONNECTION_AGE_MS, o.max_connection_age_s * 1000);
+    builder.AddChannelArgument(GRPC_ARG_MAX_CONNECTION_AGE_GRACE_MS,
+                               o.max_connection_age_grace_s * 1000);
+    // Ping a silent peer every 2 minutes and drop it after 20 s without an answer (half-open
+    // connections); a client pinging more often than every 10 s without data is sent away.
+    builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_TIME_MS, 120000);
+    builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_TIMEOUT_MS, 20000);
+    builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_PERMIT_WITHOUT_CALLS, 1);
+    builder.AddChannelArgument(GRPC_ARG_HTTP2_MIN_RECV_PING_INTERVAL_WITHOUT_DATA_MS, 10000);
+    builder.AddChannelArgument(GRPC_ARG_HTTP2_MAX_PING_STRIKES, 2);
+    builder.AddChannelArgument(GRPC_ARG_MAX_CONCURRENT_STREAMS, 100);
+    std::unique_ptr<grpc::Server> server = builder.BuildAndStart();
+    if (server) {
+      server->GetHealthCheckService()->SetServingStatus(true);
+      server->GetHealthCheckService()->SetServingStatus("judge.v1.JudgeService", true);
+    }
+    return server;
+  };
+  std::unique_ptr<grpc::Server> server = build_server();
+  if (!server || (tls && port == 0)) return Fail("cannot listen on " + o.listen);
+  judge::AcceptorOptions acceptor_options;
+  acceptor_options.max_connections = o.max_connections;
+  acceptor_options.max_per_peer = o.max_connections_per_peer;
+  acceptor_options.preface_timeout_ms = o.preface_timeout_ms;
+  std::unique_ptr<judge::Acceptor> acceptor;
+  grpc::Server* live_server = server.get();
+  if (!tls) {
+    auto a = judge::Acceptor::Listen(o.listen, acceptor_options, [&live_server](int fd) {
+      grpc::AddInsecureChannelFromFd(live_server, fd);
+    });
+    if (!a.ok()) return Fail(std::string(a.status().message()));
+    acceptor = std::move(*a);
+    port = acceptor->port();
+  }
+  std::mutex front_door_mu;  // the acceptor, swapped by the watchdog, read by metrics
+  metrics.AddRenderer([&acceptor, &front_door_mu] {
+    std::lock_guard<std::mutex> lock(front_door_mu);
+    if (!acceptor) return std::string();
+    judge::AcceptorStats st = acceptor->Stats();
+    std::string out = absl::StrCat(
+        "# HELP judge_connections Client connections open (admitted) and being checked.\n"
+        "# TYPE judge_connections gauge\njudge_connections{state=\"open\"} ", st.open,
+        "\njudge_connections{state=\"checking\"} ", st.checking,
+        "\n# HELP judge_connections_refused_total Connections closed at the door, by reason.\n"
+        "# TYPE judge_connections_refused_total counter\n");
+    for (const auto& [reason, n] : st.refused) {
+      absl::StrAppend(&out, "judge_connections_refused_total{reason=\"", reason, "\"} ", n, "\n");
+    }
+    return out;
+  });
 
   judge::MetricsServer metrics_server(&metrics);
   if (!o.metrics_listen.empty()) {
@@ -197,8 +307,71 @@ int main(int argc, char** argv) {
   judge::LogInfo("judged listening on %s (port %d), %zu challenges, %d workers, %s", o.listen.c_str(),
                  port, challenges.size(), o.workers, o.tls_cert.empty() ? "plaintext" : "TLS");
 
+  // The watchdog: the front door must keep answering. Plaintext: the acceptor's loop must
+  // keep turning; TLS: a health check through gRPC's own listener must succeed. When either
+  // fails three times in a row the front door is rebuilt (queued work lives in the engine and
+  // the store, untouched), and the health status and a metric say so meanwhile.
+  std::atomic<bool> front_door_ok{true};
+  std::atomic<int64_t> front_door_restarts{0};
+  metrics.AddRenderer([&] {
+    return absl::StrCat(
+        "# HELP judge_front_door_up 1 while the listener answers its self-probe.\n"
+        "# TYPE judge_front_door_up gauge\njudge_front_door_up ", front_door_ok ? 1 : 0,
+        "\n# HELP judge_front_door_restarts_total Listener rebuilds after failed self-probes.\n"
+        "# TYPE judge_front_door_restarts_total counter\njudge_front_door_restarts_total ",
+        front_door_restarts.load(), "\n");
+  });
+  std::mutex watchdog_mu;
+  std::condition_variable watchdog_cv;
+  bool watchdog_stop = false;
+  std::thread watchdog([&] {
+    int failures = 0;
+    std::unique_lock<std::mutex> lock(watchdog_mu);
+    while (!watchdog_cv.wait_for(lock, std::chrono::seconds(2), [&] { return watchdog_stop; })) {
+      bool ok = true;
+      if (acceptor) {
+        ok = acceptor->Alive(std::chrono::seconds(5));
+      } else {
+        grpc::SslCredentialsOptions client_ssl;
+        client_ssl.pem_root_certs = tls_cert;
+        grpc::ChannelArguments args;
+        args.SetSslTargetNameOverride("localhost");
+        auto channel = grpc::CreateCustomChannel(absl::StrCat("127.0.0.1:", port),
+                                                 grpc::SslCredentials(client_ssl), args);
+        ok = channel->WaitForConnected(std::chrono::system_clock::now() + std::chrono::seconds(3));
+      }
+      failures = ok ? 0 : failures + 1;
+      front_door_ok = failures < 3;
+      if (failures < 3) continue;
+      judge::LogError("the front door failed 3 self-probes: rebuilding it (queued work is kept)");
+      server->GetHealthCheckService()->SetServingStatus("judge.v1.JudgeService", false);
+      if (acceptor) {
+        std::lock_guard<std::mutex> front_door_lock(front_door_mu);
+        acceptor.reset();
+        auto a = judge::Acceptor::Listen(o.listen, acceptor_options, [&live_server](int fd) {
+          grpc::AddInsecureChannelFromFd(live_server, fd);
+        });
+        if (a.ok()) acceptor = std::move(*a);
+      } else {
+        server->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(5));
+        server = build_server();
+        live_server = server.get();
+      }
+      if (server) server->GetHealthCheckService()->SetServingStatus("judge.v1.JudgeService", true);
+      ++front_door_restarts;
+      failures = 0;
+    }
+  });
+
   int sig = 0;
   sigwait(&stop_signals, &sig);
+  {
+    std::lock_guard<std::mutex> lock(watchdog_mu);
+    watchdog_stop = true;
+  }
+  watchdog_cv.notify_all();
+  watchdog.join();
+  if (acceptor) acceptor->Stop();
   judge::LogInfo("signal %d: shutting down (finishing submissions being judged)", sig);
   server->GetHealthCheckService()->SetServingStatus(false);
   server->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(5));

@@ -58,7 +58,13 @@ std::string Metrics::Render() const {
   absl::StrAppend(&out, "# HELP judge_sandbox_failures_total Internal errors of the sandbox.\n",
                   "# TYPE judge_sandbox_failures_total counter\njudge_sandbox_failures_total ",
                   sandbox_failures_.load(), "\n");
+  for (const auto& render : renderers_) absl::StrAppend(&out, render());
   return out;
+}
+
+void Metrics::AddRenderer(std::function<std::string()> renderer) {
+  std::lock_guard<std::mutex> lock(mu_);
+  renderers_.push_back(std::move(renderer));
 }
 
 absl::Status MetricsServer::Start(const std::string& address) {

@@ -3,10 +3,12 @@
 
 #include <array>
 #include <atomic>
+#include <functional>
 #include <map>
 #include <mutex>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "absl/status/status.h"
 #include "judge/v1/judge.pb.h"
@@ -21,9 +23,12 @@ class Metrics {
   void AddSubmission(judge::v1::Verdict verdict, double latency_seconds);
   void AddSandboxFailure() { ++sandbox_failures_; }
   void AddRejected(const std::string& reason);
+  // More text appended to every Render (gauges kept elsewhere, e.g. connections).
+  void AddRenderer(std::function<std::string()> renderer);
   std::string Render() const;
 
  private:
+  std::vector<std::function<std::string()>> renderers_;
   std::atomic<int64_t> queue_depth_{0};
   std::atomic<int64_t> sandbox_failures_{0};
   mutable std::mutex mu_;
