@@ -1,10 +1,5 @@
 #include "judge/service/metrics.h"
 
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <poll.h>
-#include <sys/socket.h>
-#include <unistd.h>
 
 #include <cerrno>
 #include <cstring>
@@ -74,52 +69,40 @@ absl::Status MetricsServer::Start(const std::string& address) {
       port < 0 || port > 65535) {
     return absl::InvalidArgumentError("--metrics-listen takes HOST:PORT, got " + address);
   }
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_port = htons(static_cast<uint16_t>(port));
   std::string host = address.substr(0, colon);
-  if (host == "localhost") host = "127.0.0.1";
-  if (inet_pton(AF_INET, host.c_str(), &addr.sin_addr) != 1) {
-    return absl::InvalidArgumentError("--metrics-listen: not an IPv4 address: " + host);
-  }
-  fd_ = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  int one = 1;
-  setsockopt(fd_, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
-  if (bind(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0 || listen(fd_, 16) != 0) {
-    std::string err = strerror(errno);
-    close(fd_);
-    fd_ = -1;
-    return absl::UnavailableError("metrics listener " + address + ": " + err);
-  }
-  socklen_t len = sizeof addr;
-  getsockname(fd_, reinterpret_cast<sockaddr*>(&addr), &len);
-  port_ = ntohs(addr.sin_port);
-  thread_ = std::thread([this] {
-    while (!stop_) {
-      pollfd p{fd_, POLLIN, 0};
-      if (poll(&p, 1, 200) <= 0) continue;
-      int c = accept4(fd_, nullptr, nullptr, SOCK_CLOEXEC);
-      if (c < 0) continue;
-      timeval tv{1, 0};
-      setsockopt(c, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
-      char buf[2048];
-      (void)!read(c, buf, sizeof buf);  // the request itself does not matter
-      std::string body = metrics_->Render();
-      std::string resp = absl::StrCat(
-          "HTTP/1.1 200 OK\r\nContent-Type: text/plain; version=0.0.4\r\nContent-Length: ",
-          body.size(), "\r\nConnection: close\r\n\r\n", body);
-      (void)!write(c, resp.data(), resp.size());
-      close(c);
-    }
+  if (host.size() >= 2 && host.front() == '[') host = host.substr(1, host.size() - 2);
+  server_ = std::make_unique<httplib::Server>();
+  // Many scrapers, slow or idle clients: a pool of workers, and a connection that sends nothing
+  // holds one for at most a second.
+  server_->new_task_queue = [] { return new httplib::ThreadPool(kWorkers); };
+  server_->set_keep_alive_timeout(1);
+  server_->set_keep_alive_max_count(100);
+  server_->set_read_timeout(1, 0);
+  server_->set_write_timeout(2, 0);
+  server_->set_payload_max_length(64 << 10);
+  // SO_REUSEADDR (a restart binds past connections in TIME_WAIT), never httplib's default
+  // SO_REUSEPORT, which would let a second judged share the port.
+  server_->set_socket_options([](socket_t sock) {
+    int one = 1;
+    setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
   });
+  const Metrics* metrics = metrics_;
+  server_->Get(".*", [metrics](const httplib::Request&, httplib::Response& res) {
+    res.set_content(metrics->Render(), "text/plain; version=0.0.4");
+  });
+  port_ = port == 0 ? server_->bind_to_any_port(host) : (server_->bind_to_port(host, port) ? port : -1);
+  if (port_ < 0) {
+    server_.reset();
+    return absl::UnavailableError(absl::StrCat("metrics listener ", address, ": ", strerror(errno)));
+  }
+  thread_ = std::thread([this] { server_->listen_after_bind(); });
   return absl::OkStatus();
 }
 
 void MetricsServer::Stop() {
-  stop_ = true;
+  if (server_) server_->stop();
   if (thread_.joinable()) thread_.join();
-  if (fd_ >= 0) close(fd_);
-  fd_ = -1;
+  server_.reset();
 }
 
 }  // namespace judge

@@ -1,16 +1,18 @@
-// Prometheus text metrics and a tiny HTTP endpoint that serves them (GET anything -> metrics).
+// Prometheus text metrics and the HTTP endpoint that serves them (GET anything -> metrics).
 #pragma once
 
 #include <array>
 #include <atomic>
 #include <functional>
 #include <map>
+#include <memory>
 #include <mutex>
 #include <string>
 #include <thread>
 #include <vector>
 
 #include "absl/status/status.h"
+#include "httplib.h"
 #include "judge/v1/judge.pb.h"
 
 namespace judge {
@@ -39,7 +41,7 @@ class Metrics {
   double latency_sum_ = 0;
 };
 
-// Serves Metrics::Render() over HTTP on host:port until Stop().
+// Serves Metrics::Render() over HTTP on host:port until Stop() (cpp-httplib).
 class MetricsServer {
  public:
   explicit MetricsServer(const Metrics* metrics) : metrics_(metrics) {}
@@ -49,10 +51,10 @@ class MetricsServer {
   int port() const { return port_; }
 
  private:
+  static constexpr size_t kWorkers = 32;
   const Metrics* metrics_;
-  int fd_ = -1;
+  std::unique_ptr<httplib::Server> server_;
   int port_ = 0;
-  std::atomic<bool> stop_{false};
   std::thread thread_;
 };
 
