@@ -5,6 +5,7 @@
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "judge/core/sha256.h"
 
@@ -56,7 +57,14 @@ absl::StatusOr<KeyStore> KeyStore::Load(const std::string& path) {
     } else {
       return bad("unknown role \"" + role + "\" (candidate, interviewer, platform, admin)");
     }
-    if (fields >> extra) return bad("unexpected \"" + extra + "\"");
+    while (fields >> extra) {
+      double rate = 0;
+      if (!absl::StartsWith(extra, "rate=") || !absl::SimpleAtod(extra.substr(5), &rate) ||
+          !(rate > 0 && rate <= 100000)) {
+        return bad("unexpected \"" + extra + "\" (the only option is rate=N, calls per second)");
+      }
+      p.rate_per_second = rate;
+    }
     if (!store.keys_.emplace(hash, p).second) return bad("duplicate key");
   }
   return store;

@@ -1,5 +1,6 @@
 // Bearer-token authentication. The keys file holds one token a line, hashed:
-//   <sha256 hex of the token> <role> [<candidate id>]      # comments and blank lines allowed
+//   <sha256 hex of the token> <role> [<candidate id>] [rate=N]   # comments, blank lines allowed
+// rate=N overrides the role's default Submit/RunLive rate for this key (calls per second).
 // Roles: candidate (bound to its candidate id), interviewer, platform, admin.
 #pragma once
 
@@ -18,6 +19,7 @@ struct Principal {
   Role role = Role::kCandidate;
   std::string candidate_id;  // kCandidate only
   std::string key_id;        // first 12 hex digits of the token's hash: safe to log
+  double rate_per_second = 0;  // the key's own rate=N; 0: the role's default
 };
 
 class KeyStore {

@@ -19,10 +19,18 @@ Engine::Engine(Store* store, Grader* grader, const ChallengeMap* challenges, Hub
 
 Engine::~Engine() { Stop(); }
 
-absl::Status Engine::Reserve() {
+absl::Status Engine::Reserve(judge::v1::SubmissionMode mode) {
   std::lock_guard<std::mutex> lock(mu_);
   if (stopping_) return absl::UnavailableError("the judge is shutting down");
-  if (live_.size() + take_home_.size() + reserved_ >= options_.queue_limit) {
+  if (mode == judge::v1::SUBMISSION_MODE_LIVE) {
+    if (live_.size() + live_reserved_ >= options_.live_queue_limit) {
+      return absl::ResourceExhaustedError(absl::StrCat(
+          "the live queue is full (", options_.live_queue_limit, " runs); retry in a moment"));
+    }
+    ++live_reserved_;
+    return absl::OkStatus();
+  }
+  if (take_home_.size() + reserved_ >= options_.queue_limit) {
     return absl::ResourceExhaustedError(
         absl::StrCat("the queue is full (", options_.queue_limit, " submissions); retry later"));
   }
@@ -30,9 +38,10 @@ absl::Status Engine::Reserve() {
   return absl::OkStatus();
 }
 
-void Engine::Release() {
+void Engine::Release(judge::v1::SubmissionMode mode) {
   std::lock_guard<std::mutex> lock(mu_);
-  if (reserved_ > 0) --reserved_;
+  size_t& counter = mode == judge::v1::SUBMISSION_MODE_LIVE ? live_reserved_ : reserved_;
+  if (counter > 0) --counter;
 }
 
 void Engine::Push(const judge::v1::Submission& submission, bool reserved) {
@@ -42,15 +51,17 @@ void Engine::Push(const judge::v1::Submission& submission, bool reserved) {
   hub_->Publish(queued);
   {
     std::lock_guard<std::mutex> lock(mu_);
-    if (reserved && reserved_ > 0) --reserved_;
-    if (submission.mode() == judge::v1::SUBMISSION_MODE_LIVE) {
+    const bool live = submission.mode() == judge::v1::SUBMISSION_MODE_LIVE;
+    size_t& counter = live ? live_reserved_ : reserved_;
+    if (reserved && counter > 0) --counter;
+    if (live) {
       live_.push_back(submission);
     } else {
       take_home_.push_back(submission);
     }
     metrics_->SetQueueDepth(static_cast<int64_t>(live_.size() + take_home_.size()));
   }
-  cv_.notify_one();
+  cv_.notify_all();  // a live-only worker may be the one to take it
 }
 
 absl::Status Engine::Start() {
@@ -62,7 +73,8 @@ absl::Status Engine::Start() {
     LogInfo("submission=%s requeued after restart", s.id().c_str());
     Push(s, false);
   }
-  for (int i = 0; i < options_.workers; ++i) workers_.emplace_back([this] { Work(); });
+  for (int i = 0; i < options_.workers; ++i) workers_.emplace_back([this] { Work(false); });
+  for (int i = 0; i < options_.live_workers; ++i) workers_.emplace_back([this] { Work(true); });
   return absl::OkStatus();
 }
 
@@ -81,12 +93,14 @@ size_t Engine::queued() const {
   return live_.size() + take_home_.size();
 }
 
-void Engine::Work() {
+void Engine::Work(bool live_only) {
   for (;;) {
     judge::v1::Submission next;
     {
       std::unique_lock<std::mutex> lock(mu_);
-      cv_.wait(lock, [&] { return stopping_ || !live_.empty() || !take_home_.empty(); });
+      cv_.wait(lock, [&] {
+        return stopping_ || !live_.empty() || (!live_only && !take_home_.empty());
+      });
       if (stopping_) return;  // queued work stays pending in the store
       std::deque<judge::v1::Submission>& q = live_.empty() ? take_home_ : live_;
       next = std::move(q.front());

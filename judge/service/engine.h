@@ -23,8 +23,10 @@ namespace judge {
 using ChallengeMap = std::map<std::string, std::shared_ptr<const LoadedChallenge>>;
 
 struct EngineOptions {
-  int workers = 2;
-  size_t queue_limit = 1000;
+  int workers = 2;              // take any work, live runs first
+  int live_workers = 1;         // take live runs only: an interviewer never waits for take-homes
+  size_t queue_limit = 1000;    // take-home submissions queued at most
+  size_t live_queue_limit = 100;  // live runs queued at most, counted apart
 };
 
 class Engine {
@@ -33,10 +35,10 @@ class Engine {
          EngineOptions options);
   ~Engine();
 
-  // Takes a place in the queue for a submission about to be stored; ResourceExhausted when the
-  // queue is full. Every successful Reserve is followed by Push or Release.
-  [[nodiscard]] absl::Status Reserve();
-  void Release();
+  // Takes a place in the mode's queue for a submission about to be stored; ResourceExhausted
+  // when that queue is full. Every successful Reserve is followed by Push or Release.
+  [[nodiscard]] absl::Status Reserve(judge::v1::SubmissionMode mode);
+  void Release(judge::v1::SubmissionMode mode);
   // Queues a stored submission (publishes QUEUED). `reserved`: a place was taken with Reserve.
   void Push(const judge::v1::Submission& submission, bool reserved);
 
@@ -49,7 +51,7 @@ class Engine {
   size_t queued() const;
 
  private:
-  void Work();
+  void Work(bool live_only);
   void Judge(judge::v1::Submission submission);
 
   Store* store_;
@@ -62,7 +64,7 @@ class Engine {
   mutable std::mutex mu_;
   std::condition_variable cv_;
   std::deque<judge::v1::Submission> live_, take_home_;
-  size_t reserved_ = 0;
+  size_t reserved_ = 0, live_reserved_ = 0;
   bool stopping_ = false;
   std::vector<std::thread> workers_;
 };

@@ -46,7 +46,10 @@ struct Options {
   std::string tls_cert, tls_key;
   size_t queue_limit = 1000;
   size_t max_source_bytes = 64 << 10;
-  double rate_limit = 5;
+  double rate_limit = 0;  // 0: each role's default
+  double candidate_rate = 0.1, interviewer_rate = 1, platform_rate = 200, admin_rate = 200;
+  int live_workers = 1;
+  size_t live_queue_limit = 100;
   std::string sandbox_dir = "/run/judge-sandbox";
   std::string sql_runner;
   size_t cache_entries = 512;
@@ -101,8 +104,24 @@ int main(int argc, char** argv) {
       ->capture_default_str()->check(CLI::Range(size_t{1}, size_t{1000000}));
   app.add_option("--max-source-bytes", o.max_source_bytes, "Largest accepted source")
       ->capture_default_str()->check(CLI::Range(size_t{1}, size_t{16} << 20));
-  app.add_option("--rate-limit", o.rate_limit, "Submit calls per second per token (burst 4x)")
-      ->capture_default_str()->check(CLI::Range(0.01, 100000.0));
+  app.add_option("--rate-limit", o.rate_limit,
+                 "Submit/RunLive calls per second for every key alike (overrides the role "
+                 "defaults below; a key's rate=N in the keys file overrides both)")
+      ->check(CLI::Range(0.001, 100000.0));
+  app.add_option("--rate-candidate", o.candidate_rate, "Calls per second per candidate key")
+      ->capture_default_str()->check(CLI::Range(0.001, 100000.0));
+  app.add_option("--rate-interviewer", o.interviewer_rate, "RunLive calls per second per interviewer key")
+      ->capture_default_str()->check(CLI::Range(0.001, 100000.0));
+  app.add_option("--rate-platform", o.platform_rate, "Calls per second per platform key")
+      ->capture_default_str()->check(CLI::Range(0.001, 100000.0));
+  app.add_option("--rate-admin", o.admin_rate, "Calls per second per admin key")
+      ->capture_default_str()->check(CLI::Range(0.001, 100000.0));
+  app.add_option("--live-workers", o.live_workers,
+                 "Workers that take only interviewers' live runs (besides --workers)")
+      ->capture_default_str()->check(CLI::Range(0, 64));
+  app.add_option("--live-queue-limit", o.live_queue_limit,
+                 "Live runs queued at most (apart from --queue-limit)")
+      ->capture_default_str()->check(CLI::Range(size_t{1}, size_t{100000}));
   app.add_option("--sandbox-dir", o.sandbox_dir, "Sandbox runtime directory")->capture_default_str();
   app.add_option("--sql-runner", o.sql_runner, "sql-runner binary (default: next to judged)");
   app.add_option("--cache-entries", o.cache_entries, "Compiled programs kept")->capture_default_str();
@@ -183,7 +202,7 @@ int main(int argc, char** argv) {
   }
   sandbox::SandboxOptions sb_options;
   sb_options.runtime_dir = o.sandbox_dir;
-  sb_options.slots = static_cast<uint32_t>(o.workers) * 2 + 2;
+  sb_options.slots = static_cast<uint32_t>(o.workers + o.live_workers) * 2 + 2;
   // A box per worker waits ready, its namespaces made and its root built for the mounts of the
   // worker's last run (most runs are the next test of the same submission).
   sb_options.prespawn = static_cast<uint32_t>(o.prespawn >= 0 ? o.prespawn : o.workers);
@@ -210,11 +229,14 @@ int main(int argc, char** argv) {
   judge::Hub hub;
   judge::Metrics metrics;
   judge::Engine engine(store->get(), &grader, &challenges, &hub, &metrics,
-                       judge::EngineOptions{o.workers, o.queue_limit});
+                       judge::EngineOptions{o.workers, o.live_workers, o.queue_limit,
+                                            o.live_queue_limit});
   judge::ServiceOptions service_options;
   service_options.max_source_bytes = o.max_source_bytes;
-  service_options.submits_per_second = o.rate_limit;
-  service_options.submit_burst = std::max(1.0, o.rate_limit * 4);
+  service_options.candidate_rate = o.rate_limit > 0 ? o.rate_limit : o.candidate_rate;
+  service_options.interviewer_rate = o.rate_limit > 0 ? o.rate_limit : o.interviewer_rate;
+  service_options.platform_rate = o.rate_limit > 0 ? o.rate_limit : o.platform_rate;
+  service_options.admin_rate = o.rate_limit > 0 ? o.rate_limit : o.admin_rate;
   judge::JudgeServiceImpl service(&*keys, &challenges, store->get(), &engine, &hub, &metrics,
                                   service_options);
 

@@ -194,20 +194,52 @@ absl::Status JudgeServiceImpl::CheckCode(const std::string& challenge_id,
 }
 
 absl::Status JudgeServiceImpl::RateLimit(const Principal& who) {
+  double rate = who.rate_per_second;
+  if (rate <= 0) {
+    switch (who.role) {
+      case Role::kCandidate: rate = options_.candidate_rate; break;
+      case Role::kInterviewer: rate = options_.interviewer_rate; break;
+      case Role::kPlatform: rate = options_.platform_rate; break;
+      case Role::kAdmin: rate = options_.admin_rate; break;
+    }
+  }
+  const double burst = std::max(3.0, rate * 10);
   std::lock_guard<std::mutex> lock(rate_mu_);
   auto now = std::chrono::steady_clock::now();
-  auto [it, inserted] = buckets_.try_emplace(who.key_id, Bucket{options_.submit_burst, now});
+  auto [it, inserted] = buckets_.try_emplace(who.key_id, Bucket{burst, now});
   Bucket& b = it->second;
   double elapsed = std::chrono::duration<double>(now - b.last).count();
-  b.tokens = std::min(options_.submit_burst, b.tokens + elapsed * options_.submits_per_second);
+  b.tokens = std::min(burst, b.tokens + elapsed * rate);
   b.last = now;
   if (b.tokens < 1) {
     metrics_->AddRejected("rate_limit");
+    const double wait = (1 - b.tokens) / rate;
     return absl::ResourceExhaustedError(absl::StrCat(
-        "rate limit: at most ", options_.submits_per_second, " submissions per second per token"));
+        "rate limit: this key may submit ", rate < 1 ? absl::StrCat(rate * 60, " times a minute")
+                                                   : absl::StrCat(rate, " times a second"),
+        " (bursts of ", static_cast<int>(burst), "); retry in ", static_cast<int>(wait + 1), " s"));
   }
   b.tokens -= 1;
   return absl::OkStatus();
+}
+
+absl::StatusOr<judge::v1::Submission> JudgeServiceImpl::EarlierRequest(
+    const std::string& request_key, const std::string& candidate,
+    const judge::v1::SubmitRequest& req) const {
+  absl::StatusOr<judge::v1::Submission> prior = store_->FindRequest(request_key);
+  if (!prior.ok()) return prior.status();
+  std::vector<std::string> differs;
+  if (prior->candidate_id() != candidate) differs.push_back("candidate_id");
+  if (prior->challenge_id() != req.challenge_id()) differs.push_back("challenge_id");
+  if (prior->language() != req.language()) differs.push_back("language");
+  if (prior->source() != req.source()) differs.push_back("source");
+  if (!differs.empty()) {
+    return absl::AlreadyExistsError(absl::StrCat(
+        "request_id \"", req.request_id(), "\" was already used for submission ", prior->id(),
+        " with another ", absl::StrJoin(differs, ", "),
+        "; a retry must repeat the request exactly, a new submission needs a new request_id"));
+  }
+  return prior;
 }
 
 judge::v1::Submission JudgeServiceImpl::NewSubmission(const std::string& candidate,
@@ -236,8 +268,12 @@ absl::StatusOr<judge::v1::Submission> JudgeServiceImpl::ReadableSubmission(
     if (absl::IsNotFound(s.status())) return absl::NotFoundError("no submission " + id);
     return s.status();
   }
-  if (who.role == Role::kCandidate && s->candidate_id() != who.candidate_id) {
-    return absl::PermissionDeniedError("a candidate may only read its own submissions");
+  // A candidate learns nothing of what is not theirs: another candidate's submission and an
+  // interviewer's live run (even one made with their candidate id) look exactly like an id that
+  // does not exist (ids are time-ordered, so PERMISSION_DENIED would confirm a guess).
+  if (who.role == Role::kCandidate &&
+      (s->candidate_id() != who.candidate_id || s->mode() == judge::v1::SUBMISSION_MODE_LIVE)) {
+    return absl::NotFoundError("no submission " + id);
   }
   return s;
 }
@@ -331,30 +367,50 @@ grpc::ServerUnaryReactor* JudgeServiceImpl::Submit(grpc::CallbackServerContext* 
   if (req->request_id().size() > 128) {
     return Done(ctx, absl::InvalidArgumentError("request_id is longer than 128 bytes"));
   }
+  // Request ids are scoped to the caller's key, so two callers never collide. A retry of an
+  // acknowledged Submit is answered before the rate limit and the queue are consulted: a
+  // client retrying under pressure gets its submission back, not RESOURCE_EXHAUSTED.
+  std::string request_key =
+      req->request_id().empty() ? "" : absl::StrCat(who->key_id, std::string(1, '\0'), req->request_id());
+  if (!request_key.empty()) {
+    absl::StatusOr<judge::v1::Submission> prior = EarlierRequest(request_key, candidate, *req);
+    if (prior.ok()) {
+      *resp = *prior;
+      resp->clear_source();
+      resp->clear_tests();
+      return Done(ctx, absl::OkStatus());
+    }
+    if (!absl::IsNotFound(prior.status())) return Done(ctx, prior.status());
+  }
   if (absl::Status s = RateLimit(*who); !s.ok()) return Done(ctx, s);
-  if (absl::Status s = engine_->Reserve(); !s.ok()) {
+  if (absl::Status s = engine_->Reserve(judge::v1::SUBMISSION_MODE_TAKE_HOME); !s.ok()) {
     metrics_->AddRejected("queue_full");
     return Done(ctx, s);
   }
   judge::v1::Submission sub = NewSubmission(candidate, req->challenge_id(), req->language(),
                                              req->source(), judge::v1::SUBMISSION_MODE_TAKE_HOME);
   sub.set_request_id(req->request_id());
-  // Request ids are scoped to the caller's key, so two callers never collide.
-  std::string request_key =
-      req->request_id().empty() ? "" : absl::StrCat(who->key_id, std::string(1, '\0'), req->request_id());
   absl::StatusOr<std::pair<judge::v1::Submission, bool>> created = store_->Create(sub, request_key);
   if (!created.ok()) {
-    engine_->Release();
+    engine_->Release(judge::v1::SUBMISSION_MODE_TAKE_HOME);
     LogError("submit failed: %s", std::string(created.status().message()).c_str());
     return Done(ctx, created.status());
   }
-  if (created->second) {
+  if (!created->second) {
+    // A concurrent request with the same id won the race: the same rule as above.
+    engine_->Release(judge::v1::SUBMISSION_MODE_TAKE_HOME);
+    absl::StatusOr<judge::v1::Submission> prior = EarlierRequest(request_key, candidate, *req);
+    if (!prior.ok()) return Done(ctx, prior.status());
+    *resp = *prior;
+    resp->clear_source();
+    resp->clear_tests();
+    return Done(ctx, absl::OkStatus());
+  }
+  {
     engine_->Push(created->first, true);
     LogInfo("submission=%s queued candidate=%s challenge=%s language=%s key=%s", sub.id().c_str(),
             candidate.c_str(), sub.challenge_id().c_str(), sub.language().c_str(),
             who->key_id.c_str());
-  } else {
-    engine_->Release();  // a retry: nothing new to judge
   }
   *resp = created->first;
   resp->clear_source();
@@ -396,7 +452,11 @@ grpc::ServerUnaryReactor* JudgeServiceImpl::ListSubmissions(
   absl::StatusOr<Store::Page> page =
       store_->List(candidate, req->challenge_id(), page_size, req->page_token());
   if (!page.ok()) return Done(ctx, page.status());
-  for (judge::v1::Submission& s : page->submissions) *resp->add_submissions() = std::move(s);
+  for (judge::v1::Submission& s : page->submissions) {
+    // Interviewers' live runs are theirs, not the candidate's.
+    if (who->role == Role::kCandidate && s.mode() == judge::v1::SUBMISSION_MODE_LIVE) continue;
+    *resp->add_submissions() = std::move(s);
+  }
   resp->set_next_page_token(page->next_page_token);
   return Done(ctx, absl::OkStatus());
 }
@@ -451,14 +511,19 @@ grpc::ServerWriteReactor<SubmissionEvent>* JudgeServiceImpl::RunLive(
   if (!req->use_custom_stdin() && !req->custom_stdin().empty()) {
     return FailedStream(absl::InvalidArgumentError("custom_stdin is set but use_custom_stdin is not"));
   }
-  if (absl::Status s = engine_->Reserve(); !s.ok()) return FailedStream(s);
+  if (absl::Status s = RateLimit(*who); !s.ok()) return FailedStream(s);
+  // Live runs have a queue of their own: a full take-home queue never refuses an interviewer.
+  if (absl::Status s = engine_->Reserve(judge::v1::SUBMISSION_MODE_LIVE); !s.ok()) {
+    metrics_->AddRejected("live_queue_full");
+    return FailedStream(s);
+  }
   judge::v1::Submission sub = NewSubmission(candidate, req->challenge_id(), req->language(),
                                              req->source(), judge::v1::SUBMISSION_MODE_LIVE);
   sub.set_use_custom_stdin(req->use_custom_stdin());
   sub.set_custom_stdin(req->custom_stdin());
   absl::StatusOr<std::pair<judge::v1::Submission, bool>> created = store_->Create(sub, "");
   if (!created.ok()) {
-    engine_->Release();
+    engine_->Release(judge::v1::SUBMISSION_MODE_LIVE);
     return FailedStream(created.status());
   }
   // Queued first (the hub keeps its history), then subscribed: the stream misses nothing, and

@@ -17,8 +17,13 @@ namespace judge {
 struct ServiceOptions {
   size_t max_source_bytes = 64 << 10;
   size_t max_custom_stdin_bytes = 1 << 20;
-  double submits_per_second = 5;  // per token, sustained
-  double submit_burst = 20;       // per token
+  // Submit (and RunLive) calls per second per key, by role, unless the key sets rate=N. A key
+  // may burst to ten seconds' worth (at least 3): a platform opening an assessment to 2,000
+  // candidates at once is served at once, a candidate submits a few times a minute.
+  double candidate_rate = 0.1;
+  double interviewer_rate = 1;
+  double platform_rate = 200;
+  double admin_rate = 200;
 };
 
 // absl -> gRPC, one place.
@@ -54,6 +59,11 @@ class JudgeServiceImpl final : public judge::v1::JudgeService::CallbackService {
   absl::Status CheckCode(const std::string& challenge_id, const std::string& language,
                          const std::string& source) const;
   absl::Status RateLimit(const Principal& who);
+  // An earlier Submit with the same key and request_id: that submission when the request is the
+  // same, ALREADY_EXISTS naming what differs, NotFound when there was none.
+  absl::StatusOr<judge::v1::Submission> EarlierRequest(const std::string& request_key,
+                                                       const std::string& candidate,
+                                                       const judge::v1::SubmitRequest& req) const;
   // A QUEUED submission with a fresh id; the challenge must exist (checked by CheckCode).
   judge::v1::Submission NewSubmission(const std::string& candidate, const std::string& challenge_id,
                                       const std::string& language, const std::string& source,

@@ -123,6 +123,14 @@ absl::StatusOr<std::pair<judge::v1::Submission, bool>> Store::Create(
   return std::make_pair(submission, true);
 }
 
+absl::StatusOr<judge::v1::Submission> Store::FindRequest(const std::string& request_key) const {
+  std::string existing;
+  rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), cf(Cf::kRequests), request_key, &existing);
+  if (s.IsNotFound()) return absl::NotFoundError("no such request id");
+  if (!s.ok()) return FromRocks(s, "reading a request id");
+  return Get(existing);
+}
+
 absl::Status Store::Finish(const judge::v1::Submission& submission) {
   rocksdb::WriteBatch batch;
   // The record keeps the source; results go to their own column family.

@@ -52,6 +52,10 @@ class Store {
   [[nodiscard]] absl::StatusOr<std::pair<judge::v1::Submission, bool>> Create(
       const judge::v1::Submission& submission, const std::string& request_key);
 
+  // The submission an earlier Create stored under `request_key`; NotFound when none.
+  [[nodiscard]] absl::StatusOr<judge::v1::Submission> FindRequest(
+      const std::string& request_key) const;
+
   // Records the final state and results and clears the pending marker, in one batch.
   [[nodiscard]] absl::Status Finish(const judge::v1::Submission& submission);
 

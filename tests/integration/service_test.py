@@ -182,6 +182,8 @@ class ServiceTest(unittest.TestCase):
         self.watch(sub.id)
         self.watch(other.id)
         OK, DENIED, UNAUTH = grpc.StatusCode.OK, grpc.StatusCode.PERMISSION_DENIED, grpc.StatusCode.UNAUTHENTICATED
+        # Another candidate's submission looks exactly like an id that does not exist.
+        NOTFOUND = grpc.StatusCode.NOT_FOUND
         calls = {
             "ListChallenges": lambda md: self.stub.ListChallenges(pb.ListChallengesRequest(), metadata=md),
             "GetChallenge": lambda md: self.stub.GetChallenge(pb.GetChallengeRequest(challenge_id="sql-null-trap"), metadata=md),
@@ -198,8 +200,8 @@ class ServiceTest(unittest.TestCase):
         }
         expected = {
             #                ListCh GetCh SubSelf SubOther GetOwn GetOther ListOther WatchOther RunLive
-            "candidate":   [OK, OK, OK, DENIED, OK, DENIED, DENIED, DENIED, DENIED],
-            "candidate2":  [OK, OK, DENIED, DENIED, DENIED, DENIED, DENIED, DENIED, DENIED],
+            "candidate":   [OK, OK, OK, DENIED, OK, NOTFOUND, DENIED, NOTFOUND, DENIED],
+            "candidate2":  [OK, OK, DENIED, DENIED, NOTFOUND, NOTFOUND, DENIED, NOTFOUND, DENIED],
             "interviewer": [OK, OK, DENIED, DENIED, OK, OK, OK, OK, OK],
             "platform":    [OK, OK, OK, OK, OK, OK, OK, OK, DENIED],
             "admin":       [OK, OK, OK, OK, OK, OK, OK, OK, OK],
@@ -315,7 +317,8 @@ class ServiceTest(unittest.TestCase):
 
 
 class QueueTest(unittest.TestCase):
-    """One worker and a queue of two: overflow, and live runs jumping the take-home queue."""
+    """One worker and a take-home queue of three: overflow, and live runs, which have a queue
+    and a worker of their own, never refused and never waiting behind take-home work."""
 
     @classmethod
     def setUpClass(cls):
@@ -341,18 +344,18 @@ class QueueTest(unittest.TestCase):
         for ev in it:
             if ev.state == pb.SUBMISSION_STATE_COMPILING:
                 break
-        queued = [busy(i) for i in (1, 2)]
+        queued = [busy(i) for i in (1, 2, 3)]
+        with self.assertRaises(grpc.RpcError) as ctx:
+            busy(4)  # 3 take-home submissions queued: full
+        self.assertEqual(ctx.exception.code(), grpc.StatusCode.RESOURCE_EXHAUSTED)
+        self.assertIn("queue is full", ctx.exception.details())
+        # The take-home queue is full; an interviewer's live run is still taken, and run at once.
         live_events = []
         imd = harness.metadata(self.judged.tokens["interviewer"])
         live = threading.Thread(target=lambda: live_events.extend(self.stub.RunLive(
             pb.RunLiveRequest(challenge_id="echo", language="python3", source="print(1)\n",
                               use_custom_stdin=True, custom_stdin=""), metadata=imd)))
         live.start()
-        self.judged.wait_for_log(r"live run")
-        with self.assertRaises(grpc.RpcError) as ctx:
-            busy(3)  # 3 queued (2 take-home + 1 live): full
-        self.assertEqual(ctx.exception.code(), grpc.StatusCode.RESOURCE_EXHAUSTED)
-        self.assertIn("queue is full", ctx.exception.details())
         live.join()
         live_final = live_events[-1].submission
         self.assertEqual(live_final.custom_stdout, "1\n")
