@@ -270,7 +270,7 @@ absl::StatusOr<judge::v1::TestResult> Grader::RunOneTest(
 
 absl::Status Grader::RunTests(const LoadedChallenge& ch, const Language& language,
                               const CompileResult& program, const TestCallback& emit_test,
-                              judge::v1::Submission* out) {
+                              const std::atomic<bool>* cancel, judge::v1::Submission* out) {
   // A checker program is compiled (or found in the cache) once per grading.
   std::shared_ptr<const CompileResult> checker;
   if (ch.manifest.checker().kind() == judge::v1::CHECKER_KIND_PROGRAM) {
@@ -281,6 +281,9 @@ absl::Status Grader::RunTests(const LoadedChallenge& ch, const Language& languag
   const uint32_t total = static_cast<uint32_t>(ch.tests.size());
   Verdict overall = judge::v1::VERDICT_ACCEPTED;
   for (uint32_t i = 0; i < total; ++i) {
+    if (cancel != nullptr && cancel->load()) {
+      return absl::CancelledError("grading stopped: the judge is shutting down");
+    }
     std::string compile_output, security_message;
     absl::StatusOr<judge::v1::TestResult> result = RunOneTest(
         ch, language, program, checker.get(), i, &compile_output, &security_message);
@@ -354,7 +357,7 @@ absl::Status Grader::Grade(const GradeRequest& request, const ProgressCallback& 
   if (request.use_custom_stdin) {
     return RunCustomInput(request, *language, **program, emit_test, out);
   }
-  return RunTests(ch, *language, **program, emit_test, out);
+  return RunTests(ch, *language, **program, emit_test, request.cancel, out);
 }
 
 std::string Grader::SelfTestOne(const Language& lang) {

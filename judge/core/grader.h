@@ -2,6 +2,7 @@
 // compile and every run. No gRPC, no storage: the service wraps it.
 #pragma once
 
+#include <atomic>
 #include <functional>
 #include <map>
 #include <memory>
@@ -28,6 +29,9 @@ struct GradeRequest {
   // RunLive: run once on this input (for sql: this fixture) instead of the tests.
   bool use_custom_stdin = false;
   std::string custom_stdin;
+  // Checked between tests: when it turns true, grading stops with CANCELLED (the judge is
+  // shutting down; the submission stays pending and is judged again at the next start).
+  const std::atomic<bool>* cancel = nullptr;
 };
 
 // Called on the grading thread: COMPILING once, then RUNNING after each test (with the test's
@@ -71,7 +75,7 @@ class Grader {
   // test's.
   absl::Status RunTests(const LoadedChallenge& challenge, const Language& language,
                         const CompileResult& program, const TestCallback& emit_test,
-                        judge::v1::Submission* out);
+                        const std::atomic<bool>* cancel, judge::v1::Submission* out);
   // One test's result. A COMPILATION_ERROR result (a query that does not prepare) ends the
   // grading; INTERNAL_ERROR never comes back as a result (it is a non-OK status).
   absl::StatusOr<judge::v1::TestResult> RunOneTest(const LoadedChallenge& challenge,

@@ -73,6 +73,7 @@ absl::Status Engine::Start() {
     LogInfo("submission=%s requeued after restart", s.id().c_str());
     Push(s, false);
   }
+  rejudger_ = std::thread([this] { RejudgeLoop(); });
   for (int i = 0; i < options_.workers; ++i) workers_.emplace_back([this] { Work(false); });
   for (int i = 0; i < options_.live_workers; ++i) workers_.emplace_back([this] { Work(true); });
   return absl::OkStatus();
@@ -81,11 +82,56 @@ absl::Status Engine::Start() {
 void Engine::Stop() {
   {
     std::lock_guard<std::mutex> lock(mu_);
+    if (stopping_ && workers_.empty()) return;
     stopping_ = true;
   }
   cv_.notify_all();
+  // Running tests get stop_grace to finish; then gradings stop between tests (the running test
+  // ends within its own time limit) and stay pending for the next start.
+  std::thread grace([this] {
+    std::unique_lock<std::mutex> lock(mu_);
+    if (!cv_.wait_for(lock, options_.stop_grace, [&] { return workers_.empty(); })) {
+      cancel_ = true;
+    }
+  });
   for (std::thread& t : workers_) t.join();
-  workers_.clear();
+  if (rejudger_.joinable()) rejudger_.join();
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    workers_.clear();
+  }
+  cv_.notify_all();
+  grace.join();
+}
+
+bool Engine::SleepUnlessStopping(std::chrono::milliseconds delay) {
+  std::unique_lock<std::mutex> lock(mu_);
+  return !cv_.wait_for(lock, delay, [&] { return stopping_; });
+}
+
+void Engine::RejudgeLoop() {
+  std::unique_lock<std::mutex> lock(mu_);
+  while (!stopping_) {
+    if (rejudge_.empty()) {
+      cv_.wait(lock, [&] { return stopping_ || !rejudge_.empty(); });
+      continue;
+    }
+    auto first = rejudge_.begin();
+    if (cv_.wait_until(lock, first->first, [&] {
+          return stopping_ || (!rejudge_.empty() && rejudge_.begin()->first <= std::chrono::steady_clock::now());
+        }) && !stopping_) {
+      judge::v1::Submission s = std::move(rejudge_.begin()->second);
+      rejudge_.erase(rejudge_.begin());
+      LogInfo("submission=%s judged again after a judge failure", s.id().c_str());
+      s.set_state(judge::v1::SUBMISSION_STATE_QUEUED);
+      s.clear_tests();
+      s.clear_verdict();
+      s.clear_message();
+      lock.unlock();
+      Push(s, false);
+      lock.lock();
+    }
+  }
 }
 
 size_t Engine::queued() const {
@@ -124,29 +170,61 @@ void Engine::Judge(judge::v1::Submission submission) {
     status = absl::InternalError("challenge " + submission.challenge_id() + " is no longer loaded");
   } else {
     request = GradeRequest{it->second, submission.language(), submission.source(),
-                           submission.use_custom_stdin(), submission.custom_stdin()};
-    status = grader_->Grade(
-        request,
-        [&](const judge::v1::SubmissionEvent& e) {
-          judge::v1::SubmissionEvent copy = e;
-          if (copy.state() == judge::v1::SUBMISSION_STATE_COMPILING) {
-            submission.set_state(judge::v1::SUBMISSION_STATE_COMPILING);
-          } else {
-            submission.set_state(judge::v1::SUBMISSION_STATE_RUNNING);
-          }
-          publish(copy);
-        },
-        &submission);
+                           submission.use_custom_stdin(), submission.custom_stdin(), &cancel_};
+    // A failure of the host is retried with backoff before it can become a verdict.
+    for (int attempt = 0;; ++attempt) {
+      submission.clear_tests();
+      status = grader_->Grade(
+          request,
+          [&](const judge::v1::SubmissionEvent& e) {
+            judge::v1::SubmissionEvent copy = e;
+            if (copy.state() == judge::v1::SUBMISSION_STATE_COMPILING) {
+              submission.set_state(judge::v1::SUBMISSION_STATE_COMPILING);
+            } else {
+              submission.set_state(judge::v1::SUBMISSION_STATE_RUNNING);
+            }
+            publish(copy);
+          },
+          &submission);
+      if (status.ok() || absl::IsCancelled(status) || attempt >= options_.host_retries) break;
+      const auto backoff = std::chrono::milliseconds(250 << (2 * attempt));
+      LogError("submission=%s attempt %d failed on the host (%s); again in %lld ms", id.c_str(),
+               attempt + 1, std::string(status.message()).c_str(),
+               static_cast<long long>(backoff.count()));
+      metrics_->AddSandboxFailure();
+      if (!SleepUnlessStopping(backoff)) break;
+    }
   }
+  if (absl::IsCancelled(status)) {
+    // Shutting down: the submission stays pending in the store and is judged at the next start.
+    LogInfo("submission=%s left for the next start (shutting down)", id.c_str());
+    return;
+  }
+  bool judge_again = false;
   if (!status.ok()) {
     LogError("submission=%s internal error: %s", id.c_str(), std::string(status.message()).c_str());
     metrics_->AddSandboxFailure();
     submission.set_verdict(judge::v1::VERDICT_INTERNAL_ERROR);
     submission.set_message(std::string(status.message()).substr(0, 500));
+    std::lock_guard<std::mutex> lock(mu_);
+    int& times = rejudged_[id];
+    if (times < options_.max_rejudges) {
+      // Never the final word on a candidate: judged again when the cause may be gone.
+      judge_again = true;
+      const auto delay = std::min<std::chrono::milliseconds>(options_.rejudge_delay * (1 << times),
+                                                             std::chrono::minutes(10));
+      ++times;
+      judge::v1::Submission again = submission;
+      rejudge_.emplace(std::chrono::steady_clock::now() + delay, again);
+      cv_.notify_all();
+    }
+  } else {
+    std::lock_guard<std::mutex> lock(mu_);
+    rejudged_.erase(id);
   }
   submission.set_state(judge::v1::SUBMISSION_STATE_FINISHED);
   *submission.mutable_finished_at() = google::protobuf::util::TimeUtil::GetCurrentTime();
-  absl::Status stored = store_->Finish(submission);
+  absl::Status stored = store_->Finish(submission, judge_again);
   if (!stored.ok()) {
     // Still pending in the store: judged again at the next start.
     LogError("submission=%s storing the verdict failed: %s", id.c_str(),

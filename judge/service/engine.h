@@ -2,6 +2,8 @@
 // N workers that grade, store and publish. No gRPC here.
 #pragma once
 
+#include <atomic>
+#include <chrono>
 #include <condition_variable>
 #include <deque>
 #include <map>
@@ -27,6 +29,16 @@ struct EngineOptions {
   int live_workers = 1;         // take live runs only: an interviewer never waits for take-homes
   size_t queue_limit = 1000;    // take-home submissions queued at most
   size_t live_queue_limit = 100;  // live runs queued at most, counted apart
+  // A grading the host broke (EMFILE, ENOMEM, ENOSPC, a failed cgroup or mount: any non-OK
+  // status from the grader) is tried again this many times, after 0.25 s, 1 s, 4 s, ...
+  int host_retries = 3;
+  // Then INTERNAL_ERROR is recorded, and the submission is judged again later: after
+  // rejudge_delay, doubling up to 10 minutes, at most max_rejudges times (and at every start).
+  std::chrono::milliseconds rejudge_delay{30000};
+  int max_rejudges = 8;
+  // Stop(): tests running this long after the stop finish; then grading stops between tests
+  // and what was not finished is judged again at the next start.
+  std::chrono::milliseconds stop_grace{30000};
 };
 
 class Engine {
@@ -53,6 +65,9 @@ class Engine {
  private:
   void Work(bool live_only);
   void Judge(judge::v1::Submission submission);
+  // Waits `delay` unless stopping; false when stopping.
+  bool SleepUnlessStopping(std::chrono::milliseconds delay);
+  void RejudgeLoop();
 
   Store* store_;
   Grader* grader_;
@@ -66,7 +81,12 @@ class Engine {
   std::deque<judge::v1::Submission> live_, take_home_;
   size_t reserved_ = 0, live_reserved_ = 0;
   bool stopping_ = false;
+  std::atomic<bool> cancel_{false};  // set stop_grace after Stop(): gradings stop between tests
   std::vector<std::thread> workers_;
+  // Submissions whose judging the host broke, waiting to be judged again.
+  std::multimap<std::chrono::steady_clock::time_point, judge::v1::Submission> rejudge_;
+  std::map<std::string, int> rejudged_;  // id -> times judged again
+  std::thread rejudger_;
 };
 
 }  // namespace judge

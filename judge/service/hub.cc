@@ -41,6 +41,24 @@ void Hub::Unsubscribe(const std::string& id, const Listener* listener) {
            ls.end());
 }
 
+bool Hub::Progress(const std::string& id, judge::v1::Submission* submission) const {
+  std::lock_guard<std::mutex> lock(mu_);
+  auto it = entries_.find(id);
+  if (it == entries_.end() || it->second.history.empty()) return false;
+  // A judging that started again (after a judge failure) begins with QUEUED: count from there.
+  size_t from = 0;
+  for (size_t i = 0; i < it->second.history.size(); ++i) {
+    if (it->second.history[i].state() == judge::v1::SUBMISSION_STATE_QUEUED) from = i;
+  }
+  submission->clear_tests();
+  for (size_t i = from; i < it->second.history.size(); ++i) {
+    const judge::v1::SubmissionEvent& e = it->second.history[i];
+    submission->set_state(e.state());
+    if (e.has_test()) *submission->add_tests() = e.test();
+  }
+  return true;
+}
+
 size_t Hub::active() const {
   std::lock_guard<std::mutex> lock(mu_);
   return entries_.size();

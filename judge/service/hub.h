@@ -28,6 +28,9 @@ class Hub {
   bool Subscribe(const std::string& id, const std::shared_ptr<Listener>& listener);
   void Unsubscribe(const std::string& id, const Listener* listener);
   size_t active() const;
+  // While a submission is being judged: its latest state and the test results so far, written
+  // into `submission` (what GetSubmission shows, as the stream does). False when not active.
+  bool Progress(const std::string& id, judge::v1::Submission* submission) const;
 
  private:
   struct Entry {

@@ -49,6 +49,7 @@ struct Options {
   double rate_limit = 0;  // 0: each role's default
   double candidate_rate = 0.1, interviewer_rate = 1, platform_rate = 200, admin_rate = 200;
   int live_workers = 1;
+  int shutdown_grace_s = 30;
   size_t live_queue_limit = 100;
   std::string sandbox_dir = "/run/judge-sandbox";
   std::string sql_runner;
@@ -116,6 +117,10 @@ int main(int argc, char** argv) {
       ->capture_default_str()->check(CLI::Range(0.001, 100000.0));
   app.add_option("--rate-admin", o.admin_rate, "Calls per second per admin key")
       ->capture_default_str()->check(CLI::Range(0.001, 100000.0));
+  app.add_option("--shutdown-grace-s", o.shutdown_grace_s,
+                 "On SIGTERM, running gradings get this long; then they stop between tests and "
+                 "are judged again at the next start")
+      ->capture_default_str()->check(CLI::Range(0, 3600));
   app.add_option("--live-workers", o.live_workers,
                  "Workers that take only interviewers' live runs (besides --workers)")
       ->capture_default_str()->check(CLI::Range(0, 64));
@@ -229,8 +234,15 @@ int main(int argc, char** argv) {
   judge::Hub hub;
   judge::Metrics metrics;
   judge::Engine engine(store->get(), &grader, &challenges, &hub, &metrics,
-                       judge::EngineOptions{o.workers, o.live_workers, o.queue_limit,
-                                            o.live_queue_limit});
+                       [&] {
+                         judge::EngineOptions e;
+                         e.workers = o.workers;
+                         e.live_workers = o.live_workers;
+                         e.queue_limit = o.queue_limit;
+                         e.live_queue_limit = o.live_queue_limit;
+                         e.stop_grace = std::chrono::seconds(o.shutdown_grace_s);
+                         return e;
+                       }());
   judge::ServiceOptions service_options;
   service_options.max_source_bytes = o.max_source_bytes;
   service_options.candidate_rate = o.rate_limit > 0 ? o.rate_limit : o.candidate_rate;
@@ -394,10 +406,13 @@ int main(int argc, char** argv) {
   watchdog_cv.notify_all();
   watchdog.join();
   if (acceptor) acceptor->Stop();
-  judge::LogInfo("signal %d: shutting down (finishing submissions being judged)", sig);
+  judge::LogInfo("signal %d: shutting down: no new work; running gradings get %d s, the rest "
+                 "stays queued for the next start", sig, o.shutdown_grace_s);
   server->GetHealthCheckService()->SetServingStatus(false);
-  server->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(5));
+  // New Submit and RunLive calls get UNAVAILABLE at once; reads keep being answered while the
+  // running gradings finish.
   engine.Stop();
+  server->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(2));
   metrics_server.Stop();
   if (absl::Status s = (*store)->Close(); !s.ok()) return Fail(std::string(s.message()));
   judge::LogInfo("stopped cleanly");

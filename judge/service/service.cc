@@ -425,6 +425,8 @@ grpc::ServerUnaryReactor* JudgeServiceImpl::GetSubmission(
   absl::StatusOr<judge::v1::Submission> s = ReadableSubmission(*who, req->submission_id());
   if (!s.ok()) return Done(ctx, s.status());
   *resp = *s;
+  // Being judged: COMPILING or RUNNING and the tests so far, as WatchSubmission shows them.
+  if (resp->state() != judge::v1::SUBMISSION_STATE_FINISHED) hub_->Progress(resp->id(), resp);
   return Done(ctx, absl::OkStatus());
 }
 
