@@ -286,6 +286,9 @@ int main(int argc, char** argv) {
     builder.AddChannelArgument(GRPC_ARG_HTTP2_MIN_RECV_PING_INTERVAL_WITHOUT_DATA_MS, 10000);
     builder.AddChannelArgument(GRPC_ARG_HTTP2_MAX_PING_STRIKES, 2);
     builder.AddChannelArgument(GRPC_ARG_MAX_CONCURRENT_STREAMS, 100);
+    // Metadata up to 64 KiB reaches the service, so an oversized token is UNAUTHENTICATED with
+    // a reason rather than a transport error.
+    builder.AddChannelArgument(GRPC_ARG_MAX_METADATA_SIZE, 64 << 10);
     std::unique_ptr<grpc::Server> server = builder.BuildAndStart();
     if (server) {
       server->GetHealthCheckService()->SetServingStatus(true);

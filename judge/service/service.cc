@@ -5,7 +5,9 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "google/protobuf/io/coded_stream.h"
 #include "google/protobuf/util/time_util.h"
+#include "google/protobuf/wire_format_lite.h"
 #include "judge/core/language.h"
 #include "judge/service/log.h"
 
@@ -26,6 +28,30 @@ bool ValidUtf8(const std::string& s) {
     i += len;
   }
   return true;
+}
+
+// The name of the first string field of a serialized `descriptor` message whose bytes are not
+// UTF-8 (top level only), or "".
+std::string InvalidUtf8Field(const google::protobuf::Descriptor& descriptor,
+                             const std::string& bytes) {
+  google::protobuf::io::CodedInputStream in(reinterpret_cast<const uint8_t*>(bytes.data()),
+                                            static_cast<int>(bytes.size()));
+  while (uint32_t tag = in.ReadTag()) {
+    const int number = static_cast<int>(tag >> 3);
+    const auto wire = google::protobuf::internal::WireFormatLite::GetTagWireType(tag);
+    if (wire != google::protobuf::internal::WireFormatLite::WIRETYPE_LENGTH_DELIMITED) {
+      if (!google::protobuf::internal::WireFormatLite::SkipField(&in, tag)) return "";
+      continue;
+    }
+    std::string value;
+    if (!google::protobuf::internal::WireFormatLite::ReadString(&in, &value)) return "";
+    const google::protobuf::FieldDescriptor* f = descriptor.FindFieldByNumber(number);
+    if (f != nullptr && f->type() == google::protobuf::FieldDescriptor::TYPE_STRING &&
+        !ValidUtf8(value)) {
+      return f->name();
+    }
+  }
+  return "";
 }
 
 bool ValidName(const std::string& s, size_t max) {
@@ -154,6 +180,11 @@ absl::StatusOr<Principal> JudgeServiceImpl::Authenticate(grpc::CallbackServerCon
   auto range = ctx->client_metadata().equal_range("authorization");
   if (range.first == range.second) {
     return absl::UnauthenticatedError("missing \"authorization: Bearer <token>\" metadata");
+  }
+  if (range.first->second.size() > 1024) {
+    return absl::UnauthenticatedError(
+        absl::StrCat("the authorization metadata is ", range.first->second.size(),
+                     " bytes; a bearer token is a few dozen characters"));
   }
   std::string value(range.first->second.data(), range.first->second.size());
   std::optional<Principal> p = keys_->Authenticate(value);
@@ -334,38 +365,38 @@ grpc::ServerUnaryReactor* JudgeServiceImpl::GetChallenge(grpc::CallbackServerCon
   return Done(ctx, absl::OkStatus());
 }
 
-grpc::ServerUnaryReactor* JudgeServiceImpl::Submit(grpc::CallbackServerContext* ctx,
-                                                   const judge::v1::SubmitRequest* req,
-                                                   judge::v1::Submission* resp) {
+absl::Status JudgeServiceImpl::SubmitImpl(grpc::CallbackServerContext* ctx,
+                                          const judge::v1::SubmitRequest* req,
+                                          judge::v1::Submission* resp) {
   absl::StatusOr<Principal> who = Authenticate(ctx);
-  if (!who.ok()) return Done(ctx, who.status());
+  if (!who.ok()) return who.status();
   std::string candidate = req->candidate_id();
   switch (who->role) {
     case Role::kInterviewer:
-      return Done(ctx, absl::PermissionDeniedError(
-                           "interviewers run code with RunLive; Submit is for candidates and "
-                           "platforms"));
+      return absl::PermissionDeniedError(
+          "interviewers run code with RunLive; Submit is for candidates and "
+          "platforms");
     case Role::kCandidate:
       if (!candidate.empty() && candidate != who->candidate_id) {
-        return Done(ctx, absl::PermissionDeniedError("a candidate may only submit as itself"));
+        return absl::PermissionDeniedError("a candidate may only submit as itself");
       }
       candidate = who->candidate_id;
       break;
     default:
       if (candidate.empty()) {
-        return Done(ctx, absl::InvalidArgumentError("candidate_id is required for this token"));
+        return absl::InvalidArgumentError("candidate_id is required for this token");
       }
   }
   if (!ValidName(candidate, 128)) {
-    return Done(ctx, absl::InvalidArgumentError(
-                         "candidate_id must be 1-128 of letters, digits, '-', '_', '.', '@', ':'"));
+    return absl::InvalidArgumentError(
+        "candidate_id must be 1-128 of letters, digits, '-', '_', '.', '@', ':'");
   }
   if (absl::Status s = CheckCode(req->challenge_id(), req->language(), req->source()); !s.ok()) {
     metrics_->AddRejected("invalid");
-    return Done(ctx, s);
+    return s;
   }
   if (req->request_id().size() > 128) {
-    return Done(ctx, absl::InvalidArgumentError("request_id is longer than 128 bytes"));
+    return absl::InvalidArgumentError("request_id is longer than 128 bytes");
   }
   // Request ids are scoped to the caller's key, so two callers never collide. A retry of an
   // acknowledged Submit is answered before the rate limit and the queue are consulted: a
@@ -378,14 +409,14 @@ grpc::ServerUnaryReactor* JudgeServiceImpl::Submit(grpc::CallbackServerContext* 
       *resp = *prior;
       resp->clear_source();
       resp->clear_tests();
-      return Done(ctx, absl::OkStatus());
+      return absl::OkStatus();
     }
-    if (!absl::IsNotFound(prior.status())) return Done(ctx, prior.status());
+    if (!absl::IsNotFound(prior.status())) return prior.status();
   }
-  if (absl::Status s = RateLimit(*who); !s.ok()) return Done(ctx, s);
+  if (absl::Status s = RateLimit(*who); !s.ok()) return s;
   if (absl::Status s = engine_->Reserve(judge::v1::SUBMISSION_MODE_TAKE_HOME); !s.ok()) {
     metrics_->AddRejected("queue_full");
-    return Done(ctx, s);
+    return s;
   }
   judge::v1::Submission sub = NewSubmission(candidate, req->challenge_id(), req->language(),
                                              req->source(), judge::v1::SUBMISSION_MODE_TAKE_HOME);
@@ -394,17 +425,17 @@ grpc::ServerUnaryReactor* JudgeServiceImpl::Submit(grpc::CallbackServerContext* 
   if (!created.ok()) {
     engine_->Release(judge::v1::SUBMISSION_MODE_TAKE_HOME);
     LogError("submit failed: %s", std::string(created.status().message()).c_str());
-    return Done(ctx, created.status());
+    return created.status();
   }
   if (!created->second) {
     // A concurrent request with the same id won the race: the same rule as above.
     engine_->Release(judge::v1::SUBMISSION_MODE_TAKE_HOME);
     absl::StatusOr<judge::v1::Submission> prior = EarlierRequest(request_key, candidate, *req);
-    if (!prior.ok()) return Done(ctx, prior.status());
+    if (!prior.ok()) return prior.status();
     *resp = *prior;
     resp->clear_source();
     resp->clear_tests();
-    return Done(ctx, absl::OkStatus());
+    return absl::OkStatus();
   }
   {
     engine_->Push(created->first, true);
@@ -414,7 +445,39 @@ grpc::ServerUnaryReactor* JudgeServiceImpl::Submit(grpc::CallbackServerContext* 
   }
   *resp = created->first;
   resp->clear_source();
-  return Done(ctx, absl::OkStatus());
+  return absl::OkStatus();
+}
+
+grpc::ServerUnaryReactor* JudgeServiceImpl::Submit(grpc::CallbackServerContext* ctx,
+                                                   const judge::v1::SubmitRequest* req,
+                                                   judge::v1::Submission* resp) {
+  return Done(ctx, SubmitImpl(ctx, req, resp));
+}
+
+grpc::ServerUnaryReactor* JudgeServiceImpl::Submit(grpc::CallbackServerContext* ctx,
+                                                   const grpc::ByteBuffer* raw,
+                                                   grpc::ByteBuffer* raw_resp) {
+  std::vector<grpc::Slice> slices;
+  std::string bytes;
+  if (raw->Dump(&slices).ok()) {
+    for (const grpc::Slice& slice : slices) {
+      bytes.append(reinterpret_cast<const char*>(slice.begin()), slice.size());
+    }
+  }
+  judge::v1::SubmitRequest req;
+  if (!req.ParseFromString(bytes)) {
+    const std::string field = InvalidUtf8Field(*judge::v1::SubmitRequest::descriptor(), bytes);
+    return Done(ctx, absl::InvalidArgumentError(
+                         field.empty() ? "the request is not a valid judge.v1.SubmitRequest"
+                                       : absl::StrCat(field, " is not valid UTF-8")));
+  }
+  judge::v1::Submission resp;
+  absl::Status s = SubmitImpl(ctx, &req, &resp);
+  if (s.ok()) {
+    grpc::Slice slice(resp.SerializeAsString());
+    *raw_resp = grpc::ByteBuffer(&slice, 1);
+  }
+  return Done(ctx, s);
 }
 
 grpc::ServerUnaryReactor* JudgeServiceImpl::GetSubmission(

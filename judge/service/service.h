@@ -29,7 +29,12 @@ struct ServiceOptions {
 // absl -> gRPC, one place.
 grpc::Status ToGrpc(const absl::Status& status);
 
-class JudgeServiceImpl final : public judge::v1::JudgeService::CallbackService {
+// Submit is taken as raw bytes and parsed here, so that a request protobuf would refuse (a
+// string field that is not UTF-8) gets INVALID_ARGUMENT naming the field, not gRPC's bare
+// UNIMPLEMENTED.
+class JudgeServiceImpl final
+    : public judge::v1::JudgeService::WithRawCallbackMethod_Submit<
+          judge::v1::JudgeService::CallbackService> {
  public:
   JudgeServiceImpl(const KeyStore* keys, const ChallengeMap* challenges, Store* store,
                    Engine* engine, Hub* hub, Metrics* metrics, ServiceOptions options);
@@ -43,6 +48,8 @@ class JudgeServiceImpl final : public judge::v1::JudgeService::CallbackService {
   grpc::ServerUnaryReactor* Submit(grpc::CallbackServerContext* ctx,
                                    const judge::v1::SubmitRequest* req,
                                    judge::v1::Submission* resp) override;
+  grpc::ServerUnaryReactor* Submit(grpc::CallbackServerContext* ctx, const grpc::ByteBuffer* req,
+                                   grpc::ByteBuffer* resp) override;
   grpc::ServerUnaryReactor* GetSubmission(grpc::CallbackServerContext* ctx,
                                           const judge::v1::GetSubmissionRequest* req,
                                           judge::v1::Submission* resp) override;
@@ -59,6 +66,8 @@ class JudgeServiceImpl final : public judge::v1::JudgeService::CallbackService {
   absl::Status CheckCode(const std::string& challenge_id, const std::string& language,
                          const std::string& source) const;
   absl::Status RateLimit(const Principal& who);
+  absl::Status SubmitImpl(grpc::CallbackServerContext* ctx, const judge::v1::SubmitRequest* req,
+                          judge::v1::Submission* resp);
   // An earlier Submit with the same key and request_id: that submission when the request is the
   // same, ALREADY_EXISTS naming what differs, NotFound when there was none.
   absl::StatusOr<judge::v1::Submission> EarlierRequest(const std::string& request_key,
