@@ -50,6 +50,8 @@ struct Options {
   double candidate_rate = 0.1, interviewer_rate = 1, platform_rate = 200, admin_rate = 200;
   int live_workers = 1;
   int shutdown_grace_s = 30;
+  int host_retries = 3;
+  int rejudge_delay_ms = 30000;
   size_t live_queue_limit = 100;
   std::string sandbox_dir = "/run/judge-sandbox";
   std::string sql_runner;
@@ -121,6 +123,14 @@ int main(int argc, char** argv) {
                  "On SIGTERM, running gradings get this long; then they stop between tests and "
                  "are judged again at the next start")
       ->capture_default_str()->check(CLI::Range(0, 3600));
+  app.add_option("--host-retries", o.host_retries,
+                 "A grading the host broke (out of descriptors, memory or disk; a failed cgroup "
+                 "or mount) is tried again this many times, after 0.25, 1, 4 s, ...")
+      ->capture_default_str()->check(CLI::Range(0, 10));
+  app.add_option("--rejudge-delay-ms", o.rejudge_delay_ms,
+                 "Then it is recorded as INTERNAL_ERROR and judged again after this, doubling up "
+                 "to 10 minutes, 8 times (and at every start)")
+      ->capture_default_str()->check(CLI::Range(100, 3600000));
   app.add_option("--live-workers", o.live_workers,
                  "Workers that take only interviewers' live runs (besides --workers)")
       ->capture_default_str()->check(CLI::Range(0, 64));
@@ -241,6 +251,8 @@ int main(int argc, char** argv) {
                          e.queue_limit = o.queue_limit;
                          e.live_queue_limit = o.live_queue_limit;
                          e.stop_grace = std::chrono::seconds(o.shutdown_grace_s);
+                         e.host_retries = o.host_retries;
+                         e.rejudge_delay = std::chrono::milliseconds(o.rejudge_delay_ms);
                          return e;
                        }());
   judge::ServiceOptions service_options;
