@@ -70,6 +70,40 @@ double LoadedChallenge::TimeMultiplier(const std::string& language) const {
   return lang ? lang->default_time_multiplier : 1.0;
 }
 
+namespace {
+
+void HideInTest(const LoadedChallenge& ch, judge::v1::TestResult* t) {
+  auto test = ch.candidate_names.find(t->name());
+  if (test != ch.candidate_names.end()) {
+    t->set_name(test->second);
+    t->clear_message();  // hidden tests carry none; never let one through
+  }
+  auto group = ch.candidate_names.find(t->group());
+  if (group != ch.candidate_names.end()) t->set_group(group->second);
+}
+
+}  // namespace
+
+void HideTestNames(const LoadedChallenge& ch, judge::v1::Submission* submission) {
+  if (ch.candidate_names.empty()) return;
+  for (judge::v1::TestResult& t : *submission->mutable_tests()) HideInTest(ch, &t);
+  // "test <name>: blocked syscall socket"
+  const std::string& message = submission->message();
+  if (absl::StartsWith(message, "test ")) {
+    size_t colon = message.find(':');
+    auto it = ch.candidate_names.find(message.substr(5, colon == std::string::npos ? 0 : colon - 5));
+    if (it != ch.candidate_names.end()) {
+      submission->set_message(absl::StrCat("test ", it->second, message.substr(colon)));
+    }
+  }
+}
+
+void HideTestNames(const LoadedChallenge& ch, judge::v1::SubmissionEvent* event) {
+  if (ch.candidate_names.empty()) return;
+  if (event->has_test()) HideInTest(ch, event->mutable_test());
+  if (event->has_submission()) HideTestNames(ch, event->mutable_submission());
+}
+
 absl::StatusOr<std::string> ReadTextFile(const std::string& path, uint64_t max_bytes) {
   int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
   if (fd < 0) return absl::NotFoundError(absl::StrCat(path, ": ", strerror(errno)));
@@ -210,6 +244,19 @@ absl::StatusOr<std::shared_ptr<const LoadedChallenge>> LoadChallenge(const std::
       if (!ans.ok()) return absl::InvalidArgumentError(absl::StrCat(file, ": ", ans.status().message()));
       lt.answer_path = *ans;
       ch->tests.push_back(std::move(lt));
+    }
+  }
+  if (!m.show_hidden_test_names()) {
+    uint32_t hidden_tests = 0, hidden_groups = 0;
+    for (const auto& group : m.groups()) {
+      bool all_hidden = true;
+      for (const auto& test : group.tests()) {
+        all_hidden &= !test.sample();
+        if (!test.sample()) ch->candidate_names[test.name()] = absl::StrCat("hidden-", ++hidden_tests);
+      }
+      if (all_hidden && !ch->candidate_names.count(group.name())) {
+        ch->candidate_names[group.name()] = absl::StrCat("hidden-group-", ++hidden_groups);
+      }
     }
   }
   absl::StatusOr<std::string> statement = ReadTextFile(ch->dir + "/statement.md", 1 << 20);

@@ -9,6 +9,7 @@
 
 #include "absl/status/statusor.h"
 #include "judge/v1/challenge.pb.h"
+#include "judge/v1/judge.pb.h"
 
 namespace judge {
 
@@ -30,9 +31,19 @@ struct LoadedChallenge {
   uint32_t max_score = 0;
   std::string checker_source;  // program checker: absolute path
 
+  // What a candidate sees instead of a hidden test's or hidden group's name: hidden-N in test
+  // order, hidden-group-N for a group whose tests are all hidden. Empty when the challenge shows
+  // hidden names.
+  std::map<std::string, std::string> candidate_names;
+
   // Effective multiplier for a language.
   double TimeMultiplier(const std::string& language) const;
 };
+
+// Rewrites a submission (its tests and its message) or an event for a candidate's eyes: hidden
+// test and group names become their aliases (see LoadedChallenge::candidate_names).
+void HideTestNames(const LoadedChallenge& challenge, judge::v1::Submission* submission);
+void HideTestNames(const LoadedChallenge& challenge, judge::v1::SubmissionEvent* event);
 
 // Reads one challenge directory. Errors name the file, the field and the reason, e.g.
 // "challenges/x/challenge.textproto: groups[0].tests[2].input: path leaves the challenge dir".

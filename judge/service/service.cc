@@ -88,7 +88,9 @@ class EventStream final : public grpc::ServerWriteReactor<SubmissionEvent> {
     EventStream* stream_;
   };
 
-  EventStream(Hub* hub, std::string id) : hub_(hub), id_(std::move(id)) {
+  // `view` rewrites each event for the caller's eyes (hidden test names for a candidate).
+  EventStream(Hub* hub, std::string id, std::function<void(SubmissionEvent*)> view = nullptr)
+      : hub_(hub), id_(std::move(id)), view_(std::move(view)) {
     sink_ = std::make_shared<Sink>(this);
   }
   // Subscribes to the hub (history first); false when the submission is not being judged.
@@ -98,6 +100,7 @@ class EventStream final : public grpc::ServerWriteReactor<SubmissionEvent> {
     std::lock_guard<std::mutex> lock(mu_);
     if (finished_) return;
     queue_.push_back(event);
+    if (view_) view_(&queue_.back());
     if (!writing_) {
       writing_ = true;
       StartWrite(&queue_.front());
@@ -140,6 +143,7 @@ class EventStream final : public grpc::ServerWriteReactor<SubmissionEvent> {
  private:
   Hub* hub_;
   std::string id_;
+  std::function<void(SubmissionEvent*)> view_;
   std::shared_ptr<Sink> sink_;
   std::mutex mu_;
   std::deque<SubmissionEvent> queue_;
@@ -289,6 +293,12 @@ judge::v1::Submission JudgeServiceImpl::NewSubmission(const std::string& candida
   sub.set_max_score(challenges_->at(challenge_id)->max_score);
   *sub.mutable_created_at() = google::protobuf::util::TimeUtil::GetCurrentTime();
   return sub;
+}
+
+void JudgeServiceImpl::ViewFor(const Principal& who, judge::v1::Submission* s) const {
+  if (who.role != Role::kCandidate) return;
+  auto it = challenges_->find(s->challenge_id());
+  if (it != challenges_->end()) HideTestNames(*it->second, s);
 }
 
 absl::StatusOr<judge::v1::Submission> JudgeServiceImpl::ReadableSubmission(
@@ -490,6 +500,7 @@ grpc::ServerUnaryReactor* JudgeServiceImpl::GetSubmission(
   *resp = *s;
   // Being judged: COMPILING or RUNNING and the tests so far, as WatchSubmission shows them.
   if (resp->state() != judge::v1::SUBMISSION_STATE_FINISHED) hub_->Progress(resp->id(), resp);
+  ViewFor(*who, resp);
   return Done(ctx, absl::OkStatus());
 }
 
@@ -520,6 +531,7 @@ grpc::ServerUnaryReactor* JudgeServiceImpl::ListSubmissions(
   for (judge::v1::Submission& s : page->submissions) {
     // Interviewers' live runs are theirs, not the candidate's.
     if (who->role == Role::kCandidate && s.mode() == judge::v1::SUBMISSION_MODE_LIVE) continue;
+    ViewFor(*who, &s);
     *resp->add_submissions() = std::move(s);
   }
   resp->set_next_page_token(page->next_page_token);
@@ -532,11 +544,20 @@ grpc::ServerWriteReactor<SubmissionEvent>* JudgeServiceImpl::WatchSubmission(
   if (!who.ok()) return FailedStream(who.status());
   absl::StatusOr<judge::v1::Submission> s = ReadableSubmission(*who, req->submission_id());
   if (!s.ok()) return FailedStream(s.status());
-  return StartStream(s->id());
+  std::function<void(SubmissionEvent*)> view;
+  if (who->role == Role::kCandidate) {
+    auto it = challenges_->find(s->challenge_id());
+    if (it != challenges_->end()) {
+      std::shared_ptr<const LoadedChallenge> ch = it->second;
+      view = [ch](SubmissionEvent* e) { HideTestNames(*ch, e); };
+    }
+  }
+  return StartStream(s->id(), std::move(view));
 }
 
-grpc::ServerWriteReactor<SubmissionEvent>* JudgeServiceImpl::StartStream(const std::string& id) {
-  auto* stream = new EventStream(hub_, id);
+grpc::ServerWriteReactor<SubmissionEvent>* JudgeServiceImpl::StartStream(
+    const std::string& id, std::function<void(SubmissionEvent*)> view) {
+  auto* stream = new EventStream(hub_, id, std::move(view));
   if (!stream->Subscribe()) {
     // Not being judged: it finished (or finished between our read and now).
     absl::StatusOr<judge::v1::Submission> now = store_->Get(id);

@@ -3,6 +3,7 @@
 // verdicts are data in the responses.
 #pragma once
 
+#include <functional>
 #include <map>
 #include <mutex>
 #include <string>
@@ -78,7 +79,11 @@ class JudgeServiceImpl final
                                       const std::string& language, const std::string& source,
                                       judge::v1::SubmissionMode mode) const;
   // Streams a submission's events: its history so far, then live ones, ending with FINISHED.
-  grpc::ServerWriteReactor<judge::v1::SubmissionEvent>* StartStream(const std::string& id);
+  grpc::ServerWriteReactor<judge::v1::SubmissionEvent>* StartStream(
+      const std::string& id,
+      std::function<void(judge::v1::SubmissionEvent*)> view = nullptr);
+  // What `who` may see of a submission it may read: a candidate never sees hidden test names.
+  void ViewFor(const Principal& who, judge::v1::Submission* submission) const;
   absl::StatusOr<judge::v1::Submission> ReadableSubmission(const Principal& who,
                                                            const std::string& id) const;
 

@@ -107,3 +107,49 @@ TEST_F(LoaderTest, LoadChallengesFailsOnOneBadChallenge) {
 
 }  // namespace
 }  // namespace judge
+
+namespace judge {
+namespace {
+
+TEST_F(LoaderTest, HiddenTestsAndGroupsGetAliasesForCandidates) {
+  Write("challenge.textproto",
+        "id: \"demo\" title: \"Demo\" languages: \"cpp\"\n"
+        "limits { cpu_time_ms: 1000 memory_kib: 65536 output_kib: 64 }\n"
+        "checker { kind: CHECKER_KIND_EXACT }\n"
+        "groups { name: \"samples\" tests { name: \"s\" input: \"tests/1.in\" answer: \"tests/1.ans\" "
+        "sample: true } }\n"
+        "groups { name: \"expiry-trap\" points: 50 tests { name: \"boundary\" input: \"tests/1.in\" "
+        "answer: \"tests/1.ans\" } tests { name: \"deadline\" input: \"tests/1.in\" answer: "
+        "\"tests/1.ans\" } }\n");
+  auto ch = LoadChallenge(dir_);
+  ASSERT_TRUE(ch.ok()) << ch.status();
+  const auto& names = (*ch)->candidate_names;
+  EXPECT_EQ(names.at("boundary"), "hidden-1");
+  EXPECT_EQ(names.at("deadline"), "hidden-2");
+  EXPECT_EQ(names.at("expiry-trap"), "hidden-group-1");
+  EXPECT_EQ(names.count("s"), 0u);
+  EXPECT_EQ(names.count("samples"), 0u);
+
+  judge::v1::Submission sub;
+  judge::v1::TestResult* t = sub.add_tests();
+  t->set_name("deadline");
+  t->set_group("expiry-trap");
+  t->set_message("expected 1, got 2");
+  sub.set_message("test deadline: blocked syscall socket");
+  HideTestNames(**ch, &sub);
+  EXPECT_EQ(sub.tests(0).name(), "hidden-2");
+  EXPECT_EQ(sub.tests(0).group(), "hidden-group-1");
+  EXPECT_EQ(sub.tests(0).message(), "");
+  EXPECT_EQ(sub.message(), "test hidden-2: blocked syscall socket");
+}
+
+TEST_F(LoaderTest, AChallengeMayShowHiddenTestNames) {
+  Write("challenge.textproto", Manifest("input: \"tests/1.in\" answer: \"tests/1.ans\"",
+                                        "show_hidden_test_names: true\n"));
+  auto ch = LoadChallenge(dir_);
+  ASSERT_TRUE(ch.ok()) << ch.status();
+  EXPECT_TRUE((*ch)->candidate_names.empty());
+}
+
+}  // namespace
+}  // namespace judge

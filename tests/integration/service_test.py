@@ -89,6 +89,32 @@ class ServiceTest(unittest.TestCase):
         self.assertEqual(got.source, SQL_REF)
         self.assertEqual(len(got.tests), 12)
 
+    def test_candidates_never_see_hidden_test_names(self):
+        # A wrong answer to the NULL trap: it fails hidden tests whose names name the trap.
+        wrong = harness.read("challenges/sql-null-trap/solutions/wrong-eq-null.sql")
+        sub = self.submit(role="candidate", source=wrong)
+        as_candidate = self.watch(sub.id, role="candidate")
+        as_interviewer = self.watch(sub.id, role="interviewer")
+        shown = [e.test for e in as_candidate if e.HasField("test")] + list(as_candidate[-1].submission.tests)
+        real = list(as_interviewer[-1].submission.tests)
+        self.assertEqual(len(real), 12)
+        self.assertEqual(len(shown), 24)  # every test as it ran, then in the final submission
+        for t in shown:
+            if not t.sample:
+                self.assertRegex(t.name, r"^hidden-\d+$")
+                self.assertEqual(t.message, "")
+        hidden_real = {t.name for t in real if not t.sample}
+        self.assertTrue(hidden_real)
+        for name in hidden_real:
+            self.assertNotRegex(name, r"^hidden-")
+        got = self.stub.GetSubmission(pb.GetSubmissionRequest(submission_id=sub.id), metadata=self.md("candidate"))
+        text = str(got) + str(as_candidate) + str(self.stub.ListSubmissions(
+            pb.ListSubmissionsRequest(), metadata=self.md("candidate")))
+        for name in hidden_real:
+            self.assertNotIn(name, text, "a hidden test's name reached the candidate")
+        admin = self.stub.GetSubmission(pb.GetSubmissionRequest(submission_id=sub.id), metadata=self.md("admin"))
+        self.assertTrue(hidden_real & {t.name for t in admin.tests})
+
     def test_late_watcher_gets_the_current_state(self):
         s = self.submit(source=SQL_WRONG)
         first = self.watch(s.id)
