@@ -1,5 +1,6 @@
 // judgectl: the judge's command-line client.
-//   judgectl [--server HOST:PORT] [--token T] [--json] COMMAND ...
+//   judgectl [--server HOST:PORT] [--token T] [--json] [--verbose] COMMAND ...  (global options
+//   may also follow the command)
 //   challenges | show ID | submit --challenge ID --language LANG [--candidate C] [--wait] FILE
 //   watch ID | get ID | list [--candidate C] [--challenge ID] | live --challenge ID --language LANG FILE
 // --server and --token default to $JUDGE_SERVER and $JUDGE_TOKEN. Exit status: 0 when the command
@@ -14,6 +15,7 @@
 #include "CLI/CLI.hpp"
 #include "google/protobuf/util/json_util.h"
 #include "google/protobuf/util/time_util.h"
+#include "grpc/support/log.h"
 #include "grpcpp/grpcpp.h"
 #include "judge/v1/judge.grpc.pb.h"
 
@@ -26,6 +28,7 @@ struct Global {
   std::string token;
   bool json = false;
   bool tls = false;
+  bool verbose = false;
   std::string ca_file;
 };
 
@@ -101,13 +104,26 @@ void PrintSubmission(const pb::Submission& s) {
               s.candidate_id().c_str(), s.challenge_id().c_str(), s.language().c_str(),
               s.mode() == pb::SUBMISSION_MODE_LIVE ? "live" : "take-home");
   std::printf("  state %s", Short(s.state()).c_str());
-  if (s.state() == pb::SUBMISSION_STATE_FINISHED) {
+  if (s.state() == pb::SUBMISSION_STATE_FINISHED && s.use_custom_stdin()) {
+    // Nothing was checked on custom input: say how the run ended, not a verdict or a score.
+    const pb::TestResult* run = s.tests_size() > 0 ? &s.tests(0) : nullptr;
+    if (s.verdict() == pb::VERDICT_ACCEPTED) {
+      std::printf(", ran on custom input: exited normally");
+    } else {
+      std::printf(", ran on custom input: %s", Short(s.verdict()).c_str());
+    }
+    if (run != nullptr) {
+      std::printf(" in %u ms cpu, %u ms wall, %lu KiB", run->cpu_ms(), run->wall_ms(),
+                  static_cast<unsigned long>(run->memory_kib()));
+    }
+  } else if (s.state() == pb::SUBMISSION_STATE_FINISHED) {
     std::printf(", verdict %s, score %u/%u", Short(s.verdict()).c_str(), s.score(), s.max_score());
   }
   std::printf("\n");
   if (!s.message().empty()) std::printf("  %s\n", s.message().c_str());
   if (!s.compile_output().empty()) std::printf("compiler output:\n%s\n", s.compile_output().c_str());
   for (const pb::TestResult& t : s.tests()) {
+    if (s.use_custom_stdin()) break;  // its one run is in the line above
     std::printf("  [%2u] %-32s %-22s %6u ms %8lu KiB %s\n", t.index(), t.name().c_str(),
                 Short(t.verdict()).c_str(), t.cpu_ms(),
                 static_cast<unsigned long>(t.memory_kib()), t.message().c_str());
@@ -144,7 +160,7 @@ int FollowStream(grpc::ClientReaderInterface<pb::SubmissionEvent>* reader, bool 
   if (!s.ok()) return RpcFail(s);
   if (!finished) return UsageFail("the stream ended before a verdict");
   if (!json) PrintSubmission(final);
-  return final.verdict() == pb::VERDICT_ACCEPTED ? 0 : 1;
+  return final.verdict() == pb::VERDICT_ACCEPTED ? 0 : 1;  // custom input: the run ended normally
 }
 
 }  // namespace
@@ -162,6 +178,8 @@ int main(int argc, char** argv) {
   app.add_flag("--tls", g.tls, "Use TLS");
   app.add_option("--ca", g.ca_file, "PEM root certificates for --tls");
   app.require_subcommand(1);
+  // Global options work after the subcommand too (judgectl submit ... --json).
+  app.fallthrough();
   app.footer("Exit status: 0 ok; 1 a verdict other than ACCEPTED (--wait, watch, live); 2 error.");
 
   auto* challenges = app.add_subcommand("challenges", "List the challenges");
@@ -196,9 +214,18 @@ int main(int argc, char** argv) {
   live->add_option("--candidate", candidate, "Whose code this is");
   live->add_option("--stdin", stdin_file, "Run once on this input instead of the tests");
   live->add_option("FILE", file, "Source file")->required();
+  app.add_flag("--verbose", g.verbose, "Let gRPC's own log lines through (TLS handshakes, ...)");
   CLI11_PARSE(app, argc, argv);
 
+  if (!g.verbose) gpr_set_log_function([](gpr_log_func_args*) {});  // one line per error: ours
   if (g.token.empty()) return UsageFail("no token: pass --token or set JUDGE_TOKEN");
+  // A token read from a file often ends with a newline; gRPC aborts on one in metadata.
+  while (!g.token.empty() && (g.token.back() == '\n' || g.token.back() == '\r')) g.token.pop_back();
+  for (char c : g.token) {
+    if (c <= ' ' || c > '~') {
+      return UsageFail("the token holds whitespace or a control character (check $JUDGE_TOKEN)");
+    }
+  }
   Client client(g);
 
   if (*challenges) {

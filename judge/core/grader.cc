@@ -186,8 +186,10 @@ absl::Status Grader::RunCustomInput(const GradeRequest& request, const Language&
     return absl::OkStatus();
   }
   if (v == judge::v1::VERDICT_INTERNAL_ERROR) {
-    return absl::InternalError(absl::StrCat(language.id, " failed on custom input: ",
-                                            Excerpt(run->stderr_data, 200)));
+    // On the interviewer's own input (for sql: their own fixture) the runner's refusal is about
+    // that input, not a failure of the judge: report it, do not retry it.
+    v = judge::v1::VERDICT_RUNTIME_ERROR;
+    run->message = absl::StrCat("the custom input was refused: ", Excerpt(run->stderr_data, 200));
   }
   out->set_verdict(v);
   out->set_custom_stdout(run->stdout_data);

@@ -38,6 +38,33 @@ class JudgectlTest(unittest.TestCase):
         self.assertEqual(r.returncode, 0)
         self.assertIn("pt-query-digest", r.stdout)
 
+    def test_what_a_new_user_ran_into(self):
+        # Global options after the command.
+        r = self.ctl("challenges", "--json")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertEqual(len(json.loads(r.stdout)["challenges"]), 3)
+        # A token read from a file ends with a newline: taken without it.
+        r = self.ctl("challenges", token=self.judged.tokens["platform"] + "\n")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        # Whitespace inside: one line and exit 2, not an abort.
+        r = self.ctl("challenges", token="two words")
+        self.assertEqual(r.returncode, 2)
+        self.assertEqual(len(r.stderr.strip().splitlines()), 1, r.stderr)
+        self.assertIn("token", r.stderr)
+        # TLS against a plaintext server: one line of ours, none of gRPC's own.
+        r = self.ctl("--tls", "challenges")
+        self.assertEqual(r.returncode, 2)
+        self.assertEqual(len(r.stderr.strip().splitlines()), 1, r.stderr)
+        # A live run on custom input says how the run ended, never "ACCEPTED, score 0/100".
+        with tempfile.NamedTemporaryFile("w", suffix=".txt") as inp:
+            inp.write("1 2\n")
+            inp.flush()
+            r = self.ctl("live", "--challenge", "sql-null-trap", "--language", "sql", "--stdin", inp.name,
+                         os.path.join(SOL, "reference.sql"), role="interviewer")
+        self.assertNotIn("score", r.stdout)
+        self.assertNotIn("ACCEPTED", r.stdout)
+        self.assertIn("ran on custom input", r.stdout)
+
     def test_submit_wait_exit_codes_and_progress(self):
         r = self.ctl("submit", "--challenge", "sql-null-trap", "--language", "sql", "--candidate", "c7",
                      "--wait", os.path.join(SOL, "reference.sql"))
