@@ -127,6 +127,7 @@ void PrintSubmission(const pb::Submission& s) {
     std::printf("  [%2u] %-32s %-22s %6u ms %8lu KiB %s\n", t.index(), t.name().c_str(),
                 Short(t.verdict()).c_str(), t.cpu_ms(),
                 static_cast<unsigned long>(t.memory_kib()), t.message().c_str());
+    if (!t.trap().empty()) std::printf("       trap: %s\n", t.trap().c_str());
   }
   if (s.use_custom_stdin()) {
     std::printf("stdout:\n%s", s.custom_stdout().c_str());

@@ -78,6 +78,7 @@ void HideInTest(const LoadedChallenge& ch, judge::v1::TestResult* t) {
     t->set_name(test->second);
     t->clear_message();  // hidden tests carry none; never let one through
   }
+  t->clear_trap();  // for interviewers only
   auto group = ch.candidate_names.find(t->group());
   if (group != ch.candidate_names.end()) t->set_group(group->second);
 }
@@ -85,7 +86,6 @@ void HideInTest(const LoadedChallenge& ch, judge::v1::TestResult* t) {
 }  // namespace
 
 void HideTestNames(const LoadedChallenge& ch, judge::v1::Submission* submission) {
-  if (ch.candidate_names.empty()) return;
   for (judge::v1::TestResult& t : *submission->mutable_tests()) HideInTest(ch, &t);
   // "test <name>: blocked syscall socket"
   const std::string& message = submission->message();
@@ -99,7 +99,6 @@ void HideTestNames(const LoadedChallenge& ch, judge::v1::Submission* submission)
 }
 
 void HideTestNames(const LoadedChallenge& ch, judge::v1::SubmissionEvent* event) {
-  if (ch.candidate_names.empty()) return;
   if (event->has_test()) HideInTest(ch, event->mutable_test());
   if (event->has_submission()) HideTestNames(ch, event->mutable_submission());
 }
@@ -230,6 +229,7 @@ absl::StatusOr<std::shared_ptr<const LoadedChallenge>> LoadChallenge(const std::
       lt.name = test.name();
       lt.group = group.name();
       lt.sample = test.sample();
+      lt.trap = test.trap().empty() ? group.trap() : test.trap();
       if (fixtures) {
         absl::StatusOr<std::string> fx = ResolveInside(ch->dir, test.fixture(), tf + ".fixture");
         if (!fx.ok()) return absl::InvalidArgumentError(absl::StrCat(file, ": ", fx.status().message()));

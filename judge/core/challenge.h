@@ -20,6 +20,7 @@ struct LoadedTest {
   std::string input_path;    // absolute host paths, checked to stay inside the challenge dir
   std::string answer_path;
   std::string fixture_path;  // sql only
+  std::string trap;          // the test's own, else its group's
 };
 
 struct LoadedChallenge {

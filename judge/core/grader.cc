@@ -262,6 +262,7 @@ absl::StatusOr<judge::v1::TestResult> Grader::RunOneTest(
     }
   }
   result.set_verdict(v);
+  if (v != judge::v1::VERDICT_ACCEPTED) result.set_trap(test.trap);  // callers strip it for candidates
   // Hidden tests: nothing of the input, answer, output or error leaves the grader.
   if (test.sample) result.set_message(message.substr(0, options_.sample_message_bytes + 64));
   if (v == judge::v1::VERDICT_SECURITY_VIOLATION) {

@@ -119,6 +119,20 @@ TEST_P(SolutionsTest, GetsTheVerdictItsHeaderDeclares) {
   }
 }
 
+// Interviewers are told what a failed test catches: every hidden test of a built-in challenge
+// says it in one sentence.
+TEST(ChallengesTest, EveryHiddenTestSaysWhatItCatches) {
+  for (const char* id : {"sql-null-trap", "ttl-lru-cache", "slow-query-digest"}) {
+    auto ch = LoadChallenge(std::string(CHALLENGES_DIR) + "/" + id);
+    ASSERT_TRUE(ch.ok()) << ch.status();
+    for (const LoadedTest& t : (*ch)->tests) {
+      if (t.sample) continue;
+      EXPECT_FALSE(t.trap.empty()) << id << "/" << t.name << " has no trap sentence";
+      EXPECT_LE(t.trap.size(), 160u) << id << "/" << t.name << ": one sentence";
+    }
+  }
+}
+
 INSTANTIATE_TEST_SUITE_P(Challenges, SolutionsTest, ::testing::ValuesIn(AllSolutions()),
                          [](const ::testing::TestParamInfo<Solution>& info) {
                            std::string name = info.param.challenge + "__" + info.param.file;

@@ -24,9 +24,11 @@ ROLES = ("candidate", "candidate2", "interviewer", "platform", "admin")
 
 def load_stubs(workdir):
     out = os.path.join(workdir, "stubs")
-    if not os.path.isdir(out):
-        os.makedirs(out)
-        protos = [os.path.join(ROOT, "proto", "judge", "v1", p) for p in ("challenge.proto", "judge.proto")]
+    protos = [os.path.join(ROOT, "proto", "judge", "v1", p) for p in ("challenge.proto", "judge.proto")]
+    stamp = os.path.join(out, "judge", "v1", "judge_pb2.py")
+    # Generated again whenever a .proto is newer than the stubs (a build dir outlives edits).
+    if not os.path.exists(stamp) or max(os.path.getmtime(p) for p in protos) > os.path.getmtime(stamp):
+        os.makedirs(out, exist_ok=True)
         subprocess.run(["protoc", "-I" + os.path.join(ROOT, "proto"), "--python_out=" + out,
                         "--grpc_python_out=" + out, "--plugin=protoc-gen-grpc_python=/usr/bin/grpc_python_plugin"]
                        + protos, check=True)

@@ -105,6 +105,12 @@ class ServiceTest(unittest.TestCase):
                 self.assertEqual(t.message, "")
         hidden_real = {t.name for t in real if not t.sample}
         self.assertTrue(hidden_real)
+        # Interviewers read what each failed test catches; candidates never do.
+        failed = [t for t in real if t.verdict != pb.VERDICT_ACCEPTED and not t.sample]
+        self.assertTrue(failed)
+        self.assertTrue(all(t.trap for t in failed), failed)
+        self.assertTrue(all(not t.trap for t in real if t.verdict == pb.VERDICT_ACCEPTED))
+        self.assertTrue(all(not t.trap for t in shown))
         for name in hidden_real:
             self.assertNotRegex(name, r"^hidden-")
         got = self.stub.GetSubmission(pb.GetSubmissionRequest(submission_id=sub.id), metadata=self.md("candidate"))
