@@ -3,6 +3,7 @@
 //   may also follow the command)
 //   challenges | show ID | submit --challenge ID --language LANG [--candidate C] [--wait] FILE
 //   watch ID | get ID | list [--candidate C] [--challenge ID] | live --challenge ID --language LANG FILE
+//   similar --challenge ID [--candidate C] [--min-score S]
 // --server and --token default to $JUDGE_SERVER and $JUDGE_TOKEN. Exit status: 0 when the command
 // worked; 1 when --wait, watch or live ends with a verdict other than ACCEPTED; 2 on a usage,
 // connection or server error (one line on stderr).
@@ -216,6 +217,11 @@ int main(int argc, char** argv) {
   live->add_option("--stdin", stdin_file, "Run once on this input instead of the tests");
   live->add_option("FILE", file, "Source file")->required();
   app.add_flag("--verbose", g.verbose, "Let gRPC's own log lines through (TLS handshakes, ...)");
+  double min_score = 0;
+  auto* similar = app.add_subcommand("similar", "Pairs of similar submissions by different candidates");
+  similar->add_option("--challenge", challenge, "Challenge id")->required();
+  similar->add_option("--candidate", candidate, "Only pairs involving this candidate");
+  similar->add_option("--min-score", min_score, "0..1 (default 0.5)");
   CLI11_PARSE(app, argc, argv);
 
   if (!g.verbose) gpr_set_log_function([](gpr_log_func_args*) {});  // one line per error: ours
@@ -354,6 +360,37 @@ int main(int argc, char** argv) {
     if (!resp.next_page_token().empty()) {
       std::printf("next page: --page-token %s\n", resp.next_page_token().c_str());
     }
+    return 0;
+  }
+  if (*similar) {
+    pb::ListSimilarSubmissionsRequest req;
+    req.set_challenge_id(challenge);
+    req.set_candidate_id(candidate);
+    req.set_min_score(min_score);
+    pb::ListSimilarSubmissionsResponse resp;
+    grpc::ClientContext ctx;
+    client.Prepare(&ctx);
+    grpc::Status s = client.stub()->ListSimilarSubmissions(&ctx, req, &resp);
+    if (!s.ok()) return RpcFail(s);
+    if (g.json) {
+      std::printf("%s\n", Json(resp).c_str());
+      return 0;
+    }
+    auto ranges = [](const google::protobuf::RepeatedPtrField<pb::LineRange>& rs) {
+      std::string out;
+      for (const auto& r : rs) {
+        out += (out.empty() ? "" : ",") + std::to_string(r.first()) +
+               (r.last() != r.first() ? "-" + std::to_string(r.last()) : "");
+      }
+      return out;
+    };
+    for (const auto& p : resp.pairs()) {
+      std::printf("%.2f  %s %s (lines %s)  ~  %s %s (lines %s)  [%s]\n", p.score(),
+                  p.candidate_a().c_str(), p.submission_a().c_str(), ranges(p.lines_a()).c_str(),
+                  p.candidate_b().c_str(), p.submission_b().c_str(), ranges(p.lines_b()).c_str(),
+                  p.language().c_str());
+    }
+    if (resp.pairs_size() == 0) std::printf("no similar submissions\n");
     return 0;
   }
   return UsageFail("no command (see --help)");

@@ -1,9 +1,11 @@
 #include "judge/service/engine.h"
 
 #include <chrono>
+#include <set>
 
 #include "absl/strings/str_cat.h"
 #include "google/protobuf/util/time_util.h"
+#include "judge/core/similarity.h"
 #include "judge/service/log.h"
 
 namespace judge {
@@ -102,6 +104,67 @@ void Engine::Stop() {
   }
   cv_.notify_all();
   grace.join();
+}
+
+void Engine::IndexSimilarity(const judge::v1::Submission& submission) {
+  // Pairs are kept from this score; ListSimilarSubmissions filters further (default 0.5).
+  constexpr double kKeepFrom = 0.3;
+  std::lock_guard<std::mutex> lock(similarity_mu_);
+  if (store_->HasFingerprints(submission.id())) return;  // judged again: indexed already
+  const std::vector<Fingerprint> prints = Fingerprints(submission.language(), submission.source());
+  std::set<uint64_t> distinct;
+  for (const Fingerprint& f : prints) distinct.insert(f.hash);
+  std::vector<std::string> hashes;
+  for (uint64_t h : distinct) {
+    std::string key(8, '\0');
+    for (int i = 0; i < 8; ++i) key[i] = static_cast<char>((h >> (56 - 8 * i)) & 0xff);
+    hashes.push_back(key);
+  }
+  absl::StatusOr<std::vector<std::pair<std::string, int>>> sharing =
+      store_->SharingFingerprints(submission.challenge_id(), submission.language(), hashes);
+  if (!sharing.ok()) {
+    LogError("submission=%s similarity: %s", submission.id().c_str(),
+             std::string(sharing.status().message()).c_str());
+    return;
+  }
+  for (const auto& [other_id, shared] : *sharing) {
+    if (other_id == submission.id() || shared == 0) continue;
+    absl::StatusOr<judge::v1::Submission> other = store_->Get(other_id);
+    absl::StatusOr<std::string> other_prints = store_->GetFingerprints(other_id);
+    if (!other.ok() || !other_prints.ok() || other->candidate_id() == submission.candidate_id()) {
+      continue;
+    }
+    const Match m = Compare(DecodeFingerprints(*other_prints), prints);
+    if (m.score < kKeepFrom) continue;
+    judge::v1::SimilarPair pair;
+    pair.set_challenge_id(submission.challenge_id());
+    pair.set_language(submission.language());
+    pair.set_submission_a(other->id());
+    pair.set_candidate_a(other->candidate_id());
+    pair.set_submission_b(submission.id());
+    pair.set_candidate_b(submission.candidate_id());
+    pair.set_score(m.score);
+    for (const LineRange& r : m.lines_a) {
+      judge::v1::LineRange* out = pair.add_lines_a();
+      out->set_first(r.first);
+      out->set_last(r.last);
+    }
+    for (const LineRange& r : m.lines_b) {
+      judge::v1::LineRange* out = pair.add_lines_b();
+      out->set_first(r.first);
+      out->set_last(r.last);
+    }
+    if (absl::Status s = store_->PutSimilarPair(pair); !s.ok()) {
+      LogError("submission=%s similarity: %s", submission.id().c_str(), std::string(s.message()).c_str());
+    } else {
+      LogInfo("submission=%s resembles %s (candidate %s): score %.2f", submission.id().c_str(),
+              other->id().c_str(), other->candidate_id().c_str(), m.score);
+    }
+  }
+  if (absl::Status s = store_->PutFingerprints(submission, hashes, EncodeFingerprints(prints));
+      !s.ok()) {
+    LogError("submission=%s similarity: %s", submission.id().c_str(), std::string(s.message()).c_str());
+  }
 }
 
 bool Engine::SleepUnlessStopping(std::chrono::milliseconds delay) {
@@ -230,6 +293,7 @@ void Engine::Judge(judge::v1::Submission submission) {
     LogError("submission=%s storing the verdict failed: %s", id.c_str(),
              std::string(stored.message()).c_str());
   }
+  if (submission.mode() == judge::v1::SUBMISSION_MODE_TAKE_HOME) IndexSimilarity(submission);
   double latency = static_cast<double>(google::protobuf::util::TimeUtil::DurationToMilliseconds(
                        submission.finished_at() - submission.created_at())) /
                    1000.0;

@@ -65,6 +65,9 @@ class Engine {
  private:
   void Work(bool live_only);
   void Judge(judge::v1::Submission submission);
+  // Fingerprints a take-home submission and stores its pairs with similar earlier ones by
+  // other candidates (see judge/core/similarity.h).
+  void IndexSimilarity(const judge::v1::Submission& submission);
   // Waits `delay` unless stopping; false when stopping.
   bool SleepUnlessStopping(std::chrono::milliseconds delay);
   void RejudgeLoop();
@@ -87,6 +90,7 @@ class Engine {
   std::multimap<std::chrono::steady_clock::time_point, judge::v1::Submission> rejudge_;
   std::map<std::string, int> rejudged_;  // id -> times judged again
   std::thread rejudger_;
+  std::mutex similarity_mu_;  // one submission indexed at a time: no pair is missed
 };
 
 }  // namespace judge

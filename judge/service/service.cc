@@ -620,4 +620,36 @@ grpc::ServerWriteReactor<SubmissionEvent>* JudgeServiceImpl::RunLive(
   return StartStream(sub.id());
 }
 
+grpc::ServerUnaryReactor* JudgeServiceImpl::ListSimilarSubmissions(
+    grpc::CallbackServerContext* ctx, const judge::v1::ListSimilarSubmissionsRequest* req,
+    judge::v1::ListSimilarSubmissionsResponse* resp) {
+  absl::StatusOr<Principal> who = Authenticate(ctx);
+  if (!who.ok()) return Done(ctx, who.status());
+  if (who->role == Role::kCandidate) {
+    return Done(ctx, absl::PermissionDeniedError(
+                         "similar submissions are for interviewers, platforms and admins"));
+  }
+  if (challenges_->find(req->challenge_id()) == challenges_->end()) {
+    return Done(ctx, absl::NotFoundError("no challenge \"" + req->challenge_id().substr(0, 80) + "\""));
+  }
+  const double min_score = req->min_score() > 0 ? req->min_score() : 0.5;
+  if (min_score > 1) return Done(ctx, absl::InvalidArgumentError("min_score is between 0 and 1"));
+  absl::StatusOr<std::vector<judge::v1::SimilarPair>> pairs = store_->ListSimilar(req->challenge_id());
+  if (!pairs.ok()) return Done(ctx, pairs.status());
+  std::vector<judge::v1::SimilarPair> kept;
+  for (judge::v1::SimilarPair& p : *pairs) {
+    if (p.score() < min_score) continue;
+    if (!req->candidate_id().empty() && p.candidate_a() != req->candidate_id() &&
+        p.candidate_b() != req->candidate_id()) {
+      continue;
+    }
+    kept.push_back(std::move(p));
+  }
+  std::sort(kept.begin(), kept.end(), [](const judge::v1::SimilarPair& a, const judge::v1::SimilarPair& b) {
+    return a.score() > b.score();
+  });
+  for (judge::v1::SimilarPair& p : kept) *resp->add_pairs() = std::move(p);
+  return Done(ctx, absl::OkStatus());
+}
+
 }  // namespace judge

@@ -2,6 +2,8 @@
 
 #include <chrono>
 #include <cstdio>
+#include <map>
+#include <memory>
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
@@ -13,8 +15,9 @@
 namespace judge {
 namespace {
 
-constexpr const char* kCfNames[] = {"default", "submissions", "results", "by_candidate",
-                                    "by_challenge", "requests", "pending"};
+constexpr const char* kCfNames[] = {"default",  "submissions", "results",     "by_candidate",
+                                    "by_challenge", "requests", "pending", "prints",
+                                    "print_index", "similar"};
 static_assert(sizeof(kCfNames) / sizeof(kCfNames[0]) == static_cast<int>(Cf::kCount));
 
 // The one adapter from rocksdb::Status to the project's status.
@@ -145,6 +148,81 @@ absl::Status Store::Finish(const judge::v1::Submission& submission, bool judge_a
   rocksdb::WriteOptions sync;
   sync.sync = true;
   return FromRocks(db_->Write(sync, &batch), "storing the verdict of " + submission.id());
+}
+
+namespace {
+std::string PrintKey(const std::string& challenge, const std::string& language,
+                     const std::string& hash) {
+  std::string k = challenge;
+  k.push_back('\0');
+  k += language;
+  k.push_back('\0');
+  k += hash;
+  k.push_back('\0');
+  return k;
+}
+}  // namespace
+
+absl::Status Store::PutFingerprints(const judge::v1::Submission& submission,
+                                    const std::vector<std::string>& hashes,
+                                    const std::string& encoded) {
+  rocksdb::WriteBatch batch;
+  batch.Put(cf(Cf::kPrints), submission.id(), encoded);
+  for (const std::string& h : hashes) {
+    batch.Put(cf(Cf::kPrintIndex),
+              PrintKey(submission.challenge_id(), submission.language(), h) + submission.id(), "");
+  }
+  return FromRocks(db_->Write(rocksdb::WriteOptions(), &batch), "storing fingerprints");
+}
+
+bool Store::HasFingerprints(const std::string& id) const {
+  std::string value;
+  return db_->Get(rocksdb::ReadOptions(), cf(Cf::kPrints), id, &value).ok();
+}
+
+absl::StatusOr<std::vector<std::pair<std::string, int>>> Store::SharingFingerprints(
+    const std::string& challenge_id, const std::string& language,
+    const std::vector<std::string>& hashes) const {
+  std::map<std::string, int> counts;
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions(), cf(Cf::kPrintIndex)));
+  for (const std::string& h : hashes) {
+    const std::string prefix = PrintKey(challenge_id, language, h);
+    for (it->Seek(prefix); it->Valid() && it->key().starts_with(prefix); it->Next()) {
+      ++counts[it->key().ToString().substr(prefix.size())];
+    }
+    if (!it->status().ok()) return FromRocks(it->status(), "reading the fingerprint index");
+  }
+  return std::vector<std::pair<std::string, int>>(counts.begin(), counts.end());
+}
+
+absl::StatusOr<std::string> Store::GetFingerprints(const std::string& id) const {
+  std::string value;
+  absl::Status s = FromRocks(db_->Get(rocksdb::ReadOptions(), cf(Cf::kPrints), id, &value),
+                             "fingerprints of " + id);
+  if (!s.ok()) return s;
+  return value;
+}
+
+absl::Status Store::PutSimilarPair(const judge::v1::SimilarPair& pair) {
+  std::string key = IndexKey(IndexKey(pair.challenge_id(), pair.submission_a()), pair.submission_b());
+  return FromRocks(db_->Put(rocksdb::WriteOptions(), cf(Cf::kSimilar), key, pair.SerializeAsString()),
+                   "storing a similar pair");
+}
+
+absl::StatusOr<std::vector<judge::v1::SimilarPair>> Store::ListSimilar(
+    const std::string& challenge_id) const {
+  std::vector<judge::v1::SimilarPair> out;
+  const std::string prefix = challenge_id + std::string(1, '\0');
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions(), cf(Cf::kSimilar)));
+  for (it->Seek(prefix); it->Valid() && it->key().starts_with(prefix); it->Next()) {
+    judge::v1::SimilarPair pair;
+    if (!pair.ParseFromArray(it->value().data(), static_cast<int>(it->value().size()))) {
+      return absl::DataLossError("corrupt similar pair");
+    }
+    out.push_back(std::move(pair));
+  }
+  if (!it->status().ok()) return FromRocks(it->status(), "reading similar pairs");
+  return out;
 }
 
 absl::StatusOr<judge::v1::Submission> Store::Get(const std::string& id) const {

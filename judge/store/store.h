@@ -30,6 +30,9 @@ enum class Cf : int {
   kByChallenge,   // challenge_id \0 id -> ""
   kRequests,      // caller \0 request_id -> id (idempotent Submit)
   kPending,       // id -> "" while not finished (judged again at start)
+  kPrints,        // id -> the submission's similarity fingerprints (encoded)
+  kPrintIndex,    // challenge \0 language \0 hash (8 bytes) \0 id -> ""
+  kSimilar,       // challenge \0 id_a \0 id_b -> SimilarPair
   kCount,
 };
 
@@ -67,6 +70,21 @@ class Store {
 
   // Every unfinished submission, oldest first.
   [[nodiscard]] absl::StatusOr<std::vector<judge::v1::Submission>> Pending() const;
+
+  // Similarity. Stores a submission's fingerprints (hashes as 8-byte keys) and indexes them.
+  [[nodiscard]] absl::Status PutFingerprints(const judge::v1::Submission& submission,
+                                             const std::vector<std::string>& hashes,
+                                             const std::string& encoded);
+  [[nodiscard]] bool HasFingerprints(const std::string& id) const;
+  // Ids of other submissions to the same challenge and language sharing each of the hashes,
+  // with how many they share.
+  [[nodiscard]] absl::StatusOr<std::vector<std::pair<std::string, int>>> SharingFingerprints(
+      const std::string& challenge_id, const std::string& language,
+      const std::vector<std::string>& hashes) const;
+  [[nodiscard]] absl::StatusOr<std::string> GetFingerprints(const std::string& id) const;
+  [[nodiscard]] absl::Status PutSimilarPair(const judge::v1::SimilarPair& pair);
+  [[nodiscard]] absl::StatusOr<std::vector<judge::v1::SimilarPair>> ListSimilar(
+      const std::string& challenge_id) const;
 
   struct Page {
     std::vector<judge::v1::Submission> submissions;  // newest first, without source and tests

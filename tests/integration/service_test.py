@@ -121,6 +121,43 @@ class ServiceTest(unittest.TestCase):
         admin = self.stub.GetSubmission(pb.GetSubmissionRequest(submission_id=sub.id), metadata=self.md("admin"))
         self.assertTrue(hidden_real & {t.name for t in admin.tests})
 
+    def test_similar_submissions_are_paired_for_interviewers(self):
+        import re
+        ref = harness.read("challenges/slow-query-digest/solutions/reference.py")
+        # A copy with every name of its own renamed and its comments changed.
+        names = {}
+        def rename(m):
+            w = m.group(0)
+            if len(w) < 5 or w in ("import", "return", "print", "while", "break", "continue", "False",
+                                   "True", "None", "lambda", "partition", "endswith", "startswith"):
+                return w
+            return names.setdefault(w, "zz%d" % len(names))
+        copy = re.sub(r"\b[a-z_][a-z_]*\b", rename, ref).replace("# ", "# note: ")
+        def submit(candidate, source):
+            return self.stub.Submit(pb.SubmitRequest(challenge_id="slow-query-digest", language="python3",
+                                                     source=source, candidate_id=candidate), metadata=self.md("platform"))
+        a = submit("sim-a", ref)
+        b = submit("sim-b", copy)
+        own = submit("sim-a", ref + "\n# again\n")  # the same candidate again: never a pair
+        for sid in (a.id, b.id, own.id):
+            self.watch(sid)
+        req = pb.ListSimilarSubmissionsRequest(challenge_id="slow-query-digest", candidate_id="sim-b")
+        pairs = self.stub.ListSimilarSubmissions(req, metadata=self.md("interviewer")).pairs
+        found = [p for p in pairs if {p.submission_a, p.submission_b} == {a.id, b.id}]
+        self.assertEqual(len(found), 1, pairs)
+        self.assertGreaterEqual(found[0].score, 0.5)
+        self.assertTrue(found[0].lines_a and found[0].lines_b)
+        self.assertEqual({found[0].candidate_a, found[0].candidate_b}, {"sim-a", "sim-b"})
+        everything = self.stub.ListSimilarSubmissions(
+            pb.ListSimilarSubmissionsRequest(challenge_id="slow-query-digest", min_score=0.01),
+            metadata=self.md("admin")).pairs
+        self.assertFalse([p for p in everything if p.candidate_a == p.candidate_b])
+        self.assertEqual(self.code_of(self.stub.ListSimilarSubmissions, req, metadata=self.md("candidate")),
+                         grpc.StatusCode.PERMISSION_DENIED)
+        self.assertEqual(self.code_of(self.stub.ListSimilarSubmissions,
+                                      pb.ListSimilarSubmissionsRequest(challenge_id="nope"),
+                                      metadata=self.md("admin")), grpc.StatusCode.NOT_FOUND)
+
     def test_late_watcher_gets_the_current_state(self):
         s = self.submit(source=SQL_WRONG)
         first = self.watch(s.id)
