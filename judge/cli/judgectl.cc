@@ -217,6 +217,8 @@ int main(int argc, char** argv) {
   live->add_option("--stdin", stdin_file, "Run once on this input instead of the tests");
   live->add_option("FILE", file, "Source file")->required();
   app.add_flag("--verbose", g.verbose, "Let gRPC's own log lines through (TLS handshakes, ...)");
+  auto* report = app.add_subcommand("report", "What an interviewer learns of a submission");
+  report->add_option("ID", id, "Submission id")->required();
   double min_score = 0;
   auto* similar = app.add_subcommand("similar", "Pairs of similar submissions by different candidates");
   similar->add_option("--challenge", challenge, "Challenge id")->required();
@@ -360,6 +362,44 @@ int main(int argc, char** argv) {
     if (!resp.next_page_token().empty()) {
       std::printf("next page: --page-token %s\n", resp.next_page_token().c_str());
     }
+    return 0;
+  }
+  if (*report) {
+    pb::GetReportRequest req;
+    req.set_submission_id(id);
+    pb::SubmissionReport resp;
+    grpc::ClientContext ctx;
+    client.Prepare(&ctx);
+    grpc::Status s = client.stub()->GetReport(&ctx, req, &resp);
+    if (!s.ok()) return RpcFail(s);
+    if (g.json) {
+      std::printf("%s\n", Json(resp).c_str());
+      return 0;
+    }
+    const pb::Submission& sub = resp.submission();
+    std::printf("submission %s: candidate %s, %s in %s\n", sub.id().c_str(), sub.candidate_id().c_str(),
+                sub.challenge_id().c_str(), sub.language().c_str());
+    std::printf("verdict %s, score %u/%u", Short(sub.verdict()).c_str(), sub.score(), sub.max_score());
+    if (resp.cpu_ratio() > 0) std::printf("; CPU %.2fx the reference's", resp.cpu_ratio());
+    std::printf("\n");
+    if (!resp.note().empty()) std::printf("(%s)\n", resp.note().c_str());
+    for (const pb::ReportTest& rt : resp.tests()) {
+      const pb::TestResult& t = rt.test();
+      std::printf("  [%2u] %-32s %-22s %6u ms", t.index(), t.name().c_str(), Short(t.verdict()).c_str(),
+                  t.cpu_ms());
+      if (rt.reference_cpu_ms() > 0 || rt.cpu_ratio() > 0) {
+        std::printf("  reference %u ms (%.1fx)", rt.reference_cpu_ms(), rt.cpu_ratio());
+      }
+      std::printf("\n");
+      if (!t.trap().empty()) std::printf("       trap: %s\n", t.trap().c_str());
+    }
+    for (const pb::SimilarPair& p : resp.similar()) {
+      const bool first = p.submission_a() == sub.id();
+      std::printf("similar (%.2f) to %s's %s\n", p.score(),
+                  (first ? p.candidate_b() : p.candidate_a()).c_str(),
+                  (first ? p.submission_b() : p.submission_a()).c_str());
+    }
+    if (resp.similar_size() == 0) std::printf("no similar submissions by other candidates\n");
     return 0;
   }
   if (*similar) {

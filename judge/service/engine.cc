@@ -76,6 +76,7 @@ absl::Status Engine::Start() {
     Push(s, false);
   }
   rejudger_ = std::thread([this] { RejudgeLoop(); });
+  measurer_ = std::thread([this] { MeasureLoop(); });
   for (int i = 0; i < options_.workers; ++i) workers_.emplace_back([this] { Work(false); });
   for (int i = 0; i < options_.live_workers; ++i) workers_.emplace_back([this] { Work(true); });
   return absl::OkStatus();
@@ -98,12 +99,58 @@ void Engine::Stop() {
   });
   for (std::thread& t : workers_) t.join();
   if (rejudger_.joinable()) rejudger_.join();
+  if (measurer_.joinable()) measurer_.join();
   {
     std::lock_guard<std::mutex> lock(mu_);
     workers_.clear();
   }
   cv_.notify_all();
   grace.join();
+}
+
+std::vector<uint32_t> Engine::ReferenceCpu(const std::string& challenge_id,
+                                           const std::string& language) {
+  std::lock_guard<std::mutex> lock(mu_);
+  const ReferenceKey key{challenge_id, language};
+  auto it = reference_cpu_.find(key);
+  if (it != reference_cpu_.end()) return it->second;
+  if (reference_asked_.insert(key).second) {
+    to_measure_.push_back(key);
+    cv_.notify_all();
+  }
+  return {};
+}
+
+void Engine::MeasureLoop() {
+  std::unique_lock<std::mutex> lock(mu_);
+  while (!stopping_) {
+    cv_.wait(lock, [&] { return stopping_ || !to_measure_.empty(); });
+    if (stopping_) return;
+    const ReferenceKey key = to_measure_.front();
+    to_measure_.pop_front();
+    lock.unlock();
+    // The challenge's own reference in that language, judged like a submission (not stored).
+    std::vector<uint32_t> cpu;
+    auto ch = challenges_->find(key.first);
+    const Language* lang = FindLanguage(key.second);
+    if (ch != challenges_->end() && lang != nullptr) {
+      const std::string& name = lang->source_name;
+      absl::StatusOr<std::string> source = ReadTextFile(absl::StrCat(
+          ch->second->dir, "/solutions/reference", name.substr(name.rfind('.'))));
+      if (source.ok()) {
+        judge::v1::Submission out;
+        absl::Status s = grader_->Grade(
+            GradeRequest{ch->second, key.second, *source, false, "", &cancel_}, nullptr, &out);
+        if (s.ok() && out.verdict() == judge::v1::VERDICT_ACCEPTED) {
+          for (const judge::v1::TestResult& t : out.tests()) cpu.push_back(t.cpu_ms());
+          LogInfo("reference of %s in %s measured: %d tests", key.first.c_str(), key.second.c_str(),
+                  out.tests_size());
+        }
+      }
+    }
+    lock.lock();
+    if (!cpu.empty()) reference_cpu_[key] = std::move(cpu);
+  }
 }
 
 void Engine::IndexSimilarity(const judge::v1::Submission& submission) {
@@ -293,7 +340,10 @@ void Engine::Judge(judge::v1::Submission submission) {
     LogError("submission=%s storing the verdict failed: %s", id.c_str(),
              std::string(stored.message()).c_str());
   }
-  if (submission.mode() == judge::v1::SUBMISSION_MODE_TAKE_HOME) IndexSimilarity(submission);
+  if (submission.mode() == judge::v1::SUBMISSION_MODE_TAKE_HOME) {
+    IndexSimilarity(submission);
+    ReferenceCpu(submission.challenge_id(), submission.language());  // measured once, for reports
+  }
   double latency = static_cast<double>(google::protobuf::util::TimeUtil::DurationToMilliseconds(
                        submission.finished_at() - submission.created_at())) /
                    1000.0;

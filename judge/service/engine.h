@@ -7,6 +7,7 @@
 #include <condition_variable>
 #include <deque>
 #include <map>
+#include <set>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -62,6 +63,11 @@ class Engine {
 
   size_t queued() const;
 
+  // The reference solution's CPU per test (in test order) in a language; empty while it is not
+  // measured. The first ask queues a measurement in the background (once per process); the
+  // judge asks after every take-home submission, so reports have it from then on.
+  std::vector<uint32_t> ReferenceCpu(const std::string& challenge_id, const std::string& language);
+
  private:
   void Work(bool live_only);
   void Judge(judge::v1::Submission submission);
@@ -71,6 +77,7 @@ class Engine {
   // Waits `delay` unless stopping; false when stopping.
   bool SleepUnlessStopping(std::chrono::milliseconds delay);
   void RejudgeLoop();
+  void MeasureLoop();
 
   Store* store_;
   Grader* grader_;
@@ -91,6 +98,11 @@ class Engine {
   std::map<std::string, int> rejudged_;  // id -> times judged again
   std::thread rejudger_;
   std::mutex similarity_mu_;  // one submission indexed at a time: no pair is missed
+  using ReferenceKey = std::pair<std::string, std::string>;  // challenge, language
+  std::map<ReferenceKey, std::vector<uint32_t>> reference_cpu_;  // guarded by mu_
+  std::set<ReferenceKey> reference_asked_;
+  std::deque<ReferenceKey> to_measure_;
+  std::thread measurer_;
 };
 
 }  // namespace judge

@@ -652,4 +652,48 @@ grpc::ServerUnaryReactor* JudgeServiceImpl::ListSimilarSubmissions(
   return Done(ctx, absl::OkStatus());
 }
 
+grpc::ServerUnaryReactor* JudgeServiceImpl::GetReport(grpc::CallbackServerContext* ctx,
+                                                      const judge::v1::GetReportRequest* req,
+                                                      judge::v1::SubmissionReport* resp) {
+  absl::StatusOr<Principal> who = Authenticate(ctx);
+  if (!who.ok()) return Done(ctx, who.status());
+  if (who->role == Role::kCandidate) {
+    return Done(ctx, absl::PermissionDeniedError("reports are for interviewers, platforms and admins"));
+  }
+  absl::StatusOr<judge::v1::Submission> s = ReadableSubmission(*who, req->submission_id());
+  if (!s.ok()) return Done(ctx, s.status());
+  judge::v1::Submission sub = *s;
+  sub.clear_source();
+  if (sub.state() != judge::v1::SUBMISSION_STATE_FINISHED) hub_->Progress(sub.id(), &sub);
+  const std::vector<uint32_t> reference = engine_->ReferenceCpu(sub.challenge_id(), sub.language());
+  uint64_t cpu = 0, ref = 0;
+  for (const judge::v1::TestResult& t : sub.tests()) {
+    judge::v1::ReportTest* rt = resp->add_tests();
+    *rt->mutable_test() = t;
+    if (t.index() >= 1 && t.index() <= reference.size()) {
+      const uint32_t r = reference[t.index() - 1];
+      rt->set_reference_cpu_ms(r);
+      rt->set_cpu_ratio(static_cast<double>(t.cpu_ms()) / std::max<uint32_t>(r, 1));
+      cpu += t.cpu_ms();
+      ref += r;
+    }
+  }
+  if (ref > 0) resp->set_cpu_ratio(static_cast<double>(cpu) / static_cast<double>(ref));
+  if (reference.empty()) {
+    resp->set_note(absl::StrCat("no reference time in ", sub.language(),
+                                " yet: it is measured the first time a language is judged; ask again "
+                                "in a moment"));
+  }
+  absl::StatusOr<std::vector<judge::v1::SimilarPair>> pairs = store_->ListSimilar(sub.challenge_id());
+  if (pairs.ok()) {
+    for (judge::v1::SimilarPair& p : *pairs) {
+      if (p.score() >= 0.5 && (p.submission_a() == sub.id() || p.submission_b() == sub.id())) {
+        *resp->add_similar() = std::move(p);
+      }
+    }
+  }
+  *resp->mutable_submission() = std::move(sub);
+  return Done(ctx, absl::OkStatus());
+}
+
 }  // namespace judge

@@ -61,6 +61,9 @@ class JudgeServiceImpl final
       grpc::CallbackServerContext* ctx, const judge::v1::WatchSubmissionRequest* req) override;
   grpc::ServerWriteReactor<judge::v1::SubmissionEvent>* RunLive(
       grpc::CallbackServerContext* ctx, const judge::v1::RunLiveRequest* req) override;
+  grpc::ServerUnaryReactor* GetReport(grpc::CallbackServerContext* ctx,
+                                      const judge::v1::GetReportRequest* req,
+                                      judge::v1::SubmissionReport* resp) override;
   grpc::ServerUnaryReactor* ListSimilarSubmissions(
       grpc::CallbackServerContext* ctx, const judge::v1::ListSimilarSubmissionsRequest* req,
       judge::v1::ListSimilarSubmissionsResponse* resp) override;

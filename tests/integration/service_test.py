@@ -157,6 +157,22 @@ class ServiceTest(unittest.TestCase):
         self.assertEqual(self.code_of(self.stub.ListSimilarSubmissions,
                                       pb.ListSimilarSubmissionsRequest(challenge_id="nope"),
                                       metadata=self.md("admin")), grpc.StatusCode.NOT_FOUND)
+        # The interviewer's report: the similar pair, and CPU against the reference once the
+        # reference in that language has been measured (in the background, after the first one).
+        import time
+        deadline = time.monotonic() + 120
+        while True:
+            report = self.stub.GetReport(pb.GetReportRequest(submission_id=a.id), metadata=self.md("interviewer"))
+            if report.cpu_ratio > 0 or time.monotonic() > deadline:
+                break
+            time.sleep(0.5)
+        self.assertEqual(report.submission.id, a.id)
+        self.assertEqual(report.submission.source, "")
+        self.assertIn(b.id, [p.submission_a for p in report.similar] + [p.submission_b for p in report.similar])
+        self.assertGreater(report.cpu_ratio, 0, report.note)  # the reference against itself: about 1
+        self.assertTrue(all(t.reference_cpu_ms > 0 for t in report.tests))
+        self.assertEqual(self.code_of(self.stub.GetReport, pb.GetReportRequest(submission_id=b.id),
+                                      metadata=self.md("candidate")), grpc.StatusCode.PERMISSION_DENIED)
 
     def test_late_watcher_gets_the_current_state(self):
         s = self.submit(source=SQL_WRONG)
