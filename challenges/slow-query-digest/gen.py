@@ -204,6 +204,23 @@ def large(rng):
     return [("large-100k-events", "0.5", 1000, events)]
 
 
+# Each a factor of about sqrt(2) over the last: enough points for a narrow fit.
+SCALE_SIZES = [500, 710, 1000, 1410, 2000, 2830, 4000, 5660, 8000, 11310, 16000, 22630, 32000, 45250, 64000, 90510, 128000]
+
+
+def scale(rng, n):
+    """The scaling series: n events over n/2 distinct fingerprints, so that the number of
+    groups grows with the log and a linear group lookup shows as n^2."""
+    events = []
+    for i in range(n):
+        k = rng.randrange(max(1, n // 2))
+        qt = "%d.%06d" % (rng.randint(0, 3), rng.randint(0, 999999))
+        text = "SELECT a, b FROM table_%d WHERE id = %d AND name = 'x%d';" % (k, rng.randint(1, 10**6), i)
+        fp = "select a, b from table_%d where id = ? and name = ?" % k
+        events.append(Ev(text, qt, fp, rng.randint(0, 1000)))
+    return events
+
+
 def write(outdir, items, banner=True):
     os.makedirs(outdir, exist_ok=True)
     for (name, threshold, top_n, events) in items:
@@ -221,6 +238,10 @@ def main():
     args = ap.parse_args()
     if args.large:
         write(args.out, large(random.Random(20241123)))
+        # Inputs only: the series times a program, its output is not checked.
+        for n in SCALE_SIZES:
+            with open(os.path.join(args.out, "scale-%d.in" % n), "w") as f:
+                f.write(log("0.5 100", scale(random.Random(n), n)))
     else:
         write(args.out, small_tests())
 

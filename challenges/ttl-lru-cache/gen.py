@@ -237,6 +237,31 @@ def large_expiry(rng):
     return cap, ops
 
 
+# Each a factor of about sqrt(2) over the last: enough points for a narrow fit.
+SCALE_SIZES = [2000, 2830, 4000, 5660, 8000, 11310, 16000, 22630, 32000, 45250, 64000, 90510, 128000, 181020, 256000, 362040, 512000, 724080, 1024000]
+
+
+def scale(rng, n):
+    """The scaling series: n operations with capacity n/8 and keys over n/2, TTLs on half of
+    the PUTs: every part of the cache grows with n, so its growth exponent shows."""
+    cap, keys = max(1, n // 8), max(2, n // 2)
+    ops = []
+    now = 0
+    for _ in range(n):
+        now += rng.randint(0, 2)
+        r = rng.random()
+        if r < 0.5:
+            ttl = rng.randint(1, n) if rng.random() < 0.5 else 0
+            ops.append(P(now, rng.randint(0, keys), rng.randint(0, 10 ** 9), ttl))
+        elif r < 0.9:
+            ops.append(G(now, rng.randint(0, keys)))
+        elif r < 0.95:
+            ops.append(D(now, rng.randint(0, keys)))
+        else:
+            ops.append(S(now))
+    return cap, ops
+
+
 def write(outdir, name, cap, ops, answer):
     os.makedirs(outdir, exist_ok=True)
     with open(os.path.join(outdir, name + ".in"), "w") as f:
@@ -264,6 +289,11 @@ def main():
         write(args.out, "large-lru-1e6", cap, ops, run(FastModel, cap, ops))
         cap, ops = large_expiry(rng)
         write(args.out, "large-expiry-1e6", cap, ops, run(FastModel, cap, ops))
+        # Inputs only: the series times a program, its output is not checked.
+        for n in SCALE_SIZES:
+            cap, ops = scale(random.Random(n), n)
+            with open(os.path.join(args.out, "scale-%d.in" % n), "w") as f:
+                f.write(render(cap, ops))
 
 
 if __name__ == "__main__":

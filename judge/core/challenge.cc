@@ -14,6 +14,7 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_replace.h"
 #include "absl/strings/str_split.h"
 #include "google/protobuf/io/tokenizer.h"
 #include "google/protobuf/text_format.h"
@@ -264,6 +265,23 @@ absl::StatusOr<std::shared_ptr<const LoadedChallenge>> LoadChallenge(const std::
     return absl::InvalidArgumentError(absl::StrCat(dir_in, "/statement.md: ", statement.status().message()));
   }
   ch->statement = *statement;
+  if (m.has_scaling() && m.scaling().sizes_size() > 0) {
+    const std::string& pattern = m.scaling().input();
+    if (pattern.find("{n}") == std::string::npos) {
+      return bad("scaling.input", "must contain {n}, which stands for the size");
+    }
+    uint64_t last = 0;
+    for (int i = 0; i < m.scaling().sizes_size(); ++i) {
+      const uint64_t n = m.scaling().sizes(i);
+      if (n <= last) return bad(absl::StrCat("scaling.sizes[", i, "]"), "sizes must be ascending and positive");
+      last = n;
+      absl::StatusOr<std::string> in = ResolveInside(
+          ch->dir, absl::StrReplaceAll(pattern, {{"{n}", std::to_string(n)}}),
+          absl::StrCat("scaling.input for n = ", n));
+      if (!in.ok()) return absl::InvalidArgumentError(absl::StrCat(file, ": ", in.status().message()));
+      ch->scaling.push_back({n, *in});
+    }
+  }
   return std::shared_ptr<const LoadedChallenge>(std::move(ch));
 }
 

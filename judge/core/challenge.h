@@ -37,6 +37,13 @@ struct LoadedChallenge {
   // hidden names.
   std::map<std::string, std::string> candidate_names;
 
+  // The scaling series (manifest `scaling`): each size with its input's absolute path.
+  struct ScalePoint {
+    uint64_t n;
+    std::string input_path;
+  };
+  std::vector<ScalePoint> scaling;
+
   // Effective multiplier for a language.
   double TimeMultiplier(const std::string& language) const;
 };

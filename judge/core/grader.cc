@@ -1,6 +1,7 @@
 #include "judge/core/grader.h"
 
 #include <algorithm>
+#include <cmath>
 #include <map>
 #include <thread>
 #include <vector>
@@ -309,6 +310,81 @@ absl::Status Grader::RunTests(const LoadedChallenge& ch, const Language& languag
   out->set_verdict(overall);
   out->set_score(Score(ch, *out));
   return absl::OkStatus();
+}
+
+void FitGrowth(Growth* g) {
+  // The largest sizes say how a program grows; at small ones its constant costs (reading,
+  // parsing, the runtime's start) hide it. Fit the last kFitPoints usable sizes.
+  constexpr size_t kFitPoints = 6;
+  std::vector<double> xs, ys;
+  for (const GrowthPoint& p : g->points) {
+    if (p.over_limit || p.cpu_ms < g->baseline_ms + 10) continue;
+    xs.push_back(std::log(static_cast<double>(p.n)));
+    ys.push_back(std::log(static_cast<double>(p.cpu_ms - g->baseline_ms)));
+  }
+  if (xs.size() > kFitPoints) {
+    xs.erase(xs.begin(), xs.end() - kFitPoints);
+    ys.erase(ys.begin(), ys.end() - kFitPoints);
+  }
+  const size_t m = xs.size();
+  if (m < 3) {
+    g->fitted = false;
+    g->note = absl::StrCat("only ", m, " size(s) took 10 ms or more within the cap: too few to fit");
+    return;
+  }
+  double mx = 0, my = 0;
+  for (size_t i = 0; i < m; ++i) mx += xs[i] / m, my += ys[i] / m;
+  double sxx = 0, sxy = 0;
+  for (size_t i = 0; i < m; ++i) sxx += (xs[i] - mx) * (xs[i] - mx), sxy += (xs[i] - mx) * (ys[i] - my);
+  const double b = sxy / sxx, a = my - b * mx;
+  double sse = 0;
+  for (size_t i = 0; i < m; ++i) sse += (ys[i] - a - b * xs[i]) * (ys[i] - a - b * xs[i]);
+  // Student's t at 97.5% for m - 2 degrees of freedom.
+  static const double kT[] = {12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228};
+  const double t = m - 2 <= 10 ? kT[m - 3] : 2.0;
+  const double se = m > 2 ? std::sqrt(sse / (m - 2) / sxx) : 0;
+  g->fitted = true;
+  g->exponent = b;
+  g->low = b - t * se;
+  g->high = b + t * se;
+}
+
+absl::StatusOr<Growth> Grader::MeasureGrowth(const LoadedChallenge& ch, const std::string& language_id,
+                                             const std::string& source, uint32_t cap_ms) {
+  if (ch.scaling.empty()) return absl::NotFoundError("the challenge has no scaling series");
+  const Language* language = FindLanguage(language_id);
+  if (language == nullptr) return absl::InvalidArgumentError("unknown language " + language_id);
+  absl::StatusOr<std::shared_ptr<const CompileResult>> program = compiler_->Compile(*language, source);
+  if (!program.ok()) return program.status();
+  Growth g;
+  if (!(*program)->ok) {
+    g.note = "it does not compile";
+    return g;
+  }
+  // The series runs under its own cap, not the tests' limits (a slow program only needs to
+  // show its slope), with the challenge's memory.
+  LoadedChallenge series = ch;
+  series.manifest.mutable_limits()->set_cpu_time_ms(cap_ms);
+  series.manifest.mutable_limits()->set_wall_time_ms(cap_ms * 3 + 1000);
+  series.manifest.mutable_time_multiplier()->clear();
+  series.manifest.mutable_limits()->set_output_kib(std::max<uint64_t>(ch.manifest.limits().output_kib(), 64 << 10));
+  absl::StatusOr<sandbox::RunResult> empty = RunProgram(series, *language, **program, "", "", 1 << 20);
+  if (!empty.ok()) return empty.status();
+  g.baseline_ms = static_cast<uint32_t>(empty->cpu_ms);
+  for (const LoadedChallenge::ScalePoint& p : ch.scaling) {
+    absl::StatusOr<sandbox::RunResult> run =
+        RunProgram(series, *language, **program, p.input_path, "", 256ull << 20);
+    if (!run.ok()) return run.status();
+    GrowthPoint point{p.n, static_cast<uint32_t>(run->cpu_ms), run->status != sandbox::Status::kOk};
+    g.points.push_back(point);
+    if (point.over_limit) break;
+  }
+  FitGrowth(&g);
+  if (!g.points.empty() && g.points.back().over_limit) {
+    absl::StrAppend(&g.note, g.note.empty() ? "" : "; ", "over ", cap_ms, " ms of CPU (or failed) at n = ",
+                    g.points.back().n);
+  }
+  return g;
 }
 
 uint32_t Score(const LoadedChallenge& ch, const judge::v1::Submission& graded) {

@@ -44,6 +44,23 @@ judge::v1::Verdict VerdictFor(const sandbox::RunResult& run);
 // table first (sql-runner's exit codes, a runtime's out-of-memory report), then VerdictFor.
 judge::v1::Verdict RunVerdict(const Language& language, const sandbox::RunResult& run);
 
+// How a program's CPU time grows over a challenge's scaling series.
+struct GrowthPoint {
+  uint64_t n = 0;
+  uint32_t cpu_ms = 0;
+  bool over_limit = false;  // stopped here: over the series' per-run cap, or failed
+};
+struct Growth {
+  std::vector<GrowthPoint> points;
+  uint32_t baseline_ms = 0;  // the runtime's start: a run on empty input, subtracted
+  bool fitted = false;
+  double exponent = 0, low = 0, high = 0;  // CPU ~ n^exponent; 95% confidence band
+  std::string note;
+};
+// Least squares of log(cpu - baseline) on log(n) over the points that took at least 10 ms of
+// their own and stayed under the cap; at least 3 points, else not fitted (the note says why).
+void FitGrowth(Growth* growth);
+
 // Points of a graded submission: a group's points count when every test of it ran and passed.
 uint32_t Score(const LoadedChallenge& challenge, const judge::v1::Submission& graded);
 
@@ -56,6 +73,13 @@ class Grader {
   // the submission itself is a verdict.
   [[nodiscard]] absl::Status Grade(const GradeRequest& request, const ProgressCallback& progress,
                                    judge::v1::Submission* out);
+
+  // Runs `source` on the challenge's scaling series, smallest first, until a run takes more than
+  // `cap_ms` of CPU or fails, and fits its growth. NotFound when the challenge has no series.
+  [[nodiscard]] absl::StatusOr<Growth> MeasureGrowth(const LoadedChallenge& challenge,
+                                                     const std::string& language,
+                                                     const std::string& source,
+                                                     uint32_t cap_ms = 1500);
 
   // Compiles and runs a tiny program in every language; the error names each broken toolchain.
   [[nodiscard]] absl::Status SelfTest();
