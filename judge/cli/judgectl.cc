@@ -383,6 +383,18 @@ int main(int argc, char** argv) {
     if (resp.cpu_ratio() > 0) std::printf("; CPU %.2fx the reference's", resp.cpu_ratio());
     std::printf("\n");
     if (!resp.note().empty()) std::printf("(%s)\n", resp.note().c_str());
+    auto growth = [](const pb::GrowthEstimate& g) {
+      char buf[128];
+      if (g.fitted()) {
+        std::snprintf(buf, sizeof buf, "n^%.2f (95%%: %.2f to %.2f)", g.exponent(), g.low(), g.high());
+        return std::string(buf) + (g.note().empty() ? "" : "; " + g.note());
+      }
+      return g.note().empty() ? std::string("not measured") : g.note();
+    };
+    if (resp.has_growth()) {
+      std::printf("CPU growth over the scaling series: %s\n  the reference's: %s\n",
+                  growth(resp.growth()).c_str(), growth(resp.reference_growth()).c_str());
+    }
     for (const pb::ReportTest& rt : resp.tests()) {
       const pb::TestResult& t = rt.test();
       std::printf("  [%2u] %-32s %-22s %6u ms", t.index(), t.name().c_str(), Short(t.verdict()).c_str(),

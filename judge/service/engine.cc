@@ -115,10 +115,75 @@ std::vector<uint32_t> Engine::ReferenceCpu(const std::string& challenge_id,
   auto it = reference_cpu_.find(key);
   if (it != reference_cpu_.end()) return it->second;
   if (reference_asked_.insert(key).second) {
-    to_measure_.push_back(key);
+    to_measure_.push_back([this, key] {
+      // The challenge's own reference in that language, judged like a submission (not stored).
+      std::vector<uint32_t> cpu;
+      auto ch = challenges_->find(key.first);
+      const Language* lang = FindLanguage(key.second);
+      if (ch == challenges_->end() || lang == nullptr) return;
+      const std::string& name = lang->source_name;
+      absl::StatusOr<std::string> source = ReadTextFile(
+          absl::StrCat(ch->second->dir, "/solutions/reference", name.substr(name.rfind('.'))));
+      if (!source.ok()) return;
+      judge::v1::Submission out;
+      absl::Status s = grader_->Grade(
+          GradeRequest{ch->second, key.second, *source, false, "", &cancel_}, nullptr, &out);
+      if (!s.ok() || out.verdict() != judge::v1::VERDICT_ACCEPTED) return;
+      for (const judge::v1::TestResult& t : out.tests()) cpu.push_back(t.cpu_ms());
+      LogInfo("reference of %s in %s measured: %d tests", key.first.c_str(), key.second.c_str(),
+              out.tests_size());
+      std::lock_guard<std::mutex> inner(mu_);
+      reference_cpu_[key] = std::move(cpu);
+    });
     cv_.notify_all();
   }
   return {};
+}
+
+std::optional<Growth> Engine::SubmissionGrowth(const judge::v1::Submission& submission) {
+  std::lock_guard<std::mutex> lock(mu_);
+  const std::string key = "submission:" + submission.id();
+  auto it = growth_.find(key);
+  if (it != growth_.end()) return it->second;
+  growth_[key] = std::nullopt;
+  auto ch = challenges_->find(submission.challenge_id());
+  if (ch == challenges_->end()) return std::nullopt;
+  std::shared_ptr<const LoadedChallenge> challenge = ch->second;
+  const std::string language = submission.language(), source = submission.source();
+  to_measure_.push_back([this, key, challenge, language, source] {
+    absl::StatusOr<Growth> g = grader_->MeasureGrowth(*challenge, language, source);
+    Growth result;
+    if (g.ok()) {
+      result = *g;
+    } else {
+      result.note = std::string(g.status().message());
+    }
+    std::lock_guard<std::mutex> inner(mu_);
+    growth_[key] = result;
+  });
+  cv_.notify_all();
+  return std::nullopt;
+}
+
+std::optional<Growth> Engine::ReferenceGrowth(const std::string& challenge_id,
+                                              const std::string& language) {
+  auto ch = challenges_->find(challenge_id);
+  const Language* lang = FindLanguage(language);
+  if (ch == challenges_->end() || lang == nullptr) return std::nullopt;
+  const std::string& name = lang->source_name;
+  absl::StatusOr<std::string> source = ReadTextFile(
+      absl::StrCat(ch->second->dir, "/solutions/reference", name.substr(name.rfind('.'))));
+  if (!source.ok()) {
+    Growth none;
+    none.note = "the challenge has no reference in " + language;
+    return none;
+  }
+  judge::v1::Submission reference;
+  reference.set_id(absl::StrCat("reference:", challenge_id, ":", language));
+  reference.set_challenge_id(challenge_id);
+  reference.set_language(language);
+  reference.set_source(*source);
+  return SubmissionGrowth(reference);
 }
 
 void Engine::MeasureLoop() {
@@ -126,30 +191,11 @@ void Engine::MeasureLoop() {
   while (!stopping_) {
     cv_.wait(lock, [&] { return stopping_ || !to_measure_.empty(); });
     if (stopping_) return;
-    const ReferenceKey key = to_measure_.front();
+    std::function<void()> job = std::move(to_measure_.front());
     to_measure_.pop_front();
     lock.unlock();
-    // The challenge's own reference in that language, judged like a submission (not stored).
-    std::vector<uint32_t> cpu;
-    auto ch = challenges_->find(key.first);
-    const Language* lang = FindLanguage(key.second);
-    if (ch != challenges_->end() && lang != nullptr) {
-      const std::string& name = lang->source_name;
-      absl::StatusOr<std::string> source = ReadTextFile(absl::StrCat(
-          ch->second->dir, "/solutions/reference", name.substr(name.rfind('.'))));
-      if (source.ok()) {
-        judge::v1::Submission out;
-        absl::Status s = grader_->Grade(
-            GradeRequest{ch->second, key.second, *source, false, "", &cancel_}, nullptr, &out);
-        if (s.ok() && out.verdict() == judge::v1::VERDICT_ACCEPTED) {
-          for (const judge::v1::TestResult& t : out.tests()) cpu.push_back(t.cpu_ms());
-          LogInfo("reference of %s in %s measured: %d tests", key.first.c_str(), key.second.c_str(),
-                  out.tests_size());
-        }
-      }
-    }
+    job();
     lock.lock();
-    if (!cpu.empty()) reference_cpu_[key] = std::move(cpu);
   }
 }
 

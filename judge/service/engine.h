@@ -6,10 +6,12 @@
 #include <chrono>
 #include <condition_variable>
 #include <deque>
+#include <functional>
 #include <map>
-#include <set>
 #include <memory>
 #include <mutex>
+#include <optional>
+#include <set>
 #include <string>
 #include <thread>
 #include <vector>
@@ -67,6 +69,10 @@ class Engine {
   // measured. The first ask queues a measurement in the background (once per process); the
   // judge asks after every take-home submission, so reports have it from then on.
   std::vector<uint32_t> ReferenceCpu(const std::string& challenge_id, const std::string& language);
+  // How a submission's CPU grows over its challenge's scaling series, and the reference's in the
+  // same language; nullopt while not measured (the first ask queues it, in the background).
+  std::optional<Growth> SubmissionGrowth(const judge::v1::Submission& submission);
+  std::optional<Growth> ReferenceGrowth(const std::string& challenge_id, const std::string& language);
 
  private:
   void Work(bool live_only);
@@ -101,7 +107,8 @@ class Engine {
   using ReferenceKey = std::pair<std::string, std::string>;  // challenge, language
   std::map<ReferenceKey, std::vector<uint32_t>> reference_cpu_;  // guarded by mu_
   std::set<ReferenceKey> reference_asked_;
-  std::deque<ReferenceKey> to_measure_;
+  std::deque<std::function<void()>> to_measure_;  // background measurements, in order
+  std::map<std::string, std::optional<Growth>> growth_;  // key -> result (nullopt: queued)
   std::thread measurer_;
 };
 

@@ -684,6 +684,30 @@ grpc::ServerUnaryReactor* JudgeServiceImpl::GetReport(grpc::CallbackServerContex
                                 " yet: it is measured the first time a language is judged; ask again "
                                 "in a moment"));
   }
+  auto fill = [](const std::optional<Growth>& g, judge::v1::GrowthEstimate* out) {
+    if (!g) {
+      out->set_note("being measured on the challenge's scaling series; ask again in a moment");
+      return;
+    }
+    out->set_fitted(g->fitted);
+    out->set_exponent(g->exponent);
+    out->set_low(g->low);
+    out->set_high(g->high);
+    out->set_note(g->note);
+    for (const GrowthPoint& p : g->points) {
+      judge::v1::GrowthPoint* gp = out->add_points();
+      gp->set_n(p.n);
+      gp->set_cpu_ms(p.cpu_ms);
+      gp->set_over_cap(p.over_limit);
+    }
+  };
+  auto ch = challenges_->find(sub.challenge_id());
+  if (ch != challenges_->end() && !ch->second->scaling.empty() &&
+      sub.state() == judge::v1::SUBMISSION_STATE_FINISHED && !sub.use_custom_stdin()) {
+    fill(engine_->SubmissionGrowth(*s), resp->mutable_growth());
+    fill(engine_->ReferenceGrowth(sub.challenge_id(), sub.language()),
+         resp->mutable_reference_growth());
+  }
   absl::StatusOr<std::vector<judge::v1::SimilarPair>> pairs = store_->ListSimilar(sub.challenge_id());
   if (pairs.ok()) {
     for (judge::v1::SimilarPair& p : *pairs) {

@@ -163,9 +163,14 @@ class ServiceTest(unittest.TestCase):
         deadline = time.monotonic() + 120
         while True:
             report = self.stub.GetReport(pb.GetReportRequest(submission_id=a.id), metadata=self.md("interviewer"))
-            if report.cpu_ratio > 0 or time.monotonic() > deadline:
+            if (report.cpu_ratio > 0 and report.growth.fitted and report.reference_growth.fitted) \
+                    or time.monotonic() > deadline:
                 break
             time.sleep(0.5)
+        # The growth estimate: the reference against itself, about linear.
+        self.assertTrue(report.growth.fitted, report.growth.note)
+        self.assertLess(report.growth.exponent, 1.5)
+        self.assertGreater(len(report.growth.points), 3)
         self.assertEqual(report.submission.id, a.id)
         self.assertEqual(report.submission.source, "")
         self.assertIn(b.id, [p.submission_a for p in report.similar] + [p.submission_b for p in report.similar])
