@@ -204,6 +204,25 @@ def large(rng):
     return [("large-100k-events", "0.5", 1000, events)]
 
 
+def adversarial_long_statement(rng):
+    """One 4 MB statement: an IN list of 150,000 numbers, each wrapped in comments and runs of
+    whitespace (tabs, newlines), among a few ordinary events. Linear fingerprinting takes well
+    under a second; rebuilding the string for every literal replaced is quadratic."""
+    parts = []
+    for i in range(150000):
+        sep = rng.choice([" ", "\t", "  \t ", "\n   ", " " * 20])
+        comment = rng.choice(["/* c */", "/* x, y */", "", "-- note\n", "# line\n"])
+        parts.append("%d%s%s,%s" % (rng.randint(0, 10**6), sep, comment, sep))
+    text = ("SELECT id, name  FROM\tcustomers /* lookup */ WHERE id IN (" + "".join(parts) + "0)"
+            + "   AND  name =\n 'x' ;")
+    fp = "select id, name from customers where id in(?+) and name = ?"
+    events = [Ev(text, "3.000000", fp, 150000)]
+    for i in range(50):
+        events.append(Ev("select a from t%d where b = %d" % (i % 5, i), "0.%06d" % (900000 + i),
+                         "select a from t%d where b = ?" % (i % 5), i))
+    return [("adversarial-long-statement", "0.5", 10, events)]
+
+
 # Each a factor of about sqrt(2) over the last: enough points for a narrow fit.
 SCALE_SIZES = [500, 710, 1000, 1410, 2000, 2830, 4000, 5660, 8000, 11310, 16000, 22630, 32000, 45250, 64000, 90510, 128000]
 
@@ -238,6 +257,7 @@ def main():
     args = ap.parse_args()
     if args.large:
         write(args.out, large(random.Random(20241123)))
+        write(args.out, adversarial_long_statement(random.Random(7)))
         # Inputs only: the series times a program, its output is not checked.
         for n in SCALE_SIZES:
             with open(os.path.join(args.out, "scale-%d.in" % n), "w") as f:

@@ -237,6 +237,43 @@ def large_expiry(rng):
     return cap, ops
 
 
+def adversarial_evict_every_put(rng):
+    """Capacity 2*10^5 filled, then every PUT a new key that evicts the least recently used one,
+    with GETs keeping the recency order moving: eviction must be O(1) or O(log n)."""
+    cap, ops, now = 200000, [], 0
+    for k in range(cap):
+        ops.append(P(now, k, k, 0))
+    next_key = cap
+    while len(ops) < 1000000:
+        now += 1
+        if rng.random() < 0.8:
+            ops.append(P(now, next_key, next_key, 0))
+            next_key += 1
+        else:
+            ops.append(G(now, rng.randint(next_key - cap, next_key - 1)))
+    return cap, ops
+
+
+def adversarial_mass_expiry(rng):
+    """2*10^5 entries expiring at one instant, then 8*10^5 operations, a third of them SIZE and
+    the rest misses on the expired keys and new PUTs: neither the expiry nor SIZE may scan."""
+    cap, ops = 200000, []
+    for k in range(cap):
+        ops.append(P(0, k, k, 1000))
+    now, next_key = 1000, cap
+    while len(ops) < 1000000:
+        r = rng.random()
+        if r < 0.34:
+            ops.append(S(now))
+        elif r < 0.67:
+            ops.append(G(now, rng.randint(0, cap - 1)))
+        else:
+            ops.append(P(now, next_key, next_key, rng.randint(1, 10 ** 6)))
+            next_key += 1
+        now += rng.randint(0, 1)
+    return cap, ops
+
+
 # Each a factor of about sqrt(2) over the last: enough points for a narrow fit.
 SCALE_SIZES = [2000, 2830, 4000, 5660, 8000, 11310, 16000, 22630, 32000, 45250, 64000, 90510, 128000, 181020, 256000, 362040, 512000, 724080, 1024000]
 
@@ -289,6 +326,10 @@ def main():
         write(args.out, "large-lru-1e6", cap, ops, run(FastModel, cap, ops))
         cap, ops = large_expiry(rng)
         write(args.out, "large-expiry-1e6", cap, ops, run(FastModel, cap, ops))
+        cap, ops = adversarial_evict_every_put(rng)
+        write(args.out, "adversarial-evict-every-put", cap, ops, run(FastModel, cap, ops))
+        cap, ops = adversarial_mass_expiry(rng)
+        write(args.out, "adversarial-mass-expiry", cap, ops, run(FastModel, cap, ops))
         # Inputs only: the series times a program, its output is not checked.
         for n in SCALE_SIZES:
             cap, ops = scale(random.Random(n), n)
