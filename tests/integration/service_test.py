@@ -63,7 +63,7 @@ class ServiceTest(unittest.TestCase):
         self.assertIn("LRU", d.statement)
         self.assertEqual([s.name for s in d.samples], ["sample"])
         self.assertEqual(d.samples[0].expected_output.split(), "100 -1 300 2 400 -1 1 0".split())
-        self.assertEqual(d.hidden_tests, 16)
+        self.assertEqual(d.hidden_tests, 18)
         self.assertEqual(d.max_score, 100)
         self.assertEqual(d.limits.cpu_time_ms, 1500)
         self.assertEqual(self.code_of(self.stub.GetChallenge, pb.GetChallengeRequest(challenge_id="nope"),
