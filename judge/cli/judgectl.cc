@@ -14,6 +14,7 @@
 #include <sstream>
 
 #include "CLI/CLI.hpp"
+#include "absl/status/status.h"
 #include "google/protobuf/util/json_util.h"
 #include "google/protobuf/util/time_util.h"
 #include "grpc/support/log.h"
@@ -51,13 +52,9 @@ std::string Json(const google::protobuf::Message& m) {
 }
 
 int RpcFail(const grpc::Status& s) {
-  static const char* kNames[] = {"OK", "CANCELLED", "UNKNOWN", "INVALID_ARGUMENT",
-                                 "DEADLINE_EXCEEDED", "NOT_FOUND", "ALREADY_EXISTS",
-                                 "PERMISSION_DENIED", "RESOURCE_EXHAUSTED", "FAILED_PRECONDITION",
-                                 "ABORTED", "OUT_OF_RANGE", "UNIMPLEMENTED", "INTERNAL",
-                                 "UNAVAILABLE", "DATA_LOSS", "UNAUTHENTICATED"};
-  int code = s.error_code();
-  std::cerr << "judgectl: " << (code >= 0 && code <= 16 ? kNames[code] : "ERROR") << ": "
+  // gRPC's codes are absl's, number for number.
+  std::cerr << "judgectl: "
+            << absl::StatusCodeToString(static_cast<absl::StatusCode>(s.error_code())) << ": "
             << s.error_message() << "\n";
   return 2;
 }

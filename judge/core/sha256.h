@@ -1,4 +1,4 @@
-// SHA-256 (FIPS 180-4), for compile-cache keys and hashed API tokens.
+// SHA-256 (OpenSSL's libcrypto), for compile-cache keys and hashed API tokens.
 #pragma once
 
 #include <string>
