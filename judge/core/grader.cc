@@ -365,7 +365,7 @@ absl::StatusOr<Growth> Grader::MeasureGrowth(const LoadedChallenge& ch, const st
   // show its slope), with the challenge's memory.
   LoadedChallenge series = ch;
   series.manifest.mutable_limits()->set_cpu_time_ms(cap_ms);
-  series.manifest.mutable_limits()->set_wall_time_ms(cap_ms * 3 + 1000);
+  series.manifest.mutable_limits()->clear_wall_time_ms();  // the usual default from the cap
   series.manifest.mutable_time_multiplier()->clear();
   series.manifest.mutable_limits()->set_output_kib(std::max<uint64_t>(ch.manifest.limits().output_kib(), 64 << 10));
   absl::StatusOr<sandbox::RunResult> empty = RunProgram(series, *language, **program, "", "", 1 << 20);

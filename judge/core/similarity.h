@@ -28,6 +28,10 @@ struct SimilarityOptions {
 std::vector<Fingerprint> Fingerprints(const std::string& language, const std::string& source,
                                       const SimilarityOptions& options = {});
 
+// The score from which two submissions are reported as similar (ListSimilarSubmissions' default
+// min_score, reports): measured in tests/core/similarity_test.cc.
+inline constexpr double kSimilarFromScore = 0.5;
+
 struct LineRange {
   uint32_t first, last;  // 1-based, inclusive
 };

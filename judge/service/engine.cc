@@ -108,6 +108,18 @@ void Engine::Stop() {
   grace.join();
 }
 
+absl::StatusOr<std::string> Engine::ReferenceSource(const std::string& challenge_id,
+                                                    const std::string& language) const {
+  auto ch = challenges_->find(challenge_id);
+  const Language* lang = FindLanguage(language);
+  if (ch == challenges_->end() || lang == nullptr) {
+    return absl::NotFoundError(absl::StrCat("no challenge ", challenge_id, " in ", language));
+  }
+  const std::string& name = lang->source_name;
+  return ReadTextFile(
+      absl::StrCat(ch->second->dir, "/solutions/reference", name.substr(name.rfind('.'))));
+}
+
 std::vector<uint32_t> Engine::ReferenceCpu(const std::string& challenge_id,
                                            const std::string& language) {
   std::lock_guard<std::mutex> lock(mu_);
@@ -117,14 +129,10 @@ std::vector<uint32_t> Engine::ReferenceCpu(const std::string& challenge_id,
   if (reference_asked_.insert(key).second) {
     to_measure_.push_back([this, key] {
       // The challenge's own reference in that language, judged like a submission (not stored).
-      std::vector<uint32_t> cpu;
-      auto ch = challenges_->find(key.first);
-      const Language* lang = FindLanguage(key.second);
-      if (ch == challenges_->end() || lang == nullptr) return;
-      const std::string& name = lang->source_name;
-      absl::StatusOr<std::string> source = ReadTextFile(
-          absl::StrCat(ch->second->dir, "/solutions/reference", name.substr(name.rfind('.'))));
+      absl::StatusOr<std::string> source = ReferenceSource(key.first, key.second);
       if (!source.ok()) return;
+      auto ch = challenges_->find(key.first);
+      std::vector<uint32_t> cpu;
       judge::v1::Submission out;
       absl::Status s = grader_->Grade(
           GradeRequest{ch->second, key.second, *source, false, "", &cancel_}, nullptr, &out);
@@ -167,12 +175,10 @@ std::optional<Growth> Engine::SubmissionGrowth(const judge::v1::Submission& subm
 
 std::optional<Growth> Engine::ReferenceGrowth(const std::string& challenge_id,
                                               const std::string& language) {
-  auto ch = challenges_->find(challenge_id);
-  const Language* lang = FindLanguage(language);
-  if (ch == challenges_->end() || lang == nullptr) return std::nullopt;
-  const std::string& name = lang->source_name;
-  absl::StatusOr<std::string> source = ReadTextFile(
-      absl::StrCat(ch->second->dir, "/solutions/reference", name.substr(name.rfind('.'))));
+  if (challenges_->find(challenge_id) == challenges_->end() || FindLanguage(language) == nullptr) {
+    return std::nullopt;
+  }
+  absl::StatusOr<std::string> source = ReferenceSource(challenge_id, language);
   if (!source.ok()) {
     Growth none;
     none.note = "the challenge has no reference in " + language;
@@ -237,16 +243,16 @@ void Engine::IndexSimilarity(const judge::v1::Submission& submission) {
     pair.set_submission_b(submission.id());
     pair.set_candidate_b(submission.candidate_id());
     pair.set_score(m.score);
-    for (const LineRange& r : m.lines_a) {
-      judge::v1::LineRange* out = pair.add_lines_a();
-      out->set_first(r.first);
-      out->set_last(r.last);
-    }
-    for (const LineRange& r : m.lines_b) {
-      judge::v1::LineRange* out = pair.add_lines_b();
-      out->set_first(r.first);
-      out->set_last(r.last);
-    }
+    auto add_ranges = [](const std::vector<LineRange>& ranges,
+                         google::protobuf::RepeatedPtrField<judge::v1::LineRange>* out) {
+      for (const LineRange& r : ranges) {
+        judge::v1::LineRange* range = out->Add();
+        range->set_first(r.first);
+        range->set_last(r.last);
+      }
+    };
+    add_ranges(m.lines_a, pair.mutable_lines_a());
+    add_ranges(m.lines_b, pair.mutable_lines_b());
     if (absl::Status s = store_->PutSimilarPair(pair); !s.ok()) {
       LogError("submission=%s similarity: %s", submission.id().c_str(), std::string(s.message()).c_str());
     } else {
@@ -257,7 +263,10 @@ void Engine::IndexSimilarity(const judge::v1::Submission& submission) {
   if (absl::Status s = store_->PutFingerprints(submission, hashes, EncodeFingerprints(prints));
       !s.ok()) {
     LogError("submission=%s similarity: %s", submission.id().c_str(), std::string(s.message()).c_str());
+    return;
   }
+  LogInfo("submission=%s fingerprinted: %zu fingerprints, compared with %zu others",
+          submission.id().c_str(), prints.size(), sharing->size());
 }
 
 bool Engine::SleepUnlessStopping(std::chrono::milliseconds delay) {
@@ -386,10 +395,6 @@ void Engine::Judge(judge::v1::Submission submission) {
     LogError("submission=%s storing the verdict failed: %s", id.c_str(),
              std::string(stored.message()).c_str());
   }
-  if (submission.mode() == judge::v1::SUBMISSION_MODE_TAKE_HOME) {
-    IndexSimilarity(submission);
-    ReferenceCpu(submission.challenge_id(), submission.language());  // measured once, for reports
-  }
   double latency = static_cast<double>(google::protobuf::util::TimeUtil::DurationToMilliseconds(
                        submission.finished_at() - submission.created_at())) /
                    1000.0;
@@ -404,6 +409,11 @@ void Engine::Judge(judge::v1::Submission submission) {
   visible.clear_source();
   *done.mutable_submission() = visible;
   publish(done);
+  // For interviewers' reports, after the verdict is out: nobody waits on these.
+  if (submission.mode() == judge::v1::SUBMISSION_MODE_TAKE_HOME) {
+    IndexSimilarity(submission);
+    ReferenceCpu(submission.challenge_id(), submission.language());  // measured once
+  }
 }
 
 }  // namespace judge

@@ -84,6 +84,9 @@ class Engine {
   bool SleepUnlessStopping(std::chrono::milliseconds delay);
   void RejudgeLoop();
   void MeasureLoop();
+  // challenges/<id>/solutions/reference.<ext> for the language.
+  absl::StatusOr<std::string> ReferenceSource(const std::string& challenge_id,
+                                              const std::string& language) const;
 
   Store* store_;
   Grader* grader_;

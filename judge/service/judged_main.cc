@@ -316,10 +316,13 @@ int main(int argc, char** argv) {
   acceptor_options.preface_timeout_ms = o.preface_timeout_ms;
   std::unique_ptr<judge::Acceptor> acceptor;
   grpc::Server* live_server = server.get();
-  if (!tls) {
-    auto a = judge::Acceptor::Listen(o.listen, acceptor_options, [&live_server](int fd) {
+  auto open_front_door = [&] {
+    return judge::Acceptor::Listen(o.listen, acceptor_options, [&live_server](int fd) {
       grpc::AddInsecureChannelFromFd(live_server, fd);
     });
+  };
+  if (!tls) {
+    auto a = open_front_door();
     if (!a.ok()) return Fail(std::string(a.status().message()));
     acceptor = std::move(*a);
     port = acceptor->port();
@@ -397,9 +400,7 @@ int main(int argc, char** argv) {
       if (acceptor) {
         std::lock_guard<std::mutex> front_door_lock(front_door_mu);
         acceptor.reset();
-        auto a = judge::Acceptor::Listen(o.listen, acceptor_options, [&live_server](int fd) {
-          grpc::AddInsecureChannelFromFd(live_server, fd);
-        });
+        auto a = open_front_door();
         if (a.ok()) acceptor = std::move(*a);
       } else {
         server->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(5));

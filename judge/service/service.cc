@@ -9,6 +9,7 @@
 #include "google/protobuf/util/time_util.h"
 #include "google/protobuf/wire_format_lite.h"
 #include "judge/core/language.h"
+#include "judge/core/similarity.h"
 #include "judge/service/log.h"
 
 namespace judge {
@@ -413,14 +414,16 @@ absl::Status JudgeServiceImpl::SubmitImpl(grpc::CallbackServerContext* ctx,
   // client retrying under pressure gets its submission back, not RESOURCE_EXHAUSTED.
   std::string request_key =
       req->request_id().empty() ? "" : absl::StrCat(who->key_id, std::string(1, '\0'), req->request_id());
+  // The answer to a retry: the earlier submission as Submit returned it.
+  auto answer_retry = [&](judge::v1::Submission prior) {
+    *resp = std::move(prior);
+    resp->clear_source();
+    resp->clear_tests();
+    return absl::OkStatus();
+  };
   if (!request_key.empty()) {
     absl::StatusOr<judge::v1::Submission> prior = EarlierRequest(request_key, candidate, *req);
-    if (prior.ok()) {
-      *resp = *prior;
-      resp->clear_source();
-      resp->clear_tests();
-      return absl::OkStatus();
-    }
+    if (prior.ok()) return answer_retry(*std::move(prior));
     if (!absl::IsNotFound(prior.status())) return prior.status();
   }
   if (absl::Status s = RateLimit(*who); !s.ok()) return s;
@@ -442,17 +445,12 @@ absl::Status JudgeServiceImpl::SubmitImpl(grpc::CallbackServerContext* ctx,
     engine_->Release(judge::v1::SUBMISSION_MODE_TAKE_HOME);
     absl::StatusOr<judge::v1::Submission> prior = EarlierRequest(request_key, candidate, *req);
     if (!prior.ok()) return prior.status();
-    *resp = *prior;
-    resp->clear_source();
-    resp->clear_tests();
-    return absl::OkStatus();
+    return answer_retry(*std::move(prior));
   }
-  {
-    engine_->Push(created->first, true);
-    LogInfo("submission=%s queued candidate=%s challenge=%s language=%s key=%s", sub.id().c_str(),
-            candidate.c_str(), sub.challenge_id().c_str(), sub.language().c_str(),
-            who->key_id.c_str());
-  }
+  engine_->Push(created->first, true);
+  LogInfo("submission=%s queued candidate=%s challenge=%s language=%s key=%s", sub.id().c_str(),
+          candidate.c_str(), sub.challenge_id().c_str(), sub.language().c_str(),
+          who->key_id.c_str());
   *resp = created->first;
   resp->clear_source();
   return absl::OkStatus();
@@ -632,7 +630,7 @@ grpc::ServerUnaryReactor* JudgeServiceImpl::ListSimilarSubmissions(
   if (challenges_->find(req->challenge_id()) == challenges_->end()) {
     return Done(ctx, absl::NotFoundError("no challenge \"" + req->challenge_id().substr(0, 80) + "\""));
   }
-  const double min_score = req->min_score() > 0 ? req->min_score() : 0.5;
+  const double min_score = req->min_score() > 0 ? req->min_score() : kSimilarFromScore;
   if (min_score > 1) return Done(ctx, absl::InvalidArgumentError("min_score is between 0 and 1"));
   absl::StatusOr<std::vector<judge::v1::SimilarPair>> pairs = store_->ListSimilar(req->challenge_id());
   if (!pairs.ok()) return Done(ctx, pairs.status());
@@ -711,7 +709,8 @@ grpc::ServerUnaryReactor* JudgeServiceImpl::GetReport(grpc::CallbackServerContex
   absl::StatusOr<std::vector<judge::v1::SimilarPair>> pairs = store_->ListSimilar(sub.challenge_id());
   if (pairs.ok()) {
     for (judge::v1::SimilarPair& p : *pairs) {
-      if (p.score() >= 0.5 && (p.submission_a() == sub.id() || p.submission_b() == sub.id())) {
+      if (p.score() >= kSimilarFromScore &&
+          (p.submission_a() == sub.id() || p.submission_b() == sub.id())) {
         *resp->add_similar() = std::move(p);
       }
     }

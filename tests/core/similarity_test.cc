@@ -21,24 +21,19 @@
 #include "gtest/gtest.h"
 #include "judge/core/language.h"
 #include "judge/core/similarity.h"
+#include "tests/e2e/source_header.h"
 
 namespace judge {
 namespace {
 
-constexpr double kThreshold = 0.5;  // ListSimilarSubmissions' default min_score
+using judge_test::LanguageOf;
+
+constexpr double kThreshold = kSimilarFromScore;
 SimilarityOptions Options() { return SimilarityOptions(); }
 
 struct Source {
   std::string challenge, file, language, text;
 };
-
-std::string LanguageOf(const std::string& file) {
-  auto ext = [](const std::string& name) { return name.substr(name.rfind('.') + 1); };
-  for (const Language& l : Languages()) {
-    if (ext(l.source_name) == ext(file)) return l.id;
-  }
-  return "";
-}
 
 std::vector<Source> Solutions() {
   std::vector<Source> out;

@@ -141,6 +141,8 @@ class ServiceTest(unittest.TestCase):
         own = submit("sim-a", ref + "\n# again\n")  # the same candidate again: never a pair
         for sid in (a.id, b.id, own.id):
             self.watch(sid)
+            # Fingerprinted (and paired) right after its verdict is published.
+            self.judged.wait_for_log(r"submission=%s fingerprinted" % sid, timeout=60)
         req = pb.ListSimilarSubmissionsRequest(challenge_id="slow-query-digest", candidate_id="sim-b")
         pairs = self.stub.ListSimilarSubmissions(req, metadata=self.md("interviewer")).pairs
         found = [p for p in pairs if {p.submission_a, p.submission_b} == {a.id, b.id}]
