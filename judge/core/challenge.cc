@@ -71,6 +71,18 @@ double LoadedChallenge::TimeMultiplier(const std::string& language) const {
   return lang ? lang->default_time_multiplier : 1.0;
 }
 
+LoadedChallenge::RunLimits LoadedChallenge::LimitsFor(const std::string& language) const {
+  const judge::v1::Limits& lim = manifest.limits();
+  const double mult = TimeMultiplier(language);
+  RunLimits out;
+  out.cpu_time_ms = static_cast<uint64_t>(lim.cpu_time_ms() * mult);
+  out.wall_time_ms = static_cast<uint64_t>(
+      (lim.wall_time_ms() ? lim.wall_time_ms() : DefaultWallTimeMs(lim.cpu_time_ms())) * mult);
+  out.memory_kib = lim.memory_kib();
+  out.output_kib = lim.output_kib();
+  return out;
+}
+
 namespace {
 
 void HideInTest(const LoadedChallenge& ch, judge::v1::TestResult* t) {

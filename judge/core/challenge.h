@@ -46,7 +46,19 @@ struct LoadedChallenge {
 
   // Effective multiplier for a language.
   double TimeMultiplier(const std::string& language) const;
+  // The limits a run gets in `language`: the manifest's, time scaled by TimeMultiplier, wall
+  // time defaulted by DefaultWallTimeMs.
+  struct RunLimits {
+    uint64_t cpu_time_ms = 0;
+    uint64_t wall_time_ms = 0;
+    uint64_t memory_kib = 0;
+    uint64_t output_kib = 0;
+  };
+  RunLimits LimitsFor(const std::string& language) const;
 };
+
+// The wall-time limit of a run whose limits set none: three times its CPU time and a second.
+inline uint64_t DefaultWallTimeMs(uint64_t cpu_time_ms) { return cpu_time_ms * 3 + 1000; }
 
 // Rewrites a submission (its tests and its message) or an event for a candidate's eyes: hidden
 // test and group names become their aliases (see LoadedChallenge::candidate_names).

@@ -90,7 +90,7 @@ absl::StatusOr<sandbox::RunResult> Grader::RunProgram(const LoadedChallenge& cha
   }
   spec.limits.cpu_time_ms = static_cast<uint64_t>(lim.cpu_time_ms() * mult);
   spec.limits.wall_time_ms = static_cast<uint64_t>(
-      (lim.wall_time_ms() ? lim.wall_time_ms() : lim.cpu_time_ms() * 3 + 1000) * mult);
+      (lim.wall_time_ms() ? lim.wall_time_ms() : DefaultWallTimeMs(lim.cpu_time_ms())) * mult);
   spec.limits.memory_bytes = lim.memory_kib() * 1024;
   spec.limits.address_space_extra_bytes =
       static_cast<uint64_t>(language.address_space_extra_mib) << 20;

@@ -2,6 +2,7 @@
 //   judged --listen 127.0.0.1:50051 --data-dir var/data --challenges challenges --keys var/keys
 //          [--workers N] [--prespawn N] [--metrics-listen HOST:PORT] [--tls-cert F --tls-key F]
 //          [--queue-limit N] [--max-source-bytes N] [--rate-limit PER_SECOND]
+//          [--http-listen HOST:PORT [--web-root DIR] [--http-cors-origin ORIGIN]]
 // Loads and validates every challenge, self-tests each toolchain, opens the store, judges again
 // whatever was left unfinished, and serves until SIGTERM or SIGINT (then stops accepting,
 // finishes what is being judged, and closes the store).
@@ -29,8 +30,11 @@
 #include "judge/core/grader.h"
 #include "grpcpp/server_posix.h"
 #include "judge/service/acceptor.h"
-#include "judge/service/engine.h"
-#include "judge/service/log.h"
+#include "judge/api/engine.h"
+#include "judge/api/judge_api.h"
+#include "judge/api/log.h"
+#include "judge/http/http_server.h"
+#include "judge/http/metrics_server.h"
 #include "judge/service/service.h"
 #include "sandbox/sandbox.h"
 
@@ -65,6 +69,12 @@ struct Options {
   int idle_timeout_s = 300;        // a connection with no call in flight
   int max_connection_age_s = 3600;
   int max_connection_age_grace_s = 600;
+  // The HTTP door (issue 15): the JSON API, event streams and the browser page.
+  std::string http_listen;           // "": off
+  std::string web_root;              // "": <judged's dir>/../web
+  std::string http_cors_origin;
+  size_t http_max_streams = 64;
+  int http_keepalive_s = 10;
 };
 
 std::string ReadAll(const std::string& path) {
@@ -74,13 +84,13 @@ std::string ReadAll(const std::string& path) {
   return ss.str();
 }
 
-// The sql-runner next to this binary.
-std::string DefaultSqlRunner() {
+// The directory holding this binary (build/bin).
+std::string SelfDir() {
   char self[4096];
   ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
-  if (n <= 0) return "sql-runner";
+  if (n <= 0) return ".";
   std::string path(self, n);
-  return path.substr(0, path.rfind('/')) + "/sql-runner";
+  return path.substr(0, path.rfind('/'));
 }
 
 int Fail(const std::string& message) {
@@ -165,8 +175,25 @@ int main(int argc, char** argv) {
   app.add_option("--max-connection-age-grace-s", o.max_connection_age_grace_s,
                  "How long calls in flight may go on after a connection's age is up")
       ->capture_default_str()->check(CLI::Range(1, 86400));
+  app.add_option("--http-listen", o.http_listen,
+                 "Serve the JSON API and the browser page on HOST:PORT (off by default; TLS "
+                 "with --tls-cert/--tls-key as for gRPC)");
+  app.add_option("--web-root", o.web_root,
+                 "The built page served at / with --http-listen (default: ../web beside judged, "
+                 "i.e. build/web)");
+  app.add_option("--http-cors-origin", o.http_cors_origin,
+                 "Allow this one origin (e.g. https://hiring.example.com) to call the JSON API "
+                 "from its pages (default: same origin only)");
+  app.add_option("--http-max-streams", o.http_max_streams,
+                 "Open server-sent event streams at most (then 429)")
+      ->capture_default_str()->check(CLI::Range(size_t{1}, size_t{4096}));
+  app.add_option("--http-keepalive-s", o.http_keepalive_s,
+                 "A silent event stream gets a comment line this often (a vanished client is "
+                 "noticed then)")
+      ->capture_default_str()->check(CLI::Range(1, 300));
   CLI11_PARSE(app, argc, argv);
-  if (o.sql_runner.empty()) o.sql_runner = DefaultSqlRunner();
+  if (o.sql_runner.empty()) o.sql_runner = SelfDir() + "/sql-runner";
+  if (o.web_root.empty()) o.web_root = SelfDir() + "/../web";
   if (o.tls_cert.empty() != o.tls_key.empty()) return Fail("--tls-cert and --tls-key go together");
   if (access(o.sql_runner.c_str(), X_OK) != 0) return Fail("sql-runner not found at " + o.sql_runner);
 
@@ -255,14 +282,14 @@ int main(int argc, char** argv) {
                          e.rejudge_delay = std::chrono::milliseconds(o.rejudge_delay_ms);
                          return e;
                        }());
-  judge::ServiceOptions service_options;
-  service_options.max_source_bytes = o.max_source_bytes;
-  service_options.candidate_rate = o.rate_limit > 0 ? o.rate_limit : o.candidate_rate;
-  service_options.interviewer_rate = o.rate_limit > 0 ? o.rate_limit : o.interviewer_rate;
-  service_options.platform_rate = o.rate_limit > 0 ? o.rate_limit : o.platform_rate;
-  service_options.admin_rate = o.rate_limit > 0 ? o.rate_limit : o.admin_rate;
-  judge::JudgeServiceImpl service(&*keys, &challenges, store->get(), &engine, &hub, &metrics,
-                                  service_options);
+  judge::ApiOptions api_options;
+  api_options.max_source_bytes = o.max_source_bytes;
+  api_options.candidate_rate = o.rate_limit > 0 ? o.rate_limit : o.candidate_rate;
+  api_options.interviewer_rate = o.rate_limit > 0 ? o.rate_limit : o.interviewer_rate;
+  api_options.platform_rate = o.rate_limit > 0 ? o.rate_limit : o.platform_rate;
+  api_options.admin_rate = o.rate_limit > 0 ? o.rate_limit : o.admin_rate;
+  judge::JudgeApi api(&*keys, &challenges, store->get(), &engine, &hub, &metrics, api_options);
+  judge::JudgeServiceImpl service(&api);
 
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
@@ -352,6 +379,27 @@ int main(int argc, char** argv) {
     }
     judge::LogInfo("metrics on %s (port %d)", o.metrics_listen.c_str(), metrics_server.port());
   }
+  std::unique_ptr<judge::HttpServer> http;
+  if (!o.http_listen.empty()) {
+    judge::HttpOptions h;
+    h.listen = o.http_listen;
+    h.tls_cert = o.tls_cert;
+    h.tls_key = o.tls_key;
+    h.web_root = o.web_root;
+    h.cors_origin = o.http_cors_origin;
+    h.max_body_bytes = std::max<size_t>(4 << 20, o.max_source_bytes * 6 + (1 << 20) * 6);
+    h.max_streams = o.http_max_streams;
+    h.keepalive_s = o.http_keepalive_s;
+    http = std::make_unique<judge::HttpServer>(&api, h);
+    if (absl::Status s = http->Start(); !s.ok()) {
+      server->Shutdown();
+      return Fail(std::string(s.message()));
+    }
+    metrics.AddRenderer([&http] { return http->RenderMetrics(); });
+    judge::LogInfo("http on %s (port %d, %s): the page at %s://%s/", o.http_listen.c_str(),
+                   http->port(), tls ? "TLS" : "plaintext", tls ? "https" : "http",
+                   o.http_listen.c_str());
+  }
   if (absl::Status s = engine.Start(); !s.ok()) {
     server->Shutdown();
     return Fail(std::string(s.message()));
@@ -429,6 +477,7 @@ int main(int argc, char** argv) {
   // running gradings finish.
   engine.Stop();
   server->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(2));
+  if (http) http->Stop();
   metrics_server.Stop();
   if (absl::Status s = (*store)->Close(); !s.ok()) return Fail(std::string(s.message()));
   judge::LogInfo("stopped cleanly");

@@ -19,8 +19,8 @@
 #include "absl/status/status.h"
 #include "judge/core/challenge.h"
 #include "judge/core/grader.h"
-#include "judge/service/hub.h"
-#include "judge/service/metrics.h"
+#include "judge/api/hub.h"
+#include "judge/api/metrics.h"
 #include "judge/store/store.h"
 
 namespace judge {

@@ -1,18 +1,16 @@
-// Prometheus text metrics and the HTTP endpoint that serves them (GET anything -> metrics).
+// Prometheus text metrics: counters the engine and the front doors add to; Render() is the text
+// format. judge/http/metrics_server.h serves it.
 #pragma once
 
 #include <array>
 #include <atomic>
 #include <functional>
 #include <map>
-#include <memory>
 #include <mutex>
 #include <string>
-#include <thread>
 #include <vector>
 
 #include "absl/status/status.h"
-#include "httplib.h"
 #include "judge/v1/judge.pb.h"
 
 namespace judge {
@@ -39,23 +37,6 @@ class Metrics {
   std::array<int64_t, kBuckets.size()> buckets_{};
   int64_t latency_count_ = 0;
   double latency_sum_ = 0;
-};
-
-// Serves Metrics::Render() over HTTP on host:port until Stop() (cpp-httplib).
-class MetricsServer {
- public:
-  explicit MetricsServer(const Metrics* metrics) : metrics_(metrics) {}
-  ~MetricsServer() { Stop(); }
-  [[nodiscard]] absl::Status Start(const std::string& address);
-  void Stop();
-  int port() const { return port_; }
-
- private:
-  static constexpr size_t kWorkers = 32;
-  const Metrics* metrics_;
-  std::unique_ptr<httplib::Server> server_;
-  int port_ = 0;
-  std::thread thread_;
 };
 
 }  // namespace judge

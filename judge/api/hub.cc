@@ -1,4 +1,4 @@
-#include "judge/service/hub.h"
+#include "judge/api/hub.h"
 
 #include <algorithm>
 

@@ -1,4 +1,4 @@
-#include "judge/service/engine.h"
+#include "judge/api/engine.h"
 
 #include <chrono>
 #include <set>
@@ -6,7 +6,7 @@
 #include "absl/strings/str_cat.h"
 #include "google/protobuf/util/time_util.h"
 #include "judge/core/similarity.h"
-#include "judge/service/log.h"
+#include "judge/api/log.h"
 
 namespace judge {
 

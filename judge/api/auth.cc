@@ -1,4 +1,4 @@
-#include "judge/service/auth.h"
+#include "judge/api/auth.h"
 
 #include <fstream>
 #include <sstream>

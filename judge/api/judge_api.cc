@@ -1,0 +1,585 @@
+#include "judge/api/judge_api.h"
+
+#include <algorithm>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "google/protobuf/util/time_util.h"
+#include "judge/api/log.h"
+#include "judge/core/language.h"
+#include "judge/core/similarity.h"
+
+namespace judge {
+
+using judge::v1::SubmissionEvent;
+
+bool ValidUtf8(std::string_view s) {
+  size_t i = 0;
+  while (i < s.size()) {
+    unsigned char c = s[i];
+    int len = c < 0x80 ? 1 : (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3 : (c >> 3) == 30 ? 4 : 0;
+    if (len == 0 || i + len > s.size()) return false;
+    for (int k = 1; k < len; ++k) {
+      if ((static_cast<unsigned char>(s[i + k]) >> 6) != 2) return false;
+    }
+    i += len;
+  }
+  return true;
+}
+
+bool ValidName(const std::string& s, size_t max) {
+  return !s.empty() && s.size() <= max && std::all_of(s.begin(), s.end(), [](char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == '.' ||
+           c == '@' || c == ':';
+  });
+}
+
+// Sits in the hub's listener list; forwards each event, as the caller may see it, until the
+// feed detaches it.
+class EventFeed::Relay final : public Listener {
+ public:
+  Relay(EventFeed::Deliver deliver, std::function<void(SubmissionEvent*)> view)
+      : deliver_(std::move(deliver)), view_(std::move(view)) {}
+  void OnEvent(const SubmissionEvent& event) override {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (!deliver_) return;
+    SubmissionEvent copy = event;
+    if (view_) view_(&copy);
+    deliver_(std::move(copy));
+  }
+  void Detach() {
+    std::lock_guard<std::mutex> lock(mu_);
+    deliver_ = nullptr;
+  }
+
+ private:
+  std::mutex mu_;
+  EventFeed::Deliver deliver_;
+  std::function<void(SubmissionEvent*)> view_;
+};
+
+EventFeed::EventFeed(Hub* hub, std::string id, std::shared_ptr<Relay> relay)
+    : hub_(hub), id_(std::move(id)), relay_(std::move(relay)) {}
+
+EventFeed::~EventFeed() {
+  relay_->Detach();
+  hub_->Unsubscribe(id_, relay_.get());
+}
+
+JudgeApi::JudgeApi(const KeyStore* keys, const ChallengeMap* challenges, Store* store,
+                   Engine* engine, Hub* hub, Metrics* metrics, ApiOptions options)
+    : keys_(keys),
+      challenges_(challenges),
+      store_(store),
+      engine_(engine),
+      hub_(hub),
+      metrics_(metrics),
+      options_(options) {}
+
+absl::StatusOr<Principal> JudgeApi::Authenticate(bool present,
+                                                 std::string_view authorization) const {
+  if (!present) {
+    return absl::UnauthenticatedError("missing \"authorization: Bearer <token>\"");
+  }
+  if (authorization.size() > 1024) {
+    return absl::UnauthenticatedError(
+        absl::StrCat("the authorization value is ", authorization.size(),
+                     " bytes; a bearer token is a few dozen characters"));
+  }
+  std::optional<Principal> p = keys_->Authenticate(std::string(authorization));
+  if (!p) return absl::UnauthenticatedError("unknown or malformed bearer token");
+  return *p;
+}
+
+absl::StatusOr<judge::v1::Caller> JudgeApi::WhoAmI(const Principal& who) const {
+  judge::v1::Caller caller;
+  switch (who.role) {
+    case Role::kCandidate: caller.set_role(judge::v1::ROLE_CANDIDATE); break;
+    case Role::kInterviewer: caller.set_role(judge::v1::ROLE_INTERVIEWER); break;
+    case Role::kPlatform: caller.set_role(judge::v1::ROLE_PLATFORM); break;
+    case Role::kAdmin: caller.set_role(judge::v1::ROLE_ADMIN); break;
+  }
+  caller.set_candidate_id(who.candidate_id);
+  caller.set_key_id(who.key_id);
+  return caller;
+}
+
+absl::Status JudgeApi::CheckCode(const std::string& challenge_id, const std::string& language,
+                                 const std::string& source) const {
+  auto it = challenges_->find(challenge_id);
+  if (it == challenges_->end()) {
+    std::vector<std::string> ids;
+    for (const auto& [id, ch] : *challenges_) ids.push_back(id);
+    return absl::InvalidArgumentError(absl::StrCat("unknown challenge \"", challenge_id.substr(0, 80),
+                                                   "\" (known: ", absl::StrJoin(ids, ", "), ")"));
+  }
+  const auto& langs = it->second->manifest.languages();
+  if (FindLanguage(language) == nullptr ||
+      std::find(langs.begin(), langs.end(), language) == langs.end()) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "language \"", language.substr(0, 40), "\" is not offered by ", challenge_id,
+        " (offered: ", absl::StrJoin(langs, ", "), ")"));
+  }
+  if (source.find_first_not_of(" \t\r\n") == std::string::npos) {
+    return absl::InvalidArgumentError("source is empty");
+  }
+  if (source.size() > options_.max_source_bytes) {
+    return absl::InvalidArgumentError(absl::StrCat("source is ", source.size(),
+                                                   " bytes; the limit is ",
+                                                   options_.max_source_bytes));
+  }
+  if (!ValidUtf8(source)) return absl::InvalidArgumentError("source is not valid UTF-8");
+  if (source.find('\0') != std::string::npos) {
+    return absl::InvalidArgumentError("source contains a NUL byte");
+  }
+  return absl::OkStatus();
+}
+
+absl::Status JudgeApi::RateLimit(const Principal& who) {
+  double rate = who.rate_per_second;
+  if (rate <= 0) {
+    switch (who.role) {
+      case Role::kCandidate: rate = options_.candidate_rate; break;
+      case Role::kInterviewer: rate = options_.interviewer_rate; break;
+      case Role::kPlatform: rate = options_.platform_rate; break;
+      case Role::kAdmin: rate = options_.admin_rate; break;
+    }
+  }
+  const double burst = std::max(3.0, rate * 10);
+  std::lock_guard<std::mutex> lock(rate_mu_);
+  auto now = std::chrono::steady_clock::now();
+  auto [it, inserted] = buckets_.try_emplace(who.key_id, Bucket{burst, now});
+  Bucket& b = it->second;
+  double elapsed = std::chrono::duration<double>(now - b.last).count();
+  b.tokens = std::min(burst, b.tokens + elapsed * rate);
+  b.last = now;
+  if (b.tokens < 1) {
+    metrics_->AddRejected("rate_limit");
+    const double wait = (1 - b.tokens) / rate;
+    return absl::ResourceExhaustedError(absl::StrCat(
+        "rate limit: this key may submit ", rate < 1 ? absl::StrCat(rate * 60, " times a minute")
+                                                   : absl::StrCat(rate, " times a second"),
+        " (bursts of ", static_cast<int>(burst), "); retry in ", static_cast<int>(wait + 1), " s"));
+  }
+  b.tokens -= 1;
+  return absl::OkStatus();
+}
+
+absl::StatusOr<judge::v1::Submission> JudgeApi::EarlierRequest(
+    const std::string& request_key, const std::string& candidate,
+    const judge::v1::SubmitRequest& req) const {
+  absl::StatusOr<judge::v1::Submission> prior = store_->FindRequest(request_key);
+  if (!prior.ok()) return prior.status();
+  std::vector<std::string> differs;
+  if (prior->candidate_id() != candidate) differs.push_back("candidate_id");
+  if (prior->challenge_id() != req.challenge_id()) differs.push_back("challenge_id");
+  if (prior->language() != req.language()) differs.push_back("language");
+  if (prior->source() != req.source()) differs.push_back("source");
+  if (!differs.empty()) {
+    return absl::AlreadyExistsError(absl::StrCat(
+        "request_id \"", req.request_id(), "\" was already used for submission ", prior->id(),
+        " with another ", absl::StrJoin(differs, ", "),
+        "; a retry must repeat the request exactly, a new submission needs a new request_id"));
+  }
+  return prior;
+}
+
+judge::v1::Submission JudgeApi::NewSubmission(const std::string& candidate,
+                                              const std::string& challenge_id,
+                                              const std::string& language,
+                                              const std::string& source,
+                                              judge::v1::SubmissionMode mode) const {
+  judge::v1::Submission sub;
+  sub.set_id(store_->NewId());
+  sub.set_candidate_id(candidate);
+  sub.set_challenge_id(challenge_id);
+  sub.set_language(language);
+  sub.set_source(source);
+  sub.set_mode(mode);
+  sub.set_state(judge::v1::SUBMISSION_STATE_QUEUED);
+  sub.set_max_score(challenges_->at(challenge_id)->max_score);
+  *sub.mutable_created_at() = google::protobuf::util::TimeUtil::GetCurrentTime();
+  return sub;
+}
+
+void JudgeApi::ViewFor(const Principal& who, judge::v1::Submission* s) const {
+  if (who.role != Role::kCandidate) return;
+  auto it = challenges_->find(s->challenge_id());
+  if (it != challenges_->end()) HideTestNames(*it->second, s);
+}
+
+absl::StatusOr<judge::v1::Submission> JudgeApi::ReadableSubmission(const Principal& who,
+                                                                   const std::string& id) const {
+  if (!ValidName(id, 64)) return absl::InvalidArgumentError("submission_id is malformed");
+  absl::StatusOr<judge::v1::Submission> s = store_->Get(id);
+  if (!s.ok()) {
+    if (absl::IsNotFound(s.status())) return absl::NotFoundError("no submission " + id);
+    return s.status();
+  }
+  // A candidate learns nothing of what is not theirs: another candidate's submission and an
+  // interviewer's live run (even one made with their candidate id) look exactly like an id that
+  // does not exist (ids are time-ordered, so PERMISSION_DENIED would confirm a guess).
+  if (who.role == Role::kCandidate &&
+      (s->candidate_id() != who.candidate_id || s->mode() == judge::v1::SUBMISSION_MODE_LIVE)) {
+    return absl::NotFoundError("no submission " + id);
+  }
+  return s;
+}
+
+absl::StatusOr<judge::v1::ListChallengesResponse> JudgeApi::ListChallenges(
+    const Principal&) const {
+  judge::v1::ListChallengesResponse resp;
+  for (const auto& [id, ch] : *challenges_) {
+    judge::v1::ChallengeSummary* s = resp.add_challenges();
+    s->set_id(id);
+    s->set_title(ch->manifest.title());
+    s->set_summary(ch->manifest.summary());
+    *s->mutable_languages() = ch->manifest.languages();
+  }
+  return resp;
+}
+
+absl::StatusOr<judge::v1::ChallengeDetail> JudgeApi::GetChallenge(
+    const Principal&, const judge::v1::GetChallengeRequest& req) const {
+  auto it = challenges_->find(req.challenge_id());
+  if (it == challenges_->end()) {
+    return absl::NotFoundError("no challenge \"" + req.challenge_id().substr(0, 80) + "\"");
+  }
+  const LoadedChallenge& ch = *it->second;
+  judge::v1::ChallengeDetail resp;
+  judge::v1::ChallengeSummary* s = resp.mutable_summary();
+  s->set_id(ch.manifest.id());
+  s->set_title(ch.manifest.title());
+  s->set_summary(ch.manifest.summary());
+  *s->mutable_languages() = ch.manifest.languages();
+  resp.set_statement(ch.statement);
+  auto fill = [](const LoadedChallenge::RunLimits& l, judge::v1::LimitsView* out) {
+    out->set_cpu_time_ms(static_cast<uint32_t>(l.cpu_time_ms));
+    out->set_wall_time_ms(static_cast<uint32_t>(l.wall_time_ms));
+    out->set_memory_kib(l.memory_kib);
+    out->set_output_kib(l.output_kib);
+  };
+  // The challenge's own limits (no language's multiplier), then each language's.
+  LoadedChallenge::RunLimits base;
+  const judge::v1::Limits& lim = ch.manifest.limits();
+  base.cpu_time_ms = lim.cpu_time_ms();
+  base.wall_time_ms = lim.wall_time_ms() ? lim.wall_time_ms() : DefaultWallTimeMs(lim.cpu_time_ms());
+  base.memory_kib = lim.memory_kib();
+  base.output_kib = lim.output_kib();
+  fill(base, resp.mutable_limits());
+  for (const std::string& language : ch.manifest.languages()) {
+    judge::v1::LanguageLimits* ll = resp.add_language_limits();
+    ll->set_language(language);
+    fill(ch.LimitsFor(language), ll->mutable_limits());
+  }
+  resp.set_max_score(ch.max_score);
+  uint32_t hidden = 0;
+  for (const LoadedTest& t : ch.tests) {
+    if (!t.sample) {
+      ++hidden;  // never any of their data
+      continue;
+    }
+    judge::v1::SampleTest* sample = resp.add_samples();
+    sample->set_name(t.name);
+    absl::StatusOr<std::string> in = ReadTextFile(t.input_path, 1 << 20);
+    absl::StatusOr<std::string> ans = ReadTextFile(t.answer_path, 1 << 20);
+    if (!in.ok() || !ans.ok()) return absl::InternalError("cannot read a sample test");
+    sample->set_input(*in);
+    sample->set_expected_output(*ans);
+  }
+  resp.set_hidden_tests(hidden);
+  return resp;
+}
+
+absl::StatusOr<judge::v1::Submission> JudgeApi::Submit(const Principal& who,
+                                                       const judge::v1::SubmitRequest& req) {
+  std::string candidate = req.candidate_id();
+  switch (who.role) {
+    case Role::kInterviewer:
+      return absl::PermissionDeniedError(
+          "interviewers run code with RunLive; Submit is for candidates and platforms");
+    case Role::kCandidate:
+      if (!candidate.empty() && candidate != who.candidate_id) {
+        return absl::PermissionDeniedError("a candidate may only submit as itself");
+      }
+      candidate = who.candidate_id;
+      break;
+    default:
+      if (candidate.empty()) {
+        return absl::InvalidArgumentError("candidate_id is required for this token");
+      }
+  }
+  if (!ValidName(candidate, 128)) {
+    return absl::InvalidArgumentError(
+        "candidate_id must be 1-128 of letters, digits, '-', '_', '.', '@', ':'");
+  }
+  if (absl::Status s = CheckCode(req.challenge_id(), req.language(), req.source()); !s.ok()) {
+    metrics_->AddRejected("invalid");
+    return s;
+  }
+  if (req.request_id().size() > 128) {
+    return absl::InvalidArgumentError("request_id is longer than 128 bytes");
+  }
+  // Request ids are scoped to the caller's key, so two callers never collide. A retry of an
+  // acknowledged Submit is answered before the rate limit and the queue are consulted: a
+  // client retrying under pressure gets its submission back, not RESOURCE_EXHAUSTED.
+  std::string request_key =
+      req.request_id().empty() ? "" : absl::StrCat(who.key_id, std::string(1, '\0'), req.request_id());
+  // The answer to a retry: the earlier submission as Submit returned it.
+  auto answer_retry = [](judge::v1::Submission prior) {
+    prior.clear_source();
+    prior.clear_tests();
+    return prior;
+  };
+  if (!request_key.empty()) {
+    absl::StatusOr<judge::v1::Submission> prior = EarlierRequest(request_key, candidate, req);
+    if (prior.ok()) return answer_retry(*std::move(prior));
+    if (!absl::IsNotFound(prior.status())) return prior.status();
+  }
+  if (absl::Status s = RateLimit(who); !s.ok()) return s;
+  if (absl::Status s = engine_->Reserve(judge::v1::SUBMISSION_MODE_TAKE_HOME); !s.ok()) {
+    metrics_->AddRejected("queue_full");
+    return s;
+  }
+  judge::v1::Submission sub = NewSubmission(candidate, req.challenge_id(), req.language(),
+                                            req.source(), judge::v1::SUBMISSION_MODE_TAKE_HOME);
+  sub.set_request_id(req.request_id());
+  absl::StatusOr<std::pair<judge::v1::Submission, bool>> created = store_->Create(sub, request_key);
+  if (!created.ok()) {
+    engine_->Release(judge::v1::SUBMISSION_MODE_TAKE_HOME);
+    LogError("submit failed: %s", std::string(created.status().message()).c_str());
+    return created.status();
+  }
+  if (!created->second) {
+    // A concurrent request with the same id won the race: the same rule as above.
+    engine_->Release(judge::v1::SUBMISSION_MODE_TAKE_HOME);
+    absl::StatusOr<judge::v1::Submission> prior = EarlierRequest(request_key, candidate, req);
+    if (!prior.ok()) return prior.status();
+    return answer_retry(*std::move(prior));
+  }
+  engine_->Push(created->first, true);
+  LogInfo("submission=%s queued candidate=%s challenge=%s language=%s key=%s", sub.id().c_str(),
+          candidate.c_str(), sub.challenge_id().c_str(), sub.language().c_str(),
+          who.key_id.c_str());
+  judge::v1::Submission resp = created->first;
+  resp.clear_source();
+  return resp;
+}
+
+absl::StatusOr<judge::v1::Submission> JudgeApi::GetSubmission(
+    const Principal& who, const judge::v1::GetSubmissionRequest& req) const {
+  absl::StatusOr<judge::v1::Submission> s = ReadableSubmission(who, req.submission_id());
+  if (!s.ok()) return s.status();
+  // Being judged: COMPILING or RUNNING and the tests so far, as WatchSubmission shows them.
+  if (s->state() != judge::v1::SUBMISSION_STATE_FINISHED) hub_->Progress(s->id(), &*s);
+  ViewFor(who, &*s);
+  return s;
+}
+
+absl::StatusOr<judge::v1::ListSubmissionsResponse> JudgeApi::ListSubmissions(
+    const Principal& who, const judge::v1::ListSubmissionsRequest& req) const {
+  std::string candidate = req.candidate_id();
+  if (who.role == Role::kCandidate) {
+    if (!candidate.empty() && candidate != who.candidate_id) {
+      return absl::PermissionDeniedError("a candidate may only list its own submissions");
+    }
+    candidate = who.candidate_id;
+  }
+  uint32_t page_size = req.page_size() == 0 ? 20 : req.page_size();
+  if (page_size > 100) return absl::InvalidArgumentError("page_size must be between 1 and 100");
+  if (!req.page_token().empty() &&
+      (req.page_token().size() > 32 ||
+       req.page_token().find_first_not_of("0123456789abcdef") != std::string::npos)) {
+    return absl::InvalidArgumentError("page_token is not one this server gave out");
+  }
+  absl::StatusOr<Store::Page> page =
+      store_->List(candidate, req.challenge_id(), page_size, req.page_token());
+  if (!page.ok()) return page.status();
+  judge::v1::ListSubmissionsResponse resp;
+  for (judge::v1::Submission& s : page->submissions) {
+    // Interviewers' live runs are theirs, not the candidate's.
+    if (who.role == Role::kCandidate && s.mode() == judge::v1::SUBMISSION_MODE_LIVE) continue;
+    ViewFor(who, &s);
+    *resp.add_submissions() = std::move(s);
+  }
+  resp.set_next_page_token(page->next_page_token);
+  return resp;
+}
+
+absl::StatusOr<std::unique_ptr<EventFeed>> JudgeApi::OpenFeed(const Principal& who,
+                                                             const std::string& id,
+                                                             const std::string& challenge_id,
+                                                             EventFeed::Deliver deliver) const {
+  std::function<void(SubmissionEvent*)> view;
+  if (who.role == Role::kCandidate) {
+    auto it = challenges_->find(challenge_id);
+    if (it != challenges_->end()) {
+      std::shared_ptr<const LoadedChallenge> ch = it->second;
+      view = [ch](SubmissionEvent* e) { HideTestNames(*ch, e); };
+    }
+  }
+  auto relay = std::make_shared<EventFeed::Relay>(std::move(deliver), std::move(view));
+  std::unique_ptr<EventFeed> feed(new EventFeed(hub_, id, relay));
+  if (hub_->Subscribe(id, relay)) return feed;
+  // Not being judged: it finished (or finished between our read and now).
+  absl::StatusOr<judge::v1::Submission> now = store_->Get(id);
+  if (now.ok() && now->state() == judge::v1::SUBMISSION_STATE_FINISHED) {
+    SubmissionEvent done;
+    done.set_submission_id(now->id());
+    done.set_state(judge::v1::SUBMISSION_STATE_FINISHED);
+    now->clear_source();
+    *done.mutable_submission() = *std::move(now);
+    relay->OnEvent(done);
+    return feed;
+  }
+  return absl::UnavailableError("the submission is not queued yet; retry in a moment");
+}
+
+absl::StatusOr<std::unique_ptr<EventFeed>> JudgeApi::WatchSubmission(
+    const Principal& who, const judge::v1::WatchSubmissionRequest& req,
+    EventFeed::Deliver deliver) const {
+  absl::StatusOr<judge::v1::Submission> s = ReadableSubmission(who, req.submission_id());
+  if (!s.ok()) return s.status();
+  return OpenFeed(who, s->id(), s->challenge_id(), std::move(deliver));
+}
+
+absl::StatusOr<std::unique_ptr<EventFeed>> JudgeApi::RunLive(const Principal& who,
+                                                            const judge::v1::RunLiveRequest& req,
+                                                            EventFeed::Deliver deliver) {
+  if (who.role != Role::kInterviewer && who.role != Role::kAdmin) {
+    return absl::PermissionDeniedError("RunLive is for interviewers");
+  }
+  std::string candidate = req.candidate_id().empty() ? "live" : req.candidate_id();
+  if (!ValidName(candidate, 128)) return absl::InvalidArgumentError("candidate_id is malformed");
+  if (absl::Status s = CheckCode(req.challenge_id(), req.language(), req.source()); !s.ok()) {
+    return s;
+  }
+  if (req.custom_stdin().size() > options_.max_custom_stdin_bytes) {
+    return absl::InvalidArgumentError(absl::StrCat("custom_stdin is larger than ",
+                                                   options_.max_custom_stdin_bytes, " bytes"));
+  }
+  if (!req.use_custom_stdin() && !req.custom_stdin().empty()) {
+    return absl::InvalidArgumentError("custom_stdin is set but use_custom_stdin is not");
+  }
+  if (absl::Status s = RateLimit(who); !s.ok()) return s;
+  // Live runs have a queue of their own: a full take-home queue never refuses an interviewer.
+  if (absl::Status s = engine_->Reserve(judge::v1::SUBMISSION_MODE_LIVE); !s.ok()) {
+    metrics_->AddRejected("live_queue_full");
+    return s;
+  }
+  judge::v1::Submission sub = NewSubmission(candidate, req.challenge_id(), req.language(),
+                                            req.source(), judge::v1::SUBMISSION_MODE_LIVE);
+  sub.set_use_custom_stdin(req.use_custom_stdin());
+  sub.set_custom_stdin(req.custom_stdin());
+  absl::StatusOr<std::pair<judge::v1::Submission, bool>> created = store_->Create(sub, "");
+  if (!created.ok()) {
+    engine_->Release(judge::v1::SUBMISSION_MODE_LIVE);
+    return created.status();
+  }
+  // Queued first (the hub keeps its history), then subscribed: the stream misses nothing, and
+  // a run that already finished is answered from the store.
+  engine_->Push(sub, true);
+  LogInfo("submission=%s live run challenge=%s language=%s key=%s", sub.id().c_str(),
+          sub.challenge_id().c_str(), sub.language().c_str(), who.key_id.c_str());
+  return OpenFeed(who, sub.id(), sub.challenge_id(), std::move(deliver));
+}
+
+absl::StatusOr<judge::v1::ListSimilarSubmissionsResponse> JudgeApi::ListSimilarSubmissions(
+    const Principal& who, const judge::v1::ListSimilarSubmissionsRequest& req) const {
+  if (who.role == Role::kCandidate) {
+    return absl::PermissionDeniedError(
+        "similar submissions are for interviewers, platforms and admins");
+  }
+  if (challenges_->find(req.challenge_id()) == challenges_->end()) {
+    return absl::NotFoundError("no challenge \"" + req.challenge_id().substr(0, 80) + "\"");
+  }
+  const double min_score = req.min_score() > 0 ? req.min_score() : kSimilarFromScore;
+  if (min_score > 1) return absl::InvalidArgumentError("min_score is between 0 and 1");
+  absl::StatusOr<std::vector<judge::v1::SimilarPair>> pairs = store_->ListSimilar(req.challenge_id());
+  if (!pairs.ok()) return pairs.status();
+  std::vector<judge::v1::SimilarPair> kept;
+  for (judge::v1::SimilarPair& p : *pairs) {
+    if (p.score() < min_score) continue;
+    if (!req.candidate_id().empty() && p.candidate_a() != req.candidate_id() &&
+        p.candidate_b() != req.candidate_id()) {
+      continue;
+    }
+    kept.push_back(std::move(p));
+  }
+  std::sort(kept.begin(), kept.end(),
+            [](const judge::v1::SimilarPair& a, const judge::v1::SimilarPair& b) {
+              return a.score() > b.score();
+            });
+  judge::v1::ListSimilarSubmissionsResponse resp;
+  for (judge::v1::SimilarPair& p : kept) *resp.add_pairs() = std::move(p);
+  return resp;
+}
+
+absl::StatusOr<judge::v1::SubmissionReport> JudgeApi::GetReport(
+    const Principal& who, const judge::v1::GetReportRequest& req) {
+  if (who.role == Role::kCandidate) {
+    return absl::PermissionDeniedError("reports are for interviewers, platforms and admins");
+  }
+  absl::StatusOr<judge::v1::Submission> s = ReadableSubmission(who, req.submission_id());
+  if (!s.ok()) return s.status();
+  judge::v1::SubmissionReport resp;
+  judge::v1::Submission sub = *s;
+  sub.clear_source();
+  if (sub.state() != judge::v1::SUBMISSION_STATE_FINISHED) hub_->Progress(sub.id(), &sub);
+  const std::vector<uint32_t> reference = engine_->ReferenceCpu(sub.challenge_id(), sub.language());
+  uint64_t cpu = 0, ref = 0;
+  for (const judge::v1::TestResult& t : sub.tests()) {
+    judge::v1::ReportTest* rt = resp.add_tests();
+    *rt->mutable_test() = t;
+    if (t.index() >= 1 && t.index() <= reference.size()) {
+      const uint32_t r = reference[t.index() - 1];
+      rt->set_reference_cpu_ms(r);
+      rt->set_cpu_ratio(static_cast<double>(t.cpu_ms()) / std::max<uint32_t>(r, 1));
+      cpu += t.cpu_ms();
+      ref += r;
+    }
+  }
+  if (ref > 0) resp.set_cpu_ratio(static_cast<double>(cpu) / static_cast<double>(ref));
+  if (reference.empty()) {
+    resp.set_note(absl::StrCat("no reference time in ", sub.language(),
+                               " yet: it is measured the first time a language is judged; ask "
+                               "again in a moment"));
+  }
+  auto fill = [](const std::optional<Growth>& g, judge::v1::GrowthEstimate* out) {
+    if (!g) {
+      out->set_note("being measured on the challenge's scaling series; ask again in a moment");
+      return;
+    }
+    out->set_fitted(g->fitted);
+    out->set_exponent(g->exponent);
+    out->set_low(g->low);
+    out->set_high(g->high);
+    out->set_note(g->note);
+    for (const GrowthPoint& p : g->points) {
+      judge::v1::GrowthPoint* gp = out->add_points();
+      gp->set_n(p.n);
+      gp->set_cpu_ms(p.cpu_ms);
+      gp->set_over_cap(p.over_limit);
+    }
+  };
+  auto ch = challenges_->find(sub.challenge_id());
+  if (ch != challenges_->end() && !ch->second->scaling.empty() &&
+      sub.state() == judge::v1::SUBMISSION_STATE_FINISHED && !sub.use_custom_stdin()) {
+    fill(engine_->SubmissionGrowth(*s), resp.mutable_growth());
+    fill(engine_->ReferenceGrowth(sub.challenge_id(), sub.language()),
+         resp.mutable_reference_growth());
+  }
+  absl::StatusOr<std::vector<judge::v1::SimilarPair>> pairs = store_->ListSimilar(sub.challenge_id());
+  if (pairs.ok()) {
+    for (judge::v1::SimilarPair& p : *pairs) {
+      if (p.score() >= kSimilarFromScore &&
+          (p.submission_a() == sub.id() || p.submission_b() == sub.id())) {
+        *resp.add_similar() = std::move(p);
+      }
+    }
+  }
+  *resp.mutable_submission() = std::move(sub);
+  return resp;
+}
+
+}  // namespace judge

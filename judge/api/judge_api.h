@@ -1,0 +1,137 @@
+// The judge's front door, free of any transport: who the caller is, what it may do, what its
+// request must look like and what it may see of the answer. judge/service (gRPC) and judge/http
+// (JSON and server-sent events) are thin adapters over this class, so no rule is written twice.
+// Every method returns a precise absl::Status the adapters map to their own codes.
+#pragma once
+
+#include <chrono>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <string_view>
+
+#include "absl/status/statusor.h"
+#include "judge/api/auth.h"
+#include "judge/api/engine.h"
+#include "judge/api/hub.h"
+#include "judge/api/metrics.h"
+#include "judge/store/store.h"
+#include "judge/v1/judge.pb.h"
+
+namespace judge {
+
+struct ApiOptions {
+  size_t max_source_bytes = 64 << 10;
+  size_t max_custom_stdin_bytes = 1 << 20;
+  // Submit (and RunLive) calls per second per key, by role, unless the key sets rate=N. A key
+  // may burst to ten seconds' worth (at least 3): a platform opening an assessment to 2,000
+  // candidates at once is served at once, a candidate submits a few times a minute.
+  double candidate_rate = 0.1;
+  double interviewer_rate = 1;
+  double platform_rate = 200;
+  double admin_rate = 200;
+};
+
+// One caller's view of a submission's events: the history so far, then each new event as it
+// happens, the FINISHED event last. `deliver` runs on any thread, in order, and must not block.
+// Destroying the feed stops delivery (no call of `deliver` is in progress once it returns).
+class EventFeed {
+ public:
+  using Deliver = std::function<void(judge::v1::SubmissionEvent)>;
+  ~EventFeed();
+  EventFeed(const EventFeed&) = delete;
+  EventFeed& operator=(const EventFeed&) = delete;
+  const std::string& submission_id() const { return id_; }
+
+ private:
+  friend class JudgeApi;
+  class Relay;
+  EventFeed(Hub* hub, std::string id, std::shared_ptr<Relay> relay);
+  Hub* hub_;
+  std::string id_;
+  std::shared_ptr<Relay> relay_;
+};
+
+class JudgeApi {
+ public:
+  JudgeApi(const KeyStore* keys, const ChallengeMap* challenges, Store* store, Engine* engine,
+           Hub* hub, Metrics* metrics, ApiOptions options);
+
+  // From the value of an "authorization" header or metadata entry ("Bearer <token>"); `present`
+  // is false when the caller sent none.
+  absl::StatusOr<Principal> Authenticate(bool present, std::string_view authorization) const;
+
+  absl::StatusOr<judge::v1::Caller> WhoAmI(const Principal& who) const;
+  absl::StatusOr<judge::v1::ListChallengesResponse> ListChallenges(const Principal& who) const;
+  absl::StatusOr<judge::v1::ChallengeDetail> GetChallenge(
+      const Principal& who, const judge::v1::GetChallengeRequest& req) const;
+  absl::StatusOr<judge::v1::Submission> Submit(const Principal& who,
+                                               const judge::v1::SubmitRequest& req);
+  absl::StatusOr<judge::v1::Submission> GetSubmission(
+      const Principal& who, const judge::v1::GetSubmissionRequest& req) const;
+  absl::StatusOr<judge::v1::ListSubmissionsResponse> ListSubmissions(
+      const Principal& who, const judge::v1::ListSubmissionsRequest& req) const;
+  absl::StatusOr<judge::v1::ListSimilarSubmissionsResponse> ListSimilarSubmissions(
+      const Principal& who, const judge::v1::ListSimilarSubmissionsRequest& req) const;
+  absl::StatusOr<judge::v1::SubmissionReport> GetReport(const Principal& who,
+                                                        const judge::v1::GetReportRequest& req);
+
+  // The streams: on success events go to `deliver` until the feed is destroyed. A submission
+  // that already finished is delivered as its one FINISHED event (before this returns).
+  absl::StatusOr<std::unique_ptr<EventFeed>> WatchSubmission(
+      const Principal& who, const judge::v1::WatchSubmissionRequest& req,
+      EventFeed::Deliver deliver) const;
+  absl::StatusOr<std::unique_ptr<EventFeed>> RunLive(const Principal& who,
+                                                     const judge::v1::RunLiveRequest& req,
+                                                     EventFeed::Deliver deliver);
+
+  // What `who` may see of a submission it may read (a candidate never sees hidden test names
+  // nor traps).
+  void ViewFor(const Principal& who, judge::v1::Submission* submission) const;
+
+  const ApiOptions& options() const { return options_; }
+
+ private:
+  absl::Status CheckCode(const std::string& challenge_id, const std::string& language,
+                         const std::string& source) const;
+  absl::Status RateLimit(const Principal& who);
+  // An earlier Submit with the same key and request_id: that submission when the request is the
+  // same, ALREADY_EXISTS naming what differs, NotFound when there was none.
+  absl::StatusOr<judge::v1::Submission> EarlierRequest(const std::string& request_key,
+                                                       const std::string& candidate,
+                                                       const judge::v1::SubmitRequest& req) const;
+  // A QUEUED submission with a fresh id; the challenge must exist (checked by CheckCode).
+  judge::v1::Submission NewSubmission(const std::string& candidate, const std::string& challenge_id,
+                                      const std::string& language, const std::string& source,
+                                      judge::v1::SubmissionMode mode) const;
+  absl::StatusOr<judge::v1::Submission> ReadableSubmission(const Principal& who,
+                                                           const std::string& id) const;
+  // Subscribes a feed for `who` to submission `id`: its history then live events, or the
+  // stored FINISHED submission.
+  absl::StatusOr<std::unique_ptr<EventFeed>> OpenFeed(const Principal& who, const std::string& id,
+                                                      const std::string& challenge_id,
+                                                      EventFeed::Deliver deliver) const;
+
+  const KeyStore* keys_;
+  const ChallengeMap* challenges_;
+  Store* store_;
+  Engine* engine_;
+  Hub* hub_;
+  Metrics* metrics_;
+  ApiOptions options_;
+
+  struct Bucket {
+    double tokens;
+    std::chrono::steady_clock::time_point last;
+  };
+  std::mutex rate_mu_;
+  std::map<std::string, Bucket> buckets_;
+};
+
+// Letters, digits and -_.@: only, 1..max bytes (ids and candidate ids).
+bool ValidName(const std::string& s, size_t max);
+bool ValidUtf8(std::string_view s);
+
+}  // namespace judge
