@@ -13,5 +13,6 @@ judge_setup() {
   fi
   local start=$SECONDS
   cmake --build "$dir" -j"$(nproc)"
+  bash "$ROOT/scripts/build-web.sh" "$dir/web"
   echo "build: $preset preset up to date in $((SECONDS - start)) s ($dir)"
 }

@@ -20,6 +20,8 @@ packages=(
   bubblewrap
   # Candidate languages: Java, Go, Rust (and rustc's linker, gcc, above). Node.js below.
   openjdk-17-jdk-headless golang-go rustc
+  # The browser tests: Debian's Chromium driven by Selenium.
+  chromium chromium-driver python3-selenium
 )
 # JavaScript and TypeScript run on /usr/bin/node. Where the machine's Node.js already satisfies
 # Debian's `nodejs` (e.g. a newer one from another repository), it is used as it is.

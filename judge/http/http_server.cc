@@ -59,14 +59,20 @@ absl::StatusOr<Principal> Authenticate(const JudgeApi& api, const httplib::Reque
 
 // The body as a `M` in protobuf's JSON mapping (either field-name spelling; unknown fields are
 // an error that names them).
+absl::Status CheckJsonBody(const httplib::Request& req) {
+  if (req.method != "POST" || !req.has_header("Content-Type")) return absl::OkStatus();
+  std::string type = absl::AsciiStrToLower(req.get_header_value("Content-Type"));
+  if (type.rfind("application/json", 0) != 0) {
+    return absl::InvalidArgumentError(absl::StrCat("the body must be JSON (Content-Type: "
+                                                   "application/json), not ",
+                                                   type.substr(0, 60)));
+  }
+  return absl::OkStatus();
+}
+
 template <typename M>
 absl::StatusOr<M> ParseBody(const httplib::Request& req) {
-  if (req.has_header("Content-Type")) {
-    std::string type = absl::AsciiStrToLower(req.get_header_value("Content-Type"));
-    if (type.rfind("application/json", 0) != 0) {
-      return absl::InvalidArgumentError("the body must be JSON (Content-Type: application/json)");
-    }
-  }
+  if (absl::Status st = CheckJsonBody(req); !st.ok()) return st;
   M message;
   google::protobuf::util::JsonParseOptions options;
   options.ignore_unknown_fields = false;
@@ -80,8 +86,10 @@ absl::StatusOr<M> ParseBody(const httplib::Request& req) {
   return message;
 }
 
-// Query parameters: only `allowed`, each at most once.
+// Query parameters: only `allowed`, each at most once. (A POST's form-encoded body would land
+// here too: it is refused for not being JSON first.)
 absl::Status CheckParams(const httplib::Request& req, const std::set<std::string>& allowed) {
+  if (absl::Status st = CheckJsonBody(req); !st.ok()) return st;
   for (const auto& [name, value] : req.params) {
     if (!allowed.count(name)) {
       return absl::InvalidArgumentError(absl::StrCat(

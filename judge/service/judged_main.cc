@@ -193,7 +193,14 @@ int main(int argc, char** argv) {
       ->capture_default_str()->check(CLI::Range(1, 300));
   CLI11_PARSE(app, argc, argv);
   if (o.sql_runner.empty()) o.sql_runner = SelfDir() + "/sql-runner";
-  if (o.web_root.empty()) o.web_root = SelfDir() + "/../web";
+  if (o.web_root.empty() && !o.http_listen.empty()) {
+    o.web_root = SelfDir() + "/../web";
+    if (access((o.web_root + "/index.html").c_str(), R_OK) != 0) {
+      judge::LogError("no page at %s (build it with scripts/build-web.sh): serving the JSON API "
+                      "only", o.web_root.c_str());
+      o.web_root.clear();
+    }
+  }
   if (o.tls_cert.empty() != o.tls_key.empty()) return Fail("--tls-cert and --tls-key go together");
   if (access(o.sql_runner.c_str(), X_OK) != 0) return Fail("sql-runner not found at " + o.sql_runner);
 

@@ -66,7 +66,7 @@ class Judged:
     def start(self, timeout=60):
         self.log = open(os.path.join(self.workdir, "judged.log"), "a")
         self.proc = subprocess.Popen(self.args, stderr=subprocess.PIPE, stdout=self.log)
-        self.port = self.metrics_port = None
+        self.port = self.metrics_port = self.http_port = None
         deadline = time.monotonic() + timeout
         # Wait for the line that says it listens: no guessing with sleeps.
         while self.port is None:
@@ -76,6 +76,9 @@ class Judged:
             m = re.search(r"metrics on \S+ \(port (\d+)\)", line)
             if m:
                 self.metrics_port = int(m.group(1))
+            m = re.search(r"http on \S+ \(port (\d+)", line)
+            if m:
+                self.http_port = int(m.group(1))
             m = re.search(r"judged listening on \S+ \(port (\d+)\)", line)
             if m:
                 self.port = int(m.group(1))

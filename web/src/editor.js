@@ -1,0 +1,70 @@
+// The code editor: CodeMirror 6 with line numbers, highlighting for every language the judge
+// takes, and Ctrl/Cmd+Enter bound to the page's main action.
+import { EditorView, basicSetup } from "codemirror";
+import { EditorState, Compartment, Prec } from "@codemirror/state";
+import { keymap } from "@codemirror/view";
+import { indentWithTab } from "@codemirror/commands";
+import { cpp } from "@codemirror/lang-cpp";
+import { python } from "@codemirror/lang-python";
+import { sql } from "@codemirror/lang-sql";
+import { java } from "@codemirror/lang-java";
+import { javascript } from "@codemirror/lang-javascript";
+import { rust } from "@codemirror/lang-rust";
+import { go } from "@codemirror/lang-go";
+
+const LANGUAGES = {
+  c: () => cpp(),
+  cpp: () => cpp(),
+  python3: () => python(),
+  sql: () => sql(),
+  java: () => java(),
+  javascript: () => javascript(),
+  typescript: () => javascript({ typescript: true }),
+  go: () => go(),
+  rust: () => rust(),
+};
+
+export function languageSupport(id) {
+  return (LANGUAGES[id] || (() => []))();
+}
+
+// An editable editor in `parent`; `onRun` on Ctrl/Cmd+Enter; `onChange(text)` on edits.
+export function createEditor(parent, { doc, language, onRun, onChange, readOnly = false }) {
+  const lang = new Compartment();
+  const view = new EditorView({
+    parent,
+    state: EditorState.create({
+      doc,
+      extensions: [
+        Prec.highest(
+          keymap.of([
+            {
+              key: "Mod-Enter",
+              run: () => {
+                if (onRun) onRun();
+                return true;
+              },
+            },
+          ]),
+        ),
+        basicSetup,
+        keymap.of([indentWithTab]),
+        lang.of(languageSupport(language)),
+        EditorState.readOnly.of(readOnly),
+        EditorView.editable.of(!readOnly),
+        EditorView.contentAttributes.of({ "aria-label": "Source code" }),
+        EditorView.updateListener.of((u) => {
+          if (u.docChanged && onChange) onChange(u.state.doc.toString());
+        }),
+      ],
+    }),
+  });
+  return {
+    view,
+    text: () => view.state.doc.toString(),
+    setText: (text) =>
+      view.dispatch({ changes: { from: 0, to: view.state.doc.length, insert: text } }),
+    setLanguage: (id) => view.dispatch({ effects: lang.reconfigure(languageSupport(id)) }),
+    focus: () => view.focus(),
+  };
+}
