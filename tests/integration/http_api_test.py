@@ -453,6 +453,40 @@ class HttpLimitsTest(unittest.TestCase):
             self.assertEqual(got["state"], "SUBMISSION_STATE_FINISHED")
 
 
+class HttpShutdownTest(unittest.TestCase):
+    def test_submit_while_shutting_down_is_503_and_reads_still_work(self):
+        judged = harness.Judged(challenges=ECHO_CHALLENGES, extra_args=[
+            "--workers", "1", "--live-workers", "0", "--rate-limit", "1000", "--http-listen", "127.0.0.1:0"]).start()
+        try:
+            api = Http(judged.http_port)
+            body = {"challengeId": "echo", "language": "python3", "candidateId": "c",
+                    "source": "import time\ntime.sleep(5)\n"}
+            status, _, sub = api.call("POST", "/v1/submissions", judged.tokens["platform"], body)
+            self.assertEqual(status, 200)
+            # Once it is being judged, stop: the grading (a 5 s sleep) holds the shutdown open.
+            c = api.conn(timeout=60)
+            c.request("GET", "/v1/submissions/%s/events" % sub["id"],
+                      headers={"Authorization": "Bearer " + judged.tokens["platform"]})
+            r = c.getresponse()
+            while parse_sse(r, limit=1)[0][1] not in ("compiling", "running"):
+                pass
+            judged.proc.send_signal(harness.signal.SIGTERM)
+            judged.wait_for_log(r"shutting down")
+            deadline = time.monotonic() + 4
+            status = None
+            while time.monotonic() < deadline:
+                body["source"] = "print(%f)\n" % time.monotonic()
+                status, _, payload = api.call("POST", "/v1/submissions", judged.tokens["platform"], body)
+                if status != 200:
+                    break
+            self.assertEqual(status, 503, payload)
+            self.assertEqual(payload["code"], "UNAVAILABLE")
+            self.assertEqual(api.call("GET", "/v1/submissions/" + sub["id"], judged.tokens["platform"])[0], 200)
+            c.close()
+        finally:
+            judged.cleanup()
+
+
 class HttpTlsCorsTest(unittest.TestCase):
     def test_tls_with_the_grpc_certificate_and_one_cors_origin(self):
         tmp = tempfile.mkdtemp(prefix="judge-http-tls-")
