@@ -33,6 +33,7 @@ absl::Status MetricsServer::Start(const std::string& address) {
   server_->set_read_timeout(1, 0);
   server_->set_write_timeout(2, 0);
   server_->set_payload_max_length(64 << 10);
+  server_->set_tcp_nodelay(true);
   // SO_REUSEADDR (a restart binds past connections in TIME_WAIT), never httplib's default
   // SO_REUSEPORT, which would let a second judged share the port.
   server_->set_socket_options([](socket_t sock) {

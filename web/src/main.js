@@ -437,6 +437,7 @@ class ResultsView {
   finish(s) {
     this.status.replaceChildren(`Finished: submission ${s.id}`, " ", h("a", { href: `#/submissions/${s.id}` }, "open"));
     for (const t of s.tests || []) this.addTest(t);
+    if (!this.seen.size) this.table.hidden = true;  // nothing ran (a compilation error, say)
     this.summary.replaceChildren(
       verdictBadge(s.verdict, true),
       s.useCustomStdin ? null : h("span", { class: "score", id: "score" }, `${s.score} / ${s.maxScore}`),
