@@ -68,7 +68,7 @@ void BM_SandboxRun(benchmark::State& state) {
                                                : g_sandbox_no_cgroup.get();
   for (auto _ : state) {
     auto r = sb->Run(spec);
-    if (!r.ok() || r->status != sandbox::Status::kOk) {
+    if (!r.ok() || r->status != sandbox::RunStatus::kOk) {
       std::fprintf(stderr, "run failed: %s\n",
                    r.ok() ? r->message.c_str() : std::string(r.status().message()).c_str());
       state.SkipWithError("run failed");
@@ -104,7 +104,7 @@ void BM_PooledVsPlain(benchmark::State& state) {
       }
       auto r = g_sandbox->Run(spec);
       if (timed) pooled.push_back(ms_since(t0));
-      if (!r.ok() || r->status != sandbox::Status::kOk) {
+      if (!r.ok() || r->status != sandbox::RunStatus::kOk) {
         state.SkipWithError("run failed");
         return;
       }
@@ -155,7 +155,7 @@ int LeakCheck(int runs) {
   report(0);
   for (int i = 1; i <= runs; ++i) {
     auto r = g_sandbox->Run(spec);
-    if (!r.ok() || r->status != sandbox::Status::kOk) {
+    if (!r.ok() || r->status != sandbox::RunStatus::kOk) {
       std::fprintf(stderr, "run %d failed\n", i);
       return 1;
     }

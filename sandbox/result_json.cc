@@ -44,7 +44,7 @@ std::string ResultToJson(const RunResult& r) {
     absl::StrAppend(&approx, i ? "," : "", JsonString(r.approximate[i]));
   }
   approx += "]";
-  return absl::StrCat("{\"status\":", JsonString(StatusName(r.status)),
+  return absl::StrCat("{\"status\":", JsonString(RunStatusName(r.status)),
                       ",\"exit_code\":", r.exit_code, ",\"signal\":", r.signal,
                       ",\"syscall\":", JsonString(r.syscall), ",\"cpu_ms\":", r.cpu_ms,
                       ",\"wall_ms\":", r.wall_ms, ",\"memory_kib\":", r.memory_kib,

@@ -11,32 +11,34 @@
 // of time, each in fresh namespaces, in its cgroup and with its root already built for mounts
 // recent runs asked for. A run whose mounts match takes one and only sends it the program; any
 // other run takes a bare box or clones its own on the spot. A box serves one run and is gone.
+//
+// Where things are: Run (sandbox.cc) is the list of steps; the root is planned in
+// mount_plan.cc, boxes are cloned and kept in box_pool.cc, the program's start is planned in
+// exec_plan.cc, streams are opened in stdio.cc, a run is watched in supervise.cc and how it
+// ended is decided in classify.cc. The box's own side (raw syscalls only) is child.cc.
 #pragma once
 
 #include <sys/types.h>
 
+#include <chrono>
 #include <condition_variable>
 #include <cstdint>
-#include <deque>
 #include <memory>
 #include <mutex>
-#include <optional>
 #include <string>
-#include <thread>
-#include <utility>
-#include <vector>
 
 #include "absl/status/statusor.h"
 #include "sandbox/box_dir.h"
 #include "sandbox/cgroup.h"
-#include "sandbox/seccomp_profile.h"
 #include "sandbox/spec.h"
 
 namespace sandbox {
 
 namespace internal {
 struct Box;
+class BoxPool;
 class MountTemplate;
+struct Supervised;
 }  // namespace internal
 
 struct SandboxOptions {
@@ -76,7 +78,7 @@ class Sandbox {
   [[nodiscard]] absl::StatusOr<RunResult> Run(const RunSpec& spec);
 
   // A fresh work dir for a box (see RunSpec::host_workdir), removed when the BoxDir dies.
-  [[nodiscard]] absl::StatusOr<BoxDir> MakeWorkDir(uint64_t size_bytes, uint32_t inodes) const;
+  [[nodiscard]] absl::StatusOr<BoxDir> MakeBoxDir(uint64_t size_bytes, uint32_t inodes) const;
 
   const CgroupLayout& cgroups() const { return cgroups_; }
   const std::string& runtime_dir() const { return dir_; }
@@ -91,59 +93,31 @@ class Sandbox {
 
  private:
   explicit Sandbox(const SandboxOptions& options);
-  // A box for this run's mounts: from the pool when one matches, else cloned now.
-  absl::StatusOr<std::unique_ptr<internal::Box>> TakeBox(
-      const std::shared_ptr<const internal::MountTemplate>& mounts,
-      std::pair<uint64_t, uint32_t> cgroup_limits);
-
-  // Clones a box; with `mounts` it starts building its root at once, without it is bare. A box
-  // that does not join its cgroup now joins it when taken. `awaited`: a run waits for this box
-  // (not one built ahead), so its init is moved off our CPU to set up alongside us.
-  absl::StatusOr<std::unique_ptr<internal::Box>> Spawn(uint32_t id,
-                                                       const internal::MountTemplate* mounts,
-                                                       bool join_cgroup, bool awaited);
-  absl::StatusOr<std::shared_ptr<internal::MountTemplate>> MakeMountTemplate(
-      const RunSpec& spec) const;
-  // The mounts planned in Create for a one-shot sandbox's first run, if `spec` asks for the
-  // same ones (once; later runs plan their own).
-  std::shared_ptr<internal::MountTemplate> TakeFirstTemplate(const RunSpec& spec);
-  absl::Status SendMounts(internal::Box& box, const internal::MountTemplate& mounts);
-  absl::Status JoinCgroup(internal::Box& box);
-  // Kills (if needed) and reaps a box, removes its cgroup and frees its uids.
-  void Retire(std::unique_ptr<internal::Box> box);
-  void RefillLoop();
-  bool WantedLocked(const std::string& key) const;
-  std::shared_ptr<const internal::MountTemplate> NextTemplateLocked() const;
-  char* Arena(uint32_t id) const;
-  char* Stack(uint32_t id) const;
+  // The planned root for `spec`: the one planned in Create for a one-shot sandbox's first run
+  // when `spec` asks for the same mounts (once), else planned now.
+  absl::StatusOr<std::shared_ptr<const internal::MountTemplate>> PlanFor(const RunSpec& spec);
+  // At most `slots` runs at a time: waits for a free one.
+  void AcquireSlot();
+  void ReleaseSlot();
+  // The result from what supervision saw and the box's cgroup (then removed).
+  absl::StatusOr<RunResult> Conclude(const RunSpec& spec, internal::Box& box,
+                                     internal::Supervised seen,
+                                     std::chrono::steady_clock::time_point start) const;
 
   SandboxOptions options_;
   std::string dir_;       // <runtime_dir>/<pid>-<n>: parent of the work dirs, made on first use
   std::string root_dir_;  // <runtime_dir>/root: each box mounts its root here, in its own namespace
   std::string cgroup_name_;
-  std::shared_ptr<internal::MountTemplate> first_template_;  // see TakeFirstTemplate
-  RunSpec first_spec_;  // what first_template_ was planned for
   CgroupLayout cgroups_;
-  void* stacks_ = nullptr;  // per box id: clone stacks of init and the program
-  void* arenas_ = nullptr;  // per box id: where the plans are built (see child.h)
-  size_t boxes_ = 0;        // slots + prespawn
+  std::unique_ptr<internal::BoxPool> pool_;
+  std::shared_ptr<internal::MountTemplate> first_template_;  // see PlanFor
+  RunSpec first_spec_;  // what first_template_ was planned for
 
   mutable std::mutex mu_;
   mutable bool dir_made_ = false;
-  std::condition_variable changed_;  // a slot, a box id or a pooled box became free; or stop
+  std::condition_variable slot_freed_;
   uint32_t running_ = 0;
-  std::vector<uint32_t> free_ids_;
-  std::deque<std::unique_ptr<internal::Box>> idle_;
-  // What the pool builds: the last distinct mounts asked for (at most `prespawn`, most recent
-  // first), with the last run's cgroup limits.
-  std::deque<std::shared_ptr<const internal::MountTemplate>> templates_;
-  std::pair<uint64_t, uint32_t> pool_limits_{0, 0};
-  std::vector<std::string> spawning_keys_;  // keys of boxes being cloned by the pool ("" bare)
-  bool refill_failed_ = false;  // stop trying until the next run
-  bool stopping_ = false;
   bool closed_ = false;
-  uint64_t box_counter_ = 0;
-  std::thread refiller_;
 };
 
 }  // namespace sandbox

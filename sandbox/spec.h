@@ -71,7 +71,8 @@ struct RunSpec {
   Limits limits;
 };
 
-enum class Status {
+// How a run ended (sandbox::RunStatus, not absl::Status: that one says the sandbox broke).
+enum class RunStatus {
   kOk,                 // exited with code 0
   kNonZeroExit,        // exited with another code
   kSignaled,           // killed by a signal (not one of ours)
@@ -83,10 +84,10 @@ enum class Status {
 };
 
 // Stable names used in sandbox-run's JSON: "OK", "NONZERO_EXIT", ...
-const char* StatusName(Status status);
+const char* RunStatusName(RunStatus status);
 
 struct RunResult {
-  Status status = Status::kOk;
+  RunStatus status = RunStatus::kOk;
   int exit_code = 0;
   int signal = 0;
   std::string syscall;  // kSecurityViolation: the blocked syscall's name

@@ -177,7 +177,7 @@ absl::StatusOr<std::shared_ptr<const CompileResult>> Compiler::CompileUncached(
     return std::shared_ptr<const CompileResult>(result);
   }
 
-  absl::StatusOr<sandbox::BoxDir> dir = sandbox_->MakeWorkDir(256ull << 20, 4096);
+  absl::StatusOr<sandbox::BoxDir> dir = sandbox_->MakeBoxDir(256ull << 20, 4096);
   if (!dir.ok()) return dir.status();
   if (absl::Status s = dir->WriteFile(language.source_name, source); !s.ok()) return s;
   sandbox::RunSpec spec;
@@ -208,25 +208,25 @@ absl::StatusOr<std::shared_ptr<const CompileResult>> Compiler::CompileUncached(
   message = absl::StrReplaceAll(message, {{"/box/", ""}});
   if (message.size() > limits_.message_bytes) message.resize(limits_.message_bytes);
   switch (run->status) {
-    case sandbox::Status::kOk:
+    case sandbox::RunStatus::kOk:
       break;
-    case sandbox::Status::kCpuTimeLimit:
-    case sandbox::Status::kWallTimeLimit:
+    case sandbox::RunStatus::kCpuTimeLimit:
+    case sandbox::RunStatus::kWallTimeLimit:
       message = absl::StrCat("compilation took too long (", run->message, ")\n", message);
       break;
-    case sandbox::Status::kMemoryLimit:
+    case sandbox::RunStatus::kMemoryLimit:
       message = absl::StrCat("compilation ran out of memory (", run->message, ")\n", message);
       break;
-    case sandbox::Status::kOutputLimit:
+    case sandbox::RunStatus::kOutputLimit:
       message = absl::StrCat("the compiler's output or the binary is too large\n", message);
       break;
-    case sandbox::Status::kSecurityViolation:
+    case sandbox::RunStatus::kSecurityViolation:
       return absl::InternalError(
           absl::StrCat("the compiler made a blocked syscall: ", run->syscall));
     default:
       break;
   }
-  if (run->status != sandbox::Status::kOk) {
+  if (run->status != sandbox::RunStatus::kOk) {
     result->message = message;
     result->ok = false;
     return std::shared_ptr<const CompileResult>(result);

@@ -33,21 +33,21 @@ constexpr const char* kBoxFixture = "/opt/judge-input/fixture";
 
 Verdict VerdictFor(const sandbox::RunResult& run) {
   switch (run.status) {
-    case sandbox::Status::kOk: return judge::v1::VERDICT_ACCEPTED;
-    case sandbox::Status::kNonZeroExit:
-    case sandbox::Status::kSignaled: return judge::v1::VERDICT_RUNTIME_ERROR;
-    case sandbox::Status::kCpuTimeLimit:
-    case sandbox::Status::kWallTimeLimit: return judge::v1::VERDICT_TIME_LIMIT_EXCEEDED;
-    case sandbox::Status::kMemoryLimit: return judge::v1::VERDICT_MEMORY_LIMIT_EXCEEDED;
-    case sandbox::Status::kOutputLimit: return judge::v1::VERDICT_OUTPUT_LIMIT_EXCEEDED;
-    case sandbox::Status::kSecurityViolation: return judge::v1::VERDICT_SECURITY_VIOLATION;
+    case sandbox::RunStatus::kOk: return judge::v1::VERDICT_ACCEPTED;
+    case sandbox::RunStatus::kNonZeroExit:
+    case sandbox::RunStatus::kSignaled: return judge::v1::VERDICT_RUNTIME_ERROR;
+    case sandbox::RunStatus::kCpuTimeLimit:
+    case sandbox::RunStatus::kWallTimeLimit: return judge::v1::VERDICT_TIME_LIMIT_EXCEEDED;
+    case sandbox::RunStatus::kMemoryLimit: return judge::v1::VERDICT_MEMORY_LIMIT_EXCEEDED;
+    case sandbox::RunStatus::kOutputLimit: return judge::v1::VERDICT_OUTPUT_LIMIT_EXCEEDED;
+    case sandbox::RunStatus::kSecurityViolation: return judge::v1::VERDICT_SECURITY_VIOLATION;
   }
   return judge::v1::VERDICT_INTERNAL_ERROR;
 }
 
 Verdict RunVerdict(const Language& language, const sandbox::RunResult& run) {
-  if (run.status == sandbox::Status::kNonZeroExit || run.status == sandbox::Status::kSignaled) {
-    const int exit_code = run.status == sandbox::Status::kNonZeroExit ? run.exit_code : -1;
+  if (run.status == sandbox::RunStatus::kNonZeroExit || run.status == sandbox::RunStatus::kSignaled) {
+    const int exit_code = run.status == sandbox::RunStatus::kNonZeroExit ? run.exit_code : -1;
     Verdict v = LanguageVerdict(language, exit_code, run.stderr_data);
     if (v != judge::v1::VERDICT_UNSPECIFIED) return v;
   }
@@ -127,7 +127,7 @@ absl::StatusOr<std::shared_ptr<const CompileResult>> Grader::CompileChecker(
 
 absl::StatusOr<std::pair<bool, std::string>> Grader::RunProgramChecker(
     const CompileResult& checker, const LoadedTest& test, const std::string& output) {
-  absl::StatusOr<sandbox::BoxDir> dir = sandbox_->MakeWorkDir(output.size() + (1 << 20), 16);
+  absl::StatusOr<sandbox::BoxDir> dir = sandbox_->MakeBoxDir(output.size() + (1 << 20), 16);
   if (!dir.ok()) return dir.status();
   if (absl::Status s = dir->WriteFile("output", output); !s.ok()) return s;
   sandbox::RunSpec spec;
@@ -145,8 +145,8 @@ absl::StatusOr<std::pair<bool, std::string>> Grader::RunProgramChecker(
   absl::StatusOr<sandbox::RunResult> run = sandbox_->Run(spec);
   if (!run.ok()) return run.status();
   std::string message = run->stderr_data.empty() ? run->stdout_data : run->stderr_data;
-  if (run->status == sandbox::Status::kOk) return std::pair<bool, std::string>{true, message};
-  if (run->status == sandbox::Status::kNonZeroExit && run->exit_code == 1) {
+  if (run->status == sandbox::RunStatus::kOk) return std::pair<bool, std::string>{true, message};
+  if (run->status == sandbox::RunStatus::kNonZeroExit && run->exit_code == 1) {
     return std::pair<bool, std::string>{false, message};
   }
   return absl::InternalError(absl::StrCat("checker failed on test ", test.name, ": ",
@@ -172,7 +172,7 @@ absl::Status Grader::RunCustomInput(const GradeRequest& request, const Language&
                                     judge::v1::Submission* out) {
   const LoadedChallenge& ch = *request.challenge;
   absl::StatusOr<sandbox::BoxDir> dir =
-      sandbox_->MakeWorkDir(request.custom_stdin.size() + (1 << 20), 16);
+      sandbox_->MakeBoxDir(request.custom_stdin.size() + (1 << 20), 16);
   if (!dir.ok()) return dir.status();
   if (absl::Status s = dir->WriteFile("stdin", request.custom_stdin); !s.ok()) return s;
   // For a fixture language the custom input is the fixture.
@@ -252,7 +252,7 @@ absl::StatusOr<judge::v1::TestResult> Grader::RunOneTest(
       if (!c.accepted) v = judge::v1::VERDICT_WRONG_ANSWER;
       message = c.message;
     }
-  } else if (run->status == sandbox::Status::kNonZeroExit &&
+  } else if (run->status == sandbox::RunStatus::kNonZeroExit &&
              LanguageVerdict(language, run->exit_code, "") != judge::v1::VERDICT_UNSPECIFIED) {
     // A runner's own exit code: its one-line message says it all.
     message = ErrorLine(run->stderr_data, options_.sample_message_bytes);
@@ -375,7 +375,7 @@ absl::StatusOr<Growth> Grader::MeasureGrowth(const LoadedChallenge& ch, const st
     absl::StatusOr<sandbox::RunResult> run =
         RunProgram(series, *language, **program, p.input_path, "", 256ull << 20);
     if (!run.ok()) return run.status();
-    GrowthPoint point{p.n, static_cast<uint32_t>(run->cpu_ms), run->status != sandbox::Status::kOk};
+    GrowthPoint point{p.n, static_cast<uint32_t>(run->cpu_ms), run->status != sandbox::RunStatus::kOk};
     g.points.push_back(point);
     if (point.over_limit) break;
   }
@@ -462,7 +462,7 @@ std::string Grader::SelfTestOne(const Language& lang) {
   absl::StatusOr<sandbox::RunResult> r =
       RunProgram(ch, lang, **c, "", fixture ? fixture->artifact_path : "", 1024);
   if (!r.ok()) return std::string(r.status().message());
-  if (r->status != sandbox::Status::kOk || r->stdout_data != lang.self_test_output) {
+  if (r->status != sandbox::RunStatus::kOk || r->stdout_data != lang.self_test_output) {
     return absl::StrCat("run: ", r->message, " ",
                         Excerpt(r->stderr_data + r->stdout_data, 200));
   }

@@ -192,9 +192,9 @@ TEST_F(GraderTest, PrecedenceRuntimeBeatsWrongAnswer) {
       Grade("python3", "print(12345)\nimport sys\nsys.stdout.flush()\nraise SystemExit(1)\n");
   EXPECT_EQ(s.tests(0).verdict(), judge::v1::VERDICT_RUNTIME_ERROR);
   sandbox::RunResult r;
-  r.status = sandbox::Status::kSecurityViolation;
+  r.status = sandbox::RunStatus::kSecurityViolation;
   EXPECT_EQ(VerdictFor(r), judge::v1::VERDICT_SECURITY_VIOLATION);
-  r.status = sandbox::Status::kWallTimeLimit;
+  r.status = sandbox::RunStatus::kWallTimeLimit;
   EXPECT_EQ(VerdictFor(r), judge::v1::VERDICT_TIME_LIMIT_EXCEEDED);
 }
 

@@ -25,7 +25,7 @@ namespace {
 
 using sandbox::RunResult;
 using sandbox::RunSpec;
-using sandbox::Status;
+using sandbox::RunStatus;
 
 class PositiveTest : public ::testing::Test {
  protected:
@@ -70,7 +70,7 @@ class PositiveTest : public ::testing::Test {
 };
 
 TEST_F(PositiveTest, CppProgramWithThreadsBigAllocationStdinAndWorkDirFile) {
-  auto dir = sb_->MakeWorkDir(16 << 20, 64);
+  auto dir = sb_->MakeBoxDir(16 << 20, 64);
   ASSERT_TRUE(dir.ok());
   RunSpec spec = Base();
   spec.mounts.push_back({THREADS_BIN, "/opt/threads", false});
@@ -79,7 +79,7 @@ TEST_F(PositiveTest, CppProgramWithThreadsBigAllocationStdinAndWorkDirFile) {
   spec.stdin_stream = {sandbox::Stream::Kind::kFile, WriteHostFile("in.txt", "1 2 3 4 5 6 7 8 9 10\n"), -1};
   auto r = sb_->Run(spec);
   ASSERT_TRUE(r.ok()) << r.status();
-  EXPECT_EQ(r->status, Status::kOk) << r->message << r->stderr_data;
+  EXPECT_EQ(r->status, RunStatus::kOk) << r->message << r->stderr_data;
   EXPECT_EQ(r->stdout_data, "55\n");
   EXPECT_GE(r->memory_kib, 200u * 1024);  // the touched 200 MiB shows in the peak
   auto file = dir->ReadFile("result.txt", 100);
@@ -119,7 +119,7 @@ TEST_F(PositiveTest, ASleepStoppedAndContinuedResumes) {
     kill(pids[0], SIGCONT);
     run.join();
     ASSERT_TRUE(r.ok()) << r.status();
-    EXPECT_EQ(r->status, Status::kOk) << r->message << " " << r->syscall;
+    EXPECT_EQ(r->status, RunStatus::kOk) << r->message << " " << r->syscall;
     EXPECT_EQ(r->stdout_data, "slept\n");
   }
 }
@@ -140,14 +140,14 @@ TEST_F(PositiveTest, PythonReadsStdinAndUsesThreads) {
   spec.stdin_stream = {sandbox::Stream::Kind::kFile, WriteHostFile("in.txt", "40 2\n"), -1};
   auto r = sb_->Run(spec);
   ASSERT_TRUE(r.ok()) << r.status();
-  EXPECT_EQ(r->status, Status::kOk) << r->message << r->stderr_data;
+  EXPECT_EQ(r->status, RunStatus::kOk) << r->message << r->stderr_data;
   EXPECT_EQ(r->stdout_data, "42 104857600\n");
 }
 
 TEST_F(PositiveTest, GccCompilesUnderTheCompileProfileAndTheBinaryRuns) {
   for (const char* compiler : {"gcc", "g++"}) {
     SCOPED_TRACE(compiler);
-    auto dir = sb_->MakeWorkDir(64 << 20, 256);
+    auto dir = sb_->MakeBoxDir(64 << 20, 256);
     ASSERT_TRUE(dir.ok());
     bool cpp = std::string(compiler) == "g++";
     ASSERT_TRUE(dir->WriteFile(cpp ? "main.cc" : "main.c",
@@ -162,13 +162,13 @@ TEST_F(PositiveTest, GccCompilesUnderTheCompileProfileAndTheBinaryRuns) {
     compile.limits.processes = 16;
     auto c = sb_->Run(compile);
     ASSERT_TRUE(c.ok()) << c.status();
-    ASSERT_EQ(c->status, Status::kOk) << c->message << c->stderr_data;
+    ASSERT_EQ(c->status, RunStatus::kOk) << c->message << c->stderr_data;
     RunSpec run = Base();
     run.host_workdir = dir->path();
     run.argv = {"/box/main"};
     auto r = sb_->Run(run);
     ASSERT_TRUE(r.ok()) << r.status();
-    EXPECT_EQ(r->status, Status::kOk) << r->message;
+    EXPECT_EQ(r->status, RunStatus::kOk) << r->message;
     EXPECT_EQ(r->stdout_data, "42\n");
   }
 }
@@ -179,12 +179,12 @@ TEST_F(PositiveTest, ExitCodesAndSignalsAreReported) {
   spec.profile = sandbox::Profile::kCompile;
   auto r = sb_->Run(spec);
   ASSERT_TRUE(r.ok());
-  EXPECT_EQ(r->status, Status::kNonZeroExit);
+  EXPECT_EQ(r->status, RunStatus::kNonZeroExit);
   EXPECT_EQ(r->exit_code, 7);
   spec.argv = {"/no/such/program"};
   r = sb_->Run(spec);
   ASSERT_TRUE(r.ok());
-  EXPECT_EQ(r->status, Status::kNonZeroExit);
+  EXPECT_EQ(r->status, RunStatus::kNonZeroExit);
   EXPECT_EQ(r->exit_code, 127);
   EXPECT_NE(r->message.find("execve"), std::string::npos);
 }
@@ -196,7 +196,7 @@ TEST_F(PositiveTest, EnvironmentIsOnlyWhatTheSpecAllows) {
   spec.argv = {"/usr/bin/env"};
   auto r = sb_->Run(spec);
   ASSERT_TRUE(r.ok());
-  EXPECT_EQ(r->status, Status::kOk) << r->message;
+  EXPECT_EQ(r->status, RunStatus::kOk) << r->message;
   EXPECT_EQ(r->stdout_data, "ONLY=this\n");
 }
 
@@ -224,7 +224,7 @@ TEST_F(PositiveTest, ConcurrentRunsAreIsolated) {
   for (auto& t : threads) t.join();
   for (int i = 0; i < 4; ++i) {
     ASSERT_TRUE(errors[i].ok()) << errors[i];
-    EXPECT_EQ(results[i].status, Status::kOk) << results[i].message;
+    EXPECT_EQ(results[i].status, RunStatus::kOk) << results[i].message;
     // init, sh, ls|grep: never another box's processes or files.
     EXPECT_EQ(results[i].stdout_data.substr(0, results[i].stdout_data.find('\n')),
               "mine-" + std::to_string(i));
@@ -268,7 +268,7 @@ TEST_F(PositiveTest, ReadOnlyBindsAreReadOnlyBelowTheirSubmounts) {
   auto r = sb_->Run(spec);
   umount2((dir + "/sub").c_str(), MNT_DETACH);
   ASSERT_TRUE(r.ok()) << r.status();
-  EXPECT_EQ(r->status, Status::kOk) << r->message;
+  EXPECT_EQ(r->status, RunStatus::kOk) << r->message;
   EXPECT_EQ(r->stdout_data, "/opt/data/f refused\n/opt/data/sub/f refused\n");
 }
 
@@ -285,7 +285,7 @@ TEST_F(PositiveTest, IgnoredSignalsOfTheJudgeAreNotInherited) {
   sigaction(SIGPIPE, &old_pipe, nullptr);
   sigaction(SIGINT, &old_int, nullptr);
   ASSERT_TRUE(r.ok()) << r.status();
-  EXPECT_EQ(r->status, Status::kOk) << r->message;
+  EXPECT_EQ(r->status, RunStatus::kOk) << r->message;
   EXPECT_EQ(r->stdout_data, "SigBlk:\t0000000000000000\nSigIgn:\t0000000000000000\n");
 }
 
@@ -308,7 +308,7 @@ TEST_F(PositiveTest, TheProgramMayUseEveryCpuTheJudgeMay) {
   for (int i = 0; i < 3; ++i) {
     auto r = sb_->Run(spec);
     ASSERT_TRUE(r.ok()) << r.status();
-    EXPECT_EQ(r->status, Status::kOk) << r->message;
+    EXPECT_EQ(r->status, RunStatus::kOk) << r->message;
     EXPECT_EQ(r->stdout_data, ours);
   }
 }
@@ -324,7 +324,7 @@ class PoolTest : public PositiveTest {
     spec.argv = {"/bin/cat", "/opt/data/x"};
     auto r = sb_->Run(spec);
     if (!r.ok()) return r.status().ToString();
-    return r->status == Status::kOk ? r->stdout_data : r->message;
+    return r->status == RunStatus::kOk ? r->stdout_data : r->message;
   }
 };
 
@@ -348,7 +348,7 @@ TEST_F(PoolTest, EachRunGetsItsOwnMounts) {
 // namespaces are copies from that moment): the run must still see it, as a compile does.
 TEST_F(PoolTest, WorkDirsMadeAfterTheBoxesWereClonedAreSeen) {
   for (int i = 0; i < 4; ++i) {
-    auto dir = sb_->MakeWorkDir(1 << 20, 16);
+    auto dir = sb_->MakeBoxDir(1 << 20, 16);
     ASSERT_TRUE(dir.ok()) << dir.status();
     ASSERT_TRUE(dir->WriteFile("in.txt", "run " + std::to_string(i) + "\n").ok());
     RunSpec spec = Base();
@@ -356,7 +356,7 @@ TEST_F(PoolTest, WorkDirsMadeAfterTheBoxesWereClonedAreSeen) {
     spec.argv = {"/bin/cat", "in.txt"};
     auto r = sb_->Run(spec);
     ASSERT_TRUE(r.ok()) << r.status();
-    EXPECT_EQ(r->status, Status::kOk) << r->message;
+    EXPECT_EQ(r->status, RunStatus::kOk) << r->message;
     EXPECT_EQ(r->stdout_data, "run " + std::to_string(i) + "\n");
   }
 }
@@ -372,7 +372,7 @@ TEST_F(PoolTest, LimitsDoNotCarryOver) {
   for (const RunSpec* spec : {&small, &small, &big, &big, &small, &big}) {
     auto r = sb_->Run(*spec);
     ASSERT_TRUE(r.ok()) << r.status();
-    EXPECT_EQ(r->status, spec == &small ? Status::kMemoryLimit : Status::kOk) << r->message;
+    EXPECT_EQ(r->status, spec == &small ? RunStatus::kMemoryLimit : RunStatus::kOk) << r->message;
   }
 }
 
@@ -396,7 +396,7 @@ TEST(SeccompTest, PrebuiltProgramsMatchTheRules) {
 
 TEST(ResultJsonTest, HasTheDocumentedFieldsAndEscapes) {
   RunResult r;
-  r.status = Status::kSecurityViolation;
+  r.status = RunStatus::kSecurityViolation;
   r.syscall = "socket";
   r.message = "a \"quote\"\n\xff";
   r.cpu_ms = 3;

@@ -23,7 +23,7 @@ namespace {
 
 using sandbox::RunResult;
 using sandbox::RunSpec;
-using sandbox::Status;
+using sandbox::RunStatus;
 
 constexpr uint32_t kSlots = 4;
 
@@ -95,7 +95,7 @@ class SecurityTest : public ::testing::Test {
 
 TEST_F(SecurityTest, ForkIsASecurityViolationUnderTheRunProfile) {
   RunResult r = MustRun(Hostile({"fork_bomb"}));
-  EXPECT_EQ(r.status, Status::kSecurityViolation);
+  EXPECT_EQ(r.status, RunStatus::kSecurityViolation);
   EXPECT_EQ(r.syscall, "clone");
 }
 
@@ -105,14 +105,14 @@ TEST_F(SecurityTest, ForkBombUnderTheCompileProfileHitsTheProcessLimitAndCpuLimi
   spec.limits.cpu_time_ms = 1000;
   RunResult r = MustRun(spec);
   // Forks fail at the pids limit; the survivors spin until the summed cpu time runs out.
-  EXPECT_EQ(r.status, Status::kCpuTimeLimit) << r.message;
+  EXPECT_EQ(r.status, RunStatus::kCpuTimeLimit) << r.message;
   EXPECT_GE(r.cpu_ms, 1000u);
   EXPECT_LT(r.wall_ms, 5000u);
 }
 
 TEST_F(SecurityTest, ThreadBombStopsAtTheProcessLimit) {
   RunResult r = MustRun(Hostile({"thread_bomb"}));
-  ASSERT_EQ(r.status, Status::kOk) << r.message;
+  ASSERT_EQ(r.status, RunStatus::kOk) << r.message;
   int threads = std::atoi(r.stdout_data.c_str());
   EXPECT_GT(threads, 0);
   EXPECT_LT(threads, 16);  // the main thread counts too
@@ -120,21 +120,21 @@ TEST_F(SecurityTest, ThreadBombStopsAtTheProcessLimit) {
 
 TEST_F(SecurityTest, TouchedMemoryBombIsMemoryLimit) {
   RunResult r = MustRun(Hostile({"memory_touch"}));
-  EXPECT_EQ(r.status, Status::kMemoryLimit) << r.message;
+  EXPECT_EQ(r.status, RunStatus::kMemoryLimit) << r.message;
   EXPECT_GE(r.memory_kib, 100u * 1024);
   EXPECT_LE(r.memory_kib, 129u * 1024);
 }
 
 TEST_F(SecurityTest, NoReserveMemoryBombIsMemoryLimit) {
   RunResult r = MustRun(Hostile({"memory_noreserve"}));
-  EXPECT_EQ(r.status, Status::kMemoryLimit) << r.message;
+  EXPECT_EQ(r.status, RunStatus::kMemoryLimit) << r.message;
 }
 
 TEST_F(SecurityTest, StackOverflowIsASegfault) {
   RunSpec spec = Hostile({"stack_overflow"});
   spec.limits.stack_bytes = 8 << 20;
   RunResult r = MustRun(spec);
-  EXPECT_EQ(r.status, Status::kSignaled);
+  EXPECT_EQ(r.status, RunStatus::kSignaled);
   EXPECT_EQ(r.signal, SIGSEGV);
 }
 
@@ -142,7 +142,7 @@ TEST_F(SecurityTest, StdoutFloodIsOutputLimitAndCapped) {
   RunSpec spec = Hostile({"stdout_flood"});
   spec.limits.stdout_bytes = 1 << 20;
   RunResult r = MustRun(spec);
-  EXPECT_EQ(r.status, Status::kOutputLimit);
+  EXPECT_EQ(r.status, RunStatus::kOutputLimit);
   EXPECT_EQ(r.stdout_data.size(), 1u << 20);
 }
 
@@ -150,17 +150,17 @@ TEST_F(SecurityTest, StderrFloodIsCappedAndTheRunGoesOn) {
   RunSpec spec = Hostile({"stderr_flood"});
   spec.limits.stderr_bytes = 4096;
   RunResult r = MustRun(spec);
-  EXPECT_EQ(r.status, Status::kOk) << r.message;
+  EXPECT_EQ(r.status, RunStatus::kOk) << r.message;
   EXPECT_EQ(r.stderr_data.size(), 4096u);
 }
 
 TEST_F(SecurityTest, DiskFillStopsAtTheWorkDirSize) {
-  auto dir = sb_->MakeWorkDir(8 << 20, 128);
+  auto dir = sb_->MakeBoxDir(8 << 20, 128);
   ASSERT_TRUE(dir.ok()) << dir.status();
   RunSpec spec = Hostile({"disk_fill", "/box/big"});
   spec.host_workdir = dir->path();
   RunResult r = MustRun(spec);
-  EXPECT_EQ(r.status, Status::kOk) << r.message;
+  EXPECT_EQ(r.status, RunStatus::kOk) << r.message;
   EXPECT_EQ(r.stdout_data, "ENOSPC\n");
 }
 
@@ -169,7 +169,7 @@ TEST_F(SecurityTest, DiskFillStopsAtTheFileSizeLimit) {
   spec.limits.tmp_bytes = 64 << 20;
   spec.limits.file_size_bytes = 1 << 20;
   RunResult r = MustRun(spec);
-  EXPECT_EQ(r.status, Status::kOk) << r.message;
+  EXPECT_EQ(r.status, RunStatus::kOk) << r.message;
   EXPECT_EQ(r.stdout_data, "EFBIG\n");
 }
 
@@ -177,7 +177,7 @@ TEST_F(SecurityTest, ManySmallFilesStopAtTheInodeLimit) {
   RunSpec spec = Hostile({"many_files", "/tmp"});
   spec.limits.tmp_inodes = 100;
   RunResult r = MustRun(spec);
-  EXPECT_EQ(r.status, Status::kOk) << r.message;
+  EXPECT_EQ(r.status, RunStatus::kOk) << r.message;
   int made = std::atoi(r.stdout_data.c_str());
   EXPECT_GT(made, 50);
   EXPECT_LT(made, 100);
@@ -188,7 +188,7 @@ TEST_F(SecurityTest, SleepingForeverIsWallTimeLimit) {
   RunSpec spec = Hostile({"sleep"});
   spec.limits.wall_time_ms = 300;
   RunResult r = MustRun(spec);
-  EXPECT_EQ(r.status, Status::kWallTimeLimit);
+  EXPECT_EQ(r.status, RunStatus::kWallTimeLimit);
   EXPECT_GE(r.wall_ms, 300u);
   EXPECT_LT(r.wall_ms, 2000u);
   EXPECT_LT(r.cpu_ms, 100u);
@@ -198,7 +198,7 @@ TEST_F(SecurityTest, BusyThreadsAreCountedTogether) {
   RunSpec spec = Hostile({"busy_threads"});
   spec.limits.cpu_time_ms = 1000;
   RunResult r = MustRun(spec);
-  EXPECT_EQ(r.status, Status::kCpuTimeLimit);
+  EXPECT_EQ(r.status, RunStatus::kCpuTimeLimit);
   EXPECT_GE(r.cpu_ms, 1000u);
   // Several threads burn cpu faster than the wall clock runs (two cores here).
   EXPECT_LT(r.wall_ms, r.cpu_ms);
@@ -208,7 +208,7 @@ TEST_F(SecurityTest, SetsidDoubleForkDoesNotSurvive) {
   RunSpec spec = Hostile({"escape_setsid"});
   spec.profile = sandbox::Profile::kCompile;
   RunResult r = MustRun(spec);
-  EXPECT_EQ(r.status, Status::kOk) << r.message;
+  EXPECT_EQ(r.status, RunStatus::kOk) << r.message;
   EXPECT_EQ(r.stdout_data, "detached\n");
   // TearDown asserts that no process with a box uid is left on the host.
 }
@@ -219,7 +219,7 @@ TEST_F(SecurityTest, HostFilesAreNotReachable) {
   RunResult r = MustRun(Hostile({"read_files", "/etc/shadow", "/etc/passwd", secret,
                                  sb_->runtime_dir(), "/proc/1/root/etc/shadow",
                                  "/proc/1/environ", "/run/judge-sandbox"}));
-  EXPECT_EQ(r.status, Status::kOk) << r.message;
+  EXPECT_EQ(r.status, RunStatus::kOk) << r.message;
   EXPECT_EQ(r.stdout_data, "/etc/shadow: ENOENT\n/etc/passwd: ENOENT\n" + secret + ": ENOENT\n" +
                                sb_->runtime_dir() +
                                ": ENOENT\n/proc/1/root/etc/shadow: EACCES\n/proc/1/environ: "
@@ -233,7 +233,7 @@ TEST_F(SecurityTest, TheProgramHasNoCapabilitiesAndNoNewPrivileges) {
   RunSpec spec = Hostile({});
   spec.argv = {"/bin/grep", "-E", "^(Cap|NoNewPrivs|Seccomp:)", "/proc/self/status"};
   RunResult r = MustRun(spec);
-  EXPECT_EQ(r.status, Status::kOk) << r.message;
+  EXPECT_EQ(r.status, RunStatus::kOk) << r.message;
   EXPECT_EQ(r.stdout_data,
             "CapInh:\t0000000000000000\nCapPrm:\t0000000000000000\nCapEff:\t0000000000000000\n"
             "CapBnd:\t0000000000000000\nCapAmb:\t0000000000000000\nNoNewPrivs:\t1\n"
@@ -245,7 +245,7 @@ TEST_F(SecurityTest, TheProgramHasNoCapabilitiesAndNoNewPrivileges) {
 TEST_F(SecurityTest, TheBoxInitIsOutOfReach) {
   RunResult r = MustRun(Hostile({"read_files", "/proc/1/mem", "/proc/1/maps", "/proc/1/environ",
                                  "/proc/1/fd/3", "/proc/1/fd/4", "/proc/1/root/proc/1/mem"}));
-  EXPECT_EQ(r.status, Status::kOk) << r.message;
+  EXPECT_EQ(r.status, RunStatus::kOk) << r.message;
   EXPECT_EQ(r.stdout_data,
             "/proc/1/mem: EACCES\n/proc/1/maps: EACCES\n/proc/1/environ: EACCES\n"
             "/proc/1/fd/3: EACCES\n/proc/1/fd/4: EACCES\n/proc/1/root/proc/1/mem: EACCES\n");
@@ -263,7 +263,7 @@ TEST_F(ListenerTest, TcpConnectionToAHostListenerIsBlocked) {
   socklen_t len = sizeof a;
   getsockname(ls, reinterpret_cast<sockaddr*>(&a), &len);
   RunResult r = MustRun(Hostile({"tcp", std::to_string(ntohs(a.sin_port))}));
-  EXPECT_EQ(r.status, Status::kSecurityViolation);
+  EXPECT_EQ(r.status, RunStatus::kSecurityViolation);
   EXPECT_EQ(r.syscall, "socket");
   EXPECT_LT(accept(ls, nullptr, nullptr), 0);  // nobody connected
   close(ls);
@@ -278,7 +278,7 @@ TEST_F(ListenerTest, UdpToAHostListenerIsBlocked) {
   socklen_t len = sizeof a;
   getsockname(ls, reinterpret_cast<sockaddr*>(&a), &len);
   RunResult r = MustRun(Hostile({"udp", std::to_string(ntohs(a.sin_port))}));
-  EXPECT_EQ(r.status, Status::kSecurityViolation);
+  EXPECT_EQ(r.status, RunStatus::kSecurityViolation);
   EXPECT_EQ(r.syscall, "socket");
   char c;
   EXPECT_LT(recv(ls, &c, 1, 0), 0);
@@ -294,7 +294,7 @@ TEST_F(ListenerTest, UnixSocketToAHostListenerIsBlocked) {
   ASSERT_EQ(bind(ls, reinterpret_cast<sockaddr*>(&a), sizeof a), 0);
   ASSERT_EQ(listen(ls, 4), 0);
   RunResult r = MustRun(Hostile({"unix", path}));
-  EXPECT_EQ(r.status, Status::kSecurityViolation);
+  EXPECT_EQ(r.status, RunStatus::kSecurityViolation);
   EXPECT_EQ(r.syscall, "socket");
   EXPECT_LT(accept(ls, nullptr, nullptr), 0);
   close(ls);
@@ -308,7 +308,7 @@ class DeniedSyscallTest : public SecurityTest,
 TEST_P(DeniedSyscallTest, IsASecurityViolationNamingTheSyscall) {
   auto [mode, syscall] = GetParam();
   RunResult r = MustRun(Hostile({mode}));
-  EXPECT_EQ(r.status, Status::kSecurityViolation) << r.stdout_data;
+  EXPECT_EQ(r.status, RunStatus::kSecurityViolation) << r.stdout_data;
   EXPECT_EQ(r.syscall, syscall);
   EXPECT_EQ(r.stdout_data, "");  // never got past the call
 }
@@ -325,7 +325,7 @@ INSTANTIATE_TEST_SUITE_P(
 
 TEST_F(SecurityTest, X32SyscallIsKilled) {
   RunResult r = MustRun(Hostile({"x32"}));
-  EXPECT_EQ(r.status, Status::kSecurityViolation);
+  EXPECT_EQ(r.status, RunStatus::kSecurityViolation);
   EXPECT_EQ(r.signal, SIGSYS);
   EXPECT_EQ(r.stdout_data, "");
 }
@@ -347,24 +347,24 @@ TEST_F(SecurityTest, Int80SyscallIsKilled) {
   RunResult r = MustRun(Hostile({"int80"}));
   EXPECT_EQ(r.stdout_data, "");  // never returned from the call
   if (HostRunsInt80()) {
-    EXPECT_EQ(r.status, Status::kSecurityViolation);
+    EXPECT_EQ(r.status, RunStatus::kSecurityViolation);
     EXPECT_EQ(r.signal, SIGSYS);
   } else {
     // The CPU faults int 0x80 before any syscall happens: a plain segfault.
-    EXPECT_EQ(r.status, Status::kSignaled);
+    EXPECT_EQ(r.status, RunStatus::kSignaled);
     EXPECT_EQ(r.signal, SIGSEGV);
   }
 }
 
 TEST_F(SecurityTest, PlantedSymlinkIsNeverFollowedByTheHost) {
-  auto dir = sb_->MakeWorkDir(1 << 20, 64);
+  auto dir = sb_->MakeBoxDir(1 << 20, 64);
   ASSERT_TRUE(dir.ok());
   std::string secret = tmp_ + "/host-secret";
   { FILE* f = fopen(secret.c_str(), "w"); fputs("secret", f); fclose(f); }
   RunSpec spec = Hostile({"symlink", secret});
   spec.host_workdir = dir->path();
   RunResult r = MustRun(spec);
-  ASSERT_EQ(r.status, Status::kOk) << r.message;
+  ASSERT_EQ(r.status, RunStatus::kOk) << r.message;
   ASSERT_EQ(r.stdout_data, "planted\n");
   auto read = dir->ReadFile("out", 1 << 20);
   EXPECT_FALSE(read.ok()) << "the host followed a link the box planted";
@@ -379,7 +379,7 @@ TEST_F(SecurityTest, KillMinusOneOnlyKillsTheBox) {
   }
   RunResult r = MustRun(Hostile({"kill_all"}));
   // Linux's kill(-1) spares the caller: it reaches every other process of the box, none outside.
-  EXPECT_EQ(r.status, Status::kOk) << r.message;
+  EXPECT_EQ(r.status, RunStatus::kOk) << r.message;
   EXPECT_EQ(r.stdout_data, "survived\n");
   EXPECT_EQ(waitpid(sentinel, nullptr, WNOHANG), 0) << "the host sentinel died";
   kill(sentinel, SIGKILL);
