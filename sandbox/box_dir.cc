@@ -59,7 +59,7 @@ absl::StatusOr<BoxDir> BoxDir::Create(const std::string& parent, uint64_t size_b
                                       uint32_t inodes) {
   std::string tmpl = parent + "/work-XXXXXX";
   if (mkdtemp(tmpl.data()) == nullptr) {
-    return absl::InternalError(absl::StrCat("mkdtemp in ", parent, ": ", strerror(errno)));
+    return absl::ErrnoToStatus(errno, absl::StrCat("mkdtemp in ", parent));
   }
   BoxDir dir;
   dir.path_ = tmpl;
@@ -68,11 +68,11 @@ absl::StatusOr<BoxDir> BoxDir::Create(const std::string& parent, uint64_t size_b
     int err = errno;
     rmdir(tmpl.c_str());
     dir.path_.clear();
-    return absl::InternalError(absl::StrCat("mounting the work tmpfs: ", strerror(err)));
+    return absl::ErrnoToStatus(err, "mounting the work tmpfs");
   }
   dir.dir_fd_.Reset(open(tmpl.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
   if (!dir.dir_fd_.valid()) {
-    return absl::InternalError(absl::StrCat("open ", tmpl, ": ", strerror(errno)));
+    return absl::ErrnoToStatus(errno, absl::StrCat("open ", tmpl));
   }
   return dir;
 }
@@ -85,17 +85,18 @@ absl::Status BoxDir::WriteFile(const std::string& name, const std::string& data,
   UniqueFd fd(openat(dir_fd_.get(), name.c_str(),
                      O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode));
   if (!fd.valid()) {
-    return absl::InternalError(absl::StrCat("create ", name, ": ", strerror(errno)));
+    return absl::ErrnoToStatus(errno, absl::StrCat("create ", name));
   }
   size_t done = 0;
   while (done < data.size()) {
     ssize_t n = write(fd.get(), data.data() + done, data.size() - done);
     if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) return absl::InternalError(absl::StrCat("write ", name, ": ", strerror(errno)));
+    if (n == 0) return absl::InternalError(absl::StrCat("write ", name, ": nothing written"));
+    if (n < 0) return absl::ErrnoToStatus(errno, absl::StrCat("write ", name));
     done += n;
   }
   if (fchmod(fd.get(), mode) != 0) {
-    return absl::InternalError(absl::StrCat("chmod ", name, ": ", strerror(errno)));
+    return absl::ErrnoToStatus(errno, absl::StrCat("chmod ", name));
   }
   return absl::OkStatus();
 }
@@ -125,10 +126,10 @@ absl::StatusOr<std::vector<std::string>> BoxDir::ListFiles(const std::string& na
                                                            size_t max_entries) const {
   UniqueFd fd = OpenAt2Beneath(dir_fd_.get(), name, O_DIRECTORY);
   if (!fd.valid()) {
-    return absl::NotFoundError(absl::StrCat("cannot open directory ", name, ": ", strerror(errno)));
+    return absl::NotFoundError(absl::StrCat("cannot open directory ", name));
   }
   DIR* d = fdopendir(fd.get());
-  if (d == nullptr) return absl::InternalError(absl::StrCat("fdopendir ", name, ": ", strerror(errno)));
+  if (d == nullptr) return absl::ErrnoToStatus(errno, absl::StrCat("fdopendir ", name));
   (void)fd.Release();  // closedir closes it
   std::vector<std::string> names;
   absl::Status status;
@@ -152,9 +153,9 @@ absl::Status BoxDir::Remove() {
   dir_fd_.Reset();
   absl::Status result;
   if (umount2(path_.c_str(), MNT_DETACH) != 0) {
-    result = absl::InternalError(absl::StrCat("umount ", path_, ": ", strerror(errno)));
+    result = absl::ErrnoToStatus(errno, absl::StrCat("umount ", path_));
   } else if (rmdir(path_.c_str()) != 0) {
-    result = absl::InternalError(absl::StrCat("rmdir ", path_, ": ", strerror(errno)));
+    result = absl::ErrnoToStatus(errno, absl::StrCat("rmdir ", path_));
   }
   path_.clear();
   return result;

@@ -44,9 +44,11 @@ std::string ReadSmallFile(const std::string& path, bool many_records = false) {
 
 absl::Status WriteFile(const std::string& path, const std::string& value) {
   UniqueFd fd(open(path.c_str(), O_WRONLY | O_CLOEXEC));
-  if (!fd.valid()) return absl::InternalError(absl::StrCat("open ", path, ": ", strerror(errno)));
-  if (write(fd.get(), value.data(), value.size()) != static_cast<ssize_t>(value.size())) {
-    return absl::InternalError(absl::StrCat("write ", value, " to ", path, ": ", strerror(errno)));
+  if (!fd.valid()) return absl::ErrnoToStatus(errno, absl::StrCat("open ", path));
+  const ssize_t n = write(fd.get(), value.data(), value.size());
+  if (n < 0) return absl::ErrnoToStatus(errno, absl::StrCat("write ", value, " to ", path));
+  if (n != static_cast<ssize_t>(value.size())) {
+    return absl::InternalError(absl::StrCat("write ", value, " to ", path, ": short write"));
   }
   return absl::OkStatus();
 }
@@ -122,7 +124,7 @@ void RemoveStale(const std::string& dir) {
 
 absl::Status MakeDir(const std::string& dir) {
   if (mkdir(dir.c_str(), 0755) != 0 && errno != EEXIST) {
-    return absl::InternalError(absl::StrCat("mkdir ", dir, ": ", strerror(errno)));
+    return absl::ErrnoToStatus(errno, absl::StrCat("mkdir ", dir));
   }
   return absl::OkStatus();
 }
@@ -173,87 +175,79 @@ std::string CgroupLayout::Describe() const {
   }
 }
 
-absl::StatusOr<CgroupLayout> SetUpCgroups(CgroupMode want, const std::string& name, bool flat) {
-  CgroupLayout layout;
-  if (want == CgroupMode::kNone) return layout;
-  std::optional<std::vector<MountEntry>> mount_list;  // /proc/self/mountinfo, read if needed
-  auto mounts = [&]() -> const std::vector<MountEntry>& {
-    if (!mount_list) mount_list = CgroupMounts();
-    return *mount_list;
-  };
-  // /proc/self/cgroup: "hierarchy-id:controllers:path"; v2 is "0::path".
+namespace {
+
+// Our own cgroups, from /proc/self/cgroup ("hierarchy-id:controllers:path"; v2 is "0::path").
+struct OwnCgroups {
   std::string v2_path;
   std::vector<std::pair<std::string, std::string>> v1;  // controllers, path
-  for (absl::string_view line : absl::StrSplit(ReadSmallFile("/proc/self/cgroup"), '\n')) {
-    std::vector<std::string> f = absl::StrSplit(line, absl::MaxSplits(':', 2));
-    if (f.size() != 3) continue;
-    if (f[0] == "0" && f[1].empty()) {
-      v2_path = f[2];
-    } else {
-      v1.emplace_back(f[1], f[2]);
-    }
-  }
-
   // A controller serves one hierarchy at a time: with memory and pids both on v1 hierarchies,
-  // v2 cannot offer them, and kAuto need not look there.
-  auto on_v1 = [&](absl::string_view controller) {
+  // v2 cannot offer them.
+  bool OnV1(absl::string_view controller) const {
     return std::any_of(v1.begin(), v1.end(), [&](const auto& h) {
       for (absl::string_view c : absl::StrSplit(h.first, ',')) {
         if (c == controller) return true;
       }
       return false;
     });
-  };
-  const bool v2_lacks = on_v1("memory") && on_v1("pids");
-  if (want == CgroupMode::kV2 || (want == CgroupMode::kAuto && !v2_lacks)) {
-    for (const MountEntry& m : mounts()) {
-      if (m.fstype != "cgroup2" || v2_path.empty()) continue;
-      absl::StatusOr<std::string> parent = SetUpV2(OwnDir(m, v2_path), name);
-      if (parent.ok()) {
-        layout.mode = CgroupMode::kV2;
-        layout.v2_parent = *parent;
-        return layout;
-      }
-      if (want == CgroupMode::kV2) return parent.status();
-    }
-    if (want == CgroupMode::kV2) return absl::UnavailableError("no usable cgroup v2 hierarchy");
   }
+};
 
-  // v1: our own cgroup in a controller's hierarchy. First where such hierarchies are usually
-  // mounted, /sys/fs/cgroup/<controller> plus our path, if a file only that controller has is
-  // there (a hierarchy's root may have none: there, a cgroup v1 file system will do; a wrong
-  // guess would fail loudly when the limits are written); else wherever mountinfo says (which
-  // also handles a mount of a subtree).
-  auto own_v1 = [&](const std::string& controller, const char* marker) -> std::string {
-    for (const auto& [controllers, path] : v1) {
-      std::vector<std::string> cs = absl::StrSplit(controllers, ',');
-      if (std::find(cs.begin(), cs.end(), controller) == cs.end()) continue;
-      std::string usual = absl::StrCat("/sys/fs/cgroup/", controller, path == "/" ? "" : path);
-      if (access(absl::StrCat(usual, "/", marker).c_str(), F_OK) == 0) return usual;
-      struct statfs fs {};
-      if (path == "/" && statfs(usual.c_str(), &fs) == 0 && fs.f_type == CGROUP_SUPER_MAGIC) {
-        return usual;
-      }
-      for (const MountEntry& m : mounts()) {
-        if (m.fstype != "cgroup") continue;
-        std::vector<std::string> opts = absl::StrSplit(m.super_options, ',');
-        if (std::find(opts.begin(), opts.end(), controller) != opts.end()) return OwnDir(m, path);
-      }
+OwnCgroups ReadOwnCgroups() {
+  OwnCgroups own;
+  for (absl::string_view line : absl::StrSplit(ReadSmallFile("/proc/self/cgroup"), '\n')) {
+    std::vector<std::string> f = absl::StrSplit(line, absl::MaxSplits(':', 2));
+    if (f.size() != 3) continue;
+    if (f[0] == "0" && f[1].empty()) {
+      own.v2_path = f[2];
+    } else {
+      own.v1.emplace_back(f[1], f[2]);
     }
-    return std::string();
-  };
+  }
+  return own;
+}
+
+// v1: our own cgroup in a controller's hierarchy. First where such hierarchies are usually
+// mounted, /sys/fs/cgroup/<controller> plus our path, if a file only that controller has is
+// there (a hierarchy's root may have none: there, a cgroup v1 file system will do; a wrong guess
+// would fail loudly when the limits are written); else wherever mountinfo says (which also
+// handles a mount of a subtree). "" when the controller is not mounted.
+std::string OwnV1Dir(const OwnCgroups& own, const std::vector<MountEntry>& mounts,
+                     const std::string& controller, const char* marker) {
+  for (const auto& [controllers, path] : own.v1) {
+    std::vector<std::string> cs = absl::StrSplit(controllers, ',');
+    if (std::find(cs.begin(), cs.end(), controller) == cs.end()) continue;
+    std::string usual = absl::StrCat("/sys/fs/cgroup/", controller, path == "/" ? "" : path);
+    if (access(absl::StrCat(usual, "/", marker).c_str(), F_OK) == 0) return usual;
+    struct statfs fs {};
+    if (path == "/" && statfs(usual.c_str(), &fs) == 0 && fs.f_type == CGROUP_SUPER_MAGIC) {
+      return usual;
+    }
+    for (const MountEntry& m : mounts) {
+      if (m.fstype != "cgroup") continue;
+      std::vector<std::string> opts = absl::StrSplit(m.super_options, ',');
+      if (std::find(opts.begin(), opts.end(), controller) != opts.end()) return OwnDir(m, path);
+    }
+  }
+  return std::string();
+}
+
+// The v1 layout: our parent cgroup `name` (or, flat, our own) under each controller found.
+absl::StatusOr<CgroupLayout> SetUpV1(CgroupMode want, const OwnCgroups& own,
+                                     const std::vector<MountEntry>& mounts,
+                                     const std::string& name, bool flat) {
+  CgroupLayout layout;
   auto find_v1 = [&](const std::string& controller,
                      const char* marker) -> absl::StatusOr<std::string> {
-    std::string own = own_v1(controller, marker);
-    if (own.empty()) return own;
-    RemoveStale(own);
+    std::string dir = OwnV1Dir(own, mounts, controller, marker);
+    if (dir.empty()) return dir;
+    RemoveStale(dir);
     if (flat) {
       layout.flat = true;
-      return own;
+      return dir;
     }
-    std::string parent = own + "/" + name;
-    absl::Status s = MakeDir(parent);
-    if (!s.ok()) return s;
+    std::string parent = dir + "/" + name;
+    if (absl::Status s = MakeDir(parent); !s.ok()) return s;
     return parent;
   };
   absl::StatusOr<std::string> memory = find_v1("memory", "memory.limit_in_bytes");
@@ -262,7 +256,7 @@ absl::StatusOr<CgroupLayout> SetUpCgroups(CgroupMode want, const std::string& na
   for (auto* r : {&memory, &pids, &cpuacct}) {
     if (!r->ok()) {
       if (want == CgroupMode::kV1) return r->status();
-      return layout;  // kAuto: fall back to rlimits only
+      return CgroupLayout();  // kAuto: fall back to rlimits only
     }
   }
   layout.memory_parent = *memory;
@@ -271,10 +265,39 @@ absl::StatusOr<CgroupLayout> SetUpCgroups(CgroupMode want, const std::string& na
   if (layout.memory_parent.empty() && layout.pids_parent.empty() &&
       layout.cpuacct_parent.empty()) {
     if (want == CgroupMode::kV1) return absl::UnavailableError("no cgroup v1 controllers mounted");
-    return layout;
+    return CgroupLayout();
   }
   layout.mode = CgroupMode::kV1;
   return layout;
+}
+
+}  // namespace
+
+absl::StatusOr<CgroupLayout> SetUpCgroups(CgroupMode want, const std::string& name, bool flat) {
+  if (want == CgroupMode::kNone) return CgroupLayout();
+  const OwnCgroups own = ReadOwnCgroups();
+  std::optional<std::vector<MountEntry>> mount_list;  // /proc/self/mountinfo, read if needed
+  auto mounts = [&]() -> const std::vector<MountEntry>& {
+    if (!mount_list) mount_list = CgroupMounts();
+    return *mount_list;
+  };
+  // With memory and pids both on v1, kAuto need not look at v2.
+  const bool v2_lacks = own.OnV1("memory") && own.OnV1("pids");
+  if (want == CgroupMode::kV2 || (want == CgroupMode::kAuto && !v2_lacks)) {
+    for (const MountEntry& m : mounts()) {
+      if (m.fstype != "cgroup2" || own.v2_path.empty()) continue;
+      absl::StatusOr<std::string> parent = SetUpV2(OwnDir(m, own.v2_path), name);
+      if (parent.ok()) {
+        CgroupLayout layout;
+        layout.mode = CgroupMode::kV2;
+        layout.v2_parent = *parent;
+        return layout;
+      }
+      if (want == CgroupMode::kV2) return parent.status();
+    }
+    if (want == CgroupMode::kV2) return absl::UnavailableError("no usable cgroup v2 hierarchy");
+  }
+  return SetUpV1(want, own, mounts(), name, flat);
 }
 
 void TearDownCgroups(const CgroupLayout& layout) {
@@ -306,14 +329,6 @@ BoxCgroup& BoxCgroup::operator=(BoxCgroup&& other) noexcept {
 
 BoxCgroup::~BoxCgroup() { (void)Remove(); }
 
-absl::StatusOr<BoxCgroup> BoxCgroup::Create(const CgroupLayout& layout, const std::string& name,
-                                            uint64_t memory_bytes, uint32_t processes) {
-  absl::StatusOr<BoxCgroup> cg = Create(layout, name);
-  if (!cg.ok()) return cg.status();
-  if (absl::Status s = cg->SetLimits(memory_bytes, processes); !s.ok()) return s;
-  return cg;
-}
-
 absl::StatusOr<BoxCgroup> BoxCgroup::Create(const CgroupLayout& layout, const std::string& name) {
   BoxCgroup cg;
   cg.mode_ = layout.mode;
@@ -321,7 +336,7 @@ absl::StatusOr<BoxCgroup> BoxCgroup::Create(const CgroupLayout& layout, const st
   auto make = [&](const std::string& parent) -> absl::StatusOr<std::string> {
     std::string dir = parent + "/" + name;
     if (mkdir(dir.c_str(), 0755) != 0) {
-      return absl::InternalError(absl::StrCat("mkdir ", dir, ": ", strerror(errno)));
+      return absl::ErrnoToStatus(errno, absl::StrCat("mkdir ", dir));
     }
     cg.dirs_.push_back(dir);
     return dir;
@@ -415,7 +430,7 @@ absl::Status BoxCgroup::Remove() {
       std::this_thread::sleep_for(std::chrono::microseconds(500));
     }
     if (r != 0 && errno != ENOENT) {
-      result = absl::InternalError(absl::StrCat("rmdir ", *it, ": ", strerror(errno)));
+      result = absl::ErrnoToStatus(errno, absl::StrCat("rmdir ", *it));
     }
   }
   dirs_.clear();

@@ -51,11 +51,6 @@ class BoxCgroup {
   BoxCgroup& operator=(const BoxCgroup&) = delete;
   ~BoxCgroup();
 
-  // Creates the box cgroup with its limits. memory_bytes/processes of 0 mean unlimited.
-  [[nodiscard]] static absl::StatusOr<BoxCgroup> Create(const CgroupLayout& layout,
-                                                        const std::string& name,
-                                                        uint64_t memory_bytes, uint32_t processes);
-
   // Creates the box cgroup without limits (a pre-forked box joins it before its run).
   [[nodiscard]] static absl::StatusOr<BoxCgroup> Create(const CgroupLayout& layout,
                                                         const std::string& name);

@@ -218,6 +218,11 @@ struct KernelSigaction {
 
 }  // namespace
 
+// The one long function of sandbox/ (about 160 lines), on purpose: it is the box's whole life
+// in order (signals, mounts, the program's clone, supervision of the filter's listener, the
+// exit report), it runs on a 128 KiB stack in memory it shares with the parent, and it may call
+// nothing but raw syscalls (tests/sandbox/child_imports_test.sh checks the object file). Cut
+// into helpers it would read no better: each step is short and commented where it stands.
 int ChildInit(void* arg) {
   const BoxStart& start = *static_cast<const BoxStart*>(arg);
   // If the judge dies, the box dies with it (and, being pid 1, takes every process along).

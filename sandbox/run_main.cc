@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include <cstdio>
+#include <algorithm>
 #include <cstring>
 #include <string>
 #include <tuple>
@@ -80,44 +81,54 @@ int Usage(const std::string& why) {
   return 2;
 }
 
-}  // namespace
-
-int main(int argc, char** argv) {
+// What the command line asked for, as text until BuildSpec reads it.
+struct Args {
   std::string cpu_time = "0", wall_time = "0", memory = "256m", output = "64m",
               file_size = "64m", tmp_size = "16m", processes = "64", open_files = "64";
-  std::string stdin_path, stdout_path, stderr_path, result_path, workdir = "/box", profile = "run";
+  std::string stdin_path, stdout_path, stderr_path, result_path, workdir = "/box",
+              profile = "run";
   std::vector<std::string> bind_ro, bind_rw, env;
   bool no_system = false, no_proc = false;
+  std::vector<std::string> command;  // everything after "--"
+};
+
+std::vector<Option> OptionsFor(Args& a) {
   std::vector<Option> options = {
-      {"--cpu-time", "SECONDS", "CPU time limit, all processes (0: none)", &cpu_time},
-      {"--wall-time", "SECONDS", "Wall time limit (0: 3 x cpu time + 1, or none)", &wall_time},
-      {"--memory", "SIZE", "Memory limit, e.g. 256m (0: none)", &memory},
-      {"--processes", "N", "Processes and threads at once", &processes},
-      {"--output", "SIZE", "Bytes of stdout before OUTPUT_LIMIT", &output},
-      {"--file-size", "SIZE", "Largest file the program may write", &file_size},
-      {"--open-files", "N", "RLIMIT_NOFILE", &open_files},
-      {"--tmp-size", "SIZE", "Size of /tmp and of the work dir tmpfs", &tmp_size},
-      {"--stdin", "FILE", "Host file for stdin (default /dev/null)", &stdin_path},
-      {"--stdout", "FILE", "Host file for stdout (default: this stdout)", &stdout_path},
-      {"--stderr", "FILE", "Host file for stderr (default: this stderr)", &stderr_path},
-      {"--bind-ro", "HOST[:BOX]", "Bind mount, read-only (repeatable)", nullptr, &bind_ro},
-      {"--bind-rw", "HOST[:BOX]", "Bind mount, writable (repeatable)", nullptr, &bind_rw},
-      {"--workdir", "PATH", "Working directory in the box (a fresh tmpfs)", &workdir},
+      {"--cpu-time", "SECONDS", "CPU time limit, all processes (0: none)", &a.cpu_time},
+      {"--wall-time", "SECONDS", "Wall time limit (0: 3 x cpu time + 1, or none)", &a.wall_time},
+      {"--memory", "SIZE", "Memory limit, e.g. 256m (0: none)", &a.memory},
+      {"--processes", "N", "Processes and threads at once", &a.processes},
+      {"--output", "SIZE", "Bytes of stdout before OUTPUT_LIMIT", &a.output},
+      {"--file-size", "SIZE", "Largest file the program may write", &a.file_size},
+      {"--open-files", "N", "RLIMIT_NOFILE", &a.open_files},
+      {"--tmp-size", "SIZE", "Size of /tmp and of the work dir tmpfs", &a.tmp_size},
+      {"--stdin", "FILE", "Host file for stdin (default /dev/null)", &a.stdin_path},
+      {"--stdout", "FILE", "Host file for stdout (default: this stdout)", &a.stdout_path},
+      {"--stderr", "FILE", "Host file for stderr (default: this stderr)", &a.stderr_path},
+      {"--bind-ro", "HOST[:BOX]", "Bind mount, read-only (repeatable)", nullptr, &a.bind_ro},
+      {"--bind-rw", "HOST[:BOX]", "Bind mount, writable (repeatable)", nullptr, &a.bind_rw},
+      {"--workdir", "PATH", "Working directory in the box (a fresh tmpfs)", &a.workdir},
       {"--profile", "run|jvm|v8|compile",
        "Seccomp profile: run (threads only), jvm or v8 (run, plus what that runtime needs), or "
        "compile (processes too)",
-       &profile},
-      {"--env", "K=V", "Passed to the program (repeatable; nothing else is)", nullptr, &env},
-      {"--result", "FILE", "Write the JSON result here (default: stderr)", &result_path},
+       &a.profile},
+      {"--env", "K=V", "Passed to the program (repeatable; nothing else is)", nullptr, &a.env},
+      {"--result", "FILE", "Write the JSON result here (default: stderr)", &a.result_path},
       {"--no-system-mounts", nullptr, "Do not bind /usr, /lib* and /etc/ld.so.cache", nullptr,
-       nullptr, &no_system},
-      {"--no-proc", nullptr, "No /proc in the box", nullptr, nullptr, &no_proc},
+       nullptr, &a.no_system},
+      {"--no-proc", nullptr, "No /proc in the box", nullptr, nullptr, &a.no_proc},
   };
   for (Option& o : options) {
     if (o.text != nullptr && !o.text->empty() && *o.text != "0") o.shown_default = *o.text;
   }
+  return options;
+}
+
+// Reads argv into `a`. Returns -1 to go on, else the exit status (0 after --help, 2 on bad
+// usage, with the reason printed).
+int Parse(int argc, char** argv, Args& a) {
+  std::vector<Option> options = OptionsFor(a);
   // Everything after "--" is the command, untouched by option parsing.
-  std::vector<std::string> command;
   int i = 1;
   for (; i < argc; ++i) {
     std::string arg = argv[i];
@@ -156,65 +167,78 @@ int main(int argc, char** argv) {
       *opt->text = value;
     }
   }
-  for (++i; i < argc; ++i) command.emplace_back(argv[i]);
-  if (command.empty()) return Usage("no command given (sandbox-run [OPTIONS] -- PROGRAM [ARGS...])");
+  for (++i; i < argc; ++i) a.command.emplace_back(argv[i]);
+  if (a.command.empty()) {
+    return Usage("no command given (sandbox-run [OPTIONS] -- PROGRAM [ARGS...])");
+  }
+  return -1;
+}
+
+// The run `a` describes; an error names the bad value.
+absl::StatusOr<sandbox::RunSpec> BuildSpec(const Args& a) {
   const std::pair<const char*, sandbox::Profile> kProfiles[] = {
       {"run", sandbox::Profile::kRun},
       {"jvm", sandbox::Profile::kRunJvm},
       {"v8", sandbox::Profile::kRunV8},
       {"compile", sandbox::Profile::kCompile}};
-  const sandbox::Profile* chosen_profile = nullptr;
-  for (const auto& [name, value] : kProfiles) {
-    if (profile == name) chosen_profile = &value;
+  sandbox::RunSpec spec;
+  const auto chosen = std::find_if(std::begin(kProfiles), std::end(kProfiles),
+                                   [&](const auto& p) { return a.profile == p.first; });
+  if (chosen == std::end(kProfiles)) {
+    return absl::InvalidArgumentError("--profile is run, jvm, v8 or compile, not " + a.profile);
   }
-  if (chosen_profile == nullptr) {
-    return Usage("--profile is run, jvm, v8 or compile, not " + profile);
-  }
+  spec.profile = chosen->second;
   double cpu_seconds = 0, wall_seconds = 0;
   uint32_t process_count = 0, file_count = 0;
-  if (!absl::SimpleAtod(cpu_time, &cpu_seconds) || !absl::SimpleAtod(wall_time, &wall_seconds)) {
-    return Usage("--cpu-time and --wall-time take seconds, e.g. 1.5");
+  if (!absl::SimpleAtod(a.cpu_time, &cpu_seconds) || !absl::SimpleAtod(a.wall_time, &wall_seconds)) {
+    return absl::InvalidArgumentError("--cpu-time and --wall-time take seconds, e.g. 1.5");
   }
-  if (!absl::SimpleAtoi(processes, &process_count) || !absl::SimpleAtoi(open_files, &file_count)) {
-    return Usage("--processes and --open-files take a whole number");
+  if (!absl::SimpleAtoi(a.processes, &process_count) ||
+      !absl::SimpleAtoi(a.open_files, &file_count)) {
+    return absl::InvalidArgumentError("--processes and --open-files take a whole number");
   }
-
-  sandbox::RunSpec spec;
-  spec.argv = command;
-  spec.env = env;
-  spec.workdir = workdir;
-  spec.mount_proc = !no_proc;
-  spec.profile = *chosen_profile;
-  if (!no_system) sandbox::Sandbox::AddSystemMounts(spec);
-  for (const std::string& b : bind_ro) spec.mounts.push_back(ParseBind(b, false));
-  for (const std::string& b : bind_rw) spec.mounts.push_back(ParseBind(b, true));
-  for (const std::string& e : env) {
-    if (e.find('=') == std::string::npos) return Usage("--env takes K=V, got " + e);
+  spec.argv = a.command;
+  spec.env = a.env;
+  spec.workdir = a.workdir;
+  spec.mount_proc = !a.no_proc;
+  if (!a.no_system) sandbox::Sandbox::AddSystemMounts(spec);
+  for (const std::string& b : a.bind_ro) spec.mounts.push_back(ParseBind(b, false));
+  for (const std::string& b : a.bind_rw) spec.mounts.push_back(ParseBind(b, true));
+  for (const std::string& e : a.env) {
+    if (e.find('=') == std::string::npos) {
+      return absl::InvalidArgumentError("--env takes K=V, got " + e);
+    }
   }
   sandbox::Limits& l = spec.limits;
-  if (cpu_seconds < 0 || wall_seconds < 0) return Usage("time limits cannot be negative");
+  if (cpu_seconds < 0 || wall_seconds < 0) {
+    return absl::InvalidArgumentError("time limits cannot be negative");
+  }
   l.cpu_time_ms = static_cast<uint64_t>(cpu_seconds * 1000);
   l.wall_time_ms = wall_seconds > 0 ? static_cast<uint64_t>(wall_seconds * 1000)
-                   : cpu_seconds > 0 ? l.cpu_time_ms * 3 + 1000
+                   : cpu_seconds > 0 ? sandbox::DefaultWallTimeMs(l.cpu_time_ms)
                                      : 0;
-  for (auto [text, dst, name] : {std::tuple{&memory, &l.memory_bytes, "--memory"},
-                                 std::tuple{&output, &l.stdout_bytes, "--output"},
-                                 std::tuple{&file_size, &l.file_size_bytes, "--file-size"},
-                                 std::tuple{&tmp_size, &l.tmp_bytes, "--tmp-size"}}) {
+  for (auto [text, dst, name] : {std::tuple{&a.memory, &l.memory_bytes, "--memory"},
+                                 std::tuple{&a.output, &l.stdout_bytes, "--output"},
+                                 std::tuple{&a.file_size, &l.file_size_bytes, "--file-size"},
+                                 std::tuple{&a.tmp_size, &l.tmp_bytes, "--tmp-size"}}) {
     if (!ParseSize(*text, dst)) {
-      return Usage(absl::StrCat(name, " takes a size like 256m, got ", *text));
+      return absl::InvalidArgumentError(absl::StrCat(name, " takes a size like 256m, got ", *text));
     }
   }
   l.processes = process_count;
   l.open_files = file_count;
   l.tmp_inodes = 4096;
-  if (!stdin_path.empty()) spec.stdin_stream = {sandbox::Stream::Kind::kFile, stdin_path, -1};
+  if (!a.stdin_path.empty()) spec.stdin_stream = {sandbox::Stream::Kind::kFile, a.stdin_path, -1};
   // The program's streams pass through us (so the output cap holds) to ours or to files.
-  spec.stdout_stream = {sandbox::Stream::Kind::kFile, stdout_path,
-                        stdout_path.empty() ? STDOUT_FILENO : -1};
-  spec.stderr_stream = {sandbox::Stream::Kind::kFile, stderr_path,
-                        stderr_path.empty() ? STDERR_FILENO : -1};
+  spec.stdout_stream = {sandbox::Stream::Kind::kFile, a.stdout_path,
+                        a.stdout_path.empty() ? STDOUT_FILENO : -1};
+  spec.stderr_stream = {sandbox::Stream::Kind::kFile, a.stderr_path,
+                        a.stderr_path.empty() ? STDERR_FILENO : -1};
+  return spec;
+}
 
+// Runs `spec` in a one-box sandbox and writes the JSON result. Returns the exit status.
+int RunAndReport(const sandbox::RunSpec& spec, const std::string& result_path) {
   sandbox::SandboxOptions sandbox_options;
   sandbox_options.slots = 1;
   // Its box is cloned in Create(), with the mounts of `spec`, and builds its root while the rest
@@ -247,4 +271,14 @@ int main(int argc, char** argv) {
   (*sb)->Close();
   std::fflush(nullptr);
   _exit(0);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  Args args;
+  if (int status = Parse(argc, argv, args); status >= 0) return status;
+  absl::StatusOr<sandbox::RunSpec> spec = BuildSpec(args);
+  if (!spec.ok()) return Usage(std::string(spec.status().message()));
+  return RunAndReport(*spec, args.result_path);
 }

@@ -101,9 +101,82 @@ absl::Status Add(scmp_filter_ctx ctx, uint32_t action, const char* name, unsigne
   if (nr == __NR_SCMP_ERROR) return absl::InternalError(absl::StrCat("unknown syscall ", name));
   int rc = seccomp_rule_add_array(ctx, action, nr, count, args);
   if (rc < 0) {
-    return absl::InternalError(absl::StrCat("seccomp_rule_add ", name, ": ", strerror(-rc)));
+    return absl::ErrnoToStatus(-rc, absl::StrCat("seccomp_rule_add ", name));
   }
   return absl::OkStatus();
+}
+
+}  // namespace
+
+namespace {
+
+// What every profile allows: the run list, the listed ioctls and prctls; clone3 answers ENOSYS.
+absl::Status AddCommonRules(scmp_filter_ctx ctx) {
+  for (const char* name : kRunAllowed) {
+    if (absl::Status s = Add(ctx, SCMP_ACT_ALLOW, name); !s.ok()) return s;
+  }
+  // ioctl request and prctl option are 32-bit; compare only the low 32 bits so that garbage in
+  // the upper half can neither sneak past nor be used to reach another request.
+  for (unsigned long req : kAllowedIoctls) {
+    scmp_arg_cmp cmp = SCMP_A1(SCMP_CMP_MASKED_EQ, 0xFFFFFFFFu, req & 0xFFFFFFFFu);
+    if (absl::Status s = Add(ctx, SCMP_ACT_ALLOW, "ioctl", 1, &cmp); !s.ok()) return s;
+  }
+  for (int option : kAllowedPrctl) {
+    scmp_arg_cmp cmp = SCMP_A0(SCMP_CMP_MASKED_EQ, 0xFFFFFFFFu, static_cast<uint32_t>(option));
+    if (absl::Status s = Add(ctx, SCMP_ACT_ALLOW, "prctl", 1, &cmp); !s.ok()) return s;
+  }
+  // clone3 passes its flags in memory, which seccomp cannot read: answer ENOSYS so that libc
+  // falls back to clone, whose flags we can check.
+  return Add(ctx, SCMP_ACT_ERRNO(ENOSYS), "clone3");
+}
+
+// What one profile adds: V8's memory keys, the JDK's socketpair and socket(), and clone for
+// threads only (run profiles) or for processes too (compile), never a namespace.
+absl::Status AddProfileRules(scmp_filter_ctx ctx, Profile profile) {
+  if (profile == Profile::kRunV8 || profile == Profile::kCompile) {
+    for (const char* name : kV8Extra) {
+      if (absl::Status s = Add(ctx, SCMP_ACT_ALLOW, name); !s.ok()) return s;
+    }
+  }
+  if (profile == Profile::kRunJvm || profile == Profile::kCompile) {
+    // The JDK's file channels (java.nio.file.Files, javac reading its sources) set up a
+    // connected AF_UNIX socketpair for closing descriptors safely: a pipe by another name, it
+    // reaches nothing outside the process.
+    scmp_arg_cmp cmp = SCMP_A0(SCMP_CMP_MASKED_EQ, 0xFFFFFFFFu, AF_UNIX);
+    if (absl::Status s = Add(ctx, SCMP_ACT_ALLOW, "socketpair", 1, &cmp); !s.ok()) return s;
+    if (absl::Status s = Add(ctx, SCMP_ACT_ERRNO(kSocketErrno), "socket"); !s.ok()) return s;
+  }
+  if (profile != Profile::kCompile) {
+    // Threads only: CLONE_THREAD set and no namespace flag.
+    scmp_arg_cmp cmp = SCMP_A0(SCMP_CMP_MASKED_EQ, (kCloneNewFlags | CLONE_THREAD) & 0xFFFFFFFFu,
+                               CLONE_THREAD);
+    return Add(ctx, SCMP_ACT_ALLOW, "clone", 1, &cmp);
+  }
+  // Processes too, but still never a namespace.
+  scmp_arg_cmp cmp = SCMP_A0(SCMP_CMP_MASKED_EQ, kCloneNewFlags & 0xFFFFFFFFu, 0);
+  if (absl::Status s = Add(ctx, SCMP_ACT_ALLOW, "clone", 1, &cmp); !s.ok()) return s;
+  for (const char* name : kCompileExtra) {
+    if (absl::Status s = Add(ctx, SCMP_ACT_ALLOW, name); !s.ok()) return s;
+  }
+  return absl::OkStatus();
+}
+
+// libseccomp 2.5 exports only to an fd: the program is read back from a memfd.
+absl::StatusOr<SeccompProgram> Export(scmp_filter_ctx ctx) {
+  UniqueFd mem(memfd_create("seccomp-bpf", MFD_CLOEXEC));
+  if (!mem.valid()) return absl::ErrnoToStatus(errno, "memfd_create");
+  int rc = seccomp_export_bpf(ctx, mem.get());
+  if (rc < 0) return absl::ErrnoToStatus(-rc, "seccomp_export_bpf");
+  off_t size = lseek(mem.get(), 0, SEEK_END);
+  if (size <= 0 || size % sizeof(sock_filter) != 0) {
+    return absl::InternalError("seccomp_export_bpf produced no program");
+  }
+  SeccompProgram program;
+  program.code.resize(size / sizeof(sock_filter));
+  if (pread(mem.get(), program.code.data(), size, 0) != size) {
+    return absl::InternalError("reading the seccomp program back failed");
+  }
+  return program;
 }
 
 }  // namespace
@@ -121,78 +194,9 @@ absl::StatusOr<SeccompProgram> BuildSeccompProgram(Profile profile) {
   if (seccomp_attr_set(ctx.get(), SCMP_FLTATR_CTL_OPTIMIZE, 2) < 0) {
     return absl::InternalError("seccomp: cannot ask for a binary-tree filter");
   }
-  for (const char* name : kRunAllowed) {
-    absl::Status s = Add(ctx.get(), SCMP_ACT_ALLOW, name);
-    if (!s.ok()) return s;
-  }
-  // ioctl request and prctl option are 32-bit; compare only the low 32 bits so that garbage in
-  // the upper half can neither sneak past nor be used to reach another request.
-  for (unsigned long req : kAllowedIoctls) {
-    scmp_arg_cmp cmp = SCMP_A1(SCMP_CMP_MASKED_EQ, 0xFFFFFFFFu, req & 0xFFFFFFFFu);
-    absl::Status s = Add(ctx.get(), SCMP_ACT_ALLOW, "ioctl", 1, &cmp);
-    if (!s.ok()) return s;
-  }
-  for (int option : kAllowedPrctl) {
-    scmp_arg_cmp cmp = SCMP_A0(SCMP_CMP_MASKED_EQ, 0xFFFFFFFFu, static_cast<uint32_t>(option));
-    absl::Status s = Add(ctx.get(), SCMP_ACT_ALLOW, "prctl", 1, &cmp);
-    if (!s.ok()) return s;
-  }
-  // clone3 passes its flags in memory, which seccomp cannot read: answer ENOSYS so that libc
-  // falls back to clone, whose flags we can check.
-  {
-    absl::Status s = Add(ctx.get(), SCMP_ACT_ERRNO(ENOSYS), "clone3");
-    if (!s.ok()) return s;
-  }
-  if (profile == Profile::kRunV8 || profile == Profile::kCompile) {
-    for (const char* name : kV8Extra) {
-      absl::Status s = Add(ctx.get(), SCMP_ACT_ALLOW, name);
-      if (!s.ok()) return s;
-    }
-  }
-  if (profile == Profile::kRunJvm || profile == Profile::kCompile) {
-    // The JDK's file channels (java.nio.file.Files, javac reading its sources) set up a
-    // connected AF_UNIX socketpair for closing descriptors safely: a pipe by another name, it
-    // reaches nothing outside the process.
-    scmp_arg_cmp cmp = SCMP_A0(SCMP_CMP_MASKED_EQ, 0xFFFFFFFFu, AF_UNIX);
-    absl::Status s = Add(ctx.get(), SCMP_ACT_ALLOW, "socketpair", 1, &cmp);
-    if (!s.ok()) return s;
-  }
-  if (profile == Profile::kRunJvm || profile == Profile::kCompile) {
-    absl::Status s = Add(ctx.get(), SCMP_ACT_ERRNO(kSocketErrno), "socket");
-    if (!s.ok()) return s;
-  }
-  if (profile != Profile::kCompile) {
-    // Threads only: CLONE_THREAD set and no namespace flag.
-    scmp_arg_cmp cmp = SCMP_A0(SCMP_CMP_MASKED_EQ, (kCloneNewFlags | CLONE_THREAD) & 0xFFFFFFFFu,
-                               CLONE_THREAD);
-    absl::Status s = Add(ctx.get(), SCMP_ACT_ALLOW, "clone", 1, &cmp);
-    if (!s.ok()) return s;
-  } else {
-    // Processes too, but still never a namespace.
-    scmp_arg_cmp cmp = SCMP_A0(SCMP_CMP_MASKED_EQ, kCloneNewFlags & 0xFFFFFFFFu, 0);
-    absl::Status s = Add(ctx.get(), SCMP_ACT_ALLOW, "clone", 1, &cmp);
-    if (!s.ok()) return s;
-    for (const char* name : kCompileExtra) {
-      s = Add(ctx.get(), SCMP_ACT_ALLOW, name);
-      if (!s.ok()) return s;
-    }
-  }
-
-  // libseccomp 2.5 exports only to an fd; read the program back from a memfd.
-  UniqueFd mem(memfd_create("seccomp-bpf", MFD_CLOEXEC));
-  if (!mem.valid()) return absl::InternalError(absl::StrCat("memfd_create: ", strerror(errno)));
-  int rc = seccomp_export_bpf(ctx.get(), mem.get());
-  if (rc < 0) return absl::InternalError(absl::StrCat("seccomp_export_bpf: ", strerror(-rc)));
-  off_t size = lseek(mem.get(), 0, SEEK_END);
-  if (size <= 0 || size % sizeof(sock_filter) != 0) {
-    return absl::InternalError("seccomp_export_bpf produced no program");
-  }
-  SeccompProgram program;
-  program.code.resize(size / sizeof(sock_filter));
-  if (pread(mem.get(), program.code.data(), size, 0) != size) {
-    return absl::InternalError("reading the seccomp program back failed");
-  }
-  return program;
+  if (absl::Status s = AddCommonRules(ctx.get()); !s.ok()) return s;
+  if (absl::Status s = AddProfileRules(ctx.get(), profile); !s.ok()) return s;
+  return Export(ctx.get());
 }
 
 std::string SyscallName(int nr) {

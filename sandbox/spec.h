@@ -46,6 +46,9 @@ struct Limits {
   uint32_t tmp_inodes = 1024;              // inodes of the box's /tmp tmpfs
 };
 
+// The wall-time limit of a run whose limits set none: three times its CPU time and a second.
+inline uint64_t DefaultWallTimeMs(uint64_t cpu_time_ms) { return cpu_time_ms * 3 + 1000; }
+
 // Where a standard stream comes from or goes to.
 struct Stream {
   enum class Kind { kNull, kFile, kFd, kCapture };

@@ -10,6 +10,7 @@
 #include "absl/status/statusor.h"
 #include "judge/v1/challenge.pb.h"
 #include "judge/v1/judge.pb.h"
+#include "sandbox/spec.h"
 
 namespace judge {
 
@@ -57,8 +58,7 @@ struct LoadedChallenge {
   RunLimits LimitsFor(const std::string& language) const;
 };
 
-// The wall-time limit of a run whose limits set none: three times its CPU time and a second.
-inline uint64_t DefaultWallTimeMs(uint64_t cpu_time_ms) { return cpu_time_ms * 3 + 1000; }
+using sandbox::DefaultWallTimeMs;
 
 // Rewrites a submission (its tests and its message) or an event for a candidate's eyes: hidden
 // test and group names become their aliases (see LoadedChallenge::candidate_names).
