@@ -72,7 +72,7 @@ absl::Status Engine::Start() {
   for (judge::v1::Submission& s : *pending) {
     s.set_state(judge::v1::SUBMISSION_STATE_QUEUED);
     s.clear_tests();
-    LogInfo("submission=%s requeued after restart", s.id().c_str());
+    spdlog::info("submission={} requeued after restart", s.id());
     Push(s, false);
   }
   rejudger_ = std::thread([this] { RejudgeLoop(); });
@@ -138,7 +138,7 @@ std::vector<uint32_t> Engine::ReferenceCpu(const std::string& challenge_id,
           GradeRequest{ch->second, key.second, *source, false, "", &cancel_}, nullptr, &out);
       if (!s.ok() || out.verdict() != judge::v1::VERDICT_ACCEPTED) return;
       for (const judge::v1::TestResult& t : out.tests()) cpu.push_back(t.cpu_ms());
-      LogInfo("reference of %s in %s measured: %d tests", key.first.c_str(), key.second.c_str(),
+      spdlog::info("reference of {} in {} measured: {} tests", key.first, key.second,
               out.tests_size());
       std::lock_guard<std::mutex> inner(mu_);
       reference_cpu_[key] = std::move(cpu);
@@ -222,8 +222,8 @@ void Engine::IndexSimilarity(const judge::v1::Submission& submission) {
   absl::StatusOr<std::vector<std::pair<std::string, int>>> sharing =
       store_->SharingFingerprints(submission.challenge_id(), submission.language(), hashes);
   if (!sharing.ok()) {
-    LogError("submission=%s similarity: %s", submission.id().c_str(),
-             std::string(sharing.status().message()).c_str());
+    spdlog::error("submission={} similarity: {}", submission.id(),
+             std::string(sharing.status().message()));
     return;
   }
   for (const auto& [other_id, shared] : *sharing) {
@@ -254,19 +254,19 @@ void Engine::IndexSimilarity(const judge::v1::Submission& submission) {
     add_ranges(m.lines_a, pair.mutable_lines_a());
     add_ranges(m.lines_b, pair.mutable_lines_b());
     if (absl::Status s = store_->PutSimilarPair(pair); !s.ok()) {
-      LogError("submission=%s similarity: %s", submission.id().c_str(), std::string(s.message()).c_str());
+      spdlog::error("submission={} similarity: {}", submission.id(), std::string(s.message()));
     } else {
-      LogInfo("submission=%s resembles %s (candidate %s): score %.2f", submission.id().c_str(),
-              other->id().c_str(), other->candidate_id().c_str(), m.score);
+      spdlog::info("submission={} resembles {} (candidate {}): score {:.2f}", submission.id(),
+              other->id(), other->candidate_id(), m.score);
     }
   }
   if (absl::Status s = store_->PutFingerprints(submission, hashes, EncodeFingerprints(prints));
       !s.ok()) {
-    LogError("submission=%s similarity: %s", submission.id().c_str(), std::string(s.message()).c_str());
+    spdlog::error("submission={} similarity: {}", submission.id(), std::string(s.message()));
     return;
   }
-  LogInfo("submission=%s fingerprinted: %zu fingerprints, compared with %zu others",
-          submission.id().c_str(), prints.size(), sharing->size());
+  spdlog::info("submission={} fingerprinted: {} fingerprints, compared with {} others",
+          submission.id(), prints.size(), sharing->size());
 }
 
 bool Engine::SleepUnlessStopping(std::chrono::milliseconds delay) {
@@ -287,7 +287,7 @@ void Engine::RejudgeLoop() {
         }) && !stopping_) {
       judge::v1::Submission s = std::move(rejudge_.begin()->second);
       rejudge_.erase(rejudge_.begin());
-      LogInfo("submission=%s judged again after a judge failure", s.id().c_str());
+      spdlog::info("submission={} judged again after a judge failure", s.id());
       s.set_state(judge::v1::SUBMISSION_STATE_QUEUED);
       s.clear_tests();
       s.clear_verdict();
@@ -353,21 +353,21 @@ void Engine::Judge(judge::v1::Submission submission) {
           &submission);
       if (status.ok() || absl::IsCancelled(status) || attempt >= options_.host_retries) break;
       const auto backoff = std::chrono::milliseconds(250 << (2 * attempt));
-      LogError("submission=%s attempt %d failed on the host (%s); again in %lld ms", id.c_str(),
-               attempt + 1, std::string(status.message()).c_str(),
-               static_cast<long long>(backoff.count()));
+      spdlog::error("submission={} attempt {} failed on the host ({}); again in {} ms", id,
+               attempt + 1, std::string(status.message()),
+               backoff.count());
       metrics_->AddSandboxFailure();
       if (!SleepUnlessStopping(backoff)) break;
     }
   }
   if (absl::IsCancelled(status)) {
     // Shutting down: the submission stays pending in the store and is judged at the next start.
-    LogInfo("submission=%s left for the next start (shutting down)", id.c_str());
+    spdlog::info("submission={} left for the next start (shutting down)", id);
     return;
   }
   bool judge_again = false;
   if (!status.ok()) {
-    LogError("submission=%s internal error: %s", id.c_str(), std::string(status.message()).c_str());
+    spdlog::error("submission={} internal error: {}", id, std::string(status.message()));
     metrics_->AddSandboxFailure();
     submission.set_verdict(judge::v1::VERDICT_INTERNAL_ERROR);
     submission.set_message(std::string(status.message()).substr(0, 500));
@@ -392,16 +392,16 @@ void Engine::Judge(judge::v1::Submission submission) {
   absl::Status stored = store_->Finish(submission, judge_again);
   if (!stored.ok()) {
     // Still pending in the store: judged again at the next start.
-    LogError("submission=%s storing the verdict failed: %s", id.c_str(),
-             std::string(stored.message()).c_str());
+    spdlog::error("submission={} storing the verdict failed: {}", id,
+             std::string(stored.message()));
   }
   double latency = static_cast<double>(google::protobuf::util::TimeUtil::DurationToMilliseconds(
                        submission.finished_at() - submission.created_at())) /
                    1000.0;
   metrics_->AddSubmission(submission.verdict(), latency);
-  LogInfo("submission=%s challenge=%s language=%s verdict=%s score=%u/%u latency_ms=%.0f",
-          id.c_str(), submission.challenge_id().c_str(), submission.language().c_str(),
-          judge::v1::Verdict_Name(submission.verdict()).c_str(), submission.score(),
+  spdlog::info("submission={} challenge={} language={} verdict={} score={}/{} latency_ms={:.0f}",
+          id, submission.challenge_id(), submission.language(),
+          judge::v1::Verdict_Name(submission.verdict()), submission.score(),
           submission.max_score(), latency * 1000);
   judge::v1::SubmissionEvent done;
   done.set_state(judge::v1::SUBMISSION_STATE_FINISHED);

@@ -347,7 +347,7 @@ absl::StatusOr<judge::v1::Submission> JudgeApi::Submit(const Principal& who,
   absl::StatusOr<std::pair<judge::v1::Submission, bool>> created = store_->Create(sub, request_key);
   if (!created.ok()) {
     engine_->Release(judge::v1::SUBMISSION_MODE_TAKE_HOME);
-    LogError("submit failed: %s", std::string(created.status().message()).c_str());
+    spdlog::error("submit failed: {}", std::string(created.status().message()));
     return created.status();
   }
   if (!created->second) {
@@ -358,9 +358,9 @@ absl::StatusOr<judge::v1::Submission> JudgeApi::Submit(const Principal& who,
     return answer_retry(*std::move(prior));
   }
   engine_->Push(created->first, true);
-  LogInfo("submission=%s queued candidate=%s challenge=%s language=%s key=%s", sub.id().c_str(),
-          candidate.c_str(), sub.challenge_id().c_str(), sub.language().c_str(),
-          who.key_id.c_str());
+  spdlog::info("submission={} queued candidate={} challenge={} language={} key={}", sub.id(),
+          candidate, sub.challenge_id(), sub.language(),
+          who.key_id);
   judge::v1::Submission resp = created->first;
   resp.clear_source();
   return resp;
@@ -479,8 +479,8 @@ absl::StatusOr<std::unique_ptr<EventFeed>> JudgeApi::RunLive(const Principal& wh
   // Queued first (the hub keeps its history), then subscribed: the stream misses nothing, and
   // a run that already finished is answered from the store.
   engine_->Push(sub, true);
-  LogInfo("submission=%s live run challenge=%s language=%s key=%s", sub.id().c_str(),
-          sub.challenge_id().c_str(), sub.language().c_str(), who.key_id.c_str());
+  spdlog::info("submission={} live run challenge={} language={} key={}", sub.id(),
+          sub.challenge_id(), sub.language(), who.key_id);
   return OpenFeed(who, sub.id(), sub.challenge_id(), std::move(deliver));
 }
 

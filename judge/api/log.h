@@ -1,39 +1,18 @@
-// One-line structured logs to stderr: time, level, then key=value pairs. Never log tokens or
-// candidate source.
+// Logging: spdlog, one line per event on stderr: UTC time, level, then key=value pairs.
+// Never log tokens or candidate source. judged calls InitLogging() once at start; the rest
+// calls spdlog::info / spdlog::error with fmt-style arguments.
 #pragma once
 
-#include <cstdarg>
-#include <cstdio>
-#include <ctime>
+#include "spdlog/sinks/stdout_sinks.h"
+#include "spdlog/spdlog.h"
 
 namespace judge {
 
-inline void LogLine(const char* level, const char* format, va_list args) {
-  timespec ts{};
-  clock_gettime(CLOCK_REALTIME, &ts);
-  tm t{};
-  gmtime_r(&ts.tv_sec, &t);
-  char when[32];
-  strftime(when, sizeof when, "%Y-%m-%dT%H:%M:%S", &t);
-  char msg[2048];
-  vsnprintf(msg, sizeof msg, format, args);
-  std::fprintf(stderr, "%s.%03ldZ %s %s\n", when, ts.tv_nsec / 1000000, level, msg);
-}
-
-inline void LogInfo(const char* format, ...) __attribute__((format(printf, 1, 2)));
-inline void LogInfo(const char* format, ...) {
-  va_list args;
-  va_start(args, format);
-  LogLine("INFO", format, args);
-  va_end(args);
-}
-
-inline void LogError(const char* format, ...) __attribute__((format(printf, 1, 2)));
-inline void LogError(const char* format, ...) {
-  va_list args;
-  va_start(args, format);
-  LogLine("ERROR", format, args);
-  va_end(args);
+inline void InitLogging() {
+  auto logger = spdlog::stderr_logger_mt("judged");
+  logger->set_pattern("%Y-%m-%dT%H:%M:%S.%eZ %^%l%$ %v", spdlog::pattern_time_type::utc);
+  logger->flush_on(spdlog::level::info);  // lines reach the log as they happen
+  spdlog::set_default_logger(logger);
 }
 
 }  // namespace judge

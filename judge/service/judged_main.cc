@@ -101,6 +101,7 @@ int Fail(const std::string& message) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  judge::InitLogging();
   Options o;
   CLI::App app{"judged: the coding-challenge judge service (gRPC judge.v1.JudgeService)", "judged"};
   app.add_option("--listen", o.listen, "gRPC address")->capture_default_str();
@@ -196,8 +197,8 @@ int main(int argc, char** argv) {
   if (o.web_root.empty() && !o.http_listen.empty()) {
     o.web_root = SelfDir() + "/../web";
     if (access((o.web_root + "/index.html").c_str(), R_OK) != 0) {
-      judge::LogError("no page at %s (build it with scripts/build-web.sh): serving the JSON API "
-                      "only", o.web_root.c_str());
+      spdlog::error("no page at {} (build it with scripts/build-web.sh): serving the JSON API "
+                      "only", o.web_root);
       o.web_root.clear();
     }
   }
@@ -224,10 +225,10 @@ int main(int argc, char** argv) {
     return Fail(absl::StrCat("--max-connections ", o.max_connections, " would eat into the ",
                              o.fd_reserve, " descriptors reserved for judging (limit ", nofile, ")"));
   }
-  judge::LogInfo("descriptors: soft limit %llu (was %llu), %zu reserved for judging, at most %zu "
-                 "connections (%zu per peer)",
-                 static_cast<unsigned long long>(nofile),
-                 static_cast<unsigned long long>(nofile_before), o.fd_reserve, o.max_connections,
+  spdlog::info("descriptors: soft limit {} (was {}), {} reserved for judging, at most {} "
+                 "connections ({} per peer)",
+                 nofile,
+                 nofile_before, o.fd_reserve, o.max_connections,
                  o.max_connections_per_peer);
 
   absl::StatusOr<judge::KeyStore> keys = judge::KeyStore::Load(o.keys);
@@ -257,8 +258,8 @@ int main(int argc, char** argv) {
   sb_options.prespawn = static_cast<uint32_t>(o.prespawn >= 0 ? o.prespawn : o.workers);
   auto sb = sandbox::Sandbox::Create(sb_options);
   if (!sb.ok()) return Fail(std::string(sb.status().message()));
-  judge::LogInfo("sandbox: %s, %u slots, %u boxes kept ready",
-                 (*sb)->cgroups().Describe().c_str(), sb_options.slots, sb_options.prespawn);
+  spdlog::info("sandbox: {}, {} slots, {} boxes kept ready",
+                 (*sb)->cgroups().Describe(), sb_options.slots, sb_options.prespawn);
   judge::Compiler compiler(sb->get(), o.data_dir + "/cache", o.cache_entries);
   if (absl::Status s = compiler.Init(); !s.ok()) return Fail(std::string(s.message()));
   judge::Grader grader(sb->get(), &compiler, judge::GraderOptions{o.sql_runner});
@@ -268,7 +269,7 @@ int main(int argc, char** argv) {
   for (const judge::Language& l : judge::Languages()) {
     absl::StrAppend(&languages, languages.empty() ? "" : ", ", l.id);
   }
-  judge::LogInfo("toolchains ok: %s (self-test in %lld ms)", languages.c_str(),
+  spdlog::info("toolchains ok: {} (self-test in {} ms)", languages,
                  static_cast<long long>(std::chrono::duration_cast<std::chrono::milliseconds>(
                                             std::chrono::steady_clock::now() - self_test_start)
                                             .count()));
@@ -384,7 +385,7 @@ int main(int argc, char** argv) {
       server->Shutdown();
       return Fail(std::string(s.message()));
     }
-    judge::LogInfo("metrics on %s (port %d)", o.metrics_listen.c_str(), metrics_server.port());
+    spdlog::info("metrics on {} (port {})", o.metrics_listen, metrics_server.port());
   }
   std::unique_ptr<judge::HttpServer> http;
   if (!o.http_listen.empty()) {
@@ -403,15 +404,15 @@ int main(int argc, char** argv) {
       return Fail(std::string(s.message()));
     }
     metrics.AddRenderer([&http] { return http->RenderMetrics(); });
-    judge::LogInfo("http on %s (port %d, %s): the page at %s://%s/", o.http_listen.c_str(),
+    spdlog::info("http on {} (port {}, {}): the page at {}://{}/", o.http_listen,
                    http->port(), tls ? "TLS" : "plaintext", tls ? "https" : "http",
-                   o.http_listen.c_str());
+                   o.http_listen);
   }
   if (absl::Status s = engine.Start(); !s.ok()) {
     server->Shutdown();
     return Fail(std::string(s.message()));
   }
-  judge::LogInfo("judged listening on %s (port %d), %zu challenges, %d workers, %s", o.listen.c_str(),
+  spdlog::info("judged listening on {} (port {}), {} challenges, {} workers, {}", o.listen,
                  port, challenges.size(), o.workers, o.tls_cert.empty() ? "plaintext" : "TLS");
 
   // The watchdog: the front door must keep answering. Plaintext: the acceptor's loop must
@@ -450,7 +451,7 @@ int main(int argc, char** argv) {
       failures = ok ? 0 : failures + 1;
       front_door_ok = failures < 3;
       if (failures < 3) continue;
-      judge::LogError("the front door failed 3 self-probes: rebuilding it (queued work is kept)");
+      spdlog::error("the front door failed 3 self-probes: rebuilding it (queued work is kept)");
       server->GetHealthCheckService()->SetServingStatus("judge.v1.JudgeService", false);
       if (acceptor) {
         std::lock_guard<std::mutex> front_door_lock(front_door_mu);
@@ -477,7 +478,7 @@ int main(int argc, char** argv) {
   watchdog_cv.notify_all();
   watchdog.join();
   if (acceptor) acceptor->Stop();
-  judge::LogInfo("signal %d: shutting down: no new work; running gradings get %d s, the rest "
+  spdlog::info("signal {}: shutting down: no new work; running gradings get {} s, the rest "
                  "stays queued for the next start", sig, o.shutdown_grace_s);
   server->GetHealthCheckService()->SetServingStatus(false);
   // New Submit and RunLive calls get UNAVAILABLE at once; reads keep being answered while the
@@ -487,6 +488,6 @@ int main(int argc, char** argv) {
   if (http) http->Stop();
   metrics_server.Stop();
   if (absl::Status s = (*store)->Close(); !s.ok()) return Fail(std::string(s.message()));
-  judge::LogInfo("stopped cleanly");
+  spdlog::info("stopped cleanly");
   return 0;
 }
