@@ -8,8 +8,8 @@
 
 namespace sandbox::internal {
 
-absl::Status SendPlan(int socket, PlanHeader::Kind kind, size_t size, size_t offset,
-                      const int* fds, int nfds) {
+absl::Status SendPlan(int socket, PlanHeader::Kind kind, size_t size, size_t offset, const int* fds,
+                      int nfds) {
   PlanHeader header{kind, static_cast<uint32_t>(size), offset};
   iovec iov{&header, sizeof header};
   alignas(cmsghdr) char control[CMSG_SPACE(3 * sizeof(int))] = {};
@@ -47,9 +47,8 @@ absl::Status SendMountPlan(int socket, char* arena, const MountTemplate& mounts)
   plan->op_count = static_cast<int>(mounts.ops().size());
   for (size_t i = 0; i < mounts.ops().size(); ++i) {
     const MountOp& op = mounts.ops()[i];
-    ops[i] = MountOp{op.kind,  w.Str(op.source), w.Str(op.target), w.Str(op.fstype),
-                     op.flags, w.Str(op.data),   op.verify,        op.expect_dev,
-                     op.expect_ino};
+    ops[i] = MountOp{op.kind,        w.Str(op.source), w.Str(op.target), w.Str(op.fstype), op.flags,
+                     w.Str(op.data), op.verify,        op.expect_dev,    op.expect_ino};
   }
   if (w.full()) return absl::InvalidArgumentError("the box's mounts do not fit its plan arena");
   return SendPlan(socket, PlanHeader::kMount, w.used(), kMountPlanOffset, nullptr, 0);

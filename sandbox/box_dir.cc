@@ -1,13 +1,12 @@
 #include "sandbox/box_dir.h"
 
+#include <dirent.h>
 #include <fcntl.h>
 #include <linux/openat2.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
-
-#include <dirent.h>
 
 #include <algorithm>
 #include <cerrno>
@@ -77,8 +76,7 @@ absl::StatusOr<BoxDir> BoxDir::Create(const std::string& parent, uint64_t size_b
   return dir;
 }
 
-absl::Status BoxDir::WriteFile(const std::string& name, const std::string& data,
-                               int mode) const {
+absl::Status BoxDir::WriteFile(const std::string& name, const std::string& data, int mode) const {
   if (name.empty() || name.find('/') != std::string::npos || name == "." || name == "..") {
     return absl::InvalidArgumentError(absl::StrCat("bad file name in work dir: ", name));
   }
@@ -136,8 +134,8 @@ absl::StatusOr<std::vector<std::string>> BoxDir::ListFiles(const std::string& na
   while (dirent* e = readdir(d)) {
     if (e->d_type != DT_REG) continue;  // tmpfs fills d_type
     if (names.size() == max_entries) {
-      status = absl::OutOfRangeError(
-          absl::StrCat(name, " holds more than ", max_entries, " files"));
+      status =
+          absl::OutOfRangeError(absl::StrCat(name, " holds more than ", max_entries, " files"));
       break;
     }
     names.emplace_back(e->d_name);

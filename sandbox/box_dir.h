@@ -22,8 +22,8 @@ class BoxDir {
   ~BoxDir();
 
   // Mounts a fresh tmpfs (mode 0777, nosuid, nodev) in a new directory under `parent`.
-  [[nodiscard]] static absl::StatusOr<BoxDir> Create(const std::string& parent,
-                                                     uint64_t size_bytes, uint32_t inodes);
+  [[nodiscard]] static absl::StatusOr<BoxDir> Create(const std::string& parent, uint64_t size_bytes,
+                                                     uint32_t inodes);
 
   const std::string& path() const { return path_; }
 

@@ -145,8 +145,8 @@ absl::StatusOr<std::unique_ptr<Box>> BoxPool::Spawn(uint32_t id, const MountTemp
   }
   box->ctl.Reset(sp[0]);
   UniqueFd ctl_child(sp[1]);
-  box->start = BoxStart{ctl_child.get(), Arena(id), kArenaSize, Stack(id) + kStackSize / 2,
-                        IgnoredSignals(), false, {}};
+  box->start = BoxStart{ctl_child.get(),  Arena(id), kArenaSize, Stack(id) + kStackSize / 2,
+                        IgnoredSignals(), false,     {}};
   // A run waiting for this box: its init sets up its root while we set up the rest, but a new
   // task starts on the CPU of its parent, and a scheduler that packs vCPUs (this VM's does)
   // leaves it waiting there for us while another CPU idles. So we move it off our CPU, and it
@@ -320,8 +320,8 @@ bool BoxPool::WantedLocked(const std::string& key) const {
 std::shared_ptr<const MountTemplate> BoxPool::NextTemplateLocked() const {
   // The most recent mounts that have no box ready or on its way; else the most recent.
   for (const auto& t : templates_) {
-    const bool ready = std::any_of(idle_.begin(), idle_.end(),
-                                   [&](const auto& b) { return b->key == t->key(); });
+    const bool ready =
+        std::any_of(idle_.begin(), idle_.end(), [&](const auto& b) { return b->key == t->key(); });
     const bool coming =
         std::find(spawning_keys_.begin(), spawning_keys_.end(), t->key()) != spawning_keys_.end();
     if (!ready && !coming) return t;

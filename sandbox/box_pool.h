@@ -133,7 +133,7 @@ class BoxPool {
   std::deque<std::shared_ptr<const MountTemplate>> templates_;
   CgroupLimits pool_limits_;
   std::vector<std::string> spawning_keys_;  // keys of boxes being cloned by the pool ("" bare)
-  bool refill_failed_ = false;  // stop trying until the next run
+  bool refill_failed_ = false;              // stop trying until the next run
   bool stopping_ = false;
   bool closed_ = false;
   uint64_t box_counter_ = 0;

@@ -6,14 +6,14 @@
 #include <sys/vfs.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <fstream>
-#include <sstream>
-#include <algorithm>
 #include <optional>
-#include <utility>
+#include <sstream>
 #include <thread>
+#include <utility>
 
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
@@ -234,8 +234,8 @@ std::string OwnV1Dir(const OwnCgroups& own, const std::vector<MountEntry>& mount
 
 // The v1 layout: our parent cgroup `name` (or, flat, our own) under each controller found.
 absl::StatusOr<CgroupLayout> SetUpV1(CgroupMode want, const OwnCgroups& own,
-                                     const std::vector<MountEntry>& mounts,
-                                     const std::string& name, bool flat) {
+                                     const std::vector<MountEntry>& mounts, const std::string& name,
+                                     bool flat) {
   CgroupLayout layout;
   auto find_v1 = [&](const std::string& controller,
                      const char* marker) -> absl::StatusOr<std::string> {
@@ -262,8 +262,7 @@ absl::StatusOr<CgroupLayout> SetUpV1(CgroupMode want, const OwnCgroups& own,
   layout.memory_parent = *memory;
   layout.pids_parent = *pids;
   layout.cpuacct_parent = *cpuacct;
-  if (layout.memory_parent.empty() && layout.pids_parent.empty() &&
-      layout.cpuacct_parent.empty()) {
+  if (layout.memory_parent.empty() && layout.pids_parent.empty() && layout.cpuacct_parent.empty()) {
     if (want == CgroupMode::kV1) return absl::UnavailableError("no cgroup v1 controllers mounted");
     return CgroupLayout();
   }
@@ -388,8 +387,8 @@ absl::Status BoxCgroup::SetLimits(uint64_t memory_bytes, uint32_t processes) {
     memory_limit_ = memory_bytes;
   }
   if (!pids_dir_.empty() && processes != process_limit_) {
-    absl::Status s = WriteFile(pids_dir_ + "/pids.max",
-                               processes > 0 ? std::to_string(processes) : "max");
+    absl::Status s =
+        WriteFile(pids_dir_ + "/pids.max", processes > 0 ? std::to_string(processes) : "max");
     if (!s.ok()) return s;
     process_limit_ = processes;
   }

@@ -61,7 +61,7 @@ class BoxCgroup {
   // Moves a process (host pid) into every controller of the box.
   [[nodiscard]] absl::Status AddProcess(pid_t pid) const;
 
-  uint64_t CpuUsageNs() const;      // 0 when unknown
+  uint64_t CpuUsageNs() const;       // 0 when unknown
   uint64_t PeakMemoryBytes() const;  // 0 when unknown
   bool OomKilled() const;            // the memory limit killed something in the box
 

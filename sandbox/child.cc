@@ -89,8 +89,7 @@ long Restrict(const char* target, unsigned long flags) {
   if (r < 0) return r;
   const unsigned long locked = st.f_flags & (MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC |
                                              MS_NOATIME | MS_NODIRATIME | MS_RELATIME);
-  return Call(SYS_mount, nullptr, target, nullptr, MS_BIND | MS_REMOUNT | flags | locked,
-              nullptr);
+  return Call(SYS_mount, nullptr, target, nullptr, MS_BIND | MS_REMOUNT | flags | locked, nullptr);
 }
 
 // Reports a failed step (`err` is the negative return of the call) and leaves.
@@ -104,10 +103,10 @@ long Restrict(const char* target, unsigned long flags) {
 }
 
 // Runs a call and fails the box when it fails.
-#define CHECK_SYS(fd, what, arg, ...)              \
-  do {                                             \
-    long r_ = Call(__VA_ARGS__);                   \
-    if (r_ < 0) Fail((fd), r_, (what), (arg));     \
+#define CHECK_SYS(fd, what, arg, ...)          \
+  do {                                         \
+    long r_ = Call(__VA_ARGS__);               \
+    if (r_ < 0) Fail((fd), r_, (what), (arg)); \
   } while (0)
 
 // What init hands the program, on init's stack (init sleeps until the program's exec).
@@ -136,8 +135,8 @@ int ProgramMain(void* arg) {
   CHECK_SYS(kSocketFd, "chdir", plan.workdir, SYS_chdir, plan.workdir);
   // The filter goes on last. Its listener fd lands in the fd table we share with init, which
   // keeps it after exec (close-on-exec closes it on our side) and watches it.
-  long listener = Call(SYS_seccomp, SECCOMP_SET_MODE_FILTER, SECCOMP_FILTER_FLAG_NEW_LISTENER,
-                       &plan.filter);
+  long listener =
+      Call(SYS_seccomp, SECCOMP_SET_MODE_FILTER, SECCOMP_FILTER_FLAG_NEW_LISTENER, &plan.filter);
   if (listener < 0) Fail(kSocketFd, listener, "seccomp");
   args.listener = static_cast<int>(listener);
   long r = -ENOENT;
@@ -173,8 +172,8 @@ void DropBounds() {
 // written our gid map) and ambient capabilities.
 void DropGroups() {
   CHECK_SYS(kSocketFd, "setgroups", nullptr, SYS_setgroups, 0, nullptr);
-  CHECK_SYS(kSocketFd, "ambient", nullptr, SYS_prctl, PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL,
-            0, 0, 0);
+  CHECK_SYS(kSocketFd, "ambient", nullptr, SYS_prctl, PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0,
+            0, 0);
   Call(SYS_umask, 022);
 }
 
@@ -330,9 +329,9 @@ int ChildInit(void* arg) {
   if (start.restore_cpus) Call(SYS_sched_setaffinity, 0, sizeof start.cpus, &start.cpus);
   ProgramArgs args{&plan, -1};
   int program_fd = -1;
-  pid_t program = clone(ProgramMain, start.program_stack_top,
-                        CLONE_VM | CLONE_VFORK | CLONE_FILES | CLONE_PIDFD | SIGCHLD, &args,
-                        &program_fd);
+  pid_t program =
+      clone(ProgramMain, start.program_stack_top,
+            CLONE_VM | CLONE_VFORK | CLONE_FILES | CLONE_PIDFD | SIGCHLD, &args, &program_fd);
   if (program < 0) Fail(kSocketFd, -EAGAIN, "clone program");
   // Exec unshared the program's fd table; our copies of its stdio go.
   Call(SYS_close_range, 0, 2, 0);

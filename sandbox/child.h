@@ -78,7 +78,7 @@ struct BoxStart {
   int socket_fd;  // the box's end of its socket (seqpacket): plans come in, reports go out
   char* arena;    // the plan arena (same address in parent and box)
   size_t arena_size;
-  void* program_stack_top;  // stack for the program process (shares init's memory until exec)
+  void* program_stack_top;   // stack for the program process (shares init's memory until exec)
   uint64_t ignored_signals;  // bit n-1: signal n is SIG_IGN here (exec keeps that: undo it)
   bool restore_cpus;         // the init may run off the parent's CPU: give the program `cpus`
   cpu_set_t cpus;            // the parent's CPU affinity
@@ -87,8 +87,8 @@ struct BoxStart {
 // Reports from the box to the parent, one packet each.
 struct ChildMsg {
   enum Kind : int32_t { kError = 1, kBlocked = 2, kExit = 3 } kind;
-  int32_t err;         // kError: errno
-  int32_t value;       // kBlocked: the syscall number; kExit: wait status
+  int32_t err;    // kError: errno
+  int32_t value;  // kBlocked: the syscall number; kExit: wait status
   int32_t reserved;
   int64_t cpu_us;      // kExit: user + system time of every process init reaped
   int64_t maxrss_kib;  // kExit: largest resident set seen

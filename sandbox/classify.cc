@@ -35,8 +35,8 @@ constexpr Rule kPrecedence[] = {
      },
      [](const RunFacts& f, const Limits&, RunResult* r) {
        r->syscall = f.syscall.empty() ? "unknown" : f.syscall;
-       r->message = f.setup_error.empty() ? absl::StrCat("blocked syscall ", r->syscall)
-                                          : f.setup_error;
+       r->message =
+           f.setup_error.empty() ? absl::StrCat("blocked syscall ", r->syscall) : f.setup_error;
      }},
     {RunStatus::kSecurityViolation,
      [](const RunFacts&, const Limits&, const RunResult& r) { return r.signal == SIGSYS; },
@@ -53,7 +53,9 @@ constexpr Rule kPrecedence[] = {
        r->message = absl::StrCat("cpu time limit ", l.cpu_time_ms, " ms exceeded");
      }},
     {RunStatus::kWallTimeLimit,
-     [](const RunFacts& f, const Limits&, const RunResult&) { return f.reason == KillReason::kWall; },
+     [](const RunFacts& f, const Limits&, const RunResult&) {
+       return f.reason == KillReason::kWall;
+     },
      [](const RunFacts&, const Limits& l, RunResult* r) {
        r->message = absl::StrCat("wall time limit ", l.wall_time_ms, " ms exceeded");
      }},

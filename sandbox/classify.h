@@ -37,7 +37,6 @@ struct RunFacts {
 // Fills result's status, message, exit_code, signal and syscall. An error when the box itself
 // broke (its setup failed, or it ended without a report): the sandbox's failure, not the
 // program's.
-[[nodiscard]] absl::Status Classify(const RunFacts& facts, const Limits& limits,
-                                    RunResult* result);
+[[nodiscard]] absl::Status Classify(const RunFacts& facts, const Limits& limits, RunResult* result);
 
 }  // namespace sandbox::internal

@@ -68,7 +68,8 @@ absl::StatusOr<size_t> WriteExecPlan(char* at, const RunSpec& spec,
     av[i] = const_cast<char*>(w.Str(spec.argv[i].c_str()));
   }
   av[spec.argv.size()] = nullptr;
-  for (size_t i = 0; i < spec.env.size(); ++i) ev[i] = const_cast<char*>(w.Str(spec.env[i].c_str()));
+  for (size_t i = 0; i < spec.env.size(); ++i)
+    ev[i] = const_cast<char*>(w.Str(spec.env[i].c_str()));
   ev[spec.env.size()] = nullptr;
   memcpy(bpf, filter.fprog().filter, filter.fprog().len * sizeof(sock_filter));
   plan->rlimits = rl;

@@ -103,7 +103,7 @@ void MountTemplate::Link(const std::string& target, const std::string& box_path)
 }
 
 absl::StatusOr<std::shared_ptr<MountTemplate>> PlanMounts(const RunSpec& spec,
-                                                         const std::string& root_dir) {
+                                                          const std::string& root_dir) {
   if (absl::Status s = CheckBoxPath(spec.workdir, "workdir"); !s.ok()) return s;
   for (const Mount& m : spec.mounts) {
     if (absl::Status s = CheckBoxPath(m.box, "mount point"); !s.ok()) return s;

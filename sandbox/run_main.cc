@@ -7,8 +7,8 @@
 #include <fcntl.h>
 #include <unistd.h>
 
-#include <cstdio>
 #include <algorithm>
+#include <cstdio>
 #include <cstring>
 #include <string>
 #include <tuple>
@@ -27,10 +27,23 @@ bool ParseSize(const std::string& text, uint64_t* out) {
   uint64_t mult = 1;
   std::string digits = text;
   switch (text.back()) {
-    case 'k': case 'K': mult = 1ull << 10; digits.pop_back(); break;
-    case 'm': case 'M': mult = 1ull << 20; digits.pop_back(); break;
-    case 'g': case 'G': mult = 1ull << 30; digits.pop_back(); break;
-    default: break;
+    case 'k':
+    case 'K':
+      mult = 1ull << 10;
+      digits.pop_back();
+      break;
+    case 'm':
+    case 'M':
+      mult = 1ull << 20;
+      digits.pop_back();
+      break;
+    case 'g':
+    case 'G':
+      mult = 1ull << 30;
+      digits.pop_back();
+      break;
+    default:
+      break;
   }
   uint64_t v = 0;
   if (!absl::SimpleAtoi(digits, &v)) return false;
@@ -72,8 +85,9 @@ void PrintHelp(const std::vector<Option>& options) {
     if (!o.shown_default.empty()) help += " [default: " + o.shown_default + "]";
     std::printf("  %-28s%s\n", left.c_str(), help.c_str());
   }
-  std::printf("\nExit status: 0 when the sandbox worked (whatever the program did), 1 when the "
-              "sandbox failed, 2 on bad usage.\n");
+  std::printf(
+      "\nExit status: 0 when the sandbox worked (whatever the program did), 1 when the "
+      "sandbox failed, 2 on bad usage.\n");
 }
 
 int Usage(const std::string& why) {
@@ -83,10 +97,9 @@ int Usage(const std::string& why) {
 
 // What the command line asked for, as text until BuildSpec reads it.
 struct Args {
-  std::string cpu_time = "0", wall_time = "0", memory = "256m", output = "64m",
-              file_size = "64m", tmp_size = "16m", processes = "64", open_files = "64";
-  std::string stdin_path, stdout_path, stderr_path, result_path, workdir = "/box",
-              profile = "run";
+  std::string cpu_time = "0", wall_time = "0", memory = "256m", output = "64m", file_size = "64m",
+              tmp_size = "16m", processes = "64", open_files = "64";
+  std::string stdin_path, stdout_path, stderr_path, result_path, workdir = "/box", profile = "run";
   std::vector<std::string> bind_ro, bind_rw, env;
   bool no_system = false, no_proc = false;
   std::vector<std::string> command;  // everything after "--"
@@ -190,7 +203,8 @@ absl::StatusOr<sandbox::RunSpec> BuildSpec(const Args& a) {
   spec.profile = chosen->second;
   double cpu_seconds = 0, wall_seconds = 0;
   uint32_t process_count = 0, file_count = 0;
-  if (!absl::SimpleAtod(a.cpu_time, &cpu_seconds) || !absl::SimpleAtod(a.wall_time, &wall_seconds)) {
+  if (!absl::SimpleAtod(a.cpu_time, &cpu_seconds) ||
+      !absl::SimpleAtod(a.wall_time, &wall_seconds)) {
     return absl::InvalidArgumentError("--cpu-time and --wall-time take seconds, e.g. 1.5");
   }
   if (!absl::SimpleAtoi(a.processes, &process_count) ||
@@ -214,7 +228,7 @@ absl::StatusOr<sandbox::RunSpec> BuildSpec(const Args& a) {
     return absl::InvalidArgumentError("time limits cannot be negative");
   }
   l.cpu_time_ms = static_cast<uint64_t>(cpu_seconds * 1000);
-  l.wall_time_ms = wall_seconds > 0 ? static_cast<uint64_t>(wall_seconds * 1000)
+  l.wall_time_ms = wall_seconds > 0  ? static_cast<uint64_t>(wall_seconds * 1000)
                    : cpu_seconds > 0 ? sandbox::DefaultWallTimeMs(l.cpu_time_ms)
                                      : 0;
   for (auto [text, dst, name] : {std::tuple{&a.memory, &l.memory_bytes, "--memory"},

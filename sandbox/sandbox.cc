@@ -67,14 +67,22 @@ CgroupLimits BoxCgroupLimits(const Limits& limits) {
 
 const char* RunStatusName(RunStatus status) {
   switch (status) {
-    case RunStatus::kOk: return "OK";
-    case RunStatus::kNonZeroExit: return "NONZERO_EXIT";
-    case RunStatus::kSignaled: return "SIGNALED";
-    case RunStatus::kCpuTimeLimit: return "CPU_TIME_LIMIT";
-    case RunStatus::kWallTimeLimit: return "WALL_TIME_LIMIT";
-    case RunStatus::kMemoryLimit: return "MEMORY_LIMIT";
-    case RunStatus::kOutputLimit: return "OUTPUT_LIMIT";
-    case RunStatus::kSecurityViolation: return "SECURITY_VIOLATION";
+    case RunStatus::kOk:
+      return "OK";
+    case RunStatus::kNonZeroExit:
+      return "NONZERO_EXIT";
+    case RunStatus::kSignaled:
+      return "SIGNALED";
+    case RunStatus::kCpuTimeLimit:
+      return "CPU_TIME_LIMIT";
+    case RunStatus::kWallTimeLimit:
+      return "WALL_TIME_LIMIT";
+    case RunStatus::kMemoryLimit:
+      return "MEMORY_LIMIT";
+    case RunStatus::kOutputLimit:
+      return "OUTPUT_LIMIT";
+    case RunStatus::kSecurityViolation:
+      return "SECURITY_VIOLATION";
   }
   return "UNKNOWN";
 }
@@ -102,9 +110,9 @@ absl::Status Sandbox::CheckReachableByBoxes(const std::string& path) {
     struct stat st {};
     if (stat(prefix.c_str(), &st) != 0) return absl::ErrnoToStatus(errno, "stat " + prefix);
     if (S_ISDIR(st.st_mode) && (st.st_mode & S_IXOTH) == 0) {
-      return absl::FailedPreconditionError(absl::StrCat(
-          path, " is not reachable by the sandbox's unprivileged uids: ", prefix,
-          " lacks o+x (chmod o+x ", prefix, ", or use a directory outside it)"));
+      return absl::FailedPreconditionError(
+          absl::StrCat(path, " is not reachable by the sandbox's unprivileged uids: ", prefix,
+                       " lacks o+x (chmod o+x ", prefix, ", or use a directory outside it)"));
     }
   }
   return absl::OkStatus();
@@ -121,9 +129,9 @@ absl::StatusOr<std::unique_ptr<Sandbox>> Sandbox::Create(const SandboxOptions& o
     return absl::InvalidArgumentError("slots must be between 1 and 4096");
   }
   std::unique_ptr<Sandbox> sb(new Sandbox(options));
-  absl::StatusOr<std::unique_ptr<BoxPool>> pool = BoxPool::Create(
-      {options.slots, options.prespawn, options.refill, options.uid_base}, &sb->cgroups_,
-      &sb->cgroup_name_);
+  absl::StatusOr<std::unique_ptr<BoxPool>> pool =
+      BoxPool::Create({options.slots, options.prespawn, options.refill, options.uid_base},
+                      &sb->cgroups_, &sb->cgroup_name_);
   if (!pool.ok()) return pool.status();
   sb->pool_ = *std::move(pool);
   if (absl::Status s = MakeDir(options.runtime_dir); !s.ok()) return s;
@@ -244,8 +252,8 @@ absl::StatusOr<RunResult> Sandbox::Run(const RunSpec& spec) {
     return s;
   }
   char* exec_space = pool_->Arena(box.id) + internal::kExecPlanOffset;
-  absl::StatusOr<size_t> plan_size = internal::WriteExecPlan(
-      exec_space, spec, rlimits, PrebuiltSeccompProgram(spec.profile));
+  absl::StatusOr<size_t> plan_size =
+      internal::WriteExecPlan(exec_space, spec, rlimits, PrebuiltSeccompProgram(spec.profile));
   if (!plan_size.ok()) return plan_size.status();
 
   // Go: the program starts as soon as the box has the plan.
@@ -271,14 +279,15 @@ absl::StatusOr<RunResult> Sandbox::Conclude(const RunSpec& spec, Box& box, Super
   result.stdout_data = std::move(seen.stdout_data);
   result.stderr_data = std::move(seen.stderr_data);
   result.wall_ms = std::chrono::duration_cast<std::chrono::milliseconds>(seen.end - start).count();
-  result.cpu_ms = cgroups_.has_cpu() ? box.cgroup.CpuUsageNs() / 1'000'000 : seen.exit_cpu_us / 1000;
+  result.cpu_ms =
+      cgroups_.has_cpu() ? box.cgroup.CpuUsageNs() / 1'000'000 : seen.exit_cpu_us / 1000;
   const uint64_t peak = box.cgroup.PeakMemoryBytes();
   result.memory_kib = peak > 0 ? peak / 1024 : seen.exit_maxrss_kib;
   // The memory limit kills with SIGKILL. Under a run profile the program is the box's only
   // process (threads share its fate): if it ended otherwise, nothing was killed for memory.
   internal::RunFacts& facts = seen.facts;
-  const bool killed = !facts.got_exit ||
-                      (WIFSIGNALED(facts.wait_status) && WTERMSIG(facts.wait_status) == SIGKILL);
+  const bool killed =
+      !facts.got_exit || (WIFSIGNALED(facts.wait_status) && WTERMSIG(facts.wait_status) == SIGKILL);
   facts.oom = (killed || spec.profile == Profile::kCompile) && box.cgroup.OomKilled();
   facts.cpu_ms = result.cpu_ms;
   if (absl::Status s = box.cgroup.Remove(); !s.ok()) return s;

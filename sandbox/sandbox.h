@@ -111,7 +111,7 @@ class Sandbox {
   CgroupLayout cgroups_;
   std::unique_ptr<internal::BoxPool> pool_;
   std::shared_ptr<internal::MountTemplate> first_template_;  // see PlanFor
-  RunSpec first_spec_;  // what first_template_ was planned for
+  RunSpec first_spec_;                                       // what first_template_ was planned for
 
   mutable std::mutex mu_;
   mutable bool dir_made_ = false;

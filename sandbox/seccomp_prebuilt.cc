@@ -21,10 +21,14 @@ const SeccompProgram& PrebuiltSeccompProgram(Profile profile) {
   static const SeccompProgram* v8 = Make(kRunV8Program);
   static const SeccompProgram* compile = Make(kCompileProgram);
   switch (profile) {
-    case Profile::kRunJvm: return *jvm;
-    case Profile::kRunV8: return *v8;
-    case Profile::kCompile: return *compile;
-    case Profile::kRun: break;
+    case Profile::kRunJvm:
+      return *jvm;
+    case Profile::kRunV8:
+      return *v8;
+    case Profile::kCompile:
+      return *compile;
+    case Profile::kRun:
+      break;
   }
   return *run;
 }

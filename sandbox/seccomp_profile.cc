@@ -1,9 +1,9 @@
 #include "sandbox/seccomp_profile.h"
 
-#include <sys/ioctl.h>
 #include <fcntl.h>
 #include <linux/sched.h>
 #include <seccomp.h>
+#include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
@@ -28,41 +28,182 @@ using Ctx = std::unique_ptr<void, CtxDeleter>;
 // makes. Everything here acts only on the caller or on fds it already holds.
 constexpr const char* kRunAllowed[] = {
     // I/O on fds the program holds; files only exist in the box's own mount namespace.
-    "read", "write", "readv", "writev", "pread64", "pwrite64", "preadv", "pwritev", "preadv2",
-    "pwritev2", "lseek", "close", "close_range", "dup", "dup2", "dup3", "fcntl", "flock",
-    "fsync", "fdatasync", "ftruncate", "fallocate", "fadvise64", "sendfile", "copy_file_range",
-    "splice", "tee", "pipe", "pipe2", "poll", "ppoll", "select", "pselect6", "epoll_create",
-    "epoll_create1", "epoll_ctl", "epoll_wait", "epoll_pwait", "epoll_pwait2", "eventfd2",
-    "timerfd_create", "timerfd_settime", "timerfd_gettime",
+    "read",
+    "write",
+    "readv",
+    "writev",
+    "pread64",
+    "pwrite64",
+    "preadv",
+    "pwritev",
+    "preadv2",
+    "pwritev2",
+    "lseek",
+    "close",
+    "close_range",
+    "dup",
+    "dup2",
+    "dup3",
+    "fcntl",
+    "flock",
+    "fsync",
+    "fdatasync",
+    "ftruncate",
+    "fallocate",
+    "fadvise64",
+    "sendfile",
+    "copy_file_range",
+    "splice",
+    "tee",
+    "pipe",
+    "pipe2",
+    "poll",
+    "ppoll",
+    "select",
+    "pselect6",
+    "epoll_create",
+    "epoll_create1",
+    "epoll_ctl",
+    "epoll_wait",
+    "epoll_pwait",
+    "epoll_pwait2",
+    "eventfd2",
+    "timerfd_create",
+    "timerfd_settime",
+    "timerfd_gettime",
     // Paths: the root is read-only except /tmp and the work dir, both size-limited tmpfs.
-    "open", "openat", "creat", "stat", "fstat", "lstat", "newfstatat", "statx", "statfs",
-    "fstatfs", "access", "faccessat", "faccessat2", "readlink", "readlinkat", "getdents",
-    "getdents64", "getcwd", "chdir", "fchdir", "mkdir", "mkdirat", "rmdir", "unlink",
-    "unlinkat", "rename", "renameat", "renameat2", "link", "linkat", "symlink", "symlinkat",
-    "chmod", "fchmod", "fchmodat", "truncate", "utime", "utimes", "utimensat", "futimesat",
-    "umask", "getxattr", "lgetxattr", "fgetxattr", "listxattr", "llistxattr", "flistxattr",
+    "open",
+    "openat",
+    "creat",
+    "stat",
+    "fstat",
+    "lstat",
+    "newfstatat",
+    "statx",
+    "statfs",
+    "fstatfs",
+    "access",
+    "faccessat",
+    "faccessat2",
+    "readlink",
+    "readlinkat",
+    "getdents",
+    "getdents64",
+    "getcwd",
+    "chdir",
+    "fchdir",
+    "mkdir",
+    "mkdirat",
+    "rmdir",
+    "unlink",
+    "unlinkat",
+    "rename",
+    "renameat",
+    "renameat2",
+    "link",
+    "linkat",
+    "symlink",
+    "symlinkat",
+    "chmod",
+    "fchmod",
+    "fchmodat",
+    "truncate",
+    "utime",
+    "utimes",
+    "utimensat",
+    "futimesat",
+    "umask",
+    "getxattr",
+    "lgetxattr",
+    "fgetxattr",
+    "listxattr",
+    "llistxattr",
+    "flistxattr",
     // Memory of the caller; the cgroup bounds the total.
-    "brk", "mmap", "munmap", "mremap", "mprotect", "madvise", "mincore", "msync", "mlock",
-    "munlock", "membarrier",
+    "brk",
+    "mmap",
+    "munmap",
+    "mremap",
+    "mprotect",
+    "madvise",
+    "mincore",
+    "msync",
+    "mlock",
+    "munlock",
+    "membarrier",
     // Signals to the caller's own box (its pid namespace holds nothing else).
-    "rt_sigaction", "rt_sigprocmask", "rt_sigreturn", "rt_sigpending", "rt_sigtimedwait",
-    "rt_sigsuspend", "rt_sigqueueinfo", "rt_tgsigqueueinfo", "sigaltstack", "kill", "tkill",
-    "tgkill", "pause", "alarm", "getitimer", "setitimer",
+    "rt_sigaction",
+    "rt_sigprocmask",
+    "rt_sigreturn",
+    "rt_sigpending",
+    "rt_sigtimedwait",
+    "rt_sigsuspend",
+    "rt_sigqueueinfo",
+    "rt_tgsigqueueinfo",
+    "sigaltstack",
+    "kill",
+    "tkill",
+    "tgkill",
+    "pause",
+    "alarm",
+    "getitimer",
+    "setitimer",
     // Threads and their synchronisation (clone itself is checked below).
-    "futex", "futex_waitv", "set_robust_list", "get_robust_list", "set_tid_address", "rseq",
-    "arch_prctl", "sched_yield", "sched_getaffinity", "sched_setaffinity", "sched_getparam",
-    "sched_getscheduler", "sched_get_priority_max", "sched_get_priority_min", "getpriority",
+    "futex",
+    "futex_waitv",
+    "set_robust_list",
+    "get_robust_list",
+    "set_tid_address",
+    "rseq",
+    "arch_prctl",
+    "sched_yield",
+    "sched_getaffinity",
+    "sched_setaffinity",
+    "sched_getparam",
+    "sched_getscheduler",
+    "sched_get_priority_max",
+    "sched_get_priority_min",
+    "getpriority",
     // Identity and limits of the caller: reading is harmless, raising a hard limit is refused by
     // the kernel without capabilities.
-    "getpid", "getppid", "gettid", "getuid", "geteuid", "getgid", "getegid", "getresuid",
-    "getresgid", "getgroups", "getpgrp", "getpgid", "getsid", "setsid", "setpgid", "getrlimit",
-    "setrlimit", "prlimit64", "getrusage", "times", "uname", "sysinfo", "capget",
+    "getpid",
+    "getppid",
+    "gettid",
+    "getuid",
+    "geteuid",
+    "getgid",
+    "getegid",
+    "getresuid",
+    "getresgid",
+    "getgroups",
+    "getpgrp",
+    "getpgid",
+    "getsid",
+    "setsid",
+    "setpgid",
+    "getrlimit",
+    "setrlimit",
+    "prlimit64",
+    "getrusage",
+    "times",
+    "uname",
+    "sysinfo",
+    "capget",
     // Time and randomness. restart_syscall is how the kernel resumes a sleep that a stop
     // interrupted (seen at random as a violation in go build).
-    "clock_gettime", "clock_getres", "clock_nanosleep", "nanosleep", "gettimeofday", "time",
-    "getrandom", "restart_syscall",
+    "clock_gettime",
+    "clock_getres",
+    "clock_nanosleep",
+    "nanosleep",
+    "gettimeofday",
+    "time",
+    "getrandom",
+    "restart_syscall",
     // Ending and waiting (wait4 reaps the caller's own children only).
-    "exit", "exit_group", "wait4", "waitid",
+    "exit",
+    "exit_group",
+    "wait4",
+    "waitid",
     // The exec of the program itself; no_new_privs is set, so no setuid gain.
     "execve",
 };
@@ -84,12 +225,12 @@ constexpr const char* kV8Extra[] = {"pkey_alloc", "pkey_free", "pkey_mprotect"};
 constexpr int kSocketErrno = EACCES;
 
 // ioctls that stdio and Python's isatty checks make; TIOCSTI and friends stay out.
-constexpr unsigned long kAllowedIoctls[] = {TCGETS, TIOCGWINSZ, FIONREAD, FIONBIO, FIOCLEX,
-                                            FIONCLEX};
+constexpr unsigned long kAllowedIoctls[] = {TCGETS,  TIOCGWINSZ, FIONREAD,
+                                            FIONBIO, FIOCLEX,    FIONCLEX};
 
 // prctl options a runtime uses on itself.
-constexpr int kAllowedPrctl[] = {PR_SET_NAME, PR_GET_NAME, PR_GET_DUMPABLE, PR_SET_VMA,
-                                 PR_GET_SECCOMP, PR_CAPBSET_READ};
+constexpr int kAllowedPrctl[] = {PR_SET_NAME, PR_GET_NAME,    PR_GET_DUMPABLE,
+                                 PR_SET_VMA,  PR_GET_SECCOMP, PR_CAPBSET_READ};
 
 // Namespace flags that clone must never carry: no new namespaces from inside the box.
 constexpr uint64_t kCloneNewFlags = CLONE_NEWNS | CLONE_NEWCGROUP | CLONE_NEWUTS | CLONE_NEWIPC |
@@ -148,8 +289,8 @@ absl::Status AddProfileRules(scmp_filter_ctx ctx, Profile profile) {
   }
   if (profile != Profile::kCompile) {
     // Threads only: CLONE_THREAD set and no namespace flag.
-    scmp_arg_cmp cmp = SCMP_A0(SCMP_CMP_MASKED_EQ, (kCloneNewFlags | CLONE_THREAD) & 0xFFFFFFFFu,
-                               CLONE_THREAD);
+    scmp_arg_cmp cmp =
+        SCMP_A0(SCMP_CMP_MASKED_EQ, (kCloneNewFlags | CLONE_THREAD) & 0xFFFFFFFFu, CLONE_THREAD);
     return Add(ctx, SCMP_ACT_ALLOW, "clone", 1, &cmp);
   }
   // Processes too, but still never a namespace.

@@ -30,13 +30,13 @@ struct Symlink {
 
 // A zero means "no limit" unless said otherwise.
 struct Limits {
-  uint64_t cpu_time_ms = 0;       // summed over all threads and processes
-  uint64_t wall_time_ms = 0;      // a sleeping program is stopped too
-  uint64_t memory_bytes = 0;      // cgroup memory (swap 0); RLIMIT_AS without cgroups
+  uint64_t cpu_time_ms = 0;   // summed over all threads and processes
+  uint64_t wall_time_ms = 0;  // a sleeping program is stopped too
+  uint64_t memory_bytes = 0;  // cgroup memory (swap 0); RLIMIT_AS without cgroups
   // Without a memory cgroup: RLIMIT_AS is memory_bytes plus this, for runtimes that reserve
   // address space they never touch (a JVM's heap and class space, V8's code range, Go's arenas).
   uint64_t address_space_extra_bytes = 0;
-  uint32_t processes = 64;        // processes + threads (cgroup pids; RLIMIT_NPROC fallback)
+  uint32_t processes = 64;              // processes + threads (cgroup pids; RLIMIT_NPROC fallback)
   uint64_t stdout_bytes = 64ull << 20;  // captured stdout; more ends the run (OUTPUT_LIMIT)
   uint64_t stderr_bytes = 64ull << 10;  // captured stderr; more is dropped silently
   uint64_t file_size_bytes = 64ull << 20;  // RLIMIT_FSIZE
@@ -76,9 +76,9 @@ struct RunSpec {
 
 // How a run ended (sandbox::RunStatus, not absl::Status: that one says the sandbox broke).
 enum class RunStatus {
-  kOk,                 // exited with code 0
-  kNonZeroExit,        // exited with another code
-  kSignaled,           // killed by a signal (not one of ours)
+  kOk,           // exited with code 0
+  kNonZeroExit,  // exited with another code
+  kSignaled,     // killed by a signal (not one of ours)
   kCpuTimeLimit,
   kWallTimeLimit,
   kMemoryLimit,

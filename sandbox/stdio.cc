@@ -24,10 +24,10 @@ absl::Status OpenOutput(const Stream& s, Stdio::Output& o, int* child_fd) {
       return absl::OkStatus();
     case Stream::Kind::kFile:
       // A path is created; an fd (with an empty path) is written through, both capped.
-      o.file.Reset(s.path.empty() && s.fd >= 0
-                       ? fcntl(s.fd, F_DUPFD_CLOEXEC, 3)
-                       : open(s.path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC,
-                              0644));
+      o.file.Reset(
+          s.path.empty() && s.fd >= 0
+              ? fcntl(s.fd, F_DUPFD_CLOEXEC, 3)
+              : open(s.path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0644));
       if (!o.file.valid()) {
         return absl::InvalidArgumentError(
             absl::StrCat("cannot create ", s.path, ": ", strerror(errno)));

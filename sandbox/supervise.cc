@@ -26,8 +26,8 @@ class Supervisor {
                          ? start + std::chrono::milliseconds(limits_.wall_time_ms)
                          : Clock::time_point::max();
     polls_cpu_ = limits_.cpu_time_ms > 0 && cgroups_.has_cpu();
-    tick_ms_ = polls_cpu_ ? static_cast<int>(std::clamp<uint64_t>(limits_.cpu_time_ms / 50, 2, 20))
-                          : 100;
+    tick_ms_ =
+        polls_cpu_ ? static_cast<int>(std::clamp<uint64_t>(limits_.cpu_time_ms / 50, 2, 20)) : 100;
   }
 
   absl::StatusOr<Supervised> Run() {
@@ -75,12 +75,12 @@ class Supervisor {
     }
   }
   void PumpOut() {
-    Pump(io_.out, spec_.stdout_stream.kind == Stream::Kind::kCapture, out_.stdout_data,
-         out_bytes_, limits_.stdout_bytes, true);
+    Pump(io_.out, spec_.stdout_stream.kind == Stream::Kind::kCapture, out_.stdout_data, out_bytes_,
+         limits_.stdout_bytes, true);
   }
   void PumpErr() {
-    Pump(io_.err, spec_.stderr_stream.kind == Stream::Kind::kCapture, out_.stderr_data,
-         err_bytes_, limits_.stderr_bytes, false);
+    Pump(io_.err, spec_.stderr_stream.kind == Stream::Kind::kCapture, out_.stderr_data, err_bytes_,
+         limits_.stderr_bytes, false);
   }
 
   // How long the next poll may wait: until the wall deadline, and a tick while CPU is polled.
@@ -88,9 +88,9 @@ class Supervisor {
     if (out_.facts.reason != KillReason::kNone) return -1;  // killed: only its end is left
     int timeout = -1;
     if (wall_deadline_ != Clock::time_point::max()) {
-      const int64_t left = std::chrono::duration_cast<std::chrono::milliseconds>(
-                               wall_deadline_ - Clock::now())
-                               .count();
+      const int64_t left =
+          std::chrono::duration_cast<std::chrono::milliseconds>(wall_deadline_ - Clock::now())
+              .count();
       timeout = static_cast<int>(std::max<int64_t>(0, left + 1));
     }
     if (polls_cpu_) timeout = timeout < 0 ? tick_ms_ : std::min(timeout, tick_ms_);

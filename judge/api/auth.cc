@@ -13,10 +13,14 @@ namespace judge {
 
 const char* RoleName(Role role) {
   switch (role) {
-    case Role::kCandidate: return "candidate";
-    case Role::kInterviewer: return "interviewer";
-    case Role::kPlatform: return "platform";
-    case Role::kAdmin: return "admin";
+    case Role::kCandidate:
+      return "candidate";
+    case Role::kInterviewer:
+      return "interviewer";
+    case Role::kPlatform:
+      return "platform";
+    case Role::kAdmin:
+      return "admin";
   }
   return "?";
 }
@@ -37,8 +41,7 @@ absl::StatusOr<KeyStore> KeyStore::Load(const std::string& path) {
     auto bad = [&](const std::string& why) {
       return absl::InvalidArgumentError(absl::StrCat(path, ":", n, ": ", why));
     };
-    if (hash.size() != 64 ||
-        hash.find_first_not_of("0123456789abcdef") != std::string::npos) {
+    if (hash.size() != 64 || hash.find_first_not_of("0123456789abcdef") != std::string::npos) {
       return bad("expected the token's sha256 as 64 lower-case hex digits");
     }
     if (!(fields >> role)) return bad("missing role");

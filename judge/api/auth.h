@@ -17,8 +17,8 @@ const char* RoleName(Role role);
 
 struct Principal {
   Role role = Role::kCandidate;
-  std::string candidate_id;  // kCandidate only
-  std::string key_id;        // first 12 hex digits of the token's hash: safe to log
+  std::string candidate_id;    // kCandidate only
+  std::string key_id;          // first 12 hex digits of the token's hash: safe to log
   double rate_per_second = 0;  // the key's own rate=N; 0: the role's default
 };
 

@@ -5,8 +5,8 @@
 
 #include "absl/strings/str_cat.h"
 #include "google/protobuf/util/time_util.h"
-#include "judge/core/similarity.h"
 #include "judge/api/log.h"
+#include "judge/core/similarity.h"
 
 namespace judge {
 
@@ -139,7 +139,7 @@ std::vector<uint32_t> Engine::ReferenceCpu(const std::string& challenge_id,
       if (!s.ok() || out.verdict() != judge::v1::VERDICT_ACCEPTED) return;
       for (const judge::v1::TestResult& t : out.tests()) cpu.push_back(t.cpu_ms());
       spdlog::info("reference of {} in {} measured: {} tests", key.first, key.second,
-              out.tests_size());
+                   out.tests_size());
       std::lock_guard<std::mutex> inner(mu_);
       reference_cpu_[key] = std::move(cpu);
     });
@@ -223,7 +223,7 @@ void Engine::IndexSimilarity(const judge::v1::Submission& submission) {
       store_->SharingFingerprints(submission.challenge_id(), submission.language(), hashes);
   if (!sharing.ok()) {
     spdlog::error("submission={} similarity: {}", submission.id(),
-             std::string(sharing.status().message()));
+                  std::string(sharing.status().message()));
     return;
   }
   for (const auto& [other_id, shared] : *sharing) {
@@ -257,7 +257,7 @@ void Engine::IndexSimilarity(const judge::v1::Submission& submission) {
       spdlog::error("submission={} similarity: {}", submission.id(), std::string(s.message()));
     } else {
       spdlog::info("submission={} resembles {} (candidate {}): score {:.2f}", submission.id(),
-              other->id(), other->candidate_id(), m.score);
+                   other->id(), other->candidate_id(), m.score);
     }
   }
   if (absl::Status s = store_->PutFingerprints(submission, hashes, EncodeFingerprints(prints));
@@ -266,7 +266,7 @@ void Engine::IndexSimilarity(const judge::v1::Submission& submission) {
     return;
   }
   spdlog::info("submission={} fingerprinted: {} fingerprints, compared with {} others",
-          submission.id(), prints.size(), sharing->size());
+               submission.id(), prints.size(), sharing->size());
 }
 
 bool Engine::SleepUnlessStopping(std::chrono::milliseconds delay) {
@@ -282,9 +282,13 @@ void Engine::RejudgeLoop() {
       continue;
     }
     auto first = rejudge_.begin();
-    if (cv_.wait_until(lock, first->first, [&] {
-          return stopping_ || (!rejudge_.empty() && rejudge_.begin()->first <= std::chrono::steady_clock::now());
-        }) && !stopping_) {
+    if (cv_.wait_until(lock, first->first,
+                       [&] {
+                         return stopping_ ||
+                                (!rejudge_.empty() &&
+                                 rejudge_.begin()->first <= std::chrono::steady_clock::now());
+                       }) &&
+        !stopping_) {
       judge::v1::Submission s = std::move(rejudge_.begin()->second);
       rejudge_.erase(rejudge_.begin());
       spdlog::info("submission={} judged again after a judge failure", s.id());
@@ -309,9 +313,8 @@ void Engine::Work(bool live_only) {
     judge::v1::Submission next;
     {
       std::unique_lock<std::mutex> lock(mu_);
-      cv_.wait(lock, [&] {
-        return stopping_ || !live_.empty() || (!live_only && !take_home_.empty());
-      });
+      cv_.wait(lock,
+               [&] { return stopping_ || !live_.empty() || (!live_only && !take_home_.empty()); });
       if (stopping_) return;  // queued work stays pending in the store
       std::deque<judge::v1::Submission>& q = live_.empty() ? take_home_ : live_;
       next = std::move(q.front());
@@ -334,8 +337,12 @@ void Engine::Judge(judge::v1::Submission submission) {
   if (it == challenges_->end()) {
     status = absl::InternalError("challenge " + submission.challenge_id() + " is no longer loaded");
   } else {
-    request = GradeRequest{it->second, submission.language(), submission.source(),
-                           submission.use_custom_stdin(), submission.custom_stdin(), &cancel_};
+    request = GradeRequest{it->second,
+                           submission.language(),
+                           submission.source(),
+                           submission.use_custom_stdin(),
+                           submission.custom_stdin(),
+                           &cancel_};
     // A failure of the host is retried with backoff before it can become a verdict.
     for (int attempt = 0;; ++attempt) {
       submission.clear_tests();
@@ -354,8 +361,7 @@ void Engine::Judge(judge::v1::Submission submission) {
       if (status.ok() || absl::IsCancelled(status) || attempt >= options_.host_retries) break;
       const auto backoff = std::chrono::milliseconds(250 << (2 * attempt));
       spdlog::error("submission={} attempt {} failed on the host ({}); again in {} ms", id,
-               attempt + 1, std::string(status.message()),
-               backoff.count());
+                    attempt + 1, std::string(status.message()), backoff.count());
       metrics_->AddSandboxFailure();
       if (!SleepUnlessStopping(backoff)) break;
     }
@@ -393,16 +399,16 @@ void Engine::Judge(judge::v1::Submission submission) {
   if (!stored.ok()) {
     // Still pending in the store: judged again at the next start.
     spdlog::error("submission={} storing the verdict failed: {}", id,
-             std::string(stored.message()));
+                  std::string(stored.message()));
   }
   double latency = static_cast<double>(google::protobuf::util::TimeUtil::DurationToMilliseconds(
                        submission.finished_at() - submission.created_at())) /
                    1000.0;
   metrics_->AddSubmission(submission.verdict(), latency);
   spdlog::info("submission={} challenge={} language={} verdict={} score={}/{} latency_ms={:.0f}",
-          id, submission.challenge_id(), submission.language(),
-          judge::v1::Verdict_Name(submission.verdict()), submission.score(),
-          submission.max_score(), latency * 1000);
+               id, submission.challenge_id(), submission.language(),
+               judge::v1::Verdict_Name(submission.verdict()), submission.score(),
+               submission.max_score(), latency * 1000);
   judge::v1::SubmissionEvent done;
   done.set_state(judge::v1::SUBMISSION_STATE_FINISHED);
   judge::v1::Submission visible = submission;

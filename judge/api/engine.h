@@ -17,10 +17,10 @@
 #include <vector>
 
 #include "absl/status/status.h"
-#include "judge/core/challenge.h"
-#include "judge/core/grader.h"
 #include "judge/api/hub.h"
 #include "judge/api/metrics.h"
+#include "judge/core/challenge.h"
+#include "judge/core/grader.h"
 #include "judge/store/store.h"
 
 namespace judge {
@@ -28,9 +28,9 @@ namespace judge {
 using ChallengeMap = std::map<std::string, std::shared_ptr<const LoadedChallenge>>;
 
 struct EngineOptions {
-  int workers = 2;              // take any work, live runs first
-  int live_workers = 1;         // take live runs only: an interviewer never waits for take-homes
-  size_t queue_limit = 1000;    // take-home submissions queued at most
+  int workers = 2;                // take any work, live runs first
+  int live_workers = 1;           // take live runs only: an interviewer never waits for take-homes
+  size_t queue_limit = 1000;      // take-home submissions queued at most
   size_t live_queue_limit = 100;  // live runs queued at most, counted apart
   // A grading the host broke (EMFILE, ENOMEM, ENOSPC, a failed cgroup or mount: any non-OK
   // status from the grader) is tried again this many times, after 0.25 s, 1 s, 4 s, ...
@@ -72,7 +72,8 @@ class Engine {
   // How a submission's CPU grows over its challenge's scaling series, and the reference's in the
   // same language; nullopt while not measured (the first ask queues it, in the background).
   std::optional<Growth> SubmissionGrowth(const judge::v1::Submission& submission);
-  std::optional<Growth> ReferenceGrowth(const std::string& challenge_id, const std::string& language);
+  std::optional<Growth> ReferenceGrowth(const std::string& challenge_id,
+                                        const std::string& language);
 
  private:
   void Work(bool live_only);
@@ -107,10 +108,10 @@ class Engine {
   std::map<std::string, int> rejudged_;  // id -> times judged again
   std::thread rejudger_;
   std::mutex similarity_mu_;  // one submission indexed at a time: no pair is missed
-  using ReferenceKey = std::pair<std::string, std::string>;  // challenge, language
+  using ReferenceKey = std::pair<std::string, std::string>;      // challenge, language
   std::map<ReferenceKey, std::vector<uint32_t>> reference_cpu_;  // guarded by mu_
   std::set<ReferenceKey> reference_asked_;
-  std::deque<std::function<void()>> to_measure_;  // background measurements, in order
+  std::deque<std::function<void()>> to_measure_;         // background measurements, in order
   std::map<std::string, std::optional<Growth>> growth_;  // key -> result (nullopt: queued)
   std::thread measurer_;
 };

@@ -94,10 +94,18 @@ absl::StatusOr<Principal> JudgeApi::Authenticate(bool present,
 absl::StatusOr<judge::v1::Caller> JudgeApi::WhoAmI(const Principal& who) const {
   judge::v1::Caller caller;
   switch (who.role) {
-    case Role::kCandidate: caller.set_role(judge::v1::ROLE_CANDIDATE); break;
-    case Role::kInterviewer: caller.set_role(judge::v1::ROLE_INTERVIEWER); break;
-    case Role::kPlatform: caller.set_role(judge::v1::ROLE_PLATFORM); break;
-    case Role::kAdmin: caller.set_role(judge::v1::ROLE_ADMIN); break;
+    case Role::kCandidate:
+      caller.set_role(judge::v1::ROLE_CANDIDATE);
+      break;
+    case Role::kInterviewer:
+      caller.set_role(judge::v1::ROLE_INTERVIEWER);
+      break;
+    case Role::kPlatform:
+      caller.set_role(judge::v1::ROLE_PLATFORM);
+      break;
+    case Role::kAdmin:
+      caller.set_role(judge::v1::ROLE_ADMIN);
+      break;
   }
   caller.set_candidate_id(who.candidate_id);
   caller.set_key_id(who.key_id);
@@ -110,23 +118,23 @@ absl::Status JudgeApi::CheckCode(const std::string& challenge_id, const std::str
   if (it == challenges_->end()) {
     std::vector<std::string> ids;
     for (const auto& [id, ch] : *challenges_) ids.push_back(id);
-    return absl::InvalidArgumentError(absl::StrCat("unknown challenge \"", challenge_id.substr(0, 80),
+    return absl::InvalidArgumentError(absl::StrCat("unknown challenge \"",
+                                                   challenge_id.substr(0, 80),
                                                    "\" (known: ", absl::StrJoin(ids, ", "), ")"));
   }
   const auto& langs = it->second->manifest.languages();
   if (FindLanguage(language) == nullptr ||
       std::find(langs.begin(), langs.end(), language) == langs.end()) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "language \"", language.substr(0, 40), "\" is not offered by ", challenge_id,
-        " (offered: ", absl::StrJoin(langs, ", "), ")"));
+    return absl::InvalidArgumentError(absl::StrCat("language \"", language.substr(0, 40),
+                                                   "\" is not offered by ", challenge_id,
+                                                   " (offered: ", absl::StrJoin(langs, ", "), ")"));
   }
   if (source.find_first_not_of(" \t\r\n") == std::string::npos) {
     return absl::InvalidArgumentError("source is empty");
   }
   if (source.size() > options_.max_source_bytes) {
-    return absl::InvalidArgumentError(absl::StrCat("source is ", source.size(),
-                                                   " bytes; the limit is ",
-                                                   options_.max_source_bytes));
+    return absl::InvalidArgumentError(absl::StrCat(
+        "source is ", source.size(), " bytes; the limit is ", options_.max_source_bytes));
   }
   if (!ValidUtf8(source)) return absl::InvalidArgumentError("source is not valid UTF-8");
   if (source.find('\0') != std::string::npos) {
@@ -139,10 +147,18 @@ absl::Status JudgeApi::RateLimit(const Principal& who) {
   double rate = who.rate_per_second;
   if (rate <= 0) {
     switch (who.role) {
-      case Role::kCandidate: rate = options_.candidate_rate; break;
-      case Role::kInterviewer: rate = options_.interviewer_rate; break;
-      case Role::kPlatform: rate = options_.platform_rate; break;
-      case Role::kAdmin: rate = options_.admin_rate; break;
+      case Role::kCandidate:
+        rate = options_.candidate_rate;
+        break;
+      case Role::kInterviewer:
+        rate = options_.interviewer_rate;
+        break;
+      case Role::kPlatform:
+        rate = options_.platform_rate;
+        break;
+      case Role::kAdmin:
+        rate = options_.admin_rate;
+        break;
     }
   }
   const double burst = std::max(3.0, rate * 10);
@@ -157,8 +173,9 @@ absl::Status JudgeApi::RateLimit(const Principal& who) {
     metrics_->AddRejected("rate_limit");
     const double wait = (1 - b.tokens) / rate;
     return absl::ResourceExhaustedError(absl::StrCat(
-        "rate limit: this key may submit ", rate < 1 ? absl::StrCat(rate * 60, " times a minute")
-                                                   : absl::StrCat(rate, " times a second"),
+        "rate limit: this key may submit ",
+        rate < 1 ? absl::StrCat(rate * 60, " times a minute")
+                 : absl::StrCat(rate, " times a second"),
         " (bursts of ", static_cast<int>(burst), "); retry in ", static_cast<int>(wait + 1), " s"));
   }
   b.tokens -= 1;
@@ -226,8 +243,7 @@ absl::StatusOr<judge::v1::Submission> JudgeApi::ReadableSubmission(const Princip
   return s;
 }
 
-absl::StatusOr<judge::v1::ListChallengesResponse> JudgeApi::ListChallenges(
-    const Principal&) const {
+absl::StatusOr<judge::v1::ListChallengesResponse> JudgeApi::ListChallenges(const Principal&) const {
   judge::v1::ListChallengesResponse resp;
   for (const auto& [id, ch] : *challenges_) {
     judge::v1::ChallengeSummary* s = resp.add_challenges();
@@ -263,7 +279,8 @@ absl::StatusOr<judge::v1::ChallengeDetail> JudgeApi::GetChallenge(
   LoadedChallenge::RunLimits base;
   const judge::v1::Limits& lim = ch.manifest.limits();
   base.cpu_time_ms = lim.cpu_time_ms();
-  base.wall_time_ms = lim.wall_time_ms() ? lim.wall_time_ms() : DefaultWallTimeMs(lim.cpu_time_ms());
+  base.wall_time_ms =
+      lim.wall_time_ms() ? lim.wall_time_ms() : DefaultWallTimeMs(lim.cpu_time_ms());
   base.memory_kib = lim.memory_kib();
   base.output_kib = lim.output_kib();
   fill(base, resp.mutable_limits());
@@ -323,8 +340,9 @@ absl::StatusOr<judge::v1::Submission> JudgeApi::Submit(const Principal& who,
   // Request ids are scoped to the caller's key, so two callers never collide. A retry of an
   // acknowledged Submit is answered before the rate limit and the queue are consulted: a
   // client retrying under pressure gets its submission back, not RESOURCE_EXHAUSTED.
-  std::string request_key =
-      req.request_id().empty() ? "" : absl::StrCat(who.key_id, std::string(1, '\0'), req.request_id());
+  std::string request_key = req.request_id().empty()
+                                ? ""
+                                : absl::StrCat(who.key_id, std::string(1, '\0'), req.request_id());
   // The answer to a retry: the earlier submission as Submit returned it.
   auto answer_retry = [](judge::v1::Submission prior) {
     prior.clear_source();
@@ -359,8 +377,7 @@ absl::StatusOr<judge::v1::Submission> JudgeApi::Submit(const Principal& who,
   }
   engine_->Push(created->first, true);
   spdlog::info("submission={} queued candidate={} challenge={} language={} key={}", sub.id(),
-          candidate, sub.challenge_id(), sub.language(),
-          who.key_id);
+               candidate, sub.challenge_id(), sub.language(), who.key_id);
   judge::v1::Submission resp = created->first;
   resp.clear_source();
   return resp;
@@ -407,9 +424,9 @@ absl::StatusOr<judge::v1::ListSubmissionsResponse> JudgeApi::ListSubmissions(
 }
 
 absl::StatusOr<std::unique_ptr<EventFeed>> JudgeApi::OpenFeed(const Principal& who,
-                                                             const std::string& id,
-                                                             const std::string& challenge_id,
-                                                             EventFeed::Deliver deliver) const {
+                                                              const std::string& id,
+                                                              const std::string& challenge_id,
+                                                              EventFeed::Deliver deliver) const {
   std::function<void(SubmissionEvent*)> view;
   if (who.role == Role::kCandidate) {
     auto it = challenges_->find(challenge_id);
@@ -444,8 +461,8 @@ absl::StatusOr<std::unique_ptr<EventFeed>> JudgeApi::WatchSubmission(
 }
 
 absl::StatusOr<std::unique_ptr<EventFeed>> JudgeApi::RunLive(const Principal& who,
-                                                            const judge::v1::RunLiveRequest& req,
-                                                            EventFeed::Deliver deliver) {
+                                                             const judge::v1::RunLiveRequest& req,
+                                                             EventFeed::Deliver deliver) {
   if (who.role != Role::kInterviewer && who.role != Role::kAdmin) {
     return absl::PermissionDeniedError("RunLive is for interviewers");
   }
@@ -455,8 +472,8 @@ absl::StatusOr<std::unique_ptr<EventFeed>> JudgeApi::RunLive(const Principal& wh
     return s;
   }
   if (req.custom_stdin().size() > options_.max_custom_stdin_bytes) {
-    return absl::InvalidArgumentError(absl::StrCat("custom_stdin is larger than ",
-                                                   options_.max_custom_stdin_bytes, " bytes"));
+    return absl::InvalidArgumentError(
+        absl::StrCat("custom_stdin is larger than ", options_.max_custom_stdin_bytes, " bytes"));
   }
   if (!req.use_custom_stdin() && !req.custom_stdin().empty()) {
     return absl::InvalidArgumentError("custom_stdin is set but use_custom_stdin is not");
@@ -480,7 +497,7 @@ absl::StatusOr<std::unique_ptr<EventFeed>> JudgeApi::RunLive(const Principal& wh
   // a run that already finished is answered from the store.
   engine_->Push(sub, true);
   spdlog::info("submission={} live run challenge={} language={} key={}", sub.id(),
-          sub.challenge_id(), sub.language(), who.key_id);
+               sub.challenge_id(), sub.language(), who.key_id);
   return OpenFeed(who, sub.id(), sub.challenge_id(), std::move(deliver));
 }
 
@@ -495,7 +512,8 @@ absl::StatusOr<judge::v1::ListSimilarSubmissionsResponse> JudgeApi::ListSimilarS
   }
   const double min_score = req.min_score() > 0 ? req.min_score() : kSimilarFromScore;
   if (min_score > 1) return absl::InvalidArgumentError("min_score is between 0 and 1");
-  absl::StatusOr<std::vector<judge::v1::SimilarPair>> pairs = store_->ListSimilar(req.challenge_id());
+  absl::StatusOr<std::vector<judge::v1::SimilarPair>> pairs =
+      store_->ListSimilar(req.challenge_id());
   if (!pairs.ok()) return pairs.status();
   std::vector<judge::v1::SimilarPair> kept;
   for (judge::v1::SimilarPair& p : *pairs) {
@@ -569,7 +587,8 @@ absl::StatusOr<judge::v1::SubmissionReport> JudgeApi::GetReport(
     fill(engine_->ReferenceGrowth(sub.challenge_id(), sub.language()),
          resp.mutable_reference_growth());
   }
-  absl::StatusOr<std::vector<judge::v1::SimilarPair>> pairs = store_->ListSimilar(sub.challenge_id());
+  absl::StatusOr<std::vector<judge::v1::SimilarPair>> pairs =
+      store_->ListSimilar(sub.challenge_id());
   if (pairs.ok()) {
     for (judge::v1::SimilarPair& p : *pairs) {
       if (p.score() >= kSimilarFromScore &&

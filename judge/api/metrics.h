@@ -17,7 +17,7 @@ namespace judge {
 
 class Metrics {
  public:
-  static constexpr std::array<double, 11> kBuckets = {0.05, 0.1, 0.25, 0.5, 1, 2.5,
+  static constexpr std::array<double, 11> kBuckets = {0.05, 0.1, 0.25, 0.5, 1,  2.5,
                                                       5,    10,  30,   60,  120};
   void SetQueueDepth(int64_t depth) { queue_depth_ = depth; }
   void AddSubmission(judge::v1::Verdict verdict, double latency_seconds);

@@ -2,8 +2,8 @@
 //   judgectl [--server HOST:PORT] [--token T] [--json] [--verbose] COMMAND ...  (global options
 //   may also follow the command)
 //   challenges | show ID | submit --challenge ID --language LANG [--candidate C] [--wait] FILE
-//   watch ID | get ID | list [--candidate C] [--challenge ID] | live --challenge ID --language LANG FILE
-//   similar --challenge ID [--candidate C] [--min-score S]
+//   watch ID | get ID | list [--candidate C] [--challenge ID] | live --challenge ID --language LANG
+//   FILE similar --challenge ID [--candidate C] [--min-score S]
 // --server and --token default to $JUDGE_SERVER and $JUDGE_TOKEN. Exit status: 0 when the command
 // worked; 1 when --wait, watch or live ends with a verdict other than ACCEPTED; 2 on a usage,
 // connection or server error (one line on stderr).
@@ -119,12 +119,13 @@ void PrintSubmission(const pb::Submission& s) {
   }
   std::printf("\n");
   if (!s.message().empty()) std::printf("  %s\n", s.message().c_str());
-  if (!s.compile_output().empty()) std::printf("compiler output:\n%s\n", s.compile_output().c_str());
+  if (!s.compile_output().empty())
+    std::printf("compiler output:\n%s\n", s.compile_output().c_str());
   for (const pb::TestResult& t : s.tests()) {
     if (s.use_custom_stdin()) break;  // its one run is in the line above
     std::printf("  [%2u] %-32s %-22s %6u ms %8lu KiB %s\n", t.index(), t.name().c_str(),
-                Short(t.verdict()).c_str(), t.cpu_ms(),
-                static_cast<unsigned long>(t.memory_kib()), t.message().c_str());
+                Short(t.verdict()).c_str(), t.cpu_ms(), static_cast<unsigned long>(t.memory_kib()),
+                t.message().c_str());
     if (!t.trap().empty()) std::printf("       trap: %s\n", t.trap().c_str());
   }
   if (s.use_custom_stdin()) {
@@ -189,7 +190,10 @@ int main(int argc, char** argv) {
   bool wait = false;
   auto* submit = app.add_subcommand("submit", "Submit a solution");
   submit->add_option("--challenge", challenge, "Challenge id")->required();
-  submit->add_option("--language", language, "c, cpp, python3, sql, java, javascript, typescript, go or rust")->required();
+  submit
+      ->add_option("--language", language,
+                   "c, cpp, python3, sql, java, javascript, typescript, go or rust")
+      ->required();
   submit->add_option("--candidate", candidate, "Candidate id (platform and admin tokens)");
   submit->add_option("--request-id", request_id, "Makes a retried submit return the same one");
   submit->add_flag("--wait", wait, "Follow judging and exit 1 unless ACCEPTED");
@@ -209,7 +213,9 @@ int main(int argc, char** argv) {
   list->add_option("--page-token", page_token, "From a previous page");
   auto* live = app.add_subcommand("live", "Run code now, ahead of the queue (interviewers)");
   live->add_option("--challenge", challenge, "Challenge id")->required();
-  live->add_option("--language", language, "c, cpp, python3, sql, java, javascript, typescript, go or rust")->required();
+  live->add_option("--language", language,
+                   "c, cpp, python3, sql, java, javascript, typescript, go or rust")
+      ->required();
   live->add_option("--candidate", candidate, "Whose code this is");
   live->add_option("--stdin", stdin_file, "Run once on this input instead of the tests");
   live->add_option("FILE", file, "Source file")->required();
@@ -217,7 +223,8 @@ int main(int argc, char** argv) {
   auto* report = app.add_subcommand("report", "What an interviewer learns of a submission");
   report->add_option("ID", id, "Submission id")->required();
   double min_score = 0;
-  auto* similar = app.add_subcommand("similar", "Pairs of similar submissions by different candidates");
+  auto* similar =
+      app.add_subcommand("similar", "Pairs of similar submissions by different candidates");
   similar->add_option("--challenge", challenge, "Challenge id")->required();
   similar->add_option("--candidate", candidate, "Only pairs involving this candidate");
   similar->add_option("--min-score", min_score, "0..1 (default 0.5)");
@@ -263,10 +270,11 @@ int main(int argc, char** argv) {
       std::printf("%s\n", Json(resp).c_str());
       return 0;
     }
-    std::printf("%s\n\nlimits: %u ms cpu, %lu KiB memory; %zu sample(s), %u hidden test(s), %u points\n",
-                resp.statement().c_str(), resp.limits().cpu_time_ms(),
-                static_cast<unsigned long>(resp.limits().memory_kib()),
-                static_cast<size_t>(resp.samples_size()), resp.hidden_tests(), resp.max_score());
+    std::printf(
+        "%s\n\nlimits: %u ms cpu, %lu KiB memory; %zu sample(s), %u hidden test(s), %u points\n",
+        resp.statement().c_str(), resp.limits().cpu_time_ms(),
+        static_cast<unsigned long>(resp.limits().memory_kib()),
+        static_cast<size_t>(resp.samples_size()), resp.hidden_tests(), resp.max_score());
     return 0;
   }
   if (*submit || *live) {
@@ -285,8 +293,10 @@ int main(int argc, char** argv) {
       grpc::Status s = client.stub()->Submit(&ctx, req, &resp);
       if (!s.ok()) return RpcFail(s);
       if (!wait) {
-        if (g.json) std::printf("%s\n", Json(resp).c_str());
-        else std::printf("%s\n", resp.id().c_str());
+        if (g.json)
+          std::printf("%s\n", Json(resp).c_str());
+        else
+          std::printf("%s\n", resp.id().c_str());
         return 0;
       }
       id = resp.id();
@@ -374,16 +384,18 @@ int main(int argc, char** argv) {
       return 0;
     }
     const pb::Submission& sub = resp.submission();
-    std::printf("submission %s: candidate %s, %s in %s\n", sub.id().c_str(), sub.candidate_id().c_str(),
-                sub.challenge_id().c_str(), sub.language().c_str());
-    std::printf("verdict %s, score %u/%u", Short(sub.verdict()).c_str(), sub.score(), sub.max_score());
+    std::printf("submission %s: candidate %s, %s in %s\n", sub.id().c_str(),
+                sub.candidate_id().c_str(), sub.challenge_id().c_str(), sub.language().c_str());
+    std::printf("verdict %s, score %u/%u", Short(sub.verdict()).c_str(), sub.score(),
+                sub.max_score());
     if (resp.cpu_ratio() > 0) std::printf("; CPU %.2fx the reference's", resp.cpu_ratio());
     std::printf("\n");
     if (!resp.note().empty()) std::printf("(%s)\n", resp.note().c_str());
     auto growth = [](const pb::GrowthEstimate& g) {
       char buf[128];
       if (g.fitted()) {
-        std::snprintf(buf, sizeof buf, "n^%.2f (95%%: %.2f to %.2f)", g.exponent(), g.low(), g.high());
+        std::snprintf(buf, sizeof buf, "n^%.2f (95%%: %.2f to %.2f)", g.exponent(), g.low(),
+                      g.high());
         return std::string(buf) + (g.note().empty() ? "" : "; " + g.note());
       }
       return g.note().empty() ? std::string("not measured") : g.note();
@@ -394,8 +406,8 @@ int main(int argc, char** argv) {
     }
     for (const pb::ReportTest& rt : resp.tests()) {
       const pb::TestResult& t = rt.test();
-      std::printf("  [%2u] %-32s %-22s %6u ms", t.index(), t.name().c_str(), Short(t.verdict()).c_str(),
-                  t.cpu_ms());
+      std::printf("  [%2u] %-32s %-22s %6u ms", t.index(), t.name().c_str(),
+                  Short(t.verdict()).c_str(), t.cpu_ms());
       if (rt.reference_cpu_ms() > 0 || rt.cpu_ratio() > 0) {
         std::printf("  reference %u ms (%.1fx)", rt.reference_cpu_ms(), rt.cpu_ratio());
       }

@@ -38,10 +38,9 @@ absl::StatusOr<std::string> ResolveInside(const std::string& dir, const std::str
   std::string joined = dir + "/" + rel;
   char real[PATH_MAX];
   if (realpath(joined.c_str(), real) == nullptr) {
-    return absl::InvalidArgumentError(
-        absl::StrCat(where, ": ", rel, ": ", strerror(errno),
-                     absl::StrContains(rel, "gen/") ? " (generated at build time: run the build)"
-                                                     : ""));
+    return absl::InvalidArgumentError(absl::StrCat(
+        where, ": ", rel, ": ", strerror(errno),
+        absl::StrContains(rel, "gen/") ? " (generated at build time: run the build)" : ""));
   }
   std::string resolved = real;
   if (!absl::StartsWith(resolved, dir + "/")) {
@@ -104,7 +103,8 @@ void HideTestNames(const LoadedChallenge& ch, judge::v1::Submission* submission)
   const std::string& message = submission->message();
   if (absl::StartsWith(message, "test ")) {
     size_t colon = message.find(':');
-    auto it = ch.candidate_names.find(message.substr(5, colon == std::string::npos ? 0 : colon - 5));
+    auto it =
+        ch.candidate_names.find(message.substr(5, colon == std::string::npos ? 0 : colon - 5));
     if (it != ch.candidate_names.end()) {
       submission->set_message(absl::StrCat("test ", it->second, message.substr(colon)));
     }
@@ -150,7 +150,8 @@ absl::StatusOr<std::shared_ptr<const LoadedChallenge>> LoadChallenge(const std::
   ch->dir = real;
   const std::string file = dir_in + "/challenge.textproto";
   absl::StatusOr<std::string> text = ReadTextFile(ch->dir + "/challenge.textproto", 1 << 20);
-  if (!text.ok()) return absl::InvalidArgumentError(absl::StrCat(file, ": ", text.status().message()));
+  if (!text.ok())
+    return absl::InvalidArgumentError(absl::StrCat(file, ": ", text.status().message()));
 
   // Collect parser errors with their line and column.
   struct Collector : google::protobuf::io::ErrorCollector {
@@ -170,7 +171,8 @@ absl::StatusOr<std::shared_ptr<const LoadedChallenge>> LoadChallenge(const std::
   };
   std::string base = ch->dir.substr(ch->dir.rfind('/') + 1);
   if (!ValidId(m.id())) return bad("id", "must be 1-64 of a-z, 0-9, '-' or '_'");
-  if (m.id() != base) return bad("id", absl::StrCat("\"", m.id(), "\" differs from the directory \"", base, "\""));
+  if (m.id() != base)
+    return bad("id", absl::StrCat("\"", m.id(), "\" differs from the directory \"", base, "\""));
   if (m.title().empty()) return bad("title", "is required");
   if (m.languages().empty()) return bad("languages", "at least one language is required");
   std::set<std::string> langs;
@@ -179,11 +181,13 @@ absl::StatusOr<std::shared_ptr<const LoadedChallenge>> LoadChallenge(const std::
     const Language* lang = FindLanguage(m.languages(i));
     if (lang == nullptr) {
       std::string known;
-      for (const Language& l : Languages()) absl::StrAppend(&known, known.empty() ? "" : ", ", l.id);
+      for (const Language& l : Languages())
+        absl::StrAppend(&known, known.empty() ? "" : ", ", l.id);
       return bad(absl::StrCat("languages[", i, "]"),
                  absl::StrCat("unknown language \"", m.languages(i), "\" (known: ", known, ")"));
     }
-    if (!langs.insert(m.languages(i)).second) return bad(absl::StrCat("languages[", i, "]"), "listed twice");
+    if (!langs.insert(m.languages(i)).second)
+      return bad(absl::StrCat("languages[", i, "]"), "listed twice");
     inputs.insert(lang->input);
   }
   // A test is either an input on stdin or a fixture: one challenge cannot offer both kinds.
@@ -192,7 +196,8 @@ absl::StatusOr<std::shared_ptr<const LoadedChallenge>> LoadChallenge(const std::
   }
   const bool fixtures = inputs.count(TestInput::kFixture) > 0;
   for (const auto& [lang, mult] : m.time_multiplier()) {
-    if (!langs.count(lang)) return bad("time_multiplier", absl::StrCat("language \"", lang, "\" is not offered"));
+    if (!langs.count(lang))
+      return bad("time_multiplier", absl::StrCat("language \"", lang, "\" is not offered"));
     if (!(mult > 0 && mult <= 20)) return bad("time_multiplier", "must be in (0, 20]");
   }
   if (m.limits().cpu_time_ms() == 0 || m.limits().cpu_time_ms() > 60000) {
@@ -215,8 +220,10 @@ absl::StatusOr<std::shared_ptr<const LoadedChallenge>> LoadChallenge(const std::
       if (!fixtures) return bad("checker.kind", "sql_result needs language sql");
       break;
     case judge::v1::CHECKER_KIND_PROGRAM: {
-      absl::StatusOr<std::string> p = ResolveInside(ch->dir, m.checker().program(), "checker.program");
-      if (!p.ok()) return absl::InvalidArgumentError(absl::StrCat(file, ": ", p.status().message()));
+      absl::StatusOr<std::string> p =
+          ResolveInside(ch->dir, m.checker().program(), "checker.program");
+      if (!p.ok())
+        return absl::InvalidArgumentError(absl::StrCat(file, ": ", p.status().message()));
       ch->checker_source = *p;
       break;
     }
@@ -229,7 +236,8 @@ absl::StatusOr<std::shared_ptr<const LoadedChallenge>> LoadChallenge(const std::
     const auto& group = m.groups(g);
     std::string gf = absl::StrCat("groups[", g, "]");
     if (group.name().empty()) return bad(gf + ".name", "is required");
-    if (!group_names.insert(group.name()).second) return bad(gf + ".name", "duplicate group " + group.name());
+    if (!group_names.insert(group.name()).second)
+      return bad(gf + ".name", "duplicate group " + group.name());
     if (group.tests().empty()) return bad(gf + ".tests", "a group needs tests");
     ch->group_points[group.name()] = group.points();
     ch->max_score += group.points();
@@ -237,7 +245,8 @@ absl::StatusOr<std::shared_ptr<const LoadedChallenge>> LoadChallenge(const std::
       const auto& test = group.tests(t);
       std::string tf = absl::StrCat(gf, ".tests[", t, "]");
       if (test.name().empty()) return bad(tf + ".name", "is required");
-      if (!names.insert(test.name()).second) return bad(tf + ".name", "duplicate test " + test.name());
+      if (!names.insert(test.name()).second)
+        return bad(tf + ".name", "duplicate test " + test.name());
       LoadedTest lt;
       lt.name = test.name();
       lt.group = group.name();
@@ -245,16 +254,19 @@ absl::StatusOr<std::shared_ptr<const LoadedChallenge>> LoadChallenge(const std::
       lt.trap = test.trap().empty() ? group.trap() : test.trap();
       if (fixtures) {
         absl::StatusOr<std::string> fx = ResolveInside(ch->dir, test.fixture(), tf + ".fixture");
-        if (!fx.ok()) return absl::InvalidArgumentError(absl::StrCat(file, ": ", fx.status().message()));
+        if (!fx.ok())
+          return absl::InvalidArgumentError(absl::StrCat(file, ": ", fx.status().message()));
         lt.fixture_path = *fx;
         lt.input_path = *fx;  // what a sample shows as its input
       } else {
         absl::StatusOr<std::string> in = ResolveInside(ch->dir, test.input(), tf + ".input");
-        if (!in.ok()) return absl::InvalidArgumentError(absl::StrCat(file, ": ", in.status().message()));
+        if (!in.ok())
+          return absl::InvalidArgumentError(absl::StrCat(file, ": ", in.status().message()));
         lt.input_path = *in;
       }
       absl::StatusOr<std::string> ans = ResolveInside(ch->dir, test.answer(), tf + ".answer");
-      if (!ans.ok()) return absl::InvalidArgumentError(absl::StrCat(file, ": ", ans.status().message()));
+      if (!ans.ok())
+        return absl::InvalidArgumentError(absl::StrCat(file, ": ", ans.status().message()));
       lt.answer_path = *ans;
       ch->tests.push_back(std::move(lt));
     }
@@ -265,7 +277,8 @@ absl::StatusOr<std::shared_ptr<const LoadedChallenge>> LoadChallenge(const std::
       bool all_hidden = true;
       for (const auto& test : group.tests()) {
         all_hidden &= !test.sample();
-        if (!test.sample()) ch->candidate_names[test.name()] = absl::StrCat("hidden-", ++hidden_tests);
+        if (!test.sample())
+          ch->candidate_names[test.name()] = absl::StrCat("hidden-", ++hidden_tests);
       }
       if (all_hidden && !ch->candidate_names.count(group.name())) {
         ch->candidate_names[group.name()] = absl::StrCat("hidden-group-", ++hidden_groups);
@@ -274,7 +287,8 @@ absl::StatusOr<std::shared_ptr<const LoadedChallenge>> LoadChallenge(const std::
   }
   absl::StatusOr<std::string> statement = ReadTextFile(ch->dir + "/statement.md", 1 << 20);
   if (!statement.ok()) {
-    return absl::InvalidArgumentError(absl::StrCat(dir_in, "/statement.md: ", statement.status().message()));
+    return absl::InvalidArgumentError(
+        absl::StrCat(dir_in, "/statement.md: ", statement.status().message()));
   }
   ch->statement = *statement;
   if (m.has_scaling() && m.scaling().sizes_size() > 0) {
@@ -285,12 +299,14 @@ absl::StatusOr<std::shared_ptr<const LoadedChallenge>> LoadChallenge(const std::
     uint64_t last = 0;
     for (int i = 0; i < m.scaling().sizes_size(); ++i) {
       const uint64_t n = m.scaling().sizes(i);
-      if (n <= last) return bad(absl::StrCat("scaling.sizes[", i, "]"), "sizes must be ascending and positive");
+      if (n <= last)
+        return bad(absl::StrCat("scaling.sizes[", i, "]"), "sizes must be ascending and positive");
       last = n;
-      absl::StatusOr<std::string> in = ResolveInside(
-          ch->dir, absl::StrReplaceAll(pattern, {{"{n}", std::to_string(n)}}),
-          absl::StrCat("scaling.input for n = ", n));
-      if (!in.ok()) return absl::InvalidArgumentError(absl::StrCat(file, ": ", in.status().message()));
+      absl::StatusOr<std::string> in =
+          ResolveInside(ch->dir, absl::StrReplaceAll(pattern, {{"{n}", std::to_string(n)}}),
+                        absl::StrCat("scaling.input for n = ", n));
+      if (!in.ok())
+        return absl::InvalidArgumentError(absl::StrCat(file, ": ", in.status().message()));
       ch->scaling.push_back({n, *in});
     }
   }

@@ -18,7 +18,7 @@ struct LoadedTest {
   std::string name;
   std::string group;
   bool sample = false;
-  std::string input_path;    // absolute host paths, checked to stay inside the challenge dir
+  std::string input_path;  // absolute host paths, checked to stay inside the challenge dir
   std::string answer_path;
   std::string fixture_path;  // sql only
   std::string trap;          // the test's own, else its group's
@@ -26,8 +26,8 @@ struct LoadedTest {
 
 struct LoadedChallenge {
   judge::v1::Challenge manifest;
-  std::string dir;        // absolute
-  std::string statement;  // statement.md
+  std::string dir;                // absolute
+  std::string statement;          // statement.md
   std::vector<LoadedTest> tests;  // in judging order
   std::map<std::string, uint32_t> group_points;
   uint32_t max_score = 0;

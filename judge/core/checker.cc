@@ -170,21 +170,19 @@ bool RowsEqual(const std::vector<SqlValue>& a, const std::vector<SqlValue>& b) {
 
 }  // namespace
 
-CheckOutcome CheckSqlResult(const std::string& expected, const std::string& output,
-                            bool ordered) {
+CheckOutcome CheckSqlResult(const std::string& expected, const std::string& output, bool ordered) {
   absl::StatusOr<SqlResult> want = ParseSqlResult(expected);
   if (!want.ok()) return {false, absl::StrCat("bad answer file: ", want.status().message())};
   absl::StatusOr<SqlResult> got = ParseSqlResult(output);
   if (!got.ok()) return {false, absl::StrCat("unreadable result: ", got.status().message())};
   if (want->columns.size() != got->columns.size()) {
-    return {false, absl::StrCat("expected ", want->columns.size(), " columns, got ",
-                                got->columns.size())};
+    return {false,
+            absl::StrCat("expected ", want->columns.size(), " columns, got ", got->columns.size())};
   }
   for (size_t i = 0; i < want->columns.size(); ++i) {
     if (absl::AsciiStrToLower(want->columns[i]) != absl::AsciiStrToLower(got->columns[i])) {
-      return {false, absl::StrCat("column ", i + 1, ": expected name \"",
-                                  Excerpt(want->columns[i]), "\", got \"",
-                                  Excerpt(got->columns[i]), "\"")};
+      return {false, absl::StrCat("column ", i + 1, ": expected name \"", Excerpt(want->columns[i]),
+                                  "\", got \"", Excerpt(got->columns[i]), "\"")};
     }
   }
   if (ordered) {
@@ -196,8 +194,7 @@ CheckOutcome CheckSqlResult(const std::string& expected, const std::string& outp
       }
     }
     if (want->rows.size() != got->rows.size()) {
-      return {false, absl::StrCat("expected ", want->rows.size(), " rows, got ",
-                                  got->rows.size())};
+      return {false, absl::StrCat("expected ", want->rows.size(), " rows, got ", got->rows.size())};
     }
     return {true, ""};
   }

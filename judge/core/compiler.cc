@@ -165,9 +165,9 @@ absl::StatusOr<std::shared_ptr<const CompileResult>> Compiler::CompileUncached(
   result->dir = std::make_shared<ArtifactDir>();
   result->dir->path = entry_dir;
   const bool artifact_is_dir = absl::EndsWith(language.artifact, "/");
-  const std::string artifact_name =
-      artifact_is_dir ? language.artifact.substr(0, language.artifact.size() - 1)
-                      : language.artifact;
+  const std::string artifact_name = artifact_is_dir
+                                        ? language.artifact.substr(0, language.artifact.size() - 1)
+                                        : language.artifact;
   result->artifact_path = entry_dir + "/" + artifact_name;
 
   if (language.compile_argv.empty()) {
@@ -191,8 +191,8 @@ absl::StatusOr<std::shared_ptr<const CompileResult>> Compiler::CompileUncached(
   spec.limits.wall_time_ms = limits_.wall_time_ms;
   spec.limits.memory_bytes = limits_.memory_bytes;
   // javac is a JVM and go build a Go program: they reserve address space they never touch.
-  spec.limits.address_space_extra_bytes =
-      static_cast<uint64_t>(language.address_space_extra_mib) << 20;
+  spec.limits.address_space_extra_bytes = static_cast<uint64_t>(language.address_space_extra_mib)
+                                          << 20;
   spec.limits.processes = language.compile_processes;
   spec.limits.open_files = 256;
   spec.limits.stdout_bytes = limits_.message_bytes;

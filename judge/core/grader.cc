@@ -33,20 +33,27 @@ constexpr const char* kBoxFixture = "/opt/judge-input/fixture";
 
 Verdict VerdictFor(const sandbox::RunResult& run) {
   switch (run.status) {
-    case sandbox::RunStatus::kOk: return judge::v1::VERDICT_ACCEPTED;
+    case sandbox::RunStatus::kOk:
+      return judge::v1::VERDICT_ACCEPTED;
     case sandbox::RunStatus::kNonZeroExit:
-    case sandbox::RunStatus::kSignaled: return judge::v1::VERDICT_RUNTIME_ERROR;
+    case sandbox::RunStatus::kSignaled:
+      return judge::v1::VERDICT_RUNTIME_ERROR;
     case sandbox::RunStatus::kCpuTimeLimit:
-    case sandbox::RunStatus::kWallTimeLimit: return judge::v1::VERDICT_TIME_LIMIT_EXCEEDED;
-    case sandbox::RunStatus::kMemoryLimit: return judge::v1::VERDICT_MEMORY_LIMIT_EXCEEDED;
-    case sandbox::RunStatus::kOutputLimit: return judge::v1::VERDICT_OUTPUT_LIMIT_EXCEEDED;
-    case sandbox::RunStatus::kSecurityViolation: return judge::v1::VERDICT_SECURITY_VIOLATION;
+    case sandbox::RunStatus::kWallTimeLimit:
+      return judge::v1::VERDICT_TIME_LIMIT_EXCEEDED;
+    case sandbox::RunStatus::kMemoryLimit:
+      return judge::v1::VERDICT_MEMORY_LIMIT_EXCEEDED;
+    case sandbox::RunStatus::kOutputLimit:
+      return judge::v1::VERDICT_OUTPUT_LIMIT_EXCEEDED;
+    case sandbox::RunStatus::kSecurityViolation:
+      return judge::v1::VERDICT_SECURITY_VIOLATION;
   }
   return judge::v1::VERDICT_INTERNAL_ERROR;
 }
 
 Verdict RunVerdict(const Language& language, const sandbox::RunResult& run) {
-  if (run.status == sandbox::RunStatus::kNonZeroExit || run.status == sandbox::RunStatus::kSignaled) {
+  if (run.status == sandbox::RunStatus::kNonZeroExit ||
+      run.status == sandbox::RunStatus::kSignaled) {
     const int exit_code = run.status == sandbox::RunStatus::kNonZeroExit ? run.exit_code : -1;
     Verdict v = LanguageVerdict(language, exit_code, run.stderr_data);
     if (v != judge::v1::VERDICT_UNSPECIFIED) return v;
@@ -59,12 +66,9 @@ Grader::Grader(sandbox::Sandbox* sandbox, Compiler* compiler, GraderOptions opti
   tools_["sql-runner"] = options_.sql_runner_path;
 }
 
-absl::StatusOr<sandbox::RunResult> Grader::RunProgram(const LoadedChallenge& challenge,
-                                                      const Language& language,
-                                                      const CompileResult& artifact,
-                                                      const std::string& stdin_path,
-                                                      const std::string& fixture_path,
-                                                      uint64_t stdout_cap) {
+absl::StatusOr<sandbox::RunResult> Grader::RunProgram(
+    const LoadedChallenge& challenge, const Language& language, const CompileResult& artifact,
+    const std::string& stdin_path, const std::string& fixture_path, uint64_t stdout_cap) {
   const judge::v1::Limits& lim = challenge.manifest.limits();
   const double mult = challenge.TimeMultiplier(language.id);
   sandbox::RunSpec spec;
@@ -82,7 +86,8 @@ absl::StatusOr<sandbox::RunResult> Grader::RunProgram(const LoadedChallenge& cha
     spec.mounts.push_back({it->second, absl::StrCat(kBoxToolDir, "/", tool), false});
   }
   if (language.input == TestInput::kFixture) {
-    if (fixture_path.empty()) return absl::InternalError("a fixture language run without a fixture");
+    if (fixture_path.empty())
+      return absl::InternalError("a fixture language run without a fixture");
     spec.mounts.push_back({fixture_path, kBoxFixture, false});
     context.fixture = kBoxFixture;
   } else if (!stdin_path.empty()) {
@@ -92,8 +97,8 @@ absl::StatusOr<sandbox::RunResult> Grader::RunProgram(const LoadedChallenge& cha
   spec.limits.wall_time_ms = static_cast<uint64_t>(
       (lim.wall_time_ms() ? lim.wall_time_ms() : DefaultWallTimeMs(lim.cpu_time_ms())) * mult);
   spec.limits.memory_bytes = lim.memory_kib() * 1024;
-  spec.limits.address_space_extra_bytes =
-      static_cast<uint64_t>(language.address_space_extra_mib) << 20;
+  spec.limits.address_space_extra_bytes = static_cast<uint64_t>(language.address_space_extra_mib)
+                                          << 20;
   // The runtime's own threads come on top: a candidate gets the same threads in every language.
   spec.limits.processes = (lim.processes() ? lim.processes() : 64) + language.runtime_threads;
   spec.limits.stdout_bytes = stdout_cap;
@@ -125,8 +130,9 @@ absl::StatusOr<std::shared_ptr<const CompileResult>> Grader::CompileChecker(
   return checker;
 }
 
-absl::StatusOr<std::pair<bool, std::string>> Grader::RunProgramChecker(
-    const CompileResult& checker, const LoadedTest& test, const std::string& output) {
+absl::StatusOr<std::pair<bool, std::string>> Grader::RunProgramChecker(const CompileResult& checker,
+                                                                       const LoadedTest& test,
+                                                                       const std::string& output) {
   absl::StatusOr<sandbox::BoxDir> dir = sandbox_->MakeBoxDir(output.size() + (1 << 20), 16);
   if (!dir.ok()) return dir.status();
   if (absl::Status s = dir->WriteFile("output", output); !s.ok()) return s;
@@ -149,8 +155,8 @@ absl::StatusOr<std::pair<bool, std::string>> Grader::RunProgramChecker(
   if (run->status == sandbox::RunStatus::kNonZeroExit && run->exit_code == 1) {
     return std::pair<bool, std::string>{false, message};
   }
-  return absl::InternalError(absl::StrCat("checker failed on test ", test.name, ": ",
-                                          run->message, " ", Excerpt(message, 200)));
+  return absl::InternalError(absl::StrCat("checker failed on test ", test.name, ": ", run->message,
+                                          " ", Excerpt(message, 200)));
 }
 
 absl::StatusOr<std::shared_ptr<const CompileResult>> Grader::CompileStep(
@@ -167,8 +173,7 @@ absl::StatusOr<std::shared_ptr<const CompileResult>> Grader::CompileStep(
 }
 
 absl::Status Grader::RunCustomInput(const GradeRequest& request, const Language& language,
-                                    const CompileResult& program,
-                                    const TestCallback& emit_test,
+                                    const CompileResult& program, const TestCallback& emit_test,
                                     judge::v1::Submission* out) {
   const LoadedChallenge& ch = *request.challenge;
   absl::StatusOr<sandbox::BoxDir> dir =
@@ -263,7 +268,8 @@ absl::StatusOr<judge::v1::TestResult> Grader::RunOneTest(
     }
   }
   result.set_verdict(v);
-  if (v != judge::v1::VERDICT_ACCEPTED) result.set_trap(test.trap);  // callers strip it for candidates
+  if (v != judge::v1::VERDICT_ACCEPTED)
+    result.set_trap(test.trap);  // callers strip it for candidates
   // Hidden tests: nothing of the input, answer, output or error leaves the grader.
   if (test.sample) result.set_message(message.substr(0, options_.sample_message_bytes + 64));
   if (v == judge::v1::VERDICT_SECURITY_VIOLATION) {
@@ -289,8 +295,8 @@ absl::Status Grader::RunTests(const LoadedChallenge& ch, const Language& languag
       return absl::CancelledError("grading stopped: the judge is shutting down");
     }
     std::string compile_output, security_message;
-    absl::StatusOr<judge::v1::TestResult> result = RunOneTest(
-        ch, language, program, checker.get(), i, &compile_output, &security_message);
+    absl::StatusOr<judge::v1::TestResult> result =
+        RunOneTest(ch, language, program, checker.get(), i, &compile_output, &security_message);
     if (!result.ok()) return result.status();
     const Verdict v = result->verdict();
     if (v == judge::v1::VERDICT_COMPILATION_ERROR) {
@@ -329,18 +335,21 @@ void FitGrowth(Growth* g) {
   const size_t m = xs.size();
   if (m < 3) {
     g->fitted = false;
-    g->note = absl::StrCat("only ", m, " size(s) took 10 ms or more within the cap: too few to fit");
+    g->note =
+        absl::StrCat("only ", m, " size(s) took 10 ms or more within the cap: too few to fit");
     return;
   }
   double mx = 0, my = 0;
   for (size_t i = 0; i < m; ++i) mx += xs[i] / m, my += ys[i] / m;
   double sxx = 0, sxy = 0;
-  for (size_t i = 0; i < m; ++i) sxx += (xs[i] - mx) * (xs[i] - mx), sxy += (xs[i] - mx) * (ys[i] - my);
+  for (size_t i = 0; i < m; ++i)
+    sxx += (xs[i] - mx) * (xs[i] - mx), sxy += (xs[i] - mx) * (ys[i] - my);
   const double b = sxy / sxx, a = my - b * mx;
   double sse = 0;
   for (size_t i = 0; i < m; ++i) sse += (ys[i] - a - b * xs[i]) * (ys[i] - a - b * xs[i]);
   // Student's t at 97.5% for m - 2 degrees of freedom.
-  static const double kT[] = {12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228};
+  static const double kT[] = {12.706, 4.303, 3.182, 2.776, 2.571,
+                              2.447,  2.365, 2.306, 2.262, 2.228};
   const double t = m - 2 <= 10 ? kT[m - 3] : 2.0;
   const double se = m > 2 ? std::sqrt(sse / (m - 2) / sxx) : 0;
   g->fitted = true;
@@ -349,12 +358,14 @@ void FitGrowth(Growth* g) {
   g->high = b + t * se;
 }
 
-absl::StatusOr<Growth> Grader::MeasureGrowth(const LoadedChallenge& ch, const std::string& language_id,
+absl::StatusOr<Growth> Grader::MeasureGrowth(const LoadedChallenge& ch,
+                                             const std::string& language_id,
                                              const std::string& source, uint32_t cap_ms) {
   if (ch.scaling.empty()) return absl::NotFoundError("the challenge has no scaling series");
   const Language* language = FindLanguage(language_id);
   if (language == nullptr) return absl::InvalidArgumentError("unknown language " + language_id);
-  absl::StatusOr<std::shared_ptr<const CompileResult>> program = compiler_->Compile(*language, source);
+  absl::StatusOr<std::shared_ptr<const CompileResult>> program =
+      compiler_->Compile(*language, source);
   if (!program.ok()) return program.status();
   Growth g;
   if (!(*program)->ok) {
@@ -367,22 +378,25 @@ absl::StatusOr<Growth> Grader::MeasureGrowth(const LoadedChallenge& ch, const st
   series.manifest.mutable_limits()->set_cpu_time_ms(cap_ms);
   series.manifest.mutable_limits()->clear_wall_time_ms();  // the usual default from the cap
   series.manifest.mutable_time_multiplier()->clear();
-  series.manifest.mutable_limits()->set_output_kib(std::max<uint64_t>(ch.manifest.limits().output_kib(), 64 << 10));
-  absl::StatusOr<sandbox::RunResult> empty = RunProgram(series, *language, **program, "", "", 1 << 20);
+  series.manifest.mutable_limits()->set_output_kib(
+      std::max<uint64_t>(ch.manifest.limits().output_kib(), 64 << 10));
+  absl::StatusOr<sandbox::RunResult> empty =
+      RunProgram(series, *language, **program, "", "", 1 << 20);
   if (!empty.ok()) return empty.status();
   g.baseline_ms = static_cast<uint32_t>(empty->cpu_ms);
   for (const LoadedChallenge::ScalePoint& p : ch.scaling) {
     absl::StatusOr<sandbox::RunResult> run =
         RunProgram(series, *language, **program, p.input_path, "", 256ull << 20);
     if (!run.ok()) return run.status();
-    GrowthPoint point{p.n, static_cast<uint32_t>(run->cpu_ms), run->status != sandbox::RunStatus::kOk};
+    GrowthPoint point{p.n, static_cast<uint32_t>(run->cpu_ms),
+                      run->status != sandbox::RunStatus::kOk};
     g.points.push_back(point);
     if (point.over_limit) break;
   }
   FitGrowth(&g);
   if (!g.points.empty() && g.points.back().over_limit) {
-    absl::StrAppend(&g.note, g.note.empty() ? "" : "; ", "over ", cap_ms, " ms of CPU (or failed) at n = ",
-                    g.points.back().n);
+    absl::StrAppend(&g.note, g.note.empty() ? "" : "; ", "over ", cap_ms,
+                    " ms of CPU (or failed) at n = ", g.points.back().n);
   }
   return g;
 }
@@ -413,8 +427,7 @@ absl::Status Grader::Grade(const GradeRequest& request, const ProgressCallback& 
   out->clear_tests();
   out->set_max_score(ch.max_score);
   out->set_score(0);
-  const uint32_t total =
-      request.use_custom_stdin ? 1 : static_cast<uint32_t>(ch.tests.size());
+  const uint32_t total = request.use_custom_stdin ? 1 : static_cast<uint32_t>(ch.tests.size());
   auto emit = [&](judge::v1::SubmissionState state, const judge::v1::TestResult* test) {
     if (!progress) return;
     judge::v1::SubmissionEvent event;
@@ -463,8 +476,7 @@ std::string Grader::SelfTestOne(const Language& lang) {
       RunProgram(ch, lang, **c, "", fixture ? fixture->artifact_path : "", 1024);
   if (!r.ok()) return std::string(r.status().message());
   if (r->status != sandbox::RunStatus::kOk || r->stdout_data != lang.self_test_output) {
-    return absl::StrCat("run: ", r->message, " ",
-                        Excerpt(r->stderr_data + r->stdout_data, 200));
+    return absl::StrCat("run: ", r->message, " ", Excerpt(r->stderr_data + r->stdout_data, 200));
   }
   return "";
 }

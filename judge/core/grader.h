@@ -17,8 +17,8 @@
 namespace judge {
 
 struct GraderOptions {
-  std::string sql_runner_path;          // host path of the sql-runner binary (tool "sql-runner")
-  size_t sample_message_bytes = 300;    // cap on the diff shown for sample tests
+  std::string sql_runner_path;        // host path of the sql-runner binary (tool "sql-runner")
+  size_t sample_message_bytes = 300;  // cap on the diff shown for sample tests
   uint64_t custom_output_bytes = 64 << 10;  // RunLive with custom stdin: output kept
 };
 
@@ -109,12 +109,9 @@ class Grader {
                                                    std::string* compile_output,
                                                    std::string* security_message);
 
-  absl::StatusOr<sandbox::RunResult> RunProgram(const LoadedChallenge& challenge,
-                                                const Language& language,
-                                                const CompileResult& artifact,
-                                                const std::string& stdin_path,
-                                                const std::string& fixture_path,
-                                                uint64_t stdout_cap);
+  absl::StatusOr<sandbox::RunResult> RunProgram(
+      const LoadedChallenge& challenge, const Language& language, const CompileResult& artifact,
+      const std::string& stdin_path, const std::string& fixture_path, uint64_t stdout_cap);
   absl::StatusOr<std::shared_ptr<const CompileResult>> CompileChecker(
       const LoadedChallenge& challenge);
   // Runs the compiled checker on one test's input, the output and the answer, in the sandbox.

@@ -37,7 +37,9 @@ std::vector<Language>* MakeLanguages() {
   c.artifact = "main";
   c.run_argv = {"{artifact}"};
   c.run_env = env;
-  c.self_test_source = "#include <stdio.h>\n#include <unistd.h>\nint main(void){pid_t p=getpid();(void)p;puts(\"ok\");return 0;}\n";
+  c.self_test_source =
+      "#include <stdio.h>\n#include <unistd.h>\nint main(void){pid_t "
+      "p=getpid();(void)p;puts(\"ok\");return 0;}\n";
   langs->push_back(c);
 
   Language cpp = c;
@@ -76,8 +78,8 @@ std::vector<Language>* MakeLanguages() {
   sql.display = "SQL (SQLite 3.40, one read-only SELECT)";
   sql.source_name = "main.sql";
   sql.artifact = "main.sql";
-  sql.run_argv = {"{tool:sql-runner}", "--fixture", "{fixture}", "--query", "{artifact}",
-                  "--time-ms", "{time_ms}", "--heap-mib", "{heap_mib}"};
+  sql.run_argv = {"{tool:sql-runner}", "--fixture", "{fixture}",  "--query",   "{artifact}",
+                  "--time-ms",         "{time_ms}", "--heap-mib", "{heap_mib}"};
   sql.run_env = {"LANG=C.UTF-8"};
   sql.tools = {"sql-runner"};
   sql.heap_percent = 50;
@@ -101,9 +103,17 @@ std::vector<Language>* MakeLanguages() {
   java.id = "java";
   java.display = "Java 17 (OpenJDK 17, class Main)";
   java.source_name = "Main.java";
-  java.compile_argv = {absl::StrCat(kJdk, "/bin/javac"), "-J-XX:+UseSerialGC",
-                       "-J-XX:TieredStopAtLevel=1", "-J-XX:-UsePerfData", "-J-Xmx512m",
-                       "-J-Xss8m", "-encoding", "UTF-8", "-Xlint:none", "-d", "classes",
+  java.compile_argv = {absl::StrCat(kJdk, "/bin/javac"),
+                       "-J-XX:+UseSerialGC",
+                       "-J-XX:TieredStopAtLevel=1",
+                       "-J-XX:-UsePerfData",
+                       "-J-Xmx512m",
+                       "-J-Xss8m",
+                       "-encoding",
+                       "UTF-8",
+                       "-Xlint:none",
+                       "-d",
+                       "classes",
                        "Main.java"};
   java.compile_env = with({"MALLOC_ARENA_MAX=2"});
   java.artifact = "classes/";
@@ -154,12 +164,28 @@ std::vector<Language>* MakeLanguages() {
   ts.id = "typescript";
   ts.display = "TypeScript 5.9 (tsc --strict, ES2022, CommonJS; run by Node.js)";
   ts.source_name = "main.ts";
-  ts.compile_argv = {"/usr/bin/node", absl::StrCat(kTypeScript, "/typescript/lib/tsc.js"),
-                     "--strict", "--target", "es2022", "--lib", "es2022", "--module", "commonjs",
-                     "--types", "node", "--typeRoots", absl::StrCat(kTypeScript, "/@types"),
-                     "--skipLibCheck", "--noEmitOnError", "--pretty", "false", "main.ts"};
+  ts.compile_argv = {"/usr/bin/node",
+                     absl::StrCat(kTypeScript, "/typescript/lib/tsc.js"),
+                     "--strict",
+                     "--target",
+                     "es2022",
+                     "--lib",
+                     "es2022",
+                     "--module",
+                     "commonjs",
+                     "--types",
+                     "node",
+                     "--typeRoots",
+                     absl::StrCat(kTypeScript, "/@types"),
+                     "--skipLibCheck",
+                     "--noEmitOnError",
+                     "--pretty",
+                     "false",
+                     "main.ts"};
   ts.compile_env = env;
-  ts.self_test_source = "import * as fs from \"fs\";\nconst s: string = fs.existsSync(\"/\") ? \"ok\" : \"no\";\nconsole.log(s);\n";
+  ts.self_test_source =
+      "import * as fs from \"fs\";\nconst s: string = fs.existsSync(\"/\") ? \"ok\" : "
+      "\"no\";\nconsole.log(s);\n";
   langs->push_back(ts);
 
   // Go: the standard library only, offline (GOPATH mode, no proxy), with a build cache private
@@ -188,8 +214,8 @@ std::vector<Language>* MakeLanguages() {
   rust.id = "rust";
   rust.display = "Rust 1.63 (rustc -O, edition 2021, std only)";
   rust.source_name = "main.rs";
-  rust.compile_argv = {"/usr/bin/rustc", "-O", "--edition", "2021", "-C", "linker=/usr/bin/gcc",
-                       "-o", "main", "main.rs"};
+  rust.compile_argv = {"/usr/bin/rustc",      "-O", "--edition", "2021",   "-C",
+                       "linker=/usr/bin/gcc", "-o", "main",      "main.rs"};
   rust.compile_env = with({"TMPDIR=/tmp"});
   rust.artifact = "main";
   rust.run_argv = {"{artifact}"};
@@ -241,8 +267,7 @@ std::vector<std::string> ExpandPlaceholders(const Language& language,
   return out;
 }
 
-Verdict LanguageVerdict(const Language& language, int exit_code,
-                        const std::string& stderr_data) {
+Verdict LanguageVerdict(const Language& language, int exit_code, const std::string& stderr_data) {
   for (const ExitVerdict& e : language.exit_verdicts) {
     if (e.exit_code == exit_code) return e.verdict;
   }

@@ -21,17 +21,23 @@ Family FamilyOf(const std::string& language) {
 // Words kept as they are: the shape of the code. Every other identifier becomes "V".
 const std::set<std::string>& Keywords() {
   static const auto* kWords = new std::set<std::string>{
-      "if", "else", "elif", "for", "while", "do", "return", "break", "continue", "switch", "case",
-      "default", "class", "struct", "enum", "def", "fn", "func", "let", "var", "const", "int",
-      "long", "short", "double", "float", "char", "bool", "boolean", "void", "auto", "static",
-      "public", "private", "protected", "new", "delete", "import", "from", "package", "use", "mut",
-      "match", "loop", "in", "not", "and", "or", "is", "none", "true", "false", "null", "nil",
-      "try", "catch", "except", "finally", "throw", "throws", "raise", "with", "as", "lambda",
-      "yield", "impl", "pub", "self", "this", "range", "go", "defer", "map", "unsigned", "sizeof",
-      "typedef", "template", "typename", "namespace", "using", "interface", "extends", "implements",
-      "final", "select", "where", "join", "left", "right", "inner", "outer", "on", "group", "by",
-      "order", "having", "limit", "distinct", "union", "exists", "between", "like", "asc", "desc",
-      "then", "end", "when", "coalesce", "ifnull", "count", "sum", "avg", "min", "max", "cast"};
+      "if",       "else",      "elif",     "for",       "while",   "do",         "return",
+      "break",    "continue",  "switch",   "case",      "default", "class",      "struct",
+      "enum",     "def",       "fn",       "func",      "let",     "var",        "const",
+      "int",      "long",      "short",    "double",    "float",   "char",       "bool",
+      "boolean",  "void",      "auto",     "static",    "public",  "private",    "protected",
+      "new",      "delete",    "import",   "from",      "package", "use",        "mut",
+      "match",    "loop",      "in",       "not",       "and",     "or",         "is",
+      "none",     "true",      "false",    "null",      "nil",     "try",        "catch",
+      "except",   "finally",   "throw",    "throws",    "raise",   "with",       "as",
+      "lambda",   "yield",     "impl",     "pub",       "self",    "this",       "range",
+      "go",       "defer",     "map",      "unsigned",  "sizeof",  "typedef",    "template",
+      "typename", "namespace", "using",    "interface", "extends", "implements", "final",
+      "select",   "where",     "join",     "left",      "right",   "inner",      "outer",
+      "on",       "group",     "by",       "order",     "having",  "limit",      "distinct",
+      "union",    "exists",    "between",  "like",      "asc",     "desc",       "then",
+      "end",      "when",      "coalesce", "ifnull",    "count",   "sum",        "avg",
+      "min",      "max",       "cast"};
   return *kWords;
 }
 
@@ -61,9 +67,10 @@ std::vector<Token> Tokens(const std::string& language, const std::string& s) {
       continue;
     }
     // Comments.
-    const bool line_comment = (family != Family::kPython && c == '/' && i + 1 < n && s[i + 1] == '/') ||
-                              (family == Family::kPython && c == '#') ||
-                              (family == Family::kSql && c == '-' && i + 1 < n && s[i + 1] == '-');
+    const bool line_comment =
+        (family != Family::kPython && c == '/' && i + 1 < n && s[i + 1] == '/') ||
+        (family == Family::kPython && c == '#') ||
+        (family == Family::kSql && c == '-' && i + 1 < n && s[i + 1] == '-');
     if (line_comment) {
       while (i < n && s[i] != '\n') ++i;
       continue;
@@ -95,7 +102,8 @@ std::vector<Token> Tokens(const std::string& language, const std::string& s) {
     }
     if (isalpha(static_cast<unsigned char>(c)) || c == '_' || c == '$') {
       size_t j = i;
-      while (j < n && (isalnum(static_cast<unsigned char>(s[j])) || s[j] == '_' || s[j] == '$')) ++j;
+      while (j < n && (isalnum(static_cast<unsigned char>(s[j])) || s[j] == '_' || s[j] == '$'))
+        ++j;
       std::string word = s.substr(i, j - i);
       std::transform(word.begin(), word.end(), word.begin(),
                      [](unsigned char ch) { return static_cast<char>(tolower(ch)); });
@@ -105,7 +113,8 @@ std::vector<Token> Tokens(const std::string& language, const std::string& s) {
     }
     if (isdigit(static_cast<unsigned char>(c))) {
       size_t j = i;
-      while (j < n && (isalnum(static_cast<unsigned char>(s[j])) || s[j] == '.' || s[j] == '_')) ++j;
+      while (j < n && (isalnum(static_cast<unsigned char>(s[j])) || s[j] == '.' || s[j] == '_'))
+        ++j;
       out.push_back({"N", line});
       i = j;
       continue;
@@ -131,9 +140,7 @@ uint64_t Fnv1a(const std::vector<Token>& tokens, size_t from, size_t count) {
   return h;
 }
 
-void AddRange(std::vector<LineRange>* ranges, uint32_t line) {
-  ranges->push_back({line, line});
-}
+void AddRange(std::vector<LineRange>* ranges, uint32_t line) { ranges->push_back({line, line}); }
 
 std::vector<LineRange> Merge(std::vector<LineRange> ranges) {
   std::sort(ranges.begin(), ranges.end(),
@@ -161,12 +168,14 @@ std::vector<Fingerprint> Fingerprints(const std::string& language, const std::st
     return grams;
   }
   grams.reserve(tokens.size() - k + 1);
-  for (size_t i = 0; i + k <= tokens.size(); ++i) grams.push_back({Fnv1a(tokens, i, k), tokens[i].line});
+  for (size_t i = 0; i + k <= tokens.size(); ++i)
+    grams.push_back({Fnv1a(tokens, i, k), tokens[i].line});
   // Winnowing: the minimum of every window of w hashes (the rightmost on ties), each kept once.
   std::vector<Fingerprint> out;
   if (grams.size() <= w) {
-    out.push_back(*std::min_element(grams.begin(), grams.end(),
-                                    [](const Fingerprint& a, const Fingerprint& b) { return a.hash < b.hash; }));
+    out.push_back(*std::min_element(
+        grams.begin(), grams.end(),
+        [](const Fingerprint& a, const Fingerprint& b) { return a.hash < b.hash; }));
     return out;
   }
   size_t last = SIZE_MAX;
@@ -221,8 +230,10 @@ std::vector<Fingerprint> DecodeFingerprints(const std::string& bytes) {
   std::vector<Fingerprint> out;
   for (size_t at = 0; at + 12 <= bytes.size(); at += 12) {
     Fingerprint f{0, 0};
-    for (int i = 0; i < 8; ++i) f.hash |= static_cast<uint64_t>(static_cast<unsigned char>(bytes[at + i])) << (8 * i);
-    for (int i = 0; i < 4; ++i) f.line |= static_cast<uint32_t>(static_cast<unsigned char>(bytes[at + 8 + i])) << (8 * i);
+    for (int i = 0; i < 8; ++i)
+      f.hash |= static_cast<uint64_t>(static_cast<unsigned char>(bytes[at + i])) << (8 * i);
+    for (int i = 0; i < 4; ++i)
+      f.line |= static_cast<uint32_t>(static_cast<unsigned char>(bytes[at + 8 + i])) << (8 * i);
     out.push_back(f);
   }
   return out;

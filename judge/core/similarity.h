@@ -37,7 +37,7 @@ struct LineRange {
 };
 
 struct Match {
-  double score = 0;  // shared fingerprints / the smaller set's, 0..1
+  double score = 0;                         // shared fingerprints / the smaller set's, 0..1
   std::vector<LineRange> lines_a, lines_b;  // where the shared fingerprints are
 };
 

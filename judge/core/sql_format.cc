@@ -21,11 +21,20 @@ absl::StatusOr<std::string> Unescape(absl::string_view s) {
     }
     if (++i == s.size()) return absl::InvalidArgumentError("dangling backslash");
     switch (s[i]) {
-      case '\\': out += '\\'; break;
-      case 't': out += '\t'; break;
-      case 'n': out += '\n'; break;
-      case 'r': out += '\r'; break;
-      default: return absl::InvalidArgumentError("unknown escape");
+      case '\\':
+        out += '\\';
+        break;
+      case 't':
+        out += '\t';
+        break;
+      case 'n':
+        out += '\n';
+        break;
+      case 'r':
+        out += '\r';
+        break;
+      default:
+        return absl::InvalidArgumentError("unknown escape");
     }
   }
   return out;
@@ -89,11 +98,20 @@ std::string EscapeSqlText(const std::string& s) {
   out.reserve(s.size());
   for (char c : s) {
     switch (c) {
-      case '\\': out += "\\\\"; break;
-      case '\t': out += "\\t"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      default: out += c;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      default:
+        out += c;
     }
   }
   return out;
@@ -101,10 +119,14 @@ std::string EscapeSqlText(const std::string& s) {
 
 std::string FormatSqlValue(const SqlValue& v) {
   switch (v.type) {
-    case SqlValue::kNull: return "N";
-    case SqlValue::kInteger: return absl::StrCat("I", v.integer);
-    case SqlValue::kReal: return absl::StrFormat("R%.17g", v.real);
-    case SqlValue::kText: return "T" + EscapeSqlText(v.text);
+    case SqlValue::kNull:
+      return "N";
+    case SqlValue::kInteger:
+      return absl::StrCat("I", v.integer);
+    case SqlValue::kReal:
+      return absl::StrFormat("R%.17g", v.real);
+    case SqlValue::kText:
+      return "T" + EscapeSqlText(v.text);
     case SqlValue::kBlob: {
       std::string out = "B";
       static const char* kHex = "0123456789abcdef";
@@ -139,15 +161,15 @@ absl::StatusOr<SqlResult> ParseSqlResult(const std::string& text) {
   for (size_t ln = 1; ln < lines.size(); ++ln) {
     std::vector<absl::string_view> fields = absl::StrSplit(lines[ln], '\t');
     if (fields.size() != result.columns.size() && !(result.columns.empty() && lines[ln].empty())) {
-      return absl::InvalidArgumentError(absl::StrCat("line ", ln + 1, ": ", fields.size(),
-                                                     " values for ", result.columns.size(),
-                                                     " columns"));
+      return absl::InvalidArgumentError(absl::StrCat(
+          "line ", ln + 1, ": ", fields.size(), " values for ", result.columns.size(), " columns"));
     }
     std::vector<SqlValue> row;
     for (absl::string_view f : fields) {
       absl::StatusOr<SqlValue> v = ParseValue(f);
       if (!v.ok()) {
-        return absl::InvalidArgumentError(absl::StrCat("line ", ln + 1, ": ", v.status().message()));
+        return absl::InvalidArgumentError(
+            absl::StrCat("line ", ln + 1, ": ", v.status().message()));
       }
       row.push_back(std::move(*v));
     }
@@ -162,11 +184,21 @@ std::string DescribeSqlRow(const std::vector<SqlValue>& row) {
     if (i) out += ", ";
     const SqlValue& v = row[i];
     switch (v.type) {
-      case SqlValue::kNull: out += "NULL"; break;
-      case SqlValue::kInteger: absl::StrAppend(&out, v.integer); break;
-      case SqlValue::kReal: absl::StrAppend(&out, absl::StrFormat("%.10g", v.real)); break;
-      case SqlValue::kText: absl::StrAppend(&out, "'", v.text.substr(0, 40), "'"); break;
-      case SqlValue::kBlob: absl::StrAppend(&out, "x'", v.text.size(), " bytes'"); break;
+      case SqlValue::kNull:
+        out += "NULL";
+        break;
+      case SqlValue::kInteger:
+        absl::StrAppend(&out, v.integer);
+        break;
+      case SqlValue::kReal:
+        absl::StrAppend(&out, absl::StrFormat("%.10g", v.real));
+        break;
+      case SqlValue::kText:
+        absl::StrAppend(&out, "'", v.text.substr(0, 40), "'");
+        break;
+      case SqlValue::kBlob:
+        absl::StrAppend(&out, "x'", v.text.size(), " bytes'");
+        break;
     }
   }
   return out + ")";

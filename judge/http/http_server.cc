@@ -63,9 +63,10 @@ absl::Status CheckJsonBody(const httplib::Request& req) {
   if (req.method != "POST" || !req.has_header("Content-Type")) return absl::OkStatus();
   std::string type = absl::AsciiStrToLower(req.get_header_value("Content-Type"));
   if (type.rfind("application/json", 0) != 0) {
-    return absl::InvalidArgumentError(absl::StrCat("the body must be JSON (Content-Type: "
-                                                   "application/json), not ",
-                                                   type.substr(0, 60)));
+    return absl::InvalidArgumentError(
+        absl::StrCat("the body must be JSON (Content-Type: "
+                     "application/json), not ",
+                     type.substr(0, 60)));
   }
   return absl::OkStatus();
 }
@@ -79,9 +80,8 @@ absl::StatusOr<M> ParseBody(const httplib::Request& req) {
   auto status = google::protobuf::util::JsonStringToMessage(req.body.empty() ? "{}" : req.body,
                                                             &message, options);
   if (!status.ok()) {
-    return absl::InvalidArgumentError(absl::StrCat("the body is not a ",
-                                                   M::descriptor()->full_name(),
-                                                   " in JSON: ", status.ToString()));
+    return absl::InvalidArgumentError(absl::StrCat(
+        "the body is not a ", M::descriptor()->full_name(), " in JSON: ", status.ToString()));
   }
   return message;
 }
@@ -93,8 +93,8 @@ absl::Status CheckParams(const httplib::Request& req, const std::set<std::string
   for (const auto& [name, value] : req.params) {
     if (!allowed.count(name)) {
       return absl::InvalidArgumentError(absl::StrCat(
-          "unknown query parameter \"", name.substr(0, 40), "\" (known: ",
-          allowed.empty() ? "none" : absl::StrJoin(allowed, ", "), ")"));
+          "unknown query parameter \"", name.substr(0, 40),
+          "\" (known: ", allowed.empty() ? "none" : absl::StrJoin(allowed, ", "), ")"));
     }
     if (req.get_param_value_count(name) > 1) {
       return absl::InvalidArgumentError(absl::StrCat("query parameter \"", name, "\" is repeated"));
@@ -124,20 +124,31 @@ std::string StateName(judge::v1::SubmissionState state) {
 
 int HttpStatusFor(absl::StatusCode code) {
   switch (code) {
-    case absl::StatusCode::kOk: return 200;
+    case absl::StatusCode::kOk:
+      return 200;
     case absl::StatusCode::kInvalidArgument:
     case absl::StatusCode::kFailedPrecondition:
-    case absl::StatusCode::kOutOfRange: return 400;
-    case absl::StatusCode::kUnauthenticated: return 401;
-    case absl::StatusCode::kPermissionDenied: return 403;
-    case absl::StatusCode::kNotFound: return 404;
+    case absl::StatusCode::kOutOfRange:
+      return 400;
+    case absl::StatusCode::kUnauthenticated:
+      return 401;
+    case absl::StatusCode::kPermissionDenied:
+      return 403;
+    case absl::StatusCode::kNotFound:
+      return 404;
     case absl::StatusCode::kAlreadyExists:
-    case absl::StatusCode::kAborted: return 409;
-    case absl::StatusCode::kResourceExhausted: return 429;
-    case absl::StatusCode::kUnimplemented: return 501;
-    case absl::StatusCode::kUnavailable: return 503;
-    case absl::StatusCode::kDeadlineExceeded: return 504;
-    default: return 500;
+    case absl::StatusCode::kAborted:
+      return 409;
+    case absl::StatusCode::kResourceExhausted:
+      return 429;
+    case absl::StatusCode::kUnimplemented:
+      return 501;
+    case absl::StatusCode::kUnavailable:
+      return 503;
+    case absl::StatusCode::kDeadlineExceeded:
+      return 504;
+    default:
+      return 500;
   }
 }
 
@@ -149,9 +160,11 @@ HttpServer::~HttpServer() { Stop(); }
 std::string HttpServer::RenderMetrics() const {
   return absl::StrCat(
       "# HELP judge_http_requests_total HTTP requests received (API and page).\n"
-      "# TYPE judge_http_requests_total counter\njudge_http_requests_total ", requests_.load(),
+      "# TYPE judge_http_requests_total counter\njudge_http_requests_total ",
+      requests_.load(),
       "\n# HELP judge_http_streams_open Server-sent event streams open.\n"
-      "# TYPE judge_http_streams_open gauge\njudge_http_streams_open ", open_streams_.load(),
+      "# TYPE judge_http_streams_open gauge\njudge_http_streams_open ",
+      open_streams_.load(),
       "\n# HELP judge_http_streams_refused_total Event streams refused at the limit.\n"
       "# TYPE judge_http_streams_refused_total counter\njudge_http_streams_refused_total ",
       streams_refused_.load(), "\n");
@@ -170,16 +183,16 @@ absl::Status HttpServer::Start() {
   if (!options_.web_root.empty()) {
     struct stat st {};
     if (stat((options_.web_root + "/index.html").c_str(), &st) != 0) {
-      return absl::FailedPreconditionError(absl::StrCat(
-          "--web-root ", options_.web_root,
-          " holds no index.html (the page is built by scripts/build-web.sh)"));
+      return absl::FailedPreconditionError(
+          absl::StrCat("--web-root ", options_.web_root,
+                       " holds no index.html (the page is built by scripts/build-web.sh)"));
     }
   }
   if (options_.tls_cert.empty()) {
     server_ = std::make_unique<httplib::Server>();
   } else {
-    auto tls = std::make_unique<httplib::SSLServer>(options_.tls_cert.c_str(),
-                                                    options_.tls_key.c_str());
+    auto tls =
+        std::make_unique<httplib::SSLServer>(options_.tls_cert.c_str(), options_.tls_key.c_str());
     if (!tls->is_valid()) {
       return absl::InvalidArgumentError(absl::StrCat("--http-listen with TLS: cannot load ",
                                                      options_.tls_cert, " and ", options_.tls_key));
@@ -202,8 +215,8 @@ absl::Status HttpServer::Start() {
     setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
   });
   Routes();
-  port_ = port == 0 ? server_->bind_to_any_port(host)
-                    : (server_->bind_to_port(host, port) ? port : -1);
+  port_ =
+      port == 0 ? server_->bind_to_any_port(host) : (server_->bind_to_port(host, port) ? port : -1);
   if (port_ < 0) {
     server_.reset();
     return absl::UnavailableError(absl::StrCat("http listener ", address, ": ", strerror(errno)));
@@ -294,9 +307,8 @@ void HttpServer::Routes() {
     };
   };
 
-  s.Get("/v1/whoami", unary({}, [api](const Principal& who, const Request&) {
-          return api->WhoAmI(who);
-        }));
+  s.Get("/v1/whoami",
+        unary({}, [api](const Principal& who, const Request&) { return api->WhoAmI(who); }));
   s.Get("/v1/challenges", unary({}, [api](const Principal& who, const Request&) {
           return api->ListChallenges(who);
         }));
@@ -305,33 +317,36 @@ void HttpServer::Routes() {
           r.set_challenge_id(req.matches[1]);
           return api->GetChallenge(who, r);
         }));
-  s.Get(R"(/v1/challenges/([^/]+)/similar)",
-        unary({"candidate_id", "min_score"},
-              [api](const Principal& who, const Request& req)
-                  -> absl::StatusOr<judge::v1::ListSimilarSubmissionsResponse> {
-                judge::v1::ListSimilarSubmissionsRequest r;
-                r.set_challenge_id(req.matches[1]);
-                r.set_candidate_id(req.get_param_value("candidate_id"));
-                if (req.has_param("min_score")) {
-                  double min_score = 0;
-                  if (!absl::SimpleAtod(req.get_param_value("min_score"), &min_score)) {
-                    return absl::InvalidArgumentError("min_score is not a number");
-                  }
-                  r.set_min_score(min_score);
+  s.Get(
+      R"(/v1/challenges/([^/]+)/similar)",
+      unary({"candidate_id", "min_score"},
+            [api](const Principal& who,
+                  const Request& req) -> absl::StatusOr<judge::v1::ListSimilarSubmissionsResponse> {
+              judge::v1::ListSimilarSubmissionsRequest r;
+              r.set_challenge_id(req.matches[1]);
+              r.set_candidate_id(req.get_param_value("candidate_id"));
+              if (req.has_param("min_score")) {
+                double min_score = 0;
+                if (!absl::SimpleAtod(req.get_param_value("min_score"), &min_score)) {
+                  return absl::InvalidArgumentError("min_score is not a number");
                 }
-                return api->ListSimilarSubmissions(who, r);
-              }));
-  s.Post("/v1/submissions",
-         unary({}, [api](const Principal& who,
-                         const Request& req) -> absl::StatusOr<judge::v1::Submission> {
-           absl::StatusOr<judge::v1::SubmitRequest> r = ParseBody<judge::v1::SubmitRequest>(req);
-           if (!r.ok()) return r.status();
-           return api->Submit(who, *r);
-         }));
+                r.set_min_score(min_score);
+              }
+              return api->ListSimilarSubmissions(who, r);
+            }));
+  s.Post(
+      "/v1/submissions",
+      unary(
+          {},
+          [api](const Principal& who, const Request& req) -> absl::StatusOr<judge::v1::Submission> {
+            absl::StatusOr<judge::v1::SubmitRequest> r = ParseBody<judge::v1::SubmitRequest>(req);
+            if (!r.ok()) return r.status();
+            return api->Submit(who, *r);
+          }));
   s.Get("/v1/submissions",
         unary({"candidate_id", "challenge_id", "page_size", "page_token"},
-              [api](const Principal& who, const Request& req)
-                  -> absl::StatusOr<judge::v1::ListSubmissionsResponse> {
+              [api](const Principal& who,
+                    const Request& req) -> absl::StatusOr<judge::v1::ListSubmissionsResponse> {
                 judge::v1::ListSubmissionsRequest r;
                 r.set_candidate_id(req.get_param_value("candidate_id"));
                 r.set_challenge_id(req.get_param_value("challenge_id"));
@@ -364,9 +379,9 @@ void HttpServer::Routes() {
     if (open_streams_.fetch_add(1) >= options_.max_streams) {
       --open_streams_;
       ++streams_refused_;
-      return SendError(res, absl::ResourceExhaustedError(absl::StrCat(
-                                "too many open event streams (", options_.max_streams,
-                                "); retry when one has finished")));
+      return SendError(res, absl::ResourceExhaustedError(
+                                absl::StrCat("too many open event streams (", options_.max_streams,
+                                             "); retry when one has finished")));
     }
     auto queue = std::make_shared<EventQueue>();
     EventQueue* q = queue.get();
@@ -439,9 +454,8 @@ void HttpServer::Routes() {
     if (absl::Status st = CheckParams(req, {}); !st.ok()) return SendError(res, st);
     absl::StatusOr<judge::v1::RunLiveRequest> r = ParseBody<judge::v1::RunLiveRequest>(req);
     if (!r.ok()) return SendError(res, r.status());
-    stream(req, res, [&](EventFeed::Deliver deliver) {
-      return api->RunLive(*who, *r, std::move(deliver));
-    });
+    stream(req, res,
+           [&](EventFeed::Deliver deliver) { return api->RunLive(*who, *r, std::move(deliver)); });
   });
 
   if (!options_.web_root.empty()) {

@@ -34,16 +34,16 @@ class Server;
 namespace judge {
 
 struct HttpOptions {
-  std::string listen;                  // HOST:PORT
-  std::string tls_cert, tls_key;       // PEM files; both or neither
-  std::string web_root;                // the built page (index.html, ...); "" serves none
-  std::string cors_origin;             // "" : no CORS headers (same origin only)
-  size_t max_body_bytes = 4 << 20;     // JSON-escaped source and custom input fit
-  size_t max_streams = 64;             // open event streams
-  size_t workers = 16;                 // threads for everything else
-  int keepalive_s = 10;                // a silent stream gets a comment line this often
-  int idle_timeout_s = 5;              // keep-alive wait between requests
-  int io_timeout_s = 10;               // one read or write
+  std::string listen;               // HOST:PORT
+  std::string tls_cert, tls_key;    // PEM files; both or neither
+  std::string web_root;             // the built page (index.html, ...); "" serves none
+  std::string cors_origin;          // "" : no CORS headers (same origin only)
+  size_t max_body_bytes = 4 << 20;  // JSON-escaped source and custom input fit
+  size_t max_streams = 64;          // open event streams
+  size_t workers = 16;              // threads for everything else
+  int keepalive_s = 10;             // a silent stream gets a comment line this often
+  int idle_timeout_s = 5;           // keep-alive wait between requests
+  int io_timeout_s = 10;            // one read or write
 };
 
 // Maps a gRPC/absl status code to the HTTP status the JSON API answers with.

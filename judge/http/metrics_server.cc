@@ -44,10 +44,12 @@ absl::Status MetricsServer::Start(const std::string& address) {
   server_->Get(".*", [metrics](const httplib::Request&, httplib::Response& res) {
     res.set_content(metrics->Render(), "text/plain; version=0.0.4");
   });
-  port_ = port == 0 ? server_->bind_to_any_port(host) : (server_->bind_to_port(host, port) ? port : -1);
+  port_ =
+      port == 0 ? server_->bind_to_any_port(host) : (server_->bind_to_port(host, port) ? port : -1);
   if (port_ < 0) {
     server_.reset();
-    return absl::UnavailableError(absl::StrCat("metrics listener ", address, ": ", strerror(errno)));
+    return absl::UnavailableError(
+        absl::StrCat("metrics listener ", address, ": ", strerror(errno)));
   }
   thread_ = std::thread([this] { server_->listen_after_bind(); });
   return absl::OkStatus();

@@ -73,11 +73,13 @@ absl::StatusOr<std::unique_ptr<Acceptor>> Acceptor::Listen(const std::string& ad
                                                            HandOver hand_over) {
   size_t colon = address.rfind(':');
   if (colon == std::string::npos) {
-    return absl::InvalidArgumentError(absl::StrCat("listen address \"", address, "\" is not HOST:PORT"));
+    return absl::InvalidArgumentError(
+        absl::StrCat("listen address \"", address, "\" is not HOST:PORT"));
   }
   std::string host = address.substr(0, colon);
   std::string port = address.substr(colon + 1);
-  if (host.size() >= 2 && host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
+  if (host.size() >= 2 && host.front() == '[' && host.back() == ']')
+    host = host.substr(1, host.size() - 2);
   int port_number = 0;
   if (!absl::SimpleAtoi(port, &port_number) || port_number < 0 || port_number > 65535) {
     return absl::InvalidArgumentError(absl::StrCat("listen address \"", address, "\": bad port"));
@@ -90,7 +92,8 @@ absl::StatusOr<std::unique_ptr<Acceptor>> Acceptor::Listen(const std::string& ad
   if (int rc = getaddrinfo(host.empty() || host == "*" ? nullptr : host.c_str(), port.c_str(),
                            &hints, &found);
       rc != 0) {
-    return absl::InvalidArgumentError(absl::StrCat("listen address \"", address, "\": ", gai_strerror(rc)));
+    return absl::InvalidArgumentError(
+        absl::StrCat("listen address \"", address, "\": ", gai_strerror(rc)));
   }
   std::unique_ptr<Acceptor> a(new Acceptor(options, std::move(hand_over)));
   std::string error = "no address";
@@ -253,7 +256,8 @@ void Acceptor::Loop() {
       std::lock_guard<std::mutex> lock(mu_);
       const Clock::time_point now = Clock::now();
       for (const auto& [fd, c] : checking_) {
-        auto left = std::chrono::duration_cast<std::chrono::milliseconds>(c->deadline - now).count();
+        auto left =
+            std::chrono::duration_cast<std::chrono::milliseconds>(c->deadline - now).count();
         timeout_ms = std::max<int>(0, std::min<int64_t>(timeout_ms, left + 1));
       }
     }

@@ -22,14 +22,14 @@
 namespace judge {
 
 struct AcceptorOptions {
-  size_t max_connections = 1024;   // open at once: admitted ones and those still being checked
-  size_t max_per_peer = 100;       // the same, per remote IP address
-  int preface_timeout_ms = 5000;   // the HTTP/2 preface must arrive within this after accept
+  size_t max_connections = 1024;  // open at once: admitted ones and those still being checked
+  size_t max_per_peer = 100;      // the same, per remote IP address
+  int preface_timeout_ms = 5000;  // the HTTP/2 preface must arrive within this after accept
 };
 
 struct AcceptorStats {
-  size_t open = 0;          // admitted connections still open
-  size_t checking = 0;      // accepted, waiting for their preface
+  size_t open = 0;      // admitted connections still open
+  size_t checking = 0;  // accepted, waiting for their preface
   uint64_t admitted = 0;
   // Refused, by reason: "total", "per_peer", "no_preface" (timeout), "not_http2",
   // "descriptors" (the process was out of descriptors).
@@ -41,8 +41,9 @@ class Acceptor {
   using HandOver = std::function<void(int fd)>;  // takes ownership of fd
 
   // Listens on HOST:PORT (port 0: any free port). `hand_over` runs on the acceptor's thread.
-  [[nodiscard]] static absl::StatusOr<std::unique_ptr<Acceptor>> Listen(
-      const std::string& address, AcceptorOptions options, HandOver hand_over);
+  [[nodiscard]] static absl::StatusOr<std::unique_ptr<Acceptor>> Listen(const std::string& address,
+                                                                        AcceptorOptions options,
+                                                                        HandOver hand_over);
   ~Acceptor();
   Acceptor(const Acceptor&) = delete;
   Acceptor& operator=(const Acceptor&) = delete;
@@ -81,7 +82,7 @@ class Acceptor {
     uint64_t inode;
     std::string peer;
   };
-  std::map<int, Open> open_;               // fd -> admitted connection (gRPC owns the fd)
+  std::map<int, Open> open_;                // fd -> admitted connection (gRPC owns the fd)
   std::map<std::string, size_t> per_peer_;  // open + checking, per peer address
   uint64_t admitted_ = 0;
   std::map<std::string, uint64_t> refused_;

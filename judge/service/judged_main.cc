@@ -15,9 +15,9 @@
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
-#include <mutex>
 #include <fstream>
 #include <iostream>
+#include <mutex>
 #include <sstream>
 #include <thread>
 
@@ -26,15 +26,15 @@
 #include "grpcpp/ext/proto_server_reflection_plugin.h"
 #include "grpcpp/grpcpp.h"
 #include "grpcpp/health_check_service_interface.h"
-#include "judge/core/compiler.h"
-#include "judge/core/grader.h"
 #include "grpcpp/server_posix.h"
-#include "judge/service/acceptor.h"
 #include "judge/api/engine.h"
 #include "judge/api/judge_api.h"
 #include "judge/api/log.h"
+#include "judge/core/compiler.h"
+#include "judge/core/grader.h"
 #include "judge/http/http_server.h"
 #include "judge/http/metrics_server.h"
+#include "judge/service/acceptor.h"
 #include "judge/service/service.h"
 #include "sandbox/sandbox.h"
 
@@ -62,16 +62,16 @@ struct Options {
   size_t cache_entries = 512;
   int prespawn = -1;  // -1: as many as --workers
   // Network bounds (issue 14): what the front door admits and how long a connection may live.
-  size_t fd_reserve = 1024;        // descriptors network connections can never take
-  size_t max_connections = 0;      // 0: the descriptor limit less the reserve
+  size_t fd_reserve = 1024;    // descriptors network connections can never take
+  size_t max_connections = 0;  // 0: the descriptor limit less the reserve
   size_t max_connections_per_peer = 100;
-  int preface_timeout_ms = 5000;   // plaintext: the HTTP/2 preface; TLS: the whole handshake
-  int idle_timeout_s = 300;        // a connection with no call in flight
+  int preface_timeout_ms = 5000;  // plaintext: the HTTP/2 preface; TLS: the whole handshake
+  int idle_timeout_s = 300;       // a connection with no call in flight
   int max_connection_age_s = 3600;
   int max_connection_age_grace_s = 600;
   // The HTTP door (issue 15): the JSON API, event streams and the browser page.
-  std::string http_listen;           // "": off
-  std::string web_root;              // "": <judged's dir>/../web
+  std::string http_listen;  // "": off
+  std::string web_root;     // "": <judged's dir>/../web
   std::string http_cors_origin;
   size_t http_max_streams = 64;
   int http_keepalive_s = 10;
@@ -105,77 +105,100 @@ int main(int argc, char** argv) {
   Options o;
   CLI::App app{"judged: the coding-challenge judge service (gRPC judge.v1.JudgeService)", "judged"};
   app.add_option("--listen", o.listen, "gRPC address")->capture_default_str();
-  app.add_option("--data-dir", o.data_dir, "RocksDB store and compile cache")->capture_default_str();
+  app.add_option("--data-dir", o.data_dir, "RocksDB store and compile cache")
+      ->capture_default_str();
   app.add_option("--challenges", o.challenges, "Directory of challenges")->capture_default_str();
   app.add_option("--keys", o.keys, "Keys file: '<sha256 of token> <role> [<candidate>]' per line")
       ->capture_default_str();
-  app.add_option("--workers", o.workers, "Submissions judged at once")->capture_default_str()
+  app.add_option("--workers", o.workers, "Submissions judged at once")
+      ->capture_default_str()
       ->check(CLI::Range(1, 256));
   app.add_option("--metrics-listen", o.metrics_listen, "Serve Prometheus metrics on HOST:PORT");
   app.add_option("--tls-cert", o.tls_cert, "PEM certificate chain (TLS; with --tls-key)");
   app.add_option("--tls-key", o.tls_key, "PEM private key");
   app.add_option("--queue-limit", o.queue_limit, "Queued submissions before RESOURCE_EXHAUSTED")
-      ->capture_default_str()->check(CLI::Range(size_t{1}, size_t{1000000}));
+      ->capture_default_str()
+      ->check(CLI::Range(size_t{1}, size_t{1000000}));
   app.add_option("--max-source-bytes", o.max_source_bytes, "Largest accepted source")
-      ->capture_default_str()->check(CLI::Range(size_t{1}, size_t{16} << 20));
+      ->capture_default_str()
+      ->check(CLI::Range(size_t{1}, size_t{16} << 20));
   app.add_option("--rate-limit", o.rate_limit,
                  "Submit/RunLive calls per second for every key alike (overrides the role "
                  "defaults below; a key's rate=N in the keys file overrides both)")
       ->check(CLI::Range(0.001, 100000.0));
   app.add_option("--rate-candidate", o.candidate_rate, "Calls per second per candidate key")
-      ->capture_default_str()->check(CLI::Range(0.001, 100000.0));
-  app.add_option("--rate-interviewer", o.interviewer_rate, "RunLive calls per second per interviewer key")
-      ->capture_default_str()->check(CLI::Range(0.001, 100000.0));
+      ->capture_default_str()
+      ->check(CLI::Range(0.001, 100000.0));
+  app.add_option("--rate-interviewer", o.interviewer_rate,
+                 "RunLive calls per second per interviewer key")
+      ->capture_default_str()
+      ->check(CLI::Range(0.001, 100000.0));
   app.add_option("--rate-platform", o.platform_rate, "Calls per second per platform key")
-      ->capture_default_str()->check(CLI::Range(0.001, 100000.0));
+      ->capture_default_str()
+      ->check(CLI::Range(0.001, 100000.0));
   app.add_option("--rate-admin", o.admin_rate, "Calls per second per admin key")
-      ->capture_default_str()->check(CLI::Range(0.001, 100000.0));
+      ->capture_default_str()
+      ->check(CLI::Range(0.001, 100000.0));
   app.add_option("--shutdown-grace-s", o.shutdown_grace_s,
                  "On SIGTERM, running gradings get this long; then they stop between tests and "
                  "are judged again at the next start")
-      ->capture_default_str()->check(CLI::Range(0, 3600));
+      ->capture_default_str()
+      ->check(CLI::Range(0, 3600));
   app.add_option("--host-retries", o.host_retries,
                  "A grading the host broke (out of descriptors, memory or disk; a failed cgroup "
                  "or mount) is tried again this many times, after 0.25, 1, 4 s, ...")
-      ->capture_default_str()->check(CLI::Range(0, 10));
+      ->capture_default_str()
+      ->check(CLI::Range(0, 10));
   app.add_option("--rejudge-delay-ms", o.rejudge_delay_ms,
                  "Then it is recorded as INTERNAL_ERROR and judged again after this, doubling up "
                  "to 10 minutes, 8 times (and at every start)")
-      ->capture_default_str()->check(CLI::Range(100, 3600000));
+      ->capture_default_str()
+      ->check(CLI::Range(100, 3600000));
   app.add_option("--live-workers", o.live_workers,
                  "Workers that take only interviewers' live runs (besides --workers)")
-      ->capture_default_str()->check(CLI::Range(0, 64));
+      ->capture_default_str()
+      ->check(CLI::Range(0, 64));
   app.add_option("--live-queue-limit", o.live_queue_limit,
                  "Live runs queued at most (apart from --queue-limit)")
-      ->capture_default_str()->check(CLI::Range(size_t{1}, size_t{100000}));
-  app.add_option("--sandbox-dir", o.sandbox_dir, "Sandbox runtime directory")->capture_default_str();
+      ->capture_default_str()
+      ->check(CLI::Range(size_t{1}, size_t{100000}));
+  app.add_option("--sandbox-dir", o.sandbox_dir, "Sandbox runtime directory")
+      ->capture_default_str();
   app.add_option("--sql-runner", o.sql_runner, "sql-runner binary (default: next to judged)");
-  app.add_option("--cache-entries", o.cache_entries, "Compiled programs kept")->capture_default_str();
+  app.add_option("--cache-entries", o.cache_entries, "Compiled programs kept")
+      ->capture_default_str();
   app.add_option("--prespawn", o.prespawn,
                  "Sandbox boxes cloned ahead of their runs (default: --workers; 0: none)")
       ->check(CLI::Range(0, 256));
   app.add_option("--fd-reserve", o.fd_reserve,
                  "File descriptors kept for judging and the store, never for connections")
-      ->capture_default_str()->check(CLI::Range(size_t{64}, size_t{1} << 20));
+      ->capture_default_str()
+      ->check(CLI::Range(size_t{64}, size_t{1} << 20));
   app.add_option("--max-connections", o.max_connections,
                  "Open client connections at most (default: the descriptor limit less "
-                 "--fd-reserve)")->check(CLI::Range(size_t{1}, size_t{1} << 20));
+                 "--fd-reserve)")
+      ->check(CLI::Range(size_t{1}, size_t{1} << 20));
   app.add_option("--max-connections-per-peer", o.max_connections_per_peer,
                  "Open connections at most from one IP address")
-      ->capture_default_str()->check(CLI::Range(size_t{1}, size_t{1} << 20));
+      ->capture_default_str()
+      ->check(CLI::Range(size_t{1}, size_t{1} << 20));
   app.add_option("--handshake-timeout-ms", o.preface_timeout_ms,
                  "A new connection must start HTTP/2 (or finish TLS) within this")
-      ->capture_default_str()->check(CLI::Range(100, 600000));
+      ->capture_default_str()
+      ->check(CLI::Range(100, 600000));
   app.add_option("--idle-timeout-s", o.idle_timeout_s,
                  "Close a connection that has had no call in flight this long")
-      ->capture_default_str()->check(CLI::Range(1, 86400));
+      ->capture_default_str()
+      ->check(CLI::Range(1, 86400));
   app.add_option("--max-connection-age-s", o.max_connection_age_s,
                  "Ask a connection to go away after this long (calls in flight get "
                  "--max-connection-age-grace-s more)")
-      ->capture_default_str()->check(CLI::Range(10, 86400 * 7));
+      ->capture_default_str()
+      ->check(CLI::Range(10, 86400 * 7));
   app.add_option("--max-connection-age-grace-s", o.max_connection_age_grace_s,
                  "How long calls in flight may go on after a connection's age is up")
-      ->capture_default_str()->check(CLI::Range(1, 86400));
+      ->capture_default_str()
+      ->check(CLI::Range(1, 86400));
   app.add_option("--http-listen", o.http_listen,
                  "Serve the JSON API and the browser page on HOST:PORT (off by default; TLS "
                  "with --tls-cert/--tls-key as for gRPC)");
@@ -187,23 +210,28 @@ int main(int argc, char** argv) {
                  "from its pages (default: same origin only)");
   app.add_option("--http-max-streams", o.http_max_streams,
                  "Open server-sent event streams at most (then 429)")
-      ->capture_default_str()->check(CLI::Range(size_t{1}, size_t{4096}));
+      ->capture_default_str()
+      ->check(CLI::Range(size_t{1}, size_t{4096}));
   app.add_option("--http-keepalive-s", o.http_keepalive_s,
                  "A silent event stream gets a comment line this often (a vanished client is "
                  "noticed then)")
-      ->capture_default_str()->check(CLI::Range(1, 300));
+      ->capture_default_str()
+      ->check(CLI::Range(1, 300));
   CLI11_PARSE(app, argc, argv);
   if (o.sql_runner.empty()) o.sql_runner = SelfDir() + "/sql-runner";
   if (o.web_root.empty() && !o.http_listen.empty()) {
     o.web_root = SelfDir() + "/../web";
     if (access((o.web_root + "/index.html").c_str(), R_OK) != 0) {
-      spdlog::error("no page at {} (build it with scripts/build-web.sh): serving the JSON API "
-                      "only", o.web_root);
+      spdlog::error(
+          "no page at {} (build it with scripts/build-web.sh): serving the JSON API "
+          "only",
+          o.web_root);
       o.web_root.clear();
     }
   }
   if (o.tls_cert.empty() != o.tls_key.empty()) return Fail("--tls-cert and --tls-key go together");
-  if (access(o.sql_runner.c_str(), X_OK) != 0) return Fail("sql-runner not found at " + o.sql_runner);
+  if (access(o.sql_runner.c_str(), X_OK) != 0)
+    return Fail("sql-runner not found at " + o.sql_runner);
 
   // SIGTERM/SIGINT are taken by sigwait below; no other thread sees them.
   sigset_t stop_signals;
@@ -217,19 +245,20 @@ int main(int argc, char** argv) {
   // reserve leaves; judging and RocksDB keep the reserve whatever the network does.
   const auto [nofile_before, nofile] = judge::RaiseDescriptorLimit();
   if (nofile <= o.fd_reserve + 16) {
-    return Fail(absl::StrCat("the descriptor limit (", nofile, ") leaves no room beside --fd-reserve ",
-                             o.fd_reserve, "; raise `ulimit -Hn` or lower --fd-reserve"));
+    return Fail(absl::StrCat("the descriptor limit (", nofile,
+                             ") leaves no room beside --fd-reserve ", o.fd_reserve,
+                             "; raise `ulimit -Hn` or lower --fd-reserve"));
   }
   if (o.max_connections == 0) o.max_connections = nofile - o.fd_reserve;
   if (o.max_connections > nofile - o.fd_reserve) {
     return Fail(absl::StrCat("--max-connections ", o.max_connections, " would eat into the ",
-                             o.fd_reserve, " descriptors reserved for judging (limit ", nofile, ")"));
+                             o.fd_reserve, " descriptors reserved for judging (limit ", nofile,
+                             ")"));
   }
-  spdlog::info("descriptors: soft limit {} (was {}), {} reserved for judging, at most {} "
-                 "connections ({} per peer)",
-                 nofile,
-                 nofile_before, o.fd_reserve, o.max_connections,
-                 o.max_connections_per_peer);
+  spdlog::info(
+      "descriptors: soft limit {} (was {}), {} reserved for judging, at most {} "
+      "connections ({} per peer)",
+      nofile, nofile_before, o.fd_reserve, o.max_connections, o.max_connections_per_peer);
 
   absl::StatusOr<judge::KeyStore> keys = judge::KeyStore::Load(o.keys);
   if (!keys.ok()) return Fail(std::string(keys.status().message()));
@@ -258,8 +287,8 @@ int main(int argc, char** argv) {
   sb_options.prespawn = static_cast<uint32_t>(o.prespawn >= 0 ? o.prespawn : o.workers);
   auto sb = sandbox::Sandbox::Create(sb_options);
   if (!sb.ok()) return Fail(std::string(sb.status().message()));
-  spdlog::info("sandbox: {}, {} slots, {} boxes kept ready",
-                 (*sb)->cgroups().Describe(), sb_options.slots, sb_options.prespawn);
+  spdlog::info("sandbox: {}, {} slots, {} boxes kept ready", (*sb)->cgroups().Describe(),
+               sb_options.slots, sb_options.prespawn);
   judge::Compiler compiler(sb->get(), o.data_dir + "/cache", o.cache_entries);
   if (absl::Status s = compiler.Init(); !s.ok()) return Fail(std::string(s.message()));
   judge::Grader grader(sb->get(), &compiler, judge::GraderOptions{o.sql_runner});
@@ -270,26 +299,25 @@ int main(int argc, char** argv) {
     absl::StrAppend(&languages, languages.empty() ? "" : ", ", l.id);
   }
   spdlog::info("toolchains ok: {} (self-test in {} ms)", languages,
-                 static_cast<long long>(std::chrono::duration_cast<std::chrono::milliseconds>(
-                                            std::chrono::steady_clock::now() - self_test_start)
-                                            .count()));
+               static_cast<long long>(std::chrono::duration_cast<std::chrono::milliseconds>(
+                                          std::chrono::steady_clock::now() - self_test_start)
+                                          .count()));
 
   auto store = judge::Store::Open(o.data_dir + "/db");
   if (!store.ok()) return Fail(std::string(store.status().message()));
   judge::Hub hub;
   judge::Metrics metrics;
-  judge::Engine engine(store->get(), &grader, &challenges, &hub, &metrics,
-                       [&] {
-                         judge::EngineOptions e;
-                         e.workers = o.workers;
-                         e.live_workers = o.live_workers;
-                         e.queue_limit = o.queue_limit;
-                         e.live_queue_limit = o.live_queue_limit;
-                         e.stop_grace = std::chrono::seconds(o.shutdown_grace_s);
-                         e.host_retries = o.host_retries;
-                         e.rejudge_delay = std::chrono::milliseconds(o.rejudge_delay_ms);
-                         return e;
-                       }());
+  judge::Engine engine(store->get(), &grader, &challenges, &hub, &metrics, [&] {
+    judge::EngineOptions e;
+    e.workers = o.workers;
+    e.live_workers = o.live_workers;
+    e.queue_limit = o.queue_limit;
+    e.live_queue_limit = o.live_queue_limit;
+    e.stop_grace = std::chrono::seconds(o.shutdown_grace_s);
+    e.host_retries = o.host_retries;
+    e.rejudge_delay = std::chrono::milliseconds(o.rejudge_delay_ms);
+    return e;
+  }());
   judge::ApiOptions api_options;
   api_options.max_source_bytes = o.max_source_bytes;
   api_options.candidate_rate = o.rate_limit > 0 ? o.rate_limit : o.candidate_rate;
@@ -369,8 +397,8 @@ int main(int argc, char** argv) {
     judge::AcceptorStats st = acceptor->Stats();
     std::string out = absl::StrCat(
         "# HELP judge_connections Client connections open (admitted) and being checked.\n"
-        "# TYPE judge_connections gauge\njudge_connections{state=\"open\"} ", st.open,
-        "\njudge_connections{state=\"checking\"} ", st.checking,
+        "# TYPE judge_connections gauge\njudge_connections{state=\"open\"} ",
+        st.open, "\njudge_connections{state=\"checking\"} ", st.checking,
         "\n# HELP judge_connections_refused_total Connections closed at the door, by reason.\n"
         "# TYPE judge_connections_refused_total counter\n");
     for (const auto& [reason, n] : st.refused) {
@@ -404,16 +432,15 @@ int main(int argc, char** argv) {
       return Fail(std::string(s.message()));
     }
     metrics.AddRenderer([&http] { return http->RenderMetrics(); });
-    spdlog::info("http on {} (port {}, {}): the page at {}://{}/", o.http_listen,
-                   http->port(), tls ? "TLS" : "plaintext", tls ? "https" : "http",
-                   o.http_listen);
+    spdlog::info("http on {} (port {}, {}): the page at {}://{}/", o.http_listen, http->port(),
+                 tls ? "TLS" : "plaintext", tls ? "https" : "http", o.http_listen);
   }
   if (absl::Status s = engine.Start(); !s.ok()) {
     server->Shutdown();
     return Fail(std::string(s.message()));
   }
-  spdlog::info("judged listening on {} (port {}), {} challenges, {} workers, {}", o.listen,
-                 port, challenges.size(), o.workers, o.tls_cert.empty() ? "plaintext" : "TLS");
+  spdlog::info("judged listening on {} (port {}), {} challenges, {} workers, {}", o.listen, port,
+               challenges.size(), o.workers, o.tls_cert.empty() ? "plaintext" : "TLS");
 
   // The watchdog: the front door must keep answering. Plaintext: the acceptor's loop must
   // keep turning; TLS: a health check through gRPC's own listener must succeed. When either
@@ -424,7 +451,8 @@ int main(int argc, char** argv) {
   metrics.AddRenderer([&] {
     return absl::StrCat(
         "# HELP judge_front_door_up 1 while the listener answers its self-probe.\n"
-        "# TYPE judge_front_door_up gauge\njudge_front_door_up ", front_door_ok ? 1 : 0,
+        "# TYPE judge_front_door_up gauge\njudge_front_door_up ",
+        front_door_ok ? 1 : 0,
         "\n# HELP judge_front_door_restarts_total Listener rebuilds after failed self-probes.\n"
         "# TYPE judge_front_door_restarts_total counter\njudge_front_door_restarts_total ",
         front_door_restarts.load(), "\n");
@@ -478,8 +506,10 @@ int main(int argc, char** argv) {
   watchdog_cv.notify_all();
   watchdog.join();
   if (acceptor) acceptor->Stop();
-  spdlog::info("signal {}: shutting down: no new work; running gradings get {} s, the rest "
-                 "stays queued for the next start", sig, o.shutdown_grace_s);
+  spdlog::info(
+      "signal {}: shutting down: no new work; running gradings get {} s, the rest "
+      "stays queued for the next start",
+      sig, o.shutdown_grace_s);
   server->GetHealthCheckService()->SetServingStatus(false);
   // New Submit and RunLive calls get UNAVAILABLE at once; reads keep being answered while the
   // running gradings finish.

@@ -65,8 +65,10 @@ class EventStream final : public grpc::ServerWriteReactor<SubmissionEvent> {
     std::lock_guard<std::mutex> lock(mu_);
     if (finished_) return;
     finished_ = true;
-    if (!writing_) Finish(status);
-    else pending_status_ = status;
+    if (!writing_)
+      Finish(status);
+    else
+      pending_status_ = status;
   }
   void OnWriteDone(bool ok) override {
     std::lock_guard<std::mutex> lock(mu_);

@@ -17,9 +17,8 @@ grpc::Status ToGrpc(const absl::Status& status);
 // Submit is taken as raw bytes and parsed here, so that a request protobuf would refuse (a
 // string field that is not UTF-8) gets INVALID_ARGUMENT naming the field, not gRPC's bare
 // UNIMPLEMENTED.
-class JudgeServiceImpl final
-    : public judge::v1::JudgeService::WithRawCallbackMethod_Submit<
-          judge::v1::JudgeService::CallbackService> {
+class JudgeServiceImpl final : public judge::v1::JudgeService::WithRawCallbackMethod_Submit<
+                                   judge::v1::JudgeService::CallbackService> {
  public:
   explicit JudgeServiceImpl(JudgeApi* api) : api_(api) {}
 

@@ -26,17 +26,89 @@ using namespace judge::sqlrunner;  // NOLINT: the exit codes
 
 // Functions a read-only query may call: core scalar and aggregate functions, date/time, math.
 // No load_extension, no randomness, nothing that reads files or the environment.
-const std::set<std::string> kAllowedFunctions = {
-    "abs", "avg", "cast", "char", "coalesce", "count", "date", "datetime", "format", "glob",
-    "group_concat", "hex", "ifnull", "iif", "instr", "julianday", "length", "like", "likelihood",
-    "likely", "lower", "ltrim", "max", "min", "nullif", "printf", "quote", "replace", "round",
-    "rtrim", "sign", "strftime", "string_agg", "substr", "substring", "sum", "time", "total",
-    "trim", "typeof", "unicode", "unlikely", "upper", "zeroblob", "unixepoch", "ceil", "ceiling",
-    "floor", "trunc", "ln", "log", "log10", "log2", "exp", "pow", "power", "sqrt", "mod", "pi",
-    "row_number", "rank", "dense_rank", "percent_rank", "cume_dist", "ntile", "lag", "lead",
-    "first_value", "last_value", "nth_value", "json", "json_extract", "json_array",
-    "json_object", "json_array_length", "json_type", "json_valid", "json_quote",
-    "json_group_array", "json_group_object", "concat", "concat_ws", "octet_length"};
+const std::set<std::string> kAllowedFunctions = {"abs",
+                                                 "avg",
+                                                 "cast",
+                                                 "char",
+                                                 "coalesce",
+                                                 "count",
+                                                 "date",
+                                                 "datetime",
+                                                 "format",
+                                                 "glob",
+                                                 "group_concat",
+                                                 "hex",
+                                                 "ifnull",
+                                                 "iif",
+                                                 "instr",
+                                                 "julianday",
+                                                 "length",
+                                                 "like",
+                                                 "likelihood",
+                                                 "likely",
+                                                 "lower",
+                                                 "ltrim",
+                                                 "max",
+                                                 "min",
+                                                 "nullif",
+                                                 "printf",
+                                                 "quote",
+                                                 "replace",
+                                                 "round",
+                                                 "rtrim",
+                                                 "sign",
+                                                 "strftime",
+                                                 "string_agg",
+                                                 "substr",
+                                                 "substring",
+                                                 "sum",
+                                                 "time",
+                                                 "total",
+                                                 "trim",
+                                                 "typeof",
+                                                 "unicode",
+                                                 "unlikely",
+                                                 "upper",
+                                                 "zeroblob",
+                                                 "unixepoch",
+                                                 "ceil",
+                                                 "ceiling",
+                                                 "floor",
+                                                 "trunc",
+                                                 "ln",
+                                                 "log",
+                                                 "log10",
+                                                 "log2",
+                                                 "exp",
+                                                 "pow",
+                                                 "power",
+                                                 "sqrt",
+                                                 "mod",
+                                                 "pi",
+                                                 "row_number",
+                                                 "rank",
+                                                 "dense_rank",
+                                                 "percent_rank",
+                                                 "cume_dist",
+                                                 "ntile",
+                                                 "lag",
+                                                 "lead",
+                                                 "first_value",
+                                                 "last_value",
+                                                 "nth_value",
+                                                 "json",
+                                                 "json_extract",
+                                                 "json_array",
+                                                 "json_object",
+                                                 "json_array_length",
+                                                 "json_type",
+                                                 "json_valid",
+                                                 "json_quote",
+                                                 "json_group_array",
+                                                 "json_group_object",
+                                                 "concat",
+                                                 "concat_ws",
+                                                 "octet_length"};
 
 std::string g_refusal;  // the authorizer's reason, for a precise message
 timespec g_deadline{};
@@ -171,8 +243,8 @@ int main(int argc, char** argv) {
     void operator()(sqlite3_stmt* stmt) const { sqlite3_finalize(stmt); }
   };
   sqlite3* raw_db = nullptr;
-  int open_rc = sqlite3_open_v2(":memory:", &raw_db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE,
-                                nullptr);
+  int open_rc =
+      sqlite3_open_v2(":memory:", &raw_db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr);
   std::unique_ptr<sqlite3, DbCloser> db_owner(raw_db);
   sqlite3* db = raw_db;
   if (open_rc != SQLITE_OK) return Fail(kUsage, "cannot open the in-memory database");
@@ -231,7 +303,9 @@ int main(int argc, char** argv) {
     for (int c = 0; c < cols; ++c) {
       judge::SqlValue v;
       switch (sqlite3_column_type(stmt, c)) {
-        case SQLITE_NULL: v.type = judge::SqlValue::kNull; break;
+        case SQLITE_NULL:
+          v.type = judge::SqlValue::kNull;
+          break;
         case SQLITE_INTEGER:
           v.type = judge::SqlValue::kInteger;
           v.integer = sqlite3_column_int64(stmt, c);

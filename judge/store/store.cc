@@ -15,9 +15,9 @@
 namespace judge {
 namespace {
 
-constexpr const char* kCfNames[] = {"default",  "submissions", "results",     "by_candidate",
-                                    "by_challenge", "requests", "pending", "prints",
-                                    "print_index", "similar"};
+constexpr const char* kCfNames[] = {"default",      "submissions", "results", "by_candidate",
+                                    "by_challenge", "requests",    "pending", "prints",
+                                    "print_index",  "similar"};
 static_assert(sizeof(kCfNames) / sizeof(kCfNames[0]) == static_cast<int>(Cf::kCount));
 
 // The one adapter from rocksdb::Status to the project's status.
@@ -184,7 +184,8 @@ absl::StatusOr<std::vector<std::pair<std::string, int>>> Store::SharingFingerpri
     const std::string& challenge_id, const std::string& language,
     const std::vector<std::string>& hashes) const {
   std::map<std::string, int> counts;
-  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions(), cf(Cf::kPrintIndex)));
+  std::unique_ptr<rocksdb::Iterator> it(
+      db_->NewIterator(rocksdb::ReadOptions(), cf(Cf::kPrintIndex)));
   for (const std::string& h : hashes) {
     const std::string prefix = PrintKey(challenge_id, language, h);
     for (it->Seek(prefix); it->Valid() && it->key().starts_with(prefix); it->Next()) {
@@ -204,9 +205,11 @@ absl::StatusOr<std::string> Store::GetFingerprints(const std::string& id) const 
 }
 
 absl::Status Store::PutSimilarPair(const judge::v1::SimilarPair& pair) {
-  std::string key = IndexKey(IndexKey(pair.challenge_id(), pair.submission_a()), pair.submission_b());
-  return FromRocks(db_->Put(rocksdb::WriteOptions(), cf(Cf::kSimilar), key, pair.SerializeAsString()),
-                   "storing a similar pair");
+  std::string key =
+      IndexKey(IndexKey(pair.challenge_id(), pair.submission_a()), pair.submission_b());
+  return FromRocks(
+      db_->Put(rocksdb::WriteOptions(), cf(Cf::kSimilar), key, pair.SerializeAsString()),
+      "storing a similar pair");
 }
 
 absl::StatusOr<std::vector<judge::v1::SimilarPair>> Store::ListSimilar(
@@ -263,10 +266,10 @@ absl::StatusOr<Store::Page> Store::List(const std::string& candidate_id,
                                         const std::string& page_token) const {
   Page page;
   // Walk an index newest first: by candidate, by challenge, or every submission.
-  Cf index = !candidate_id.empty() ? Cf::kByCandidate
+  Cf index = !candidate_id.empty()   ? Cf::kByCandidate
              : !challenge_id.empty() ? Cf::kByChallenge
                                      : Cf::kSubmissions;
-  std::string prefix = index == Cf::kSubmissions ? ""
+  std::string prefix = index == Cf::kSubmissions   ? ""
                        : index == Cf::kByCandidate ? IndexKey(candidate_id, "")
                                                    : IndexKey(challenge_id, "");
   std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions(), cf(index)));

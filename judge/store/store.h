@@ -24,15 +24,15 @@ namespace judge {
 // Column families, declared once: the enum and the name table are in the same order.
 enum class Cf : int {
   kDefault = 0,
-  kSubmissions,   // id -> Submission without test results (what listings show)
-  kResults,       // id -> Submission with compile output and per-test results (finished only)
-  kByCandidate,   // candidate_id \0 id -> ""
-  kByChallenge,   // challenge_id \0 id -> ""
-  kRequests,      // caller \0 request_id -> id (idempotent Submit)
-  kPending,       // id -> "" while not finished (judged again at start)
-  kPrints,        // id -> the submission's similarity fingerprints (encoded)
-  kPrintIndex,    // challenge \0 language \0 hash (8 bytes) \0 id -> ""
-  kSimilar,       // challenge \0 id_a \0 id_b -> SimilarPair
+  kSubmissions,  // id -> Submission without test results (what listings show)
+  kResults,      // id -> Submission with compile output and per-test results (finished only)
+  kByCandidate,  // candidate_id \0 id -> ""
+  kByChallenge,  // challenge_id \0 id -> ""
+  kRequests,     // caller \0 request_id -> id (idempotent Submit)
+  kPending,      // id -> "" while not finished (judged again at start)
+  kPrints,       // id -> the submission's similarity fingerprints (encoded)
+  kPrintIndex,   // challenge \0 language \0 hash (8 bytes) \0 id -> ""
+  kSimilar,      // challenge \0 id_a \0 id_b -> SimilarPair
   kCount,
 };
 
