@@ -10,6 +10,7 @@
 #include <cerrno>
 #include <cstring>
 #include <fstream>
+#include <functional>
 #include <optional>
 #include <sstream>
 #include <thread>
@@ -177,6 +178,10 @@ std::string CgroupLayout::Describe() const {
 
 namespace {
 
+// /proc/self/mountinfo's cgroup mounts, read only when first needed (the usual places need no
+// look at it, and it is long in a container).
+using MountList = std::function<const std::vector<MountEntry>&()>;
+
 // Our own cgroups, from /proc/self/cgroup ("hierarchy-id:controllers:path"; v2 is "0::path").
 struct OwnCgroups {
   std::string v2_path;
@@ -212,8 +217,8 @@ OwnCgroups ReadOwnCgroups() {
 // there (a hierarchy's root may have none: there, a cgroup v1 file system will do; a wrong guess
 // would fail loudly when the limits are written); else wherever mountinfo says (which also
 // handles a mount of a subtree). "" when the controller is not mounted.
-std::string OwnV1Dir(const OwnCgroups& own, const std::vector<MountEntry>& mounts,
-                     const std::string& controller, const char* marker) {
+std::string OwnV1Dir(const OwnCgroups& own, const MountList& mounts, const std::string& controller,
+                     const char* marker) {
   for (const auto& [controllers, path] : own.v1) {
     std::vector<std::string> cs = absl::StrSplit(controllers, ',');
     if (std::find(cs.begin(), cs.end(), controller) == cs.end()) continue;
@@ -223,7 +228,7 @@ std::string OwnV1Dir(const OwnCgroups& own, const std::vector<MountEntry>& mount
     if (path == "/" && statfs(usual.c_str(), &fs) == 0 && fs.f_type == CGROUP_SUPER_MAGIC) {
       return usual;
     }
-    for (const MountEntry& m : mounts) {
+    for (const MountEntry& m : mounts()) {
       if (m.fstype != "cgroup") continue;
       std::vector<std::string> opts = absl::StrSplit(m.super_options, ',');
       if (std::find(opts.begin(), opts.end(), controller) != opts.end()) return OwnDir(m, path);
@@ -234,8 +239,7 @@ std::string OwnV1Dir(const OwnCgroups& own, const std::vector<MountEntry>& mount
 
 // The v1 layout: our parent cgroup `name` (or, flat, our own) under each controller found.
 absl::StatusOr<CgroupLayout> SetUpV1(CgroupMode want, const OwnCgroups& own,
-                                     const std::vector<MountEntry>& mounts, const std::string& name,
-                                     bool flat) {
+                                     const MountList& mounts, const std::string& name, bool flat) {
   CgroupLayout layout;
   auto find_v1 = [&](const std::string& controller,
                      const char* marker) -> absl::StatusOr<std::string> {
@@ -276,7 +280,7 @@ absl::StatusOr<CgroupLayout> SetUpCgroups(CgroupMode want, const std::string& na
   if (want == CgroupMode::kNone) return CgroupLayout();
   const OwnCgroups own = ReadOwnCgroups();
   std::optional<std::vector<MountEntry>> mount_list;  // /proc/self/mountinfo, read if needed
-  auto mounts = [&]() -> const std::vector<MountEntry>& {
+  const MountList mounts = [&]() -> const std::vector<MountEntry>& {
     if (!mount_list) mount_list = CgroupMounts();
     return *mount_list;
   };
@@ -296,7 +300,7 @@ absl::StatusOr<CgroupLayout> SetUpCgroups(CgroupMode want, const std::string& na
     }
     if (want == CgroupMode::kV2) return absl::UnavailableError("no usable cgroup v2 hierarchy");
   }
-  return SetUpV1(want, own, mounts(), name, flat);
+  return SetUpV1(want, own, mounts, name, flat);
 }
 
 void TearDownCgroups(const CgroupLayout& layout) {
