@@ -371,7 +371,7 @@ void Engine::Judge(judge::v1::Submission submission) {
     spdlog::info("submission={} left for the next start (shutting down)", id);
     return;
   }
-  bool judge_again = false;
+  Store::Verdict verdict = Store::Verdict::kFinal;
   if (!status.ok()) {
     spdlog::error("submission={} internal error: {}", id, std::string(status.message()));
     metrics_->AddSandboxFailure();
@@ -381,7 +381,7 @@ void Engine::Judge(judge::v1::Submission submission) {
     int& times = rejudged_[id];
     if (times < options_.max_rejudges) {
       // Never the final word on a candidate: judged again when the cause may be gone.
-      judge_again = true;
+      verdict = Store::Verdict::kJudgeAgain;
       const auto delay = std::min<std::chrono::milliseconds>(options_.rejudge_delay * (1 << times),
                                                              std::chrono::minutes(10));
       ++times;
@@ -395,7 +395,7 @@ void Engine::Judge(judge::v1::Submission submission) {
   }
   submission.set_state(judge::v1::SUBMISSION_STATE_FINISHED);
   *submission.mutable_finished_at() = google::protobuf::util::TimeUtil::GetCurrentTime();
-  absl::Status stored = store_->Finish(submission, judge_again);
+  absl::Status stored = store_->Finish(submission, verdict);
   if (!stored.ok()) {
     // Still pending in the store: judged again at the next start.
     spdlog::error("submission={} storing the verdict failed: {}", id,

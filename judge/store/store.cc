@@ -134,7 +134,7 @@ absl::StatusOr<judge::v1::Submission> Store::FindRequest(const std::string& requ
   return Get(existing);
 }
 
-absl::Status Store::Finish(const judge::v1::Submission& submission, bool judge_again) {
+absl::Status Store::Finish(const judge::v1::Submission& submission, Verdict verdict) {
   rocksdb::WriteBatch batch;
   // The record keeps the source; results go to their own column family.
   judge::v1::Submission record = Summary(submission);
@@ -144,7 +144,7 @@ absl::Status Store::Finish(const judge::v1::Submission& submission, bool judge_a
   judge::v1::Submission results = submission;
   results.clear_source();
   batch.Put(cf(Cf::kResults), submission.id(), results.SerializeAsString());
-  if (!judge_again) batch.Delete(cf(Cf::kPending), submission.id());
+  if (verdict == Verdict::kFinal) batch.Delete(cf(Cf::kPending), submission.id());
   rocksdb::WriteOptions sync;
   sync.sync = true;
   return FromRocks(db_->Write(sync, &batch), "storing the verdict of " + submission.id());

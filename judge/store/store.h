@@ -59,11 +59,12 @@ class Store {
   [[nodiscard]] absl::StatusOr<judge::v1::Submission> FindRequest(
       const std::string& request_key) const;
 
-  // Records the final state and results and clears the pending marker, in one batch. With
-  // `judge_again`, the marker stays: the verdict is the judge's own failure (INTERNAL_ERROR),
-  // shown meanwhile and judged again later, and at the next start.
+  // What a stored verdict is: final, or the judge's own failure (INTERNAL_ERROR), shown
+  // meanwhile but judged again later and at the next start (the pending marker stays).
+  enum class Verdict { kFinal, kJudgeAgain };
+  // Records the final state and results and clears the pending marker, in one batch.
   [[nodiscard]] absl::Status Finish(const judge::v1::Submission& submission,
-                                    bool judge_again = false);
+                                    Verdict verdict = Verdict::kFinal);
 
   // The submission with its results. NotFound when unknown.
   [[nodiscard]] absl::StatusOr<judge::v1::Submission> Get(const std::string& id) const;

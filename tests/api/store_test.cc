@@ -112,7 +112,7 @@ TEST_F(StoreTest, PendingIsWhatARestartJudgesAgain) {
   Submission broke = c;
   broke.set_state(judge::v1::SUBMISSION_STATE_FINISHED);
   broke.set_verdict(judge::v1::VERDICT_INTERNAL_ERROR);
-  ASSERT_TRUE(store_->Finish(broke, /*judge_again=*/true).ok());
+  ASSERT_TRUE(store_->Finish(broke, Store::Verdict::kJudgeAgain).ok());
   Reopen();
   absl::StatusOr<std::vector<Submission>> pending = store_->Pending();
   ASSERT_TRUE(pending.ok());
