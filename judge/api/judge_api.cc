@@ -362,23 +362,23 @@ absl::StatusOr<judge::v1::Submission> JudgeApi::Submit(const Principal& who,
   judge::v1::Submission sub = NewSubmission(candidate, req.challenge_id(), req.language(),
                                             req.source(), judge::v1::SUBMISSION_MODE_TAKE_HOME);
   sub.set_request_id(req.request_id());
-  absl::StatusOr<std::pair<judge::v1::Submission, bool>> created = store_->Create(sub, request_key);
+  absl::StatusOr<Store::Created> created = store_->Create(sub, request_key);
   if (!created.ok()) {
     engine_->Release(judge::v1::SUBMISSION_MODE_TAKE_HOME);
     spdlog::error("submit failed: {}", std::string(created.status().message()));
     return created.status();
   }
-  if (!created->second) {
+  if (!created->is_new) {
     // A concurrent request with the same id won the race: the same rule as above.
     engine_->Release(judge::v1::SUBMISSION_MODE_TAKE_HOME);
     absl::StatusOr<judge::v1::Submission> prior = EarlierRequest(request_key, candidate, req);
     if (!prior.ok()) return prior.status();
     return answer_retry(*std::move(prior));
   }
-  engine_->Push(created->first, true);
+  engine_->Push(created->submission, true);
   spdlog::info("submission={} queued candidate={} challenge={} language={} key={}", sub.id(),
                candidate, sub.challenge_id(), sub.language(), who.key_id);
-  judge::v1::Submission resp = created->first;
+  judge::v1::Submission resp = created->submission;
   resp.clear_source();
   return resp;
 }
@@ -488,7 +488,7 @@ absl::StatusOr<std::unique_ptr<EventFeed>> JudgeApi::RunLive(const Principal& wh
                                             req.source(), judge::v1::SUBMISSION_MODE_LIVE);
   sub.set_use_custom_stdin(req.use_custom_stdin());
   sub.set_custom_stdin(req.custom_stdin());
-  absl::StatusOr<std::pair<judge::v1::Submission, bool>> created = store_->Create(sub, "");
+  absl::StatusOr<Store::Created> created = store_->Create(sub, "");
   if (!created.ok()) {
     engine_->Release(judge::v1::SUBMISSION_MODE_LIVE);
     return created.status();

@@ -99,8 +99,8 @@ std::string Store::NewId() {
   return buf;
 }
 
-absl::StatusOr<std::pair<judge::v1::Submission, bool>> Store::Create(
-    const judge::v1::Submission& submission, const std::string& request_key) {
+absl::StatusOr<Store::Created> Store::Create(const judge::v1::Submission& submission,
+                                             const std::string& request_key) {
   std::lock_guard<std::mutex> lock(create_mu_);
   if (!request_key.empty()) {
     std::string existing;
@@ -108,7 +108,7 @@ absl::StatusOr<std::pair<judge::v1::Submission, bool>> Store::Create(
     if (s.ok()) {
       absl::StatusOr<judge::v1::Submission> prior = Get(existing);
       if (!prior.ok()) return prior.status();
-      return std::make_pair(*prior, false);
+      return Created{*std::move(prior), false};
     }
     if (!s.IsNotFound()) return FromRocks(s, "reading a request id");
   }
@@ -123,7 +123,7 @@ absl::StatusOr<std::pair<judge::v1::Submission, bool>> Store::Create(
   sync.sync = true;  // durable before Submit answers
   absl::Status s = FromRocks(db_->Write(sync, &batch), "storing submission " + id);
   if (!s.ok()) return s;
-  return std::make_pair(submission, true);
+  return Created{submission, true};
 }
 
 absl::StatusOr<judge::v1::Submission> Store::FindRequest(const std::string& request_key) const {

@@ -49,11 +49,14 @@ class Store {
   // A new id: time-ordered (microseconds since the epoch, then a counter), unique in this store.
   std::string NewId();
 
+  struct Created {
+    judge::v1::Submission submission;
+    bool is_new = true;  // false: an earlier submission with the same request key
+  };
   // Stores a new submission (state QUEUED) with its indexes and pending marker, synced. When
-  // `request_key` names an earlier submission, that one is returned and nothing is written
-  // (second = false).
-  [[nodiscard]] absl::StatusOr<std::pair<judge::v1::Submission, bool>> Create(
-      const judge::v1::Submission& submission, const std::string& request_key);
+  // `request_key` names an earlier submission, that one is returned and nothing is written.
+  [[nodiscard]] absl::StatusOr<Created> Create(const judge::v1::Submission& submission,
+                                               const std::string& request_key);
 
   // The submission an earlier Create stored under `request_key`; NotFound when none.
   [[nodiscard]] absl::StatusOr<judge::v1::Submission> FindRequest(

@@ -47,11 +47,10 @@ class StoreTest : public ::testing::Test {
   }
   Submission Created(const std::string& candidate, const std::string& challenge = "sql-null-trap",
                      const std::string& request_key = "") {
-    absl::StatusOr<std::pair<Submission, bool>> c = store_->Create(New(candidate, challenge),
-                                                                   request_key);
+    absl::StatusOr<Store::Created> c = store_->Create(New(candidate, challenge), request_key);
     EXPECT_TRUE(c.ok()) << c.status();
-    EXPECT_TRUE(c->second);
-    return c->first;
+    EXPECT_TRUE(c->is_new);
+    return c->submission;
   }
   std::string dir_;
   std::unique_ptr<Store> store_;
@@ -91,10 +90,10 @@ TEST_F(StoreTest, ASubmissionOutlivesAReopenAndItsVerdictToo) {
 TEST_F(StoreTest, TheSameRequestKeyReturnsTheFirstSubmissionAndWritesNothing) {
   const std::string key1("key\0req-1", 9), key2("key\0req-2", 9);  // caller \0 request id
   Submission first = Created("alice", "sql-null-trap", key1);
-  absl::StatusOr<std::pair<Submission, bool>> again = store_->Create(New("alice"), key1);
+  absl::StatusOr<Store::Created> again = store_->Create(New("alice"), key1);
   ASSERT_TRUE(again.ok());
-  EXPECT_FALSE(again->second);
-  EXPECT_EQ(again->first.id(), first.id());
+  EXPECT_FALSE(again->is_new);
+  EXPECT_EQ(again->submission.id(), first.id());
   absl::StatusOr<Submission> found = store_->FindRequest(key1);
   ASSERT_TRUE(found.ok());
   EXPECT_EQ(found->id(), first.id());
