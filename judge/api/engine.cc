@@ -422,4 +422,9 @@ void Engine::Judge(judge::v1::Submission submission) {
   }
 }
 
+void Engine::ForgetSource(const std::string& language, const std::string& source) {
+  const Language* lang = FindLanguage(language);
+  if (lang != nullptr) grader_->compiler()->Forget(*lang, source);
+}
+
 }  // namespace judge

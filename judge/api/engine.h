@@ -64,6 +64,8 @@ class Engine {
   void Stop();
 
   size_t queued() const;
+  // Drops what the compile cache keeps of a source (an erased candidate's).
+  void ForgetSource(const std::string& language, const std::string& source);
 
   // The reference solution's CPU per test (in test order) in a language; empty while it is not
   // measured. The first ask queues a measurement in the background (once per process); the

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "google/protobuf/util/time_util.h"
@@ -201,7 +202,7 @@ absl::StatusOr<judge::v1::Submission> JudgeApi::EarlierRequest(
   return prior;
 }
 
-judge::v1::Submission JudgeApi::NewSubmission(const std::string& candidate,
+judge::v1::Submission JudgeApi::NewSubmission(const Principal& who, const std::string& candidate,
                                               const std::string& challenge_id,
                                               const std::string& language,
                                               const std::string& source,
@@ -215,12 +216,14 @@ judge::v1::Submission JudgeApi::NewSubmission(const std::string& candidate,
   sub.set_mode(mode);
   sub.set_state(judge::v1::SUBMISSION_STATE_QUEUED);
   sub.set_max_score(challenges_->at(challenge_id)->max_score);
+  sub.set_submitted_by(who.key_id);
   *sub.mutable_created_at() = google::protobuf::util::TimeUtil::GetCurrentTime();
   return sub;
 }
 
 void JudgeApi::ViewFor(const Principal& who, judge::v1::Submission* s) const {
   if (who.role != Role::kCandidate) return;
+  s->clear_submitted_by();
   auto it = challenges_->find(s->challenge_id());
   if (it != challenges_->end()) HideTestNames(*it->second, s);
 }
@@ -359,7 +362,7 @@ absl::StatusOr<judge::v1::Submission> JudgeApi::Submit(const Principal& who,
     metrics_->AddRejected("queue_full");
     return s;
   }
-  judge::v1::Submission sub = NewSubmission(candidate, req.challenge_id(), req.language(),
+  judge::v1::Submission sub = NewSubmission(who, candidate, req.challenge_id(), req.language(),
                                             req.source(), judge::v1::SUBMISSION_MODE_TAKE_HOME);
   sub.set_request_id(req.request_id());
   absl::StatusOr<Store::Created> created = store_->Create(sub, request_key);
@@ -484,7 +487,7 @@ absl::StatusOr<std::unique_ptr<EventFeed>> JudgeApi::RunLive(const Principal& wh
     metrics_->AddRejected("live_queue_full");
     return s;
   }
-  judge::v1::Submission sub = NewSubmission(candidate, req.challenge_id(), req.language(),
+  judge::v1::Submission sub = NewSubmission(who, candidate, req.challenge_id(), req.language(),
                                             req.source(), judge::v1::SUBMISSION_MODE_LIVE);
   sub.set_use_custom_stdin(req.use_custom_stdin());
   sub.set_custom_stdin(req.custom_stdin());
@@ -598,6 +601,66 @@ absl::StatusOr<judge::v1::SubmissionReport> JudgeApi::GetReport(
     }
   }
   *resp.mutable_submission() = std::move(sub);
+  return resp;
+}
+
+absl::StatusOr<judge::v1::EraseCandidateResponse> JudgeApi::EraseCandidate(
+    const Principal& who, const judge::v1::EraseCandidateRequest& req) {
+  if (who.role != Role::kAdmin && who.role != Role::kPlatform) {
+    return absl::PermissionDeniedError(
+        "erasing a candidate's data is for admin and platform tokens");
+  }
+  const std::string& candidate = req.candidate_id();
+  if (!ValidName(candidate, 128)) return absl::InvalidArgumentError("candidate_id is malformed");
+  absl::StatusOr<std::vector<judge::v1::Submission>> subs = store_->AllOf(candidate);
+  if (!subs.ok()) return subs.status();
+  if (who.role == Role::kPlatform) {
+    const size_t others = std::count_if(
+        subs->begin(), subs->end(), [&](const auto& s) { return s.submitted_by() != who.key_id; });
+    if (others > 0) {
+      return absl::PermissionDeniedError(absl::StrCat(
+          others, " of candidate ", candidate,
+          "'s submissions were made with other keys; a platform token erases only candidates "
+          "it submitted every submission for (an admin token erases any)"));
+    }
+  }
+  absl::StatusOr<std::vector<judge::v1::Submission>> pending = store_->Pending();
+  if (!pending.ok()) return pending.status();
+  const size_t busy = std::count_if(pending->begin(), pending->end(),
+                                    [&](const auto& s) { return s.candidate_id() == candidate; });
+  if (busy > 0) {
+    return absl::FailedPreconditionError(
+        absl::StrCat(busy, " of candidate ", candidate,
+                     "'s submissions are being judged or wait to be judged again; erase again once "
+                     "they finish"));
+  }
+  if (absl::Status s = store_->Erase(*subs); !s.ok()) return s;
+  for (const judge::v1::Submission& s : *subs) engine_->ForgetSource(s.language(), s.source());
+  spdlog::info("candidate={} erased: {} submissions key={}", candidate, subs->size(), who.key_id);
+  judge::v1::EraseCandidateResponse resp;
+  resp.set_candidate_id(candidate);
+  resp.set_submissions_erased(static_cast<uint32_t>(subs->size()));
+  return resp;
+}
+
+absl::StatusOr<judge::v1::BackupResponse> JudgeApi::Backup(const Principal& who,
+                                                           const judge::v1::BackupRequest& req) {
+  if (who.role != Role::kAdmin) return absl::PermissionDeniedError("backups are for admin tokens");
+  const std::string& dir = req.dir();
+  if (dir.empty() || dir[0] != '/' || dir.find("/../") != std::string::npos ||
+      absl::EndsWith(dir, "/..")) {
+    return absl::InvalidArgumentError("dir must be an absolute path on the judge's host");
+  }
+  const uint64_t submissions = store_->CountSubmissions();
+  absl::StatusOr<Store::BackupInfo> info = store_->Backup(dir);
+  if (!info.ok()) return info.status();
+  spdlog::info("backup {} into {}: {} bytes, {} submissions, key={}", info->backup_id, dir,
+               info->size_bytes, submissions, who.key_id);
+  judge::v1::BackupResponse resp;
+  resp.set_dir(dir);
+  resp.set_backup_id(info->backup_id);
+  resp.set_size_bytes(info->size_bytes);
+  resp.set_submissions(submissions);
   return resp;
 }
 

@@ -78,6 +78,11 @@ class JudgeApi {
   absl::StatusOr<judge::v1::SubmissionReport> GetReport(const Principal& who,
                                                         const judge::v1::GetReportRequest& req);
 
+  absl::StatusOr<judge::v1::EraseCandidateResponse> EraseCandidate(
+      const Principal& who, const judge::v1::EraseCandidateRequest& req);
+  absl::StatusOr<judge::v1::BackupResponse> Backup(const Principal& who,
+                                                   const judge::v1::BackupRequest& req);
+
   // The streams: on success events go to `deliver` until the feed is destroyed. A submission
   // that already finished is delivered as its one FINISHED event (before this returns).
   absl::StatusOr<std::unique_ptr<EventFeed>> WatchSubmission(
@@ -103,8 +108,9 @@ class JudgeApi {
                                                        const std::string& candidate,
                                                        const judge::v1::SubmitRequest& req) const;
   // A QUEUED submission with a fresh id; the challenge must exist (checked by CheckCode).
-  judge::v1::Submission NewSubmission(const std::string& candidate, const std::string& challenge_id,
-                                      const std::string& language, const std::string& source,
+  judge::v1::Submission NewSubmission(const Principal& who, const std::string& candidate,
+                                      const std::string& challenge_id, const std::string& language,
+                                      const std::string& source,
                                       judge::v1::SubmissionMode mode) const;
   absl::StatusOr<judge::v1::Submission> ReadableSubmission(const Principal& who,
                                                            const std::string& id) const;

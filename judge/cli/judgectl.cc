@@ -228,6 +228,15 @@ int main(int argc, char** argv) {
   similar->add_option("--challenge", challenge, "Challenge id")->required();
   similar->add_option("--candidate", candidate, "Only pairs involving this candidate");
   similar->add_option("--min-score", min_score, "0..1 (default 0.5)");
+  auto* admin = app.add_subcommand("admin", "Operating the judge (admin and platform tokens)");
+  admin->require_subcommand(1);
+  std::string dir;
+  auto* backup = admin->add_subcommand("backup", "A consistent backup of the store, while judging");
+  backup->add_option("DIR", dir, "Absolute path on the judge's host (judged --restore-from DIR)")
+      ->required();
+  auto* erase = admin->add_subcommand(
+      "erase-candidate", "Delete every submission, source and record of a candidate, for good");
+  erase->add_option("ID", candidate, "Candidate id")->required();
   CLI11_PARSE(app, argc, argv);
 
   if (!g.verbose) gpr_set_log_function([](gpr_log_func_args*) {});  // one line per error: ours
@@ -452,6 +461,39 @@ int main(int argc, char** argv) {
                   p.language().c_str());
     }
     if (resp.pairs_size() == 0) std::printf("no similar submissions\n");
+    return 0;
+  }
+  if (*backup) {
+    pb::BackupRequest req;
+    req.set_dir(dir);
+    pb::BackupResponse resp;
+    grpc::ClientContext ctx;
+    client.Prepare(&ctx);
+    grpc::Status s = client.stub()->Backup(&ctx, req, &resp);
+    if (!s.ok()) return RpcFail(s);
+    if (g.json) {
+      std::printf("%s\n", Json(resp).c_str());
+      return 0;
+    }
+    std::printf("backup %u in %s: %llu submissions, %.1f MiB\n", resp.backup_id(),
+                resp.dir().c_str(), static_cast<unsigned long long>(resp.submissions()),
+                static_cast<double>(resp.size_bytes()) / (1 << 20));
+    return 0;
+  }
+  if (*erase) {
+    pb::EraseCandidateRequest req;
+    req.set_candidate_id(candidate);
+    pb::EraseCandidateResponse resp;
+    grpc::ClientContext ctx;
+    client.Prepare(&ctx);
+    grpc::Status s = client.stub()->EraseCandidate(&ctx, req, &resp);
+    if (!s.ok()) return RpcFail(s);
+    if (g.json) {
+      std::printf("%s\n", Json(resp).c_str());
+      return 0;
+    }
+    std::printf("candidate %s: %u submissions erased\n", resp.candidate_id().c_str(),
+                resp.submissions_erased());
     return 0;
   }
   return UsageFail("no command (see --help)");

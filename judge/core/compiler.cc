@@ -99,11 +99,24 @@ void Compiler::EvictLocked() {
   }
 }
 
+std::string Compiler::KeyOf(const Language& language, const std::string& source) {
+  return Sha256Hex(absl::StrCat(language.id, "\n", absl::StrJoin(language.compile_argv, "\x1f"),
+                                "\n", absl::StrJoin(language.compile_env, "\x1f"), "\n",
+                                language.artifact, "\n", source));
+}
+
+void Compiler::Forget(const Language& language, const std::string& source) {
+  const std::string key = KeyOf(language, source);
+  std::lock_guard<std::mutex> lock(mu_);
+  auto it = entries_.find(key);
+  if (it == entries_.end()) return;
+  lru_.erase(it->second.lru);
+  entries_.erase(it);  // the directory goes with the last CompileResult that refers to it
+}
+
 absl::StatusOr<std::shared_ptr<const CompileResult>> Compiler::Compile(const Language& language,
                                                                        const std::string& source) {
-  const std::string key = Sha256Hex(absl::StrCat(
-      language.id, "\n", absl::StrJoin(language.compile_argv, "\x1f"), "\n",
-      absl::StrJoin(language.compile_env, "\x1f"), "\n", language.artifact, "\n", source));
+  const std::string key = KeyOf(language, source);
   {
     std::unique_lock<std::mutex> lock(mu_);
     // Single flight: wait while the same key is being compiled.

@@ -55,6 +55,11 @@ class Compiler {
   [[nodiscard]] absl::StatusOr<std::shared_ptr<const CompileResult>> Compile(
       const Language& language, const std::string& source);
 
+  // Drops the cache entry of `source` in `language`, if any (its files go once no run uses them):
+  // erasing a candidate's data erases what the cache kept of it (an interpreted source is its
+  // own artifact).
+  void Forget(const Language& language, const std::string& source);
+
   size_t size() const;
   uint64_t compilations() const;  // real compiler runs (cache misses), for tests and metrics
 
@@ -67,6 +72,7 @@ class Compiler {
                                                                        const std::string& source,
                                                                        const std::string& key);
   void EvictLocked();
+  static std::string KeyOf(const Language& language, const std::string& source);
   // Copies what compiling left in the box's work dir into the cache entry: one file, or every
   // regular file of a directory. NOT_FOUND: nothing usable was produced (the candidate's
   // problem); INTERNAL: the host failed.

@@ -67,6 +67,7 @@ uint32_t Score(const LoadedChallenge& challenge, const judge::v1::Submission& gr
 class Grader {
  public:
   Grader(sandbox::Sandbox* sandbox, Compiler* compiler, GraderOptions options);
+  Compiler* compiler() const { return compiler_; }
 
   // Fills out's verdict, score, max_score, compile_output, tests, custom output and message.
   // A non-OK status means the judge broke (the caller records INTERNAL_ERROR); every failure of

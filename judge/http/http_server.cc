@@ -288,7 +288,7 @@ void HttpServer::Routes() {
   if (!options_.cors_origin.empty()) {
     s.Options(R"(/v1/.*)", [](const httplib::Request&, httplib::Response& res) {
       res.status = 204;
-      res.set_header("Access-Control-Allow-Methods", "GET, POST");
+      res.set_header("Access-Control-Allow-Methods", "GET, POST, DELETE");
       res.set_header("Access-Control-Allow-Headers", "Authorization, Content-Type");
       res.set_header("Access-Control-Max-Age", "600");
     });
@@ -371,6 +371,21 @@ void HttpServer::Routes() {
           r.set_submission_id(req.matches[1]);
           return api->GetReport(who, r);
         }));
+
+  s.Delete(R"(/v1/candidates/([^/]+))", unary({}, [api](const Principal& who, const Request& req) {
+             judge::v1::EraseCandidateRequest r;
+             r.set_candidate_id(req.matches[1]);
+             return api->EraseCandidate(who, r);
+           }));
+  s.Post("/v1/admin/backup",
+         unary({},
+               [api](const Principal& who,
+                     const Request& req) -> absl::StatusOr<judge::v1::BackupResponse> {
+                 absl::StatusOr<judge::v1::BackupRequest> r =
+                     ParseBody<judge::v1::BackupRequest>(req);
+                 if (!r.ok()) return r.status();
+                 return api->Backup(who, *r);
+               }));
 
   // A server-sent event stream: refused (429) at max_streams before anything is queued; then
   // one event per SubmissionEvent (`id` counts from 1, `event` is the state, `data` the event in

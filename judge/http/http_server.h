@@ -13,6 +13,8 @@
 //   GET  /v1/submissions/{id}/report              GetReport
 //   GET  /v1/submissions/{id}/events              WatchSubmission, as server-sent events
 //   POST /v1/live                 RunLiveRequest  RunLive, as server-sent events
+//   DELETE /v1/candidates/{id}                    EraseCandidate
+//   POST /v1/admin/backup         BackupRequest   Backup
 //
 // Bounded: request bodies (413), open event streams (429), headers (431), idle connections and
 // slow reads/writes (timeouts). A stream holds an HTTP thread, never a judging worker; one whose

@@ -75,6 +75,7 @@ struct Options {
   std::string http_cors_origin;
   size_t http_max_streams = 64;
   int http_keepalive_s = 10;
+  std::string restore_from;  // a backup directory (judgectl admin backup) to start from
 };
 
 std::string ReadAll(const std::string& path) {
@@ -217,8 +218,15 @@ int main(int argc, char** argv) {
                  "noticed then)")
       ->capture_default_str()
       ->check(CLI::Range(1, 300));
+  app.add_option("--restore-from", o.restore_from,
+                 "Start from this backup (judgectl admin backup DIR): restored into --data-dir, "
+                 "which must not hold a store yet");
   CLI11_PARSE(app, argc, argv);
   if (o.sql_runner.empty()) o.sql_runner = SelfDir() + "/sql-runner";
+  if (!o.restore_from.empty() && access((o.data_dir + "/db/CURRENT").c_str(), F_OK) == 0) {
+    return Fail("--data-dir " + o.data_dir +
+                " already holds a store: restore into a new --data-dir (nothing was changed)");
+  }
   if (o.web_root.empty() && !o.http_listen.empty()) {
     o.web_root = SelfDir() + "/../web";
     if (access((o.web_root + "/index.html").c_str(), R_OK) != 0) {
@@ -303,6 +311,13 @@ int main(int argc, char** argv) {
                                           std::chrono::steady_clock::now() - self_test_start)
                                           .count()));
 
+  if (!o.restore_from.empty()) {
+    const std::string db = o.data_dir + "/db";
+    if (absl::Status s = judge::Store::Restore(o.restore_from, db); !s.ok()) {
+      return Fail(std::string(s.message()));
+    }
+    spdlog::info("restored the store from {} into {}", o.restore_from, db);
+  }
   auto store = judge::Store::Open(o.data_dir + "/db");
   if (!store.ok()) return Fail(std::string(store.status().message()));
   judge::Hub hub;

@@ -155,6 +155,18 @@ grpc::ServerUnaryReactor* JudgeServiceImpl::WhoAmI(grpc::CallbackServerContext* 
   return Unary(ctx, resp, [&](const Principal& who) { return api_->WhoAmI(who); });
 }
 
+grpc::ServerUnaryReactor* JudgeServiceImpl::EraseCandidate(
+    grpc::CallbackServerContext* ctx, const judge::v1::EraseCandidateRequest* req,
+    judge::v1::EraseCandidateResponse* resp) {
+  return Unary(ctx, resp, [&](const Principal& who) { return api_->EraseCandidate(who, *req); });
+}
+
+grpc::ServerUnaryReactor* JudgeServiceImpl::Backup(grpc::CallbackServerContext* ctx,
+                                                   const judge::v1::BackupRequest* req,
+                                                   judge::v1::BackupResponse* resp) {
+  return Unary(ctx, resp, [&](const Principal& who) { return api_->Backup(who, *req); });
+}
+
 grpc::ServerUnaryReactor* JudgeServiceImpl::ListChallenges(
     grpc::CallbackServerContext* ctx, const judge::v1::ListChallengesRequest*,
     judge::v1::ListChallengesResponse* resp) {

@@ -25,6 +25,12 @@ class JudgeServiceImpl final : public judge::v1::JudgeService::WithRawCallbackMe
   grpc::ServerUnaryReactor* WhoAmI(grpc::CallbackServerContext* ctx,
                                    const judge::v1::WhoAmIRequest* req,
                                    judge::v1::Caller* resp) override;
+  grpc::ServerUnaryReactor* EraseCandidate(grpc::CallbackServerContext* ctx,
+                                           const judge::v1::EraseCandidateRequest* req,
+                                           judge::v1::EraseCandidateResponse* resp) override;
+  grpc::ServerUnaryReactor* Backup(grpc::CallbackServerContext* ctx,
+                                   const judge::v1::BackupRequest* req,
+                                   judge::v1::BackupResponse* resp) override;
   grpc::ServerUnaryReactor* ListChallenges(grpc::CallbackServerContext* ctx,
                                            const judge::v1::ListChallengesRequest* req,
                                            judge::v1::ListChallengesResponse* resp) override;

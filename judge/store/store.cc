@@ -2,13 +2,17 @@
 
 #include <chrono>
 #include <cstdio>
+#include <functional>
 #include <map>
 #include <memory>
+#include <set>
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
 #include "rocksdb/db.h"
 #include "rocksdb/options.h"
+#include "rocksdb/utilities/backup_engine.h"
 #include "rocksdb/utilities/options_util.h"
 #include "rocksdb/write_batch.h"
 
@@ -259,6 +263,145 @@ absl::StatusOr<std::vector<judge::v1::Submission>> Store::Pending() const {
   }
   if (!it->status().ok()) return FromRocks(it->status(), "listing pending submissions");
   return out;
+}
+
+absl::StatusOr<std::vector<judge::v1::Submission>> Store::AllOf(
+    const std::string& candidate_id) const {
+  std::vector<judge::v1::Submission> out;
+  const std::string prefix = IndexKey(candidate_id, "");
+  std::unique_ptr<rocksdb::Iterator> it(
+      db_->NewIterator(rocksdb::ReadOptions(), cf(Cf::kByCandidate)));
+  for (it->Seek(prefix); it->Valid() && it->key().starts_with(prefix); it->Next()) {
+    absl::StatusOr<judge::v1::Submission> s = Get(it->key().ToString().substr(prefix.size()));
+    if (!s.ok()) return s.status();
+    out.push_back(*std::move(s));
+  }
+  if (!it->status().ok()) return FromRocks(it->status(), "listing a candidate's submissions");
+  return out;
+}
+
+namespace {
+
+// Deletes the keys of `family` that start with `prefix` and for which `doomed` holds.
+absl::Status DeleteMatching(
+    rocksdb::DB* db, rocksdb::ColumnFamilyHandle* family, const std::string& prefix,
+    const std::function<bool(const rocksdb::Slice& key, const rocksdb::Slice& value)>& doomed,
+    rocksdb::WriteBatch* batch) {
+  std::unique_ptr<rocksdb::Iterator> it(db->NewIterator(rocksdb::ReadOptions(), family));
+  for (it->Seek(prefix); it->Valid() && it->key().starts_with(prefix); it->Next()) {
+    if (doomed(it->key(), it->value())) batch->Delete(family, it->key());
+  }
+  return FromRocks(it->status(), "scanning for erasure");
+}
+
+}  // namespace
+
+absl::Status Store::Erase(const std::vector<judge::v1::Submission>& submissions) {
+  std::set<std::string> ids;
+  std::set<std::string> challenges, prints;  // challenge; challenge \0 language
+  rocksdb::WriteBatch batch;
+  for (const judge::v1::Submission& s : submissions) {
+    const std::string& id = s.id();
+    ids.insert(id);
+    challenges.insert(s.challenge_id());
+    prints.insert(IndexKey(s.challenge_id(), s.language()) + std::string(1, '\0'));
+    for (Cf c : {Cf::kSubmissions, Cf::kResults, Cf::kPending, Cf::kPrints}) {
+      batch.Delete(cf(c), id);
+    }
+    batch.Delete(cf(Cf::kByCandidate), IndexKey(s.candidate_id(), id));
+    batch.Delete(cf(Cf::kByChallenge), IndexKey(s.challenge_id(), id));
+  }
+  auto ends_with_id = [&](const rocksdb::Slice& key, const rocksdb::Slice&) {
+    const std::string k = key.ToString();
+    const size_t cut = k.rfind('\0');
+    return cut != std::string::npos && ids.count(k.substr(cut + 1)) > 0;
+  };
+  for (const std::string& prefix : prints) {
+    if (absl::Status st = DeleteMatching(db_, cf(Cf::kPrintIndex), prefix, ends_with_id, &batch);
+        !st.ok()) {
+      return st;
+    }
+  }
+  for (const std::string& challenge : challenges) {
+    // challenge \0 id_a \0 id_b: a pair with either side erased goes.
+    auto either = [&](const rocksdb::Slice& key, const rocksdb::Slice&) {
+      std::vector<std::string> parts = absl::StrSplit(key.ToString(), '\0');
+      return parts.size() == 3 && (ids.count(parts[1]) > 0 || ids.count(parts[2]) > 0);
+    };
+    if (absl::Status st =
+            DeleteMatching(db_, cf(Cf::kSimilar), IndexKey(challenge, ""), either, &batch);
+        !st.ok()) {
+      return st;
+    }
+  }
+  auto names_one = [&](const rocksdb::Slice&, const rocksdb::Slice& value) {
+    return ids.count(value.ToString()) > 0;
+  };
+  if (absl::Status st = DeleteMatching(db_, cf(Cf::kRequests), "", names_one, &batch); !st.ok()) {
+    return st;
+  }
+  rocksdb::WriteOptions sync;
+  sync.sync = true;
+  if (absl::Status st = FromRocks(db_->Write(sync, &batch), "erasing"); !st.ok()) return st;
+  // Out of every file: the memtables flushed (the write-ahead logs that held the data go with
+  // them), then every level rewritten without the deleted entries.
+  rocksdb::FlushOptions flush;
+  flush.wait = true;
+  if (absl::Status st = FromRocks(db_->Flush(flush, handles_), "flushing after erasure");
+      !st.ok()) {
+    return st;
+  }
+  rocksdb::CompactRangeOptions compact;
+  compact.bottommost_level_compaction = rocksdb::BottommostLevelCompaction::kForce;
+  for (rocksdb::ColumnFamilyHandle* h : handles_) {
+    if (absl::Status st =
+            FromRocks(db_->CompactRange(compact, h, nullptr, nullptr), "compacting after erasure");
+        !st.ok()) {
+      return st;
+    }
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<Store::BackupInfo> Store::Backup(const std::string& dir) {
+  rocksdb::BackupEngine* raw = nullptr;
+  rocksdb::Status s =
+      rocksdb::BackupEngine::Open(rocksdb::Env::Default(), rocksdb::BackupEngineOptions(dir), &raw);
+  if (!s.ok()) return FromRocks(s, "opening the backup directory " + dir);
+  std::unique_ptr<rocksdb::BackupEngine> engine(raw);
+  // Flushed first: the backup holds table files only, no log to replay.
+  s = engine->CreateNewBackup(db_, /*flush_before_backup=*/true);
+  if (!s.ok()) return FromRocks(s, "backing up into " + dir);
+  std::vector<rocksdb::BackupInfo> infos;
+  engine->GetBackupInfo(&infos);
+  if (infos.empty()) return absl::InternalError("the backup engine lists no backup");
+  BackupInfo info;
+  info.backup_id = infos.back().backup_id;
+  info.size_bytes = infos.back().size;
+  return info;
+}
+
+absl::Status Store::Restore(const std::string& backup_dir, const std::string& db_dir) {
+  rocksdb::BackupEngineReadOnly* raw = nullptr;
+  rocksdb::Status s = rocksdb::BackupEngineReadOnly::Open(
+      rocksdb::Env::Default(), rocksdb::BackupEngineOptions(backup_dir), &raw);
+  if (!s.ok()) return FromRocks(s, "opening the backup directory " + backup_dir);
+  std::unique_ptr<rocksdb::BackupEngineReadOnly> engine(raw);
+  std::vector<rocksdb::BackupInfo> infos;
+  engine->GetBackupInfo(&infos);
+  if (infos.empty()) {
+    return absl::NotFoundError(absl::StrCat(backup_dir, " holds no backup of a judge store"));
+  }
+  s = engine->RestoreDBFromLatestBackup(db_dir, db_dir);
+  return FromRocks(s, "restoring " + backup_dir + " into " + db_dir);
+}
+
+uint64_t Store::CountSubmissions() const {
+  uint64_t n = 0;
+  std::unique_ptr<rocksdb::Iterator> it(
+      db_->NewIterator(rocksdb::ReadOptions(), cf(Cf::kSubmissions)));
+  for (it->SeekToFirst(); it->Valid(); it->Next()) ++n;
+  return n;
 }
 
 absl::StatusOr<Store::Page> Store::List(const std::string& candidate_id,

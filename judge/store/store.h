@@ -90,6 +90,27 @@ class Store {
   [[nodiscard]] absl::StatusOr<std::vector<judge::v1::SimilarPair>> ListSimilar(
       const std::string& challenge_id) const;
 
+  // Every submission of a candidate (with its results), oldest first.
+  [[nodiscard]] absl::StatusOr<std::vector<judge::v1::Submission>> AllOf(
+      const std::string& candidate_id) const;
+  // Deletes these submissions and everything that refers to them (results, indexes, pending
+  // markers, request ids, fingerprints, similar pairs) in one synced batch, then flushes and
+  // compacts every column family, so that no file of the store holds them any more.
+  [[nodiscard]] absl::Status Erase(const std::vector<judge::v1::Submission>& submissions);
+
+  // A consistent copy of the store in `dir` (RocksDB's BackupEngine; incremental when `dir`
+  // holds earlier backups), taken while writes go on.
+  struct BackupInfo {
+    uint32_t backup_id = 0;
+    uint64_t size_bytes = 0;
+  };
+  [[nodiscard]] absl::StatusOr<BackupInfo> Backup(const std::string& dir);
+  // Restores the latest backup in `backup_dir` as a new store in `db_dir` (which must not hold
+  // one).
+  [[nodiscard]] static absl::Status Restore(const std::string& backup_dir,
+                                            const std::string& db_dir);
+  uint64_t CountSubmissions() const;
+
   struct Page {
     std::vector<judge::v1::Submission> submissions;  // newest first, without source and tests
     std::string next_page_token;
