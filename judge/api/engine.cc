@@ -395,7 +395,15 @@ void Engine::Judge(judge::v1::Submission submission) {
   }
   submission.set_state(judge::v1::SUBMISSION_STATE_FINISHED);
   *submission.mutable_finished_at() = google::protobuf::util::TimeUtil::GetCurrentTime();
-  absl::Status stored = store_->Finish(submission, verdict);
+  // A final take-home verdict goes to the submitter's webhook, queued with the verdict itself.
+  std::string notify;
+  if (verdict == Store::Verdict::kFinal && options_.webhooks != nullptr &&
+      submission.mode() == judge::v1::SUBMISSION_MODE_TAKE_HOME &&
+      options_.webhooks->Find(submission.submitted_by()) != nullptr) {
+    notify = submission.submitted_by();
+  }
+  absl::Status stored = store_->Finish(submission, verdict, notify);
+  if (stored.ok() && !notify.empty() && options_.on_outbox) options_.on_outbox();
   if (!stored.ok()) {
     // Still pending in the store: judged again at the next start.
     spdlog::error("submission={} storing the verdict failed: {}", id,

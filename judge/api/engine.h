@@ -19,6 +19,7 @@
 #include "absl/status/status.h"
 #include "judge/api/hub.h"
 #include "judge/api/metrics.h"
+#include "judge/api/webhooks.h"
 #include "judge/core/challenge.h"
 #include "judge/core/grader.h"
 #include "judge/store/store.h"
@@ -42,6 +43,10 @@ struct EngineOptions {
   // Stop(): tests running this long after the stop finish; then grading stops between tests
   // and what was not finished is judged again at the next start.
   std::chrono::milliseconds stop_grace{30000};
+  // Webhooks by key id (nullptr: none): a take-home submission's final verdict is queued for
+  // delivery to its submitter's hook, and `on_outbox` is told.
+  const WebhookRegistry* webhooks = nullptr;
+  std::function<void()> on_outbox;
 };
 
 class Engine {

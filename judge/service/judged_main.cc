@@ -34,6 +34,7 @@
 #include "judge/core/grader.h"
 #include "judge/http/http_server.h"
 #include "judge/http/metrics_server.h"
+#include "judge/http/webhook_sender.h"
 #include "judge/service/acceptor.h"
 #include "judge/service/service.h"
 #include "sandbox/sandbox.h"
@@ -76,6 +77,9 @@ struct Options {
   size_t http_max_streams = 64;
   int http_keepalive_s = 10;
   std::string restore_from;  // a backup directory (judgectl admin backup) to start from
+  std::string webhooks;      // "<key id> <url> <secret>" per line
+  int webhook_give_up_s = 86400;
+  bool webhook_allow_link_local = false;
 };
 
 std::string ReadAll(const std::string& path) {
@@ -221,6 +225,15 @@ int main(int argc, char** argv) {
   app.add_option("--restore-from", o.restore_from,
                  "Start from this backup (judgectl admin backup DIR): restored into --data-dir, "
                  "which must not hold a store yet");
+  app.add_option("--webhooks", o.webhooks,
+                 "Webhooks file: '<key id> <url> <secret>' per line; a key's take-home verdicts "
+                 "are POSTed to its URL, signed (HMAC-SHA256)");
+  app.add_option("--webhook-give-up-s", o.webhook_give_up_s,
+                 "Stop retrying a webhook delivery this long after the verdict")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 86400 * 30));
+  app.add_flag("--webhook-allow-link-local", o.webhook_allow_link_local,
+               "Deliver webhooks to link-local and cloud metadata addresses too");
   CLI11_PARSE(app, argc, argv);
   if (o.sql_runner.empty()) o.sql_runner = SelfDir() + "/sql-runner";
   if (!o.restore_from.empty() && access((o.data_dir + "/db/CURRENT").c_str(), F_OK) == 0) {
@@ -318,10 +331,24 @@ int main(int argc, char** argv) {
     }
     spdlog::info("restored the store from {} into {}", o.restore_from, db);
   }
+  judge::WebhookRegistry webhooks;
+  if (!o.webhooks.empty()) {
+    absl::StatusOr<judge::WebhookRegistry> loaded_hooks = judge::WebhookRegistry::Load(o.webhooks);
+    if (!loaded_hooks.ok()) return Fail(std::string(loaded_hooks.status().message()));
+    webhooks = *std::move(loaded_hooks);
+  }
   auto store = judge::Store::Open(o.data_dir + "/db");
   if (!store.ok()) return Fail(std::string(store.status().message()));
   judge::Hub hub;
   judge::Metrics metrics;
+  std::unique_ptr<judge::WebhookSender> sender;
+  if (webhooks.size() > 0) {
+    judge::WebhookSenderOptions w;
+    w.give_up = std::chrono::seconds(o.webhook_give_up_s);
+    w.allow_link_local = o.webhook_allow_link_local;
+    sender = std::make_unique<judge::WebhookSender>(store->get(), &webhooks, w);
+    metrics.AddRenderer([&sender] { return sender->RenderMetrics(); });
+  }
   judge::Engine engine(store->get(), &grader, &challenges, &hub, &metrics, [&] {
     judge::EngineOptions e;
     e.workers = o.workers;
@@ -331,6 +358,10 @@ int main(int argc, char** argv) {
     e.stop_grace = std::chrono::seconds(o.shutdown_grace_s);
     e.host_retries = o.host_retries;
     e.rejudge_delay = std::chrono::milliseconds(o.rejudge_delay_ms);
+    if (sender) {
+      e.webhooks = &webhooks;
+      e.on_outbox = [&sender] { sender->Wake(); };
+    }
     return e;
   }());
   judge::ApiOptions api_options;
@@ -450,6 +481,10 @@ int main(int argc, char** argv) {
     spdlog::info("http on {} (port {}, {}): the page at {}://{}/", o.http_listen, http->port(),
                  tls ? "TLS" : "plaintext", tls ? "https" : "http", o.http_listen);
   }
+  if (sender) {
+    if (absl::Status s = sender->Start(); !s.ok()) return Fail(std::string(s.message()));
+    spdlog::info("webhooks: {} keys", webhooks.size());
+  }
   if (absl::Status s = engine.Start(); !s.ok()) {
     server->Shutdown();
     return Fail(std::string(s.message()));
@@ -531,6 +566,7 @@ int main(int argc, char** argv) {
   engine.Stop();
   server->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(2));
   if (http) http->Stop();
+  if (sender) sender->Stop();
   metrics_server.Stop();
   if (absl::Status s = (*store)->Close(); !s.ok()) return Fail(std::string(s.message()));
   spdlog::info("stopped cleanly");

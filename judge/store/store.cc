@@ -8,6 +8,7 @@
 #include <set>
 
 #include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "rocksdb/db.h"
@@ -21,7 +22,7 @@ namespace {
 
 constexpr const char* kCfNames[] = {"default",      "submissions", "results", "by_candidate",
                                     "by_challenge", "requests",    "pending", "prints",
-                                    "print_index",  "similar"};
+                                    "print_index",  "similar",     "outbox"};
 static_assert(sizeof(kCfNames) / sizeof(kCfNames[0]) == static_cast<int>(Cf::kCount));
 
 // The one adapter from rocksdb::Status to the project's status.
@@ -138,7 +139,8 @@ absl::StatusOr<judge::v1::Submission> Store::FindRequest(const std::string& requ
   return Get(existing);
 }
 
-absl::Status Store::Finish(const judge::v1::Submission& submission, Verdict verdict) {
+absl::Status Store::Finish(const judge::v1::Submission& submission, Verdict verdict,
+                           const std::string& notify) {
   rocksdb::WriteBatch batch;
   // The record keeps the source; results go to their own column family.
   judge::v1::Submission record = Summary(submission);
@@ -149,9 +151,36 @@ absl::Status Store::Finish(const judge::v1::Submission& submission, Verdict verd
   results.clear_source();
   batch.Put(cf(Cf::kResults), submission.id(), results.SerializeAsString());
   if (verdict == Verdict::kFinal) batch.Delete(cf(Cf::kPending), submission.id());
+  if (verdict == Verdict::kFinal && !notify.empty()) {
+    const int64_t now_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                               std::chrono::system_clock::now().time_since_epoch())
+                               .count();
+    batch.Put(cf(Cf::kOutbox), submission.id(), absl::StrCat(notify, "\t", now_ms));
+  }
   rocksdb::WriteOptions sync;
   sync.sync = true;
   return FromRocks(db_->Write(sync, &batch), "storing the verdict of " + submission.id());
+}
+
+absl::StatusOr<std::vector<Store::Delivery>> Store::Outbox() const {
+  std::vector<Delivery> out;
+  std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions(), cf(Cf::kOutbox)));
+  for (it->SeekToFirst(); it->Valid(); it->Next()) {
+    Delivery d;
+    d.submission_id = it->key().ToString();
+    const std::string value = it->value().ToString();
+    const size_t tab = value.find('\t');
+    d.key_id = value.substr(0, tab);
+    if (tab != std::string::npos) (void)absl::SimpleAtoi(value.substr(tab + 1), &d.enqueued_ms);
+    out.push_back(std::move(d));
+  }
+  if (!it->status().ok()) return FromRocks(it->status(), "reading the webhook outbox");
+  return out;
+}
+
+absl::Status Store::Delivered(const std::string& submission_id) {
+  return FromRocks(db_->Delete(rocksdb::WriteOptions(), cf(Cf::kOutbox), submission_id),
+                   "clearing a webhook delivery");
 }
 
 namespace {
@@ -305,7 +334,7 @@ absl::Status Store::Erase(const std::vector<judge::v1::Submission>& submissions)
     ids.insert(id);
     challenges.insert(s.challenge_id());
     prints.insert(IndexKey(s.challenge_id(), s.language()) + std::string(1, '\0'));
-    for (Cf c : {Cf::kSubmissions, Cf::kResults, Cf::kPending, Cf::kPrints}) {
+    for (Cf c : {Cf::kSubmissions, Cf::kResults, Cf::kPending, Cf::kPrints, Cf::kOutbox}) {
       batch.Delete(cf(c), id);
     }
     batch.Delete(cf(Cf::kByCandidate), IndexKey(s.candidate_id(), id));

@@ -33,6 +33,7 @@ enum class Cf : int {
   kPrints,       // id -> the submission's similarity fingerprints (encoded)
   kPrintIndex,   // challenge \0 language \0 hash (8 bytes) \0 id -> ""
   kSimilar,      // challenge \0 id_a \0 id_b -> SimilarPair
+  kOutbox,       // id -> key id \t enqueued (ms since the epoch): a webhook delivery to make
   kCount,
 };
 
@@ -65,9 +66,22 @@ class Store {
   // What a stored verdict is: final, or the judge's own failure (INTERNAL_ERROR), shown
   // meanwhile but judged again later and at the next start (the pending marker stays).
   enum class Verdict { kFinal, kJudgeAgain };
-  // Records the final state and results and clears the pending marker, in one batch.
+  // Records the final state and results and clears the pending marker, in one batch. With a
+  // `notify` key id (a final verdict only), a webhook delivery to it is queued in the same batch:
+  // a crash right after the verdict still delivers it.
   [[nodiscard]] absl::Status Finish(const judge::v1::Submission& submission,
-                                    Verdict verdict = Verdict::kFinal);
+                                    Verdict verdict = Verdict::kFinal,
+                                    const std::string& notify = "");
+
+  // Webhook deliveries still to make (see Finish), oldest first.
+  struct Delivery {
+    std::string submission_id;
+    std::string key_id;
+    int64_t enqueued_ms = 0;
+  };
+  [[nodiscard]] absl::StatusOr<std::vector<Delivery>> Outbox() const;
+  // The delivery was made, or given up.
+  [[nodiscard]] absl::Status Delivered(const std::string& submission_id);
 
   // The submission with its results. NotFound when unknown.
   [[nodiscard]] absl::StatusOr<judge::v1::Submission> Get(const std::string& id) const;
