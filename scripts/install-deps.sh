@@ -9,6 +9,8 @@ ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 
 packages=(
   build-essential cmake ninja-build pkg-config git clang-format
+  # The fuzz harnesses: clang with libFuzzer and the sanitizers' runtimes.
+  clang libclang-rt-14-dev
   g++ gcc python3
   libseccomp-dev libssl-dev
   libgrpc++-dev libgrpc-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler
