@@ -48,24 +48,24 @@ def references():
 
 
 def memory_cgroups():
-    """(live, dying) memory cgroups on this host."""
-    total = None
+    """(live, dying) memory cgroups on this host: the memory controller's count in /proc/cgroups
+    (which holds removed cgroups the kernel has not freed yet) against the directories of its
+    hierarchy; on cgroup v2, cgroup.stat says it."""
+    total = hierarchy = None
     with open("/proc/cgroups") as f:
         for line in f:
             parts = line.split()
             if parts and parts[0] == "memory":
-                total = int(parts[2])
+                hierarchy, total = int(parts[1]), int(parts[2])
     v1 = "/sys/fs/cgroup/memory"
-    if os.path.isdir(v1):
+    if hierarchy and os.path.isdir(v1):  # memory on a v1 hierarchy
         live = sum(len(dirs) for _, dirs, _ in os.walk(v1)) + 1
-    else:
-        live = None
-    if os.path.exists("/sys/fs/cgroup/unified/cgroup.stat"):
-        with open("/sys/fs/cgroup/unified/cgroup.stat") as f:
-            for line in f:
-                if line.startswith("nr_dying_descendants"):
-                    return live, int(line.split()[1])
-    return live, (total - live) if (total is not None and live is not None) else None
+        return live, total - live
+    for stat in ("/sys/fs/cgroup/cgroup.stat", "/sys/fs/cgroup/unified/cgroup.stat"):
+        if os.path.exists(stat):
+            values = dict(line.split() for line in open(stat))
+            return int(values.get("nr_descendants", 0)) + 1, int(values.get("nr_dying_descendants", 0))
+    return None, None
 
 
 def sample(judged):

@@ -48,6 +48,8 @@ std::vector<Language>* MakeLanguages() {
   cpp.source_name = "main.cc";
   cpp.compile_argv = {"/usr/bin/g++", "-std=c++17", "-O2", "-pipe", "-o", "main", "main.cc"};
   cpp.self_test_source = "#include <iostream>\nint main(){std::cout<<\"ok\\n\";}\n";
+  // Without a memory cgroup the limit is RLIMIT_AS: allocation fails instead of the OOM killer.
+  cpp.out_of_memory_markers = {"what():  std::bad_alloc"};
   langs->push_back(cpp);
 
   // The syntax check is Python's compile step: a SyntaxError is a COMPILATION_ERROR.
@@ -67,6 +69,8 @@ std::vector<Language>* MakeLanguages() {
   py.run_argv = {"/usr/bin/python3", "-I", "-S", "{artifact}"};
   py.run_env = env;
   py.default_time_multiplier = 3.0;
+  // Without a memory cgroup the limit is RLIMIT_AS: Python raises MemoryError.
+  py.out_of_memory_markers = {"\nMemoryError"};
   py.self_test_source = "print('ok')\n";
   langs->push_back(py);
 
