@@ -87,8 +87,8 @@ for ch in sql-null-trap ttl-lru-cache slow-query-digest; do
     [[ -f $src ]] || continue
     lang=$(case $ext in sql) echo sql ;; cc) echo cpp ;; py) echo python3 ;; esac)
     if out=$("${ctl[@]}" --token "$(token_of platform)" submit --challenge "$ch" --language "$lang" \
-        --candidate smoke --wait "$src" 2>&1); then
-      echo "smoke-test: $ch $lang: $(grep -m1 -E 'ACCEPTED' <<<"$out")"
+        --candidate smoke --wait "$src" 2>/dev/null); then
+      echo "smoke-test: $ch $lang: $(grep -m1 -oE 'verdict [A-Z_]+, score [0-9/]+' <<<"$out")"
     else
       echo "smoke-test: $ch $lang: FAILED" >&2
       echo "$out" | tail -5 >&2
