@@ -96,30 +96,25 @@ for ch in sql-null-trap ttl-lru-cache slow-query-digest; do
     fi
   done
 done
+# expect NAME VERDICT SOURCE: a python3 program on ttl-lru-cache gets VERDICT.
+expect() {
+  local src out
+  src=$(mktemp --suffix=.py)
+  printf '%b' "$3" >"$src"
+  out=$("${ctl[@]}" --token "$(token_of platform)" submit --challenge ttl-lru-cache \
+    --language python3 --candidate smoke --wait "$src" 2>&1 || true)
+  rm -f "$src"
+  if grep -q "$2" <<<"$out"; then
+    echo "smoke-test: $1: $2"
+  else
+    echo "smoke-test: $1: expected $2, got: $out" >&2
+    failures=$((failures + 1))
+  fi
+}
 # A hostile program in the container's boxes: the fork is refused, the verdict says so.
-hostile=$(mktemp --suffix=.py)
-printf 'import os\nwhile True:\n    os.fork()\n' >"$hostile"
-out=$("${ctl[@]}" --token "$(token_of platform)" submit --challenge ttl-lru-cache --language python3 \
-  --candidate smoke --wait "$hostile" 2>&1 || true)
-rm -f "$hostile"
-if grep -q "SECURITY_VIOLATION" <<<"$out"; then
-  echo "smoke-test: fork bomb: SECURITY_VIOLATION"
-else
-  echo "smoke-test: fork bomb: expected SECURITY_VIOLATION, got: $out" >&2
-  failures=$((failures + 1))
-fi
+expect "fork bomb" SECURITY_VIOLATION 'import os\nwhile True:\n    os.fork()\n'
 # Without a cgroup in the container the memory limit is RLIMIT_AS: still MEMORY_LIMIT_EXCEEDED.
-hog=$(mktemp --suffix=.py)
-printf 'x = []\nwhile True:\n    x.append(" " * 10**7)\n' >"$hog"
-out=$("${ctl[@]}" --token "$(token_of platform)" submit --challenge ttl-lru-cache --language python3 \
-  --candidate smoke --wait "$hog" 2>&1 || true)
-rm -f "$hog"
-if grep -q "MEMORY_LIMIT_EXCEEDED" <<<"$out"; then
-  echo "smoke-test: memory hog: MEMORY_LIMIT_EXCEEDED"
-else
-  echo "smoke-test: memory hog: expected MEMORY_LIMIT_EXCEEDED, got: $out" >&2
-  failures=$((failures + 1))
-fi
+expect "memory hog" MEMORY_LIMIT_EXCEEDED 'x = []\nwhile True:\n    x.append(" " * 10**7)\n'
 if ((failures)); then
   podman logs "$name" 2>&1 | tail -20 >&2
   exit 1

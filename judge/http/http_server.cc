@@ -18,6 +18,7 @@
 #include "google/protobuf/util/json_util.h"
 #include "httplib.h"
 #include "judge/api/log.h"
+#include "judge/http/listen_address.h"
 
 namespace judge {
 namespace {
@@ -171,15 +172,11 @@ std::string HttpServer::RenderMetrics() const {
 }
 
 absl::Status HttpServer::Start() {
+  absl::StatusOr<ListenAddress> listen = ParseListenAddress(options_.listen, "--http-listen");
+  if (!listen.ok()) return listen.status();
   const std::string& address = options_.listen;
-  size_t colon = address.rfind(':');
-  int port = 0;
-  if (colon == std::string::npos || !absl::SimpleAtoi(address.substr(colon + 1), &port) ||
-      port < 0 || port > 65535) {
-    return absl::InvalidArgumentError("--http-listen takes HOST:PORT, got " + address);
-  }
-  std::string host = address.substr(0, colon);
-  if (host.size() >= 2 && host.front() == '[') host = host.substr(1, host.size() - 2);
+  const std::string host = listen->host;
+  const int port = listen->port;
   if (!options_.web_root.empty()) {
     struct stat st {};
     if (stat((options_.web_root + "/index.html").c_str(), &st) != 0) {

@@ -8,6 +8,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "httplib.h"
+#include "judge/http/listen_address.h"
 
 namespace judge {
 
@@ -16,14 +17,10 @@ MetricsServer::MetricsServer(const Metrics* metrics) : metrics_(metrics) {}
 MetricsServer::~MetricsServer() { Stop(); }
 
 absl::Status MetricsServer::Start(const std::string& address) {
-  size_t colon = address.rfind(':');
-  int port = 0;
-  if (colon == std::string::npos || !absl::SimpleAtoi(address.substr(colon + 1), &port) ||
-      port < 0 || port > 65535) {
-    return absl::InvalidArgumentError("--metrics-listen takes HOST:PORT, got " + address);
-  }
-  std::string host = address.substr(0, colon);
-  if (host.size() >= 2 && host.front() == '[') host = host.substr(1, host.size() - 2);
+  absl::StatusOr<ListenAddress> listen = ParseListenAddress(address, "--metrics-listen");
+  if (!listen.ok()) return listen.status();
+  const std::string host = listen->host;
+  const int port = listen->port;
   server_ = std::make_unique<httplib::Server>();
   // Many scrapers, slow or idle clients: a pool of workers, and a connection that sends nothing
   // holds one for at most a second.
