@@ -205,6 +205,9 @@ class BrowserTest(unittest.TestCase):
         # The submission is in the candidate's history, with its source on its page.
         self.driver.get(self.url + "#/submissions")
         link = self.wait().until(EC.element_to_be_clickable((By.CSS_SELECTOR, "#submissions a")))
+        self.shot("candidate-history")
+        self.assertNotIn("null", self.driver.find_element(By.ID, "submissions").text)
+        self.assertIn("Wrong answer", self.driver.find_element(By.ID, "submissions").text)
         link.click()
         source = self.wait().until(EC.presence_of_element_located((By.CSS_SELECTOR, "#source .cm-content")))
         self.wait().until(lambda d: "refresh" in source.text or "def " in source.text)
@@ -223,6 +226,8 @@ class BrowserTest(unittest.TestCase):
         out = self.wait(60).until(EC.visibility_of_element_located((By.ID, "custom-stdout")))
         self.shot("custom-input")
         self.assertEqual(out.text, "egduj olleh")
+        # No score for a run on custom input, and no stray "null" in its place.
+        self.assertEqual(self.driver.find_element(By.ID, "summary").text, "Accepted")
 
     def test_hostile_statement_and_compiler_output_are_shown_as_text(self):
         self.sign_in("interviewer")

@@ -26,8 +26,9 @@ function h(tag, attrs = {}, ...children) {
   return el;
 }
 
-function clear(el) {
-  while (el.firstChild) el.firstChild.remove();
+// Replaces an element's children, skipping null and false (replaceChildren would print them).
+function fill(el, ...children) {
+  el.replaceChildren(...children.flat().filter((c) => c !== null && c !== undefined && c !== false));
   return el;
 }
 
@@ -438,7 +439,8 @@ class ResultsView {
     this.status.replaceChildren(`Finished: submission ${s.id}`, " ", h("a", { href: `#/submissions/${s.id}` }, "open"));
     for (const t of s.tests || []) this.addTest(t);
     if (!this.seen.size) this.table.hidden = true;  // nothing ran (a compilation error, say)
-    this.summary.replaceChildren(
+    fill(
+      this.summary,
       verdictBadge(s.verdict, true),
       s.useCustomStdin ? null : h("span", { class: "score", id: "score" }, `${s.score} / ${s.maxScore}`),
     );
@@ -503,7 +505,8 @@ async function submissionsView(params) {
     const next = resp.nextPageToken
       ? h("a", { class: "button", href: "#/submissions?" + new URLSearchParams({ ...Object.fromEntries(params), page_token: resp.nextPageToken }).toString() }, "Older →")
       : null;
-    table.replaceChildren(
+    fill(
+      table,
       h(
         "table",
         { class: "list" },
