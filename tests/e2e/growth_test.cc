@@ -56,15 +56,13 @@ TEST_P(GrowthTest, TheKnownSlowSolutionGrowsFasterThanTheReference) {
   const Growth slow = Measure(**ch, p.slow);
   ASSERT_TRUE(ref.fitted) << ref.note;
   ASSERT_TRUE(slow.fitted) << slow.note;
-  if (slow.low > ref.high) {
-    EXPECT_GT(slow.exponent, ref.exponent + 0.4);
-    return;
-  }
-  // The bands overlap (the C++ reference's own growth bends up at large n, where its heap and
-  // hash map leave the caches): then it is told apart at the largest size both ran, where the
-  // slow one must take five times the reference's CPU and stop at the cap while the reference
-  // goes on. The report shows both figures.
-  std::printf("  bands overlap: comparing at equal size\n");
+  // Told apart by growth alone: the bands are apart and the exponents 0.4 or more.
+  if (slow.low > ref.high && slow.exponent > ref.exponent + 0.4) return;
+  // Otherwise (the bands overlap or come close: the C++ reference's own growth bends up at
+  // large n, where its heap and hash map leave the caches, and by how much varies from run to
+  // run) it is told apart at the largest size both ran, where the slow one must take five times
+  // the reference's CPU and stop at the cap while the reference goes on. The report shows both.
+  std::printf("  bands overlap or close: comparing at equal size\n");
   ASSERT_TRUE(slow.points.back().over_limit);
   const GrowthPoint* slow_last = nullptr;
   for (const GrowthPoint& p : slow.points) {

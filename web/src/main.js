@@ -54,8 +54,10 @@ const VERDICTS = {
   VERDICT_INTERNAL_ERROR: ["Internal error", "ce"],
 };
 
-function verdictBadge(verdict, big = false) {
-  const [name, cls] = VERDICTS[verdict] || ["Pending", "pending"];
+// `custom`: a run on custom input, where nothing was checked: ACCEPTED means it exited normally.
+function verdictBadge(verdict, big = false, custom = false) {
+  let [name, cls] = VERDICTS[verdict] || ["Pending", "pending"];
+  if (custom && verdict === "VERDICT_ACCEPTED") name = "Exited normally";
   return h(
     "span",
     { class: `verdict ${cls}${big ? " big" : ""}`, "data-verdict": (verdict || "").replace("VERDICT_", "") },
@@ -441,7 +443,7 @@ class ResultsView {
     if (!this.seen.size) this.table.hidden = true;  // nothing ran (a compilation error, say)
     fill(
       this.summary,
-      verdictBadge(s.verdict, true),
+      verdictBadge(s.verdict, true, s.useCustomStdin),
       s.useCustomStdin ? null : h("span", { class: "score", id: "score" }, `${s.score} / ${s.maxScore}`),
     );
     if (s.message) this.extra.append(h("p", { class: "muted" }, s.message));
@@ -497,7 +499,7 @@ async function submissionsView(params) {
         h("td", {}, s.challengeId),
         h("td", {}, LANGUAGE_NAMES[s.language] || s.language),
         h("td", {}, s.mode === "SUBMISSION_MODE_LIVE" ? "live" : "take-home"),
-        h("td", {}, stateName(s.state) === "finished" ? verdictBadge(s.verdict) : stateName(s.state)),
+        h("td", {}, stateName(s.state) === "finished" ? verdictBadge(s.verdict, false, s.useCustomStdin) : stateName(s.state)),
         h("td", { class: "num" }, s.useCustomStdin ? "" : `${s.score} / ${s.maxScore}`),
         h("td", {}, s.createdAt ? new Date(s.createdAt).toLocaleString() : ""),
       ),
