@@ -77,6 +77,7 @@ absl::StatusOr<std::unique_ptr<BoxPool>> BoxPool::Create(const BoxPoolOptions& o
                                                          const std::string* cgroup_name) {
   std::unique_ptr<BoxPool> pool(new BoxPool(options, cgroups, cgroup_name));
   pool->boxes_ = size_t{options.slots} + options.prespawn;
+  pool->spare_cgroups_.resize(pool->boxes_);
   for (auto [region, size] :
        {std::pair{&pool->stacks_, kStackSize}, std::pair{&pool->arenas_, kArenaSize}}) {
     *region = mmap(nullptr, size * pool->boxes_, PROT_READ | PROT_WRITE,
@@ -133,6 +134,14 @@ void BoxPool::Close() {
   changed_.notify_all();
   if (refiller_.joinable()) refiller_.join();
   for (std::unique_ptr<Box>& box : idle) Retire(std::move(box));
+  // Runs are over (no Take may follow Close): the cgroups kept for reuse go.
+  std::vector<BoxCgroup> spares;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    spares.swap(spare_cgroups_);
+    spare_cgroups_.resize(spares.size());
+  }
+  spares.clear();
 }
 
 absl::StatusOr<std::unique_ptr<Box>> BoxPool::Spawn(uint32_t id, const MountTemplate* mounts,
@@ -189,24 +198,40 @@ absl::StatusOr<std::unique_ptr<Box>> BoxPool::Spawn(uint32_t id, const MountTemp
 }
 
 absl::Status BoxPool::JoinCgroup(Box& box) {
-  uint64_t serial;
-  {
-    std::lock_guard<std::mutex> lock(mu_);
-    serial = ++box_counter_;
+  BoxCgroup& spare = spare_cgroups_[box.id];
+  if (!spare.empty()) {
+    if (spare.Idle() && spare.Renew().ok()) {
+      box.cgroup = std::move(spare);
+    } else {
+      (void)spare.Remove();
+    }
   }
-  absl::StatusOr<BoxCgroup> cgroup = BoxCgroup::Create(
-      *cgroups_, cgroups_->flat ? *cgroup_name_ : absl::StrCat("box-", box.id, "-", serial));
-  if (!cgroup.ok()) return cgroup.status();
-  box.cgroup = std::move(*cgroup);
+  if (box.cgroup.empty()) {
+    uint64_t serial;
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      serial = ++box_counter_;
+    }
+    absl::StatusOr<BoxCgroup> cgroup = BoxCgroup::Create(
+        *cgroups_, cgroups_->flat ? *cgroup_name_ : absl::StrCat("box-", box.id, "-", serial));
+    if (!cgroup.ok()) return cgroup.status();
+    box.cgroup = std::move(*cgroup);
+  }
   if (!box.cgroup.empty()) return box.cgroup.AddProcess(box.pid);
   return absl::OkStatus();
 }
 
 void BoxPool::Retire(std::unique_ptr<Box> box) {
   if (box == nullptr) return;
-  box->End();
+  box->Kill();
+  box->Reap();  // the box's init, and with it every process of its PID namespace
   const uint32_t id = box->id;
-  box.reset();
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    // The id's spare is empty here: its box took it when joining.
+    if (!closed_ && !box->cgroup.empty()) spare_cgroups_[id] = std::move(box->cgroup);
+  }
+  box.reset();  // removes the cgroup if it was not kept
   {
     std::lock_guard<std::mutex> lock(mu_);
     free_ids_.push_back(id);

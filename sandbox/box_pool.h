@@ -88,7 +88,8 @@ class BoxPool {
   // cloned now. `limits` are what the pool sets on the boxes it builds next.
   [[nodiscard]] absl::StatusOr<std::unique_ptr<Box>> Take(
       const std::shared_ptr<const MountTemplate>& mounts, CgroupLimits limits);
-  // Kills (if needed) and reaps a box, removes its cgroup and frees its id.
+  // Kills (if needed) and reaps a box and frees its id; its cgroup waits for the id's next box
+  // (BoxCgroup::Renew), or is removed once the pool is closed.
   void Retire(std::unique_ptr<Box> box);
 
   // Where a box's plans go (kArenaSize bytes, shared with the box's init).
@@ -137,6 +138,9 @@ class BoxPool {
   bool stopping_ = false;
   bool closed_ = false;
   uint64_t box_counter_ = 0;
+  // Per box id: the cgroup its last box left (empty if none). Touched only by whoever holds
+  // the id (handing ids over under mu_ orders the accesses).
+  std::vector<BoxCgroup> spare_cgroups_;
   std::thread refiller_;
 };
 

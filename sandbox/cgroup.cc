@@ -325,6 +325,9 @@ BoxCgroup& BoxCgroup::operator=(BoxCgroup&& other) noexcept {
     peak_memory_fd_ = std::move(other.peak_memory_fd_);
     memory_limit_ = other.memory_limit_;
     process_limit_ = other.process_limit_;
+    cpu_base_ns_ = other.cpu_base_ns_;
+    memory_base_ = other.memory_base_;
+    oom_base_ = other.oom_base_;
     other.dirs_.clear();
   }
   return *this;
@@ -359,15 +362,18 @@ absl::StatusOr<BoxCgroup> BoxCgroup::Create(const CgroupLayout& layout, const st
       *dir = *made;
     }
   }
-  auto open_value = [](const std::string& path) {
-    return UniqueFd(open(path.c_str(), O_RDONLY | O_CLOEXEC));
+  auto open_value = [](const std::string& path, int flags) {
+    return UniqueFd(open(path.c_str(), flags | O_CLOEXEC));
   };
   if (!cg.cpu_dir_.empty()) {
-    cg.cpu_usage_fd_ = open_value(cg.cpu_dir_ + (v2 ? "/cpu.stat" : "/cpuacct.usage"));
+    cg.cpu_usage_fd_ = open_value(cg.cpu_dir_ + (v2 ? "/cpu.stat" : "/cpuacct.usage"), O_RDONLY);
   }
   if (!cg.memory_dir_.empty()) {
-    cg.peak_memory_fd_ =
-        open_value(cg.memory_dir_ + (v2 ? "/memory.peak" : "/memory.max_usage_in_bytes"));
+    // v2 resets memory.peak for the file descriptor that writes to it (Linux 6.12 on): open
+    // for writing where allowed, so that Renew can.
+    const std::string peak = cg.memory_dir_ + (v2 ? "/memory.peak" : "/memory.max_usage_in_bytes");
+    cg.peak_memory_fd_ = open_value(peak, v2 ? O_RDWR : O_RDONLY);
+    if (!cg.peak_memory_fd_.valid()) cg.peak_memory_fd_ = open_value(peak, O_RDONLY);
   }
   return cg;
 }
@@ -408,18 +414,61 @@ absl::Status BoxCgroup::AddProcess(pid_t pid) const {
   return absl::OkStatus();
 }
 
-uint64_t BoxCgroup::CpuUsageNs() const {
+bool BoxCgroup::Idle() const {
+  return std::all_of(dirs_.begin(), dirs_.end(), [](const std::string& dir) {
+    return absl::StripAsciiWhitespace(ReadSmallFile(dir + "/cgroup.procs")).empty();
+  });
+}
+
+absl::Status BoxCgroup::Renew() {
+  if (mode_ == CgroupMode::kNone || dirs_.empty()) return absl::OkStatus();
+  const bool v2 = mode_ == CgroupMode::kV2;
+  if (!memory_dir_.empty()) {
+    const uint64_t left = MemoryUsage();
+    if (left > kReclaimAboveBytes) {
+      // Best effort: whatever stays is subtracted below all the same.
+      (void)(v2 ? WriteFile(memory_dir_ + "/memory.reclaim", std::to_string(left))
+                : WriteFile(memory_dir_ + "/memory.force_empty", "0"));
+    }
+    // Back to the current usage (v1: any write; v2: a write through this descriptor).
+    if (!peak_memory_fd_.valid() || pwrite(peak_memory_fd_.get(), "0", 1, 0) != 1) {
+      return absl::ErrnoToStatus(errno, absl::StrCat("resetting the peak memory of ", memory_dir_));
+    }
+    memory_base_ = MemoryUsage();
+    oom_base_ = OomKills();
+  }
+  cpu_base_ns_ = RawCpuNs();
+  return absl::OkStatus();
+}
+
+uint64_t BoxCgroup::RawCpuNs() const {
   if (mode_ == CgroupMode::kV2) return ParseKeyed(ReadOpenFile(cpu_usage_fd_), "usage_usec") * 1000;
   return ParseNumber(ReadOpenFile(cpu_usage_fd_));
 }
 
-uint64_t BoxCgroup::PeakMemoryBytes() const { return ParseNumber(ReadOpenFile(peak_memory_fd_)); }
-
-bool BoxCgroup::OomKilled() const {
-  if (memory_dir_.empty()) return false;
-  if (mode_ == CgroupMode::kV2) return ReadKeyed(memory_dir_ + "/memory.events", "oom_kill") > 0;
-  return ReadKeyed(memory_dir_ + "/memory.oom_control", "oom_kill") > 0;
+uint64_t BoxCgroup::MemoryUsage() const {
+  if (memory_dir_.empty()) return 0;
+  return ParseNumber(ReadSmallFile(
+      memory_dir_ + (mode_ == CgroupMode::kV2 ? "/memory.current" : "/memory.usage_in_bytes")));
 }
+
+uint64_t BoxCgroup::OomKills() const {
+  if (memory_dir_.empty()) return 0;
+  if (mode_ == CgroupMode::kV2) return ReadKeyed(memory_dir_ + "/memory.events", "oom_kill");
+  return ReadKeyed(memory_dir_ + "/memory.oom_control", "oom_kill");
+}
+
+uint64_t BoxCgroup::CpuUsageNs() const {
+  const uint64_t raw = RawCpuNs();
+  return raw > cpu_base_ns_ ? raw - cpu_base_ns_ : 0;
+}
+
+uint64_t BoxCgroup::PeakMemoryBytes() const {
+  const uint64_t peak = ParseNumber(ReadOpenFile(peak_memory_fd_));
+  return peak > memory_base_ ? peak - memory_base_ : 0;
+}
+
+bool BoxCgroup::OomKilled() const { return OomKills() > oom_base_; }
 
 absl::Status BoxCgroup::Remove() {
   absl::Status result;

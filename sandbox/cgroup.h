@@ -1,5 +1,5 @@
 // Box cgroups: v2 or v1, detected once, created under the judge's own cgroup (never at a
-// hierarchy root), removed when the box ends.
+// hierarchy root). A box id's cgroup is kept for its next box (see BoxCgroup::Renew).
 #pragma once
 
 #include <sys/types.h>
@@ -61,8 +61,20 @@ class BoxCgroup {
   // Moves a process (host pid) into every controller of the box.
   [[nodiscard]] absl::Status AddProcess(pid_t pid) const;
 
-  uint64_t CpuUsageNs() const;       // 0 when unknown
-  uint64_t PeakMemoryBytes() const;  // 0 when unknown
+  // Another run in this cgroup, its last processes gone. Removing a memory cgroup does not free
+  // it while page cache is still charged to it: the kernel keeps it as a dying cgroup until
+  // that cache is reclaimed, and one per run piles up under load. So a box id keeps its cgroup:
+  // the figures below count from here (CPU time and OOM kills against a baseline, the peak
+  // reset and the cache left by earlier runs not counted), and leftover cache beyond
+  // kReclaimAboveBytes is reclaimed first so that it cannot hide much of a run's peak. An error
+  // means this cgroup cannot be reused (say, a kernel that cannot reset memory.peak).
+  [[nodiscard]] absl::Status Renew();
+  static constexpr uint64_t kReclaimAboveBytes = 8u << 20;
+  // No process is left in any of its directories.
+  bool Idle() const;
+
+  uint64_t CpuUsageNs() const;       // since creation or Renew; 0 when unknown
+  uint64_t PeakMemoryBytes() const;  // since creation or Renew; 0 when unknown
   bool OomKilled() const;            // the memory limit killed something in the box
 
   // Removes the directories (retries briefly while the kernel lets go of the last task).
@@ -79,6 +91,11 @@ class BoxCgroup {
   UniqueFd cpu_usage_fd_, peak_memory_fd_;
   uint64_t memory_limit_ = 0;
   uint32_t process_limit_ = 0;
+  // What the counters read when the current run began (Renew).
+  uint64_t cpu_base_ns_ = 0, memory_base_ = 0, oom_base_ = 0;
+  uint64_t RawCpuNs() const;
+  uint64_t OomKills() const;
+  uint64_t MemoryUsage() const;
 };
 
 }  // namespace sandbox

@@ -290,7 +290,6 @@ absl::StatusOr<RunResult> Sandbox::Conclude(const RunSpec& spec, Box& box, Super
       !facts.got_exit || (WIFSIGNALED(facts.wait_status) && WTERMSIG(facts.wait_status) == SIGKILL);
   facts.oom = (killed || spec.profile == Profile::kCompile) && box.cgroup.OomKilled();
   facts.cpu_ms = result.cpu_ms;
-  if (absl::Status s = box.cgroup.Remove(); !s.ok()) return s;
   if (!cgroups_.has_cpu()) result.approximate.push_back("cpu_time");
   if (!cgroups_.has_memory()) result.approximate.push_back("memory");
   if (!cgroups_.has_pids()) result.approximate.push_back("processes");

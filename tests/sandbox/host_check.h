@@ -1,4 +1,5 @@
-// Host-side checks after hostile runs: no process of any box uid, no box cgroup, no work mount.
+// Host-side checks after hostile runs: no process of any box uid, no process in a box cgroup
+// (no box cgroup once the sandbox is gone), no work mount.
 #pragma once
 
 #include <dirent.h>
@@ -47,6 +48,14 @@ inline std::vector<std::string> DirEntries(const std::string& dir) {
     closedir(d);
   }
   return names;
+}
+
+// A small file's whole text ("" when absent).
+inline std::string ReadText(const std::string& path) {
+  std::ifstream in(path);
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
 }
 
 // Mount points whose path contains `needle`.

@@ -5,9 +5,9 @@
 #include <netinet/in.h>
 #include <signal.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/un.h>
 #include <sys/wait.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cstdlib>
@@ -56,8 +56,11 @@ class SecurityTest : public ::testing::Test {
       }
       return found;
     };
-    if (!pooled) {
-      for (const std::string& cg : box_cgroups()) ADD_FAILURE() << "cgroup left behind: " << cg;
+    // A box id keeps its cgroup for its next box (dying memory cgroups would pile up
+    // otherwise), but nothing of the run may be left in it.
+    for (const std::string& cg : box_cgroups()) {
+      if (pooled) break;  // the boxes waiting in the pool sit in theirs
+      EXPECT_EQ(sandbox_test::ReadText(cg + "/cgroup.procs"), "") << "a process left in " << cg;
     }
     std::string work = sb_->runtime_dir() + "/work";
     sb_.reset();
@@ -123,6 +126,32 @@ TEST_F(SecurityTest, TouchedMemoryBombIsMemoryLimit) {
   EXPECT_EQ(r.status, RunStatus::kMemoryLimit) << r.message;
   EXPECT_GE(r.memory_kib, 100u * 1024);
   EXPECT_LE(r.memory_kib, 129u * 1024);
+}
+
+// A box id keeps its cgroup for its next box: what one run did (its memory peak, its OOM kill,
+// its CPU time, its processes) must not count against the next, and its limits must hold again.
+TEST_F(SecurityTest, ARunAfterAMemoryBombInTheSameCgroupStartsClean) {
+  for (int round = 0; round < 2; ++round) {
+    RunResult bomb = MustRun(Hostile({"memory_touch"}));
+    EXPECT_EQ(bomb.status, RunStatus::kMemoryLimit) << bomb.message;
+    EXPECT_GE(bomb.memory_kib, 100u * 1024);
+    RunResult forks = MustRun(Hostile({"thread_bomb"}));
+    EXPECT_EQ(forks.status, RunStatus::kOk) << forks.message;
+    RunSpec quiet = Hostile({});
+    quiet.argv = {"/bin/true"};
+    RunResult after = MustRun(quiet);
+    EXPECT_EQ(after.status, RunStatus::kOk) << after.message;
+    EXPECT_LT(after.memory_kib, 16u * 1024) << "the bomb's peak counted again";
+    EXPECT_LT(after.cpu_ms, 200u);
+  }
+  // Sequential runs take the same box ids again: their cgroups stay as few as the boxes.
+  const sandbox::CgroupLayout layout = sb_->cgroups();
+  for (const std::string* parent :
+       {&layout.v2_parent, &layout.memory_parent, &layout.pids_parent, &layout.cpuacct_parent}) {
+    size_t boxes = 0;
+    for (const std::string& e : sandbox_test::DirEntries(*parent)) boxes += e.rfind("box-", 0) == 0;
+    EXPECT_LE(boxes, 1 + judge_test::PrespawnFromEnv()) << *parent;
+  }
 }
 
 TEST_F(SecurityTest, NoReserveMemoryBombIsMemoryLimit) {
@@ -215,10 +244,14 @@ TEST_F(SecurityTest, SetsidDoubleForkDoesNotSurvive) {
 
 TEST_F(SecurityTest, HostFilesAreNotReachable) {
   std::string secret = tmp_ + "/secret.txt";
-  { FILE* f = fopen(secret.c_str(), "w"); fputs("hidden test data", f); fclose(f); }
-  RunResult r = MustRun(Hostile({"read_files", "/etc/shadow", "/etc/passwd", secret,
-                                 sb_->runtime_dir(), "/proc/1/root/etc/shadow",
-                                 "/proc/1/environ", "/run/judge-sandbox"}));
+  {
+    FILE* f = fopen(secret.c_str(), "w");
+    fputs("hidden test data", f);
+    fclose(f);
+  }
+  RunResult r =
+      MustRun(Hostile({"read_files", "/etc/shadow", "/etc/passwd", secret, sb_->runtime_dir(),
+                       "/proc/1/root/etc/shadow", "/proc/1/environ", "/run/judge-sandbox"}));
   EXPECT_EQ(r.status, RunStatus::kOk) << r.message;
   EXPECT_EQ(r.stdout_data, "/etc/shadow: ENOENT\n/etc/passwd: ENOENT\n" + secret + ": ENOENT\n" +
                                sb_->runtime_dir() +
@@ -301,9 +334,9 @@ TEST_F(ListenerTest, UnixSocketToAHostListenerIsBlocked) {
 }
 
 // Each of these must die on the named syscall before it runs.
-class DeniedSyscallTest : public SecurityTest,
-                          public ::testing::WithParamInterface<std::pair<const char*, const char*>> {
-};
+class DeniedSyscallTest
+    : public SecurityTest,
+      public ::testing::WithParamInterface<std::pair<const char*, const char*>> {};
 
 TEST_P(DeniedSyscallTest, IsASecurityViolationNamingTheSyscall) {
   auto [mode, syscall] = GetParam();
@@ -360,7 +393,11 @@ TEST_F(SecurityTest, PlantedSymlinkIsNeverFollowedByTheHost) {
   auto dir = sb_->MakeBoxDir(1 << 20, 64);
   ASSERT_TRUE(dir.ok());
   std::string secret = tmp_ + "/host-secret";
-  { FILE* f = fopen(secret.c_str(), "w"); fputs("secret", f); fclose(f); }
+  {
+    FILE* f = fopen(secret.c_str(), "w");
+    fputs("secret", f);
+    fclose(f);
+  }
   RunSpec spec = Hostile({"symlink", secret});
   spec.host_workdir = dir->path();
   RunResult r = MustRun(spec);
