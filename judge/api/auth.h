@@ -4,6 +4,7 @@
 // Roles: candidate (bound to its candidate id), interviewer, platform, admin.
 #pragma once
 
+#include <chrono>
 #include <map>
 #include <optional>
 #include <string>
@@ -20,6 +21,12 @@ struct Principal {
   std::string candidate_id;    // kCandidate only
   std::string key_id;          // first 12 hex digits of the token's hash: safe to log
   double rate_per_second = 0;  // the key's own rate=N; 0: the role's default
+  // Of the call rather than the key (set by the transports), for calls to other nodes: the
+  // caller's "authorization" value (forwarded as is, never logged), its deadline (max: none),
+  // and whether it asked for this node's own submissions only (a cluster's fan-out).
+  std::string credential;
+  std::chrono::system_clock::time_point deadline = std::chrono::system_clock::time_point::max();
+  bool this_node_only = false;
 };
 
 class KeyStore {

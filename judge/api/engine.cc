@@ -46,14 +46,29 @@ void Engine::Release(judge::v1::SubmissionMode mode) {
   if (counter > 0) --counter;
 }
 
-void Engine::Push(const judge::v1::Submission& submission, bool reserved) {
+absl::Status Engine::Push(const judge::v1::Submission& submission, bool reserved) {
+  const bool live = submission.mode() == judge::v1::SUBMISSION_MODE_LIVE;
+  if (options_.cluster != nullptr && !live) {
+    // Any node's workers take it; the result comes back to us (ApplyResult).
+    int attempt;
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      if (reserved && reserved_ > 0) --reserved_;
+      attempt = rejudged_.count(submission.id()) ? rejudged_[submission.id()] : 0;
+    }
+    if (absl::Status s = options_.cluster->Enqueue(submission, attempt); !s.ok()) return s;
+    judge::v1::SubmissionEvent queued;
+    queued.set_submission_id(submission.id());
+    queued.set_state(judge::v1::SUBMISSION_STATE_QUEUED);
+    hub_->Publish(queued);
+    return absl::OkStatus();
+  }
   judge::v1::SubmissionEvent queued;
   queued.set_submission_id(submission.id());
   queued.set_state(judge::v1::SUBMISSION_STATE_QUEUED);
   hub_->Publish(queued);
   {
     std::lock_guard<std::mutex> lock(mu_);
-    const bool live = submission.mode() == judge::v1::SUBMISSION_MODE_LIVE;
     size_t& counter = live ? live_reserved_ : reserved_;
     if (reserved && counter > 0) --counter;
     if (live) {
@@ -64,6 +79,7 @@ void Engine::Push(const judge::v1::Submission& submission, bool reserved) {
     metrics_->SetQueueDepth(static_cast<int64_t>(live_.size() + take_home_.size()));
   }
   cv_.notify_all();  // a live-only worker may be the one to take it
+  return absl::OkStatus();
 }
 
 absl::Status Engine::Start() {
@@ -73,11 +89,26 @@ absl::Status Engine::Start() {
     s.set_state(judge::v1::SUBMISSION_STATE_QUEUED);
     s.clear_tests();
     spdlog::info("submission={} requeued after restart", s.id());
-    Push(s, false);
+    if (absl::Status q = Push(s, false); !q.ok()) {
+      // Cluster, NATS unreachable: queued again once it answers (RejudgeLoop).
+      spdlog::error("submission={} not queued yet: {}", s.id(), std::string(q.message()));
+      std::lock_guard<std::mutex> lock(mu_);
+      rejudge_.emplace(std::chrono::steady_clock::now() + std::chrono::seconds(2), s);
+    }
+  }
+  if (options_.cluster != nullptr) {
+    options_.cluster->ReceiveResults(
+        [this](const judge::v1::SubmissionEvent& e) { return ApplyResult(e); });
   }
   rejudger_ = std::thread([this] { RejudgeLoop(); });
   measurer_ = std::thread([this] { MeasureLoop(); });
-  for (int i = 0; i < options_.workers; ++i) workers_.emplace_back([this] { Work(false); });
+  for (int i = 0; i < options_.workers; ++i) {
+    if (options_.cluster != nullptr) {
+      workers_.emplace_back([this] { WorkShared(); });
+    } else {
+      workers_.emplace_back([this] { Work(false); });
+    }
+  }
   for (int i = 0; i < options_.live_workers; ++i) workers_.emplace_back([this] { Work(true); });
   return absl::OkStatus();
 }
@@ -297,7 +328,12 @@ void Engine::RejudgeLoop() {
       s.clear_verdict();
       s.clear_message();
       lock.unlock();
-      Push(s, false);
+      if (absl::Status q = Push(s, false); !q.ok()) {
+        spdlog::error("submission={} not queued yet: {}", s.id(), std::string(q.message()));
+        lock.lock();
+        rejudge_.emplace(std::chrono::steady_clock::now() + std::chrono::seconds(2), s);
+        continue;
+      }
       lock.lock();
     }
   }
@@ -327,50 +363,56 @@ void Engine::Work(bool live_only) {
 
 void Engine::Judge(judge::v1::Submission submission) {
   const std::string id = submission.id();
-  auto publish = [&](judge::v1::SubmissionEvent event) {
+  absl::Status status = Grade(&submission, [&](judge::v1::SubmissionEvent event) {
     event.set_submission_id(id);
     hub_->Publish(event);
-  };
-  GradeRequest request;
-  auto it = challenges_->find(submission.challenge_id());
-  absl::Status status;
-  if (it == challenges_->end()) {
-    status = absl::InternalError("challenge " + submission.challenge_id() + " is no longer loaded");
-  } else {
-    request = GradeRequest{it->second,
-                           submission.language(),
-                           submission.source(),
-                           submission.use_custom_stdin(),
-                           submission.custom_stdin(),
-                           &cancel_};
-    // A failure of the host is retried with backoff before it can become a verdict.
-    for (int attempt = 0;; ++attempt) {
-      submission.clear_tests();
-      status = grader_->Grade(
-          request,
-          [&](const judge::v1::SubmissionEvent& e) {
-            judge::v1::SubmissionEvent copy = e;
-            if (copy.state() == judge::v1::SUBMISSION_STATE_COMPILING) {
-              submission.set_state(judge::v1::SUBMISSION_STATE_COMPILING);
-            } else {
-              submission.set_state(judge::v1::SUBMISSION_STATE_RUNNING);
-            }
-            publish(copy);
-          },
-          &submission);
-      if (status.ok() || absl::IsCancelled(status) || attempt >= options_.host_retries) break;
-      const auto backoff = std::chrono::milliseconds(250 << (2 * attempt));
-      spdlog::error("submission={} attempt {} failed on the host ({}); again in {} ms", id,
-                    attempt + 1, std::string(status.message()), backoff.count());
-      metrics_->AddSandboxFailure();
-      if (!SleepUnlessStopping(backoff)) break;
-    }
-  }
+  });
   if (absl::IsCancelled(status)) {
     // Shutting down: the submission stays pending in the store and is judged at the next start.
     spdlog::info("submission={} left for the next start (shutting down)", id);
     return;
   }
+  Complete(std::move(submission), status);
+}
+
+absl::Status Engine::Grade(judge::v1::Submission* submission,
+                           const std::function<void(judge::v1::SubmissionEvent)>& publish) {
+  const std::string id = submission->id();
+  auto it = challenges_->find(submission->challenge_id());
+  if (it == challenges_->end()) {
+    return absl::InternalError("challenge " + submission->challenge_id() + " is no longer loaded");
+  }
+  GradeRequest request{it->second,
+                       submission->language(),
+                       submission->source(),
+                       submission->use_custom_stdin(),
+                       submission->custom_stdin(),
+                       &cancel_};
+  // A failure of the host is retried with backoff before it can become a verdict.
+  absl::Status status;
+  for (int attempt = 0;; ++attempt) {
+    submission->clear_tests();
+    status = grader_->Grade(
+        request,
+        [&](const judge::v1::SubmissionEvent& e) {
+          submission->set_state(e.state() == judge::v1::SUBMISSION_STATE_COMPILING
+                                    ? judge::v1::SUBMISSION_STATE_COMPILING
+                                    : judge::v1::SUBMISSION_STATE_RUNNING);
+          publish(e);
+        },
+        submission);
+    if (status.ok() || absl::IsCancelled(status) || attempt >= options_.host_retries) break;
+    const auto backoff = std::chrono::milliseconds(250 << (2 * attempt));
+    spdlog::error("submission={} attempt {} failed on the host ({}); again in {} ms", id,
+                  attempt + 1, std::string(status.message()), backoff.count());
+    metrics_->AddSandboxFailure();
+    if (!SleepUnlessStopping(backoff)) return absl::CancelledError("shutting down");
+  }
+  return status;
+}
+
+void Engine::Complete(judge::v1::Submission submission, const absl::Status& status) {
+  const std::string id = submission.id();
   Store::Verdict verdict = Store::Verdict::kFinal;
   if (!status.ok()) {
     spdlog::error("submission={} internal error: {}", id, std::string(status.message()));
@@ -418,16 +460,113 @@ void Engine::Judge(judge::v1::Submission submission) {
                judge::v1::Verdict_Name(submission.verdict()), submission.score(),
                submission.max_score(), latency * 1000);
   judge::v1::SubmissionEvent done;
+  done.set_submission_id(id);
   done.set_state(judge::v1::SUBMISSION_STATE_FINISHED);
   judge::v1::Submission visible = submission;
   visible.clear_source();
   *done.mutable_submission() = visible;
-  publish(done);
+  hub_->Publish(done);
   // For interviewers' reports, after the verdict is out: nobody waits on these.
   if (submission.mode() == judge::v1::SUBMISSION_MODE_TAKE_HOME) {
     IndexSimilarity(submission);
     ReferenceCpu(submission.challenge_id(), submission.language());  // measured once
   }
+}
+
+void Engine::WorkShared() {
+  ClusterLink* cluster = options_.cluster;
+  for (;;) {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      if (stopping_) return;
+    }
+    std::unique_ptr<Job> job = cluster->NextJob(std::chrono::milliseconds(1000));
+    if (job == nullptr) continue;
+    judge::v1::Submission submission = job->submission();
+    const std::string id = submission.id();
+    spdlog::info("submission={} taken from the shared queue (owner {})", id, OwnerOf(id));
+    metrics_->AddJobTaken();
+    // The lease is kept while grading: every event, and every 5 s of a long test.
+    std::mutex lease_mu;
+    std::condition_variable lease_cv;
+    bool graded = false;
+    std::thread keeper([&] {
+      std::unique_lock<std::mutex> lock(lease_mu);
+      while (!lease_cv.wait_for(lock, std::chrono::seconds(5), [&] { return graded; })) {
+        job->KeepLeased();
+      }
+    });
+    auto send = [&](const judge::v1::SubmissionEvent& event) {
+      // A lost progress event only costs a watcher a row; the final one is retried below.
+      if (absl::Status s = cluster->SendResult(event); !s.ok()) {
+        spdlog::warn("submission={} progress not sent: {}", id, std::string(s.message()));
+      }
+    };
+    absl::Status status = Grade(&submission, [&](judge::v1::SubmissionEvent event) {
+      event.set_submission_id(id);
+      send(event);
+    });
+    {
+      std::lock_guard<std::mutex> lock(lease_mu);
+      graded = true;
+    }
+    lease_cv.notify_all();
+    keeper.join();
+    if (absl::IsCancelled(status)) {
+      job->Retry();  // another node judges it
+      spdlog::info("submission={} handed back to the shared queue (shutting down)", id);
+      return;
+    }
+    judge::v1::SubmissionEvent done;
+    done.set_submission_id(id);
+    done.set_state(judge::v1::SUBMISSION_STATE_FINISHED);
+    if (!status.ok()) {
+      submission.set_verdict(judge::v1::VERDICT_INTERNAL_ERROR);
+      submission.set_message(std::string(status.message()).substr(0, 500));
+    }
+    submission.clear_source();
+    *done.mutable_submission() = submission;
+    // Acknowledged only once the result is durable in the owner's stream: a node dying in
+    // between lets the job be judged again, and the owner keeps the first result.
+    absl::Status sent;
+    for (int attempt = 0; attempt < 20; ++attempt) {
+      sent = cluster->SendResult(done);
+      if (sent.ok() || !SleepUnlessStopping(std::chrono::milliseconds(500))) break;
+    }
+    if (!sent.ok()) {
+      spdlog::error("submission={} result not sent ({}); left to another node", id,
+                    std::string(sent.message()));
+      continue;  // the lease runs out and the job comes again
+    }
+    if (absl::Status s = job->Done(); !s.ok()) {
+      spdlog::warn("submission={} ack failed ({}); the owner ignores a second result", id,
+                   std::string(s.message()));
+    }
+  }
+}
+
+absl::Status Engine::ApplyResult(const judge::v1::SubmissionEvent& event) {
+  const std::string& id = event.submission_id();
+  absl::StatusOr<judge::v1::Submission> stored = store_->Get(id);
+  if (absl::IsNotFound(stored.status())) return absl::OkStatus();  // erased meanwhile
+  if (!stored.ok()) return stored.status();
+  if (stored->state() == judge::v1::SUBMISSION_STATE_FINISHED &&
+      stored->verdict() != judge::v1::VERDICT_INTERNAL_ERROR) {
+    return absl::OkStatus();  // judged twice (a lease ran out): the first result stands
+  }
+  if (event.state() != judge::v1::SUBMISSION_STATE_FINISHED) {
+    hub_->Publish(event);  // progress for watchers
+    return absl::OkStatus();
+  }
+  judge::v1::Submission graded = event.submission();
+  graded.set_source(stored->source());
+  graded.set_state(judge::v1::SUBMISSION_STATE_RUNNING);
+  absl::Status status;
+  if (graded.verdict() == judge::v1::VERDICT_INTERNAL_ERROR) {
+    status = absl::InternalError(graded.message());
+  }
+  Complete(std::move(graded), status);
+  return absl::OkStatus();
 }
 
 void Engine::ForgetSource(const std::string& language, const std::string& source) {

@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "absl/status/status.h"
+#include "judge/api/cluster.h"
 #include "judge/api/hub.h"
 #include "judge/api/metrics.h"
 #include "judge/api/webhooks.h"
@@ -47,6 +48,10 @@ struct EngineOptions {
   // delivery to its submitter's hook, and `on_outbox` is told.
   const WebhookRegistry* webhooks = nullptr;
   std::function<void()> on_outbox;
+  // A cluster (nullptr: one node): take-home submissions go to the shared queue, the `workers`
+  // judge jobs from it (any node's), and results for this node's submissions come back through
+  // it. Live runs stay local.
+  ClusterLink* cluster = nullptr;
 };
 
 class Engine {
@@ -60,7 +65,8 @@ class Engine {
   [[nodiscard]] absl::Status Reserve(judge::v1::SubmissionMode mode);
   void Release(judge::v1::SubmissionMode mode);
   // Queues a stored submission (publishes QUEUED). `reserved`: a place was taken with Reserve.
-  void Push(const judge::v1::Submission& submission, bool reserved);
+  // Fails only in a cluster, when the shared queue cannot take it (NATS unreachable).
+  [[nodiscard]] absl::Status Push(const judge::v1::Submission& submission, bool reserved);
 
   // Queues every unfinished submission from the store, then starts the workers.
   [[nodiscard]] absl::Status Start();
@@ -85,6 +91,15 @@ class Engine {
  private:
   void Work(bool live_only);
   void Judge(judge::v1::Submission submission);
+  // Grades with retries on host failures; events go to `publish`. Cancelled when stopping.
+  absl::Status Grade(judge::v1::Submission* submission,
+                     const std::function<void(judge::v1::SubmissionEvent)>& publish);
+  // Records a graded submission (`status`: the grading's own failure, if any): the verdict,
+  // judging again after a failure, the webhook, metrics, FINISHED, similarity.
+  void Complete(judge::v1::Submission submission, const absl::Status& status);
+  // Cluster: judges jobs from the shared queue; applies results for this node's submissions.
+  void WorkShared();
+  absl::Status ApplyResult(const judge::v1::SubmissionEvent& event);
   // Fingerprints a take-home submission and stores its pairs with similar earlier ones by
   // other candidates (see judge/core/similarity.h).
   void IndexSimilarity(const judge::v1::Submission& submission);

@@ -1,13 +1,17 @@
 #include "judge/api/judge_api.h"
 
 #include <algorithm>
+#include <thread>
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/escaping.h"
 #include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
 #include "google/protobuf/util/time_util.h"
 #include "judge/api/log.h"
 #include "judge/core/language.h"
+#include "judge/core/sha256.h"
 #include "judge/core/similarity.h"
 
 namespace judge {
@@ -62,9 +66,15 @@ class EventFeed::Relay final : public Listener {
 EventFeed::EventFeed(Hub* hub, std::string id, std::shared_ptr<Relay> relay)
     : hub_(hub), id_(std::move(id)), relay_(std::move(relay)) {}
 
+EventFeed::EventFeed(std::string id, std::function<void()> stop)
+    : id_(std::move(id)), stop_(std::move(stop)) {}
+
 EventFeed::~EventFeed() {
-  relay_->Detach();
-  hub_->Unsubscribe(id_, relay_.get());
+  if (relay_ != nullptr) {
+    relay_->Detach();
+    hub_->Unsubscribe(id_, relay_.get());
+  }
+  if (stop_) stop_();
 }
 
 JudgeApi::JudgeApi(const KeyStore* keys, const ChallengeMap* challenges, Store* store,
@@ -89,6 +99,7 @@ absl::StatusOr<Principal> JudgeApi::Authenticate(bool present,
   }
   std::optional<Principal> p = keys_->Authenticate(std::string(authorization));
   if (!p) return absl::UnauthenticatedError("unknown or malformed bearer token");
+  p->credential = std::string(authorization);
   return *p;
 }
 
@@ -208,7 +219,8 @@ judge::v1::Submission JudgeApi::NewSubmission(const Principal& who, const std::s
                                               const std::string& source,
                                               judge::v1::SubmissionMode mode) const {
   judge::v1::Submission sub;
-  sub.set_id(store_->NewId());
+  sub.set_id(cluster_ != nullptr ? absl::StrCat(store_->NewId(), ".", cluster_->node_id())
+                                 : store_->NewId());
   sub.set_candidate_id(candidate);
   sub.set_challenge_id(challenge_id);
   sub.set_language(language);
@@ -357,6 +369,27 @@ absl::StatusOr<judge::v1::Submission> JudgeApi::Submit(const Principal& who,
     if (prior.ok()) return answer_retry(*std::move(prior));
     if (!absl::IsNotFound(prior.status())) return prior.status();
   }
+  // In a cluster the request id is claimed cluster-wide (a retry may come through any node):
+  // the key names the caller's key and request id, the value the submission and a digest of
+  // what was asked, so that a retry with other content is told apart.
+  std::string cluster_key, digest;
+  if (cluster_ != nullptr) {
+    if (!cluster_->Connected()) {
+      return absl::UnavailableError(absl::StrCat("node ", cluster_->node_id(),
+                                                 " cannot reach NATS and cannot queue work now; "
+                                                 "retry through another node"));
+    }
+    if (!request_key.empty()) {
+      cluster_key = Sha256Hex(request_key);
+      digest = Sha256Hex(absl::StrCat(candidate, std::string(1, '\0'), req.challenge_id(),
+                                      std::string(1, '\0'), req.language(),
+                                      std::string(1, '\0'), req.source()))
+                   .substr(0, 16);
+      absl::StatusOr<std::string> claimed = cluster_->LookupRequest(cluster_key);
+      if (claimed.ok()) return ClaimedRequest(who, *claimed, digest, req.request_id());
+      if (!absl::IsNotFound(claimed.status())) return claimed.status();
+    }
+  }
   if (absl::Status s = RateLimit(who); !s.ok()) return s;
   if (absl::Status s = engine_->Reserve(judge::v1::SUBMISSION_MODE_TAKE_HOME); !s.ok()) {
     metrics_->AddRejected("queue_full");
@@ -365,6 +398,15 @@ absl::StatusOr<judge::v1::Submission> JudgeApi::Submit(const Principal& who,
   judge::v1::Submission sub = NewSubmission(who, candidate, req.challenge_id(), req.language(),
                                             req.source(), judge::v1::SUBMISSION_MODE_TAKE_HOME);
   sub.set_request_id(req.request_id());
+  if (!cluster_key.empty()) {
+    const std::string mine = absl::StrCat(sub.id(), " ", digest);
+    absl::StatusOr<std::string> claimed = cluster_->ClaimRequest(cluster_key, mine);
+    if (!claimed.ok() || *claimed != mine) {
+      engine_->Release(judge::v1::SUBMISSION_MODE_TAKE_HOME);
+      if (!claimed.ok()) return claimed.status();
+      return ClaimedRequest(who, *claimed, digest, req.request_id());  // another node won
+    }
+  }
   absl::StatusOr<Store::Created> created = store_->Create(sub, request_key);
   if (!created.ok()) {
     engine_->Release(judge::v1::SUBMISSION_MODE_TAKE_HOME);
@@ -378,7 +420,14 @@ absl::StatusOr<judge::v1::Submission> JudgeApi::Submit(const Principal& who,
     if (!prior.ok()) return prior.status();
     return answer_retry(*std::move(prior));
   }
-  engine_->Push(created->submission, true);
+  if (absl::Status queued = engine_->Push(created->submission, true); !queued.ok()) {
+    // Not acknowledged, so not kept: the caller retries (through another node).
+    (void)store_->Erase({created->submission});
+    if (!cluster_key.empty()) cluster_->ForgetRequest(cluster_key);
+    return absl::UnavailableError(
+        absl::StrCat("node ", cluster_ != nullptr ? cluster_->node_id() : "", " could not queue ",
+                     "the submission (", queued.message(), "); retry through another node"));
+  }
   spdlog::info("submission={} queued candidate={} challenge={} language={} key={}", sub.id(),
                candidate, sub.challenge_id(), sub.language(), who.key_id);
   judge::v1::Submission resp = created->submission;
@@ -388,6 +437,9 @@ absl::StatusOr<judge::v1::Submission> JudgeApi::Submit(const Principal& who,
 
 absl::StatusOr<judge::v1::Submission> JudgeApi::GetSubmission(
     const Principal& who, const judge::v1::GetSubmissionRequest& req) const {
+  absl::StatusOr<std::string> remote = RemoteOwner(req.submission_id());
+  if (!remote.ok()) return remote.status();
+  if (!remote->empty()) return peers_->GetSubmission(*remote, who, req);
   absl::StatusOr<judge::v1::Submission> s = ReadableSubmission(who, req.submission_id());
   if (!s.ok()) return s.status();
   // Being judged: COMPILING or RUNNING and the tests so far, as WatchSubmission shows them.
@@ -398,6 +450,7 @@ absl::StatusOr<judge::v1::Submission> JudgeApi::GetSubmission(
 
 absl::StatusOr<judge::v1::ListSubmissionsResponse> JudgeApi::ListSubmissions(
     const Principal& who, const judge::v1::ListSubmissionsRequest& req) const {
+  if (cluster_ != nullptr && !who.this_node_only) return ListEverywhere(who, req);
   std::string candidate = req.candidate_id();
   if (who.role == Role::kCandidate) {
     if (!candidate.empty() && candidate != who.candidate_id) {
@@ -407,9 +460,7 @@ absl::StatusOr<judge::v1::ListSubmissionsResponse> JudgeApi::ListSubmissions(
   }
   uint32_t page_size = req.page_size() == 0 ? 20 : req.page_size();
   if (page_size > 100) return absl::InvalidArgumentError("page_size must be between 1 and 100");
-  if (!req.page_token().empty() &&
-      (req.page_token().size() > 32 ||
-       req.page_token().find_first_not_of("0123456789abcdef") != std::string::npos)) {
+  if (!req.page_token().empty() && !ValidName(req.page_token(), 100)) {
     return absl::InvalidArgumentError("page_token is not one this server gave out");
   }
   absl::StatusOr<Store::Page> page =
@@ -458,6 +509,14 @@ absl::StatusOr<std::unique_ptr<EventFeed>> JudgeApi::OpenFeed(const Principal& w
 absl::StatusOr<std::unique_ptr<EventFeed>> JudgeApi::WatchSubmission(
     const Principal& who, const judge::v1::WatchSubmissionRequest& req,
     EventFeed::Deliver deliver) const {
+  absl::StatusOr<std::string> remote = RemoteOwner(req.submission_id());
+  if (!remote.ok()) return remote.status();
+  if (!remote->empty()) {
+    absl::StatusOr<std::function<void()>> stop =
+        peers_->Watch(*remote, who, req, std::move(deliver));
+    if (!stop.ok()) return stop.status();
+    return std::unique_ptr<EventFeed>(new EventFeed(req.submission_id(), *std::move(stop)));
+  }
   absl::StatusOr<judge::v1::Submission> s = ReadableSubmission(who, req.submission_id());
   if (!s.ok()) return s.status();
   return OpenFeed(who, s->id(), s->challenge_id(), std::move(deliver));
@@ -498,7 +557,7 @@ absl::StatusOr<std::unique_ptr<EventFeed>> JudgeApi::RunLive(const Principal& wh
   }
   // Queued first (the hub keeps its history), then subscribed: the stream misses nothing, and
   // a run that already finished is answered from the store.
-  engine_->Push(sub, true);
+  (void)engine_->Push(sub, true);  // live runs stay local: never refused
   spdlog::info("submission={} live run challenge={} language={} key={}", sub.id(),
                sub.challenge_id(), sub.language(), who.key_id);
   return OpenFeed(who, sub.id(), sub.challenge_id(), std::move(deliver));
@@ -541,6 +600,9 @@ absl::StatusOr<judge::v1::SubmissionReport> JudgeApi::GetReport(
   if (who.role == Role::kCandidate) {
     return absl::PermissionDeniedError("reports are for interviewers, platforms and admins");
   }
+  absl::StatusOr<std::string> remote = RemoteOwner(req.submission_id());
+  if (!remote.ok()) return remote.status();
+  if (!remote->empty()) return peers_->GetReport(*remote, who, req);
   absl::StatusOr<judge::v1::Submission> s = ReadableSubmission(who, req.submission_id());
   if (!s.ok()) return s.status();
   judge::v1::SubmissionReport resp;
@@ -661,6 +723,134 @@ absl::StatusOr<judge::v1::BackupResponse> JudgeApi::Backup(const Principal& who,
   resp.set_backup_id(info->backup_id);
   resp.set_size_bytes(info->size_bytes);
   resp.set_submissions(submissions);
+  return resp;
+}
+
+std::string OwnerOf(const std::string& submission_id) {
+  const size_t dot = submission_id.rfind('.');
+  return dot == std::string::npos ? std::string() : submission_id.substr(dot + 1);
+}
+
+absl::StatusOr<std::string> JudgeApi::RemoteOwner(const std::string& id) const {
+  if (cluster_ == nullptr) return std::string();
+  const std::string owner = OwnerOf(id);
+  if (owner.empty() || owner == cluster_->node_id()) return std::string();
+  if (!ValidName(id, 64)) return absl::InvalidArgumentError("submission_id is malformed");
+  const std::map<std::string, std::string> nodes = cluster_->Nodes();
+  auto it = nodes.find(owner);
+  if (it == nodes.end()) {
+    return absl::UnavailableError(absl::StrCat("submission ", id, " is kept by node ", owner,
+                                               ", which is not reachable now; retry later"));
+  }
+  return it->second;
+}
+
+absl::StatusOr<judge::v1::Submission> JudgeApi::ClaimedRequest(
+    const Principal& who, const std::string& claimed, const std::string& digest,
+    const std::string& request_id) const {
+  std::vector<std::string> parts = absl::StrSplit(claimed, ' ');
+  if (parts.size() != 2) return absl::InternalError("a malformed request record in NATS");
+  if (parts[1] != digest) {
+    return absl::AlreadyExistsError(absl::StrCat(
+        "request_id \"", request_id, "\" was already used for submission ", parts[0],
+        " with another candidate_id, challenge_id, language or source; a retry must repeat "
+        "the request exactly, a new submission needs a new request_id"));
+  }
+  judge::v1::GetSubmissionRequest get;
+  get.set_submission_id(parts[0]);
+  absl::StatusOr<judge::v1::Submission> prior = GetSubmission(who, get);
+  // The node that claimed it may be storing it right now (claim, then store): a moment.
+  for (int wait_ms = 10; absl::IsNotFound(prior.status()) && wait_ms <= 640; wait_ms *= 2) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(wait_ms));
+    prior = GetSubmission(who, get);
+  }
+  if (absl::IsNotFound(prior.status())) {
+    // Claimed by a node that stopped before storing it: nothing was acknowledged.
+    return absl::UnavailableError("an earlier attempt of this request did not complete; retry");
+  }
+  if (!prior.ok()) return prior.status();
+  prior->clear_source();
+  prior->clear_tests();
+  return prior;
+}
+
+absl::StatusOr<judge::v1::ListSubmissionsResponse> JudgeApi::ListEverywhere(
+    const Principal& who, const judge::v1::ListSubmissionsRequest& req) const {
+  const uint32_t page_size = req.page_size() == 0 ? 20 : req.page_size();
+  if (page_size > 100) return absl::InvalidArgumentError("page_size must be between 1 and 100");
+  // The token: where each node's listing stopped ("node=last id" joined by ';', "~" when that
+  // node has no more), hex-encoded.
+  std::map<std::string, std::string> cursors;
+  if (!req.page_token().empty()) {
+    std::string text;
+    if (req.page_token().size() > 8192 ||
+        req.page_token().find_first_not_of("0123456789abcdef") != std::string::npos ||
+        req.page_token().size() % 2 != 0) {
+      return absl::InvalidArgumentError("page_token is not one this server gave out");
+    }
+    text = absl::HexStringToBytes(req.page_token());
+    for (absl::string_view entry : absl::StrSplit(text, ';', absl::SkipEmpty())) {
+      std::pair<std::string, std::string> kv = absl::StrSplit(entry, absl::MaxSplits('=', 1));
+      cursors[kv.first] = kv.second;
+    }
+  }
+  struct Part {
+    std::string node;
+    std::vector<judge::v1::Submission> subs;
+    size_t taken = 0;
+    bool more = false;  // the node has more past what it returned
+  };
+  std::vector<Part> parts;
+  for (const auto& [node, address] : cluster_->Nodes()) {
+    if (cursors[node] == "~") continue;
+    judge::v1::ListSubmissionsRequest local = req;
+    local.set_page_token(cursors[node]);
+    local.set_page_size(page_size);
+    Principal here = who;
+    here.this_node_only = true;
+    absl::StatusOr<judge::v1::ListSubmissionsResponse> got =
+        node == cluster_->node_id() ? ListSubmissions(here, local)
+                                    : peers_->ListLocal(address, who, local);
+    if (!got.ok()) {
+      return absl::Status(got.status().code(), absl::StrCat("listing on node ", node, ": ",
+                                                            got.status().message()));
+    }
+    Part part;
+    part.node = node;
+    part.subs.assign(got->submissions().begin(), got->submissions().end());
+    part.more = !got->next_page_token().empty();
+    parts.push_back(std::move(part));
+  }
+  // Newest first across nodes: ids order by time before the node id.
+  auto time_of = [](const std::string& id) { return id.substr(0, id.find('.')); };
+  judge::v1::ListSubmissionsResponse resp;
+  while (static_cast<uint32_t>(resp.submissions_size()) < page_size) {
+    Part* best = nullptr;
+    for (Part& p : parts) {
+      if (p.taken == p.subs.size()) continue;
+      if (best == nullptr ||
+          std::make_pair(time_of(p.subs[p.taken].id()), p.subs[p.taken].id()) >
+              std::make_pair(time_of(best->subs[best->taken].id()), best->subs[best->taken].id())) {
+        best = &p;
+      }
+    }
+    if (best == nullptr) break;
+    *resp.add_submissions() = best->subs[best->taken++];
+  }
+  bool any_more = false;
+  for (Part& p : parts) {
+    if (p.taken > 0) cursors[p.node] = p.subs[p.taken - 1].id();
+    if (p.taken == p.subs.size() && !p.more) {
+      cursors[p.node] = "~";
+    } else {
+      any_more = true;
+    }
+  }
+  if (any_more) {
+    std::vector<std::string> entries;
+    for (const auto& [node, cursor] : cursors) entries.push_back(absl::StrCat(node, "=", cursor));
+    resp.set_next_page_token(absl::BytesToHexString(absl::StrJoin(entries, ";")));
+  }
   return resp;
 }
 

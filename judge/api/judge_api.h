@@ -14,6 +14,7 @@
 
 #include "absl/status/statusor.h"
 #include "judge/api/auth.h"
+#include "judge/api/cluster.h"
 #include "judge/api/engine.h"
 #include "judge/api/hub.h"
 #include "judge/api/metrics.h"
@@ -49,9 +50,12 @@ class EventFeed {
   friend class JudgeApi;
   class Relay;
   EventFeed(Hub* hub, std::string id, std::shared_ptr<Relay> relay);
-  Hub* hub_;
+  // Fed from another node; `stop` ends it.
+  EventFeed(std::string id, std::function<void()> stop);
+  Hub* hub_ = nullptr;
   std::string id_;
   std::shared_ptr<Relay> relay_;
+  std::function<void()> stop_;
 };
 
 class JudgeApi {
@@ -98,7 +102,24 @@ class JudgeApi {
 
   const ApiOptions& options() const { return options_; }
 
+  // Makes this node one of a cluster (before serving): new submission ids carry the node id,
+  // request ids are claimed cluster-wide, and calls about another node's submissions go to it.
+  void JoinCluster(ClusterLink* cluster, Peers* peers) {
+    cluster_ = cluster;
+    peers_ = peers;
+  }
+
  private:
+  // The address of the node that owns submission `id` when it is another node (forward the
+  // call there); "" when it is this node's; UNAVAILABLE when the owner is not alive.
+  absl::StatusOr<std::string> RemoteOwner(const std::string& id) const;
+  absl::StatusOr<judge::v1::ListSubmissionsResponse> ListEverywhere(
+      const Principal& who, const judge::v1::ListSubmissionsRequest& req) const;
+  // Submit's answer to a retry of a request claimed cluster-wide as `claimed` ("<id> <digest>").
+  absl::StatusOr<judge::v1::Submission> ClaimedRequest(const Principal& who,
+                                                       const std::string& claimed,
+                                                       const std::string& digest,
+                                                       const std::string& request_id) const;
   absl::Status CheckCode(const std::string& challenge_id, const std::string& language,
                          const std::string& source) const;
   absl::Status RateLimit(const Principal& who);
@@ -127,6 +148,8 @@ class JudgeApi {
   Hub* hub_;
   Metrics* metrics_;
   ApiOptions options_;
+  ClusterLink* cluster_ = nullptr;
+  Peers* peers_ = nullptr;
 
   struct Bucket {
     double tokens;

@@ -48,6 +48,10 @@ std::string Metrics::Render() const {
   absl::StrAppend(&out, "# HELP judge_sandbox_failures_total Internal errors of the sandbox.\n",
                   "# TYPE judge_sandbox_failures_total counter\njudge_sandbox_failures_total ",
                   sandbox_failures_.load(), "\n");
+  absl::StrAppend(&out,
+                  "# HELP judge_jobs_taken_total Jobs this node took from the cluster's shared "
+                  "queue.\n# TYPE judge_jobs_taken_total counter\njudge_jobs_taken_total ",
+                  jobs_taken_.load(), "\n");
   for (const auto& render : renderers_) absl::StrAppend(&out, render());
   return out;
 }

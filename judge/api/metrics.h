@@ -22,6 +22,7 @@ class Metrics {
   void SetQueueDepth(int64_t depth) { queue_depth_ = depth; }
   void AddSubmission(judge::v1::Verdict verdict, double latency_seconds);
   void AddSandboxFailure() { ++sandbox_failures_; }
+  void AddJobTaken() { ++jobs_taken_; }  // cluster: jobs this node took from the shared queue
   void AddRejected(const std::string& reason);
   // More text appended to every Render (gauges kept elsewhere, e.g. connections).
   void AddRenderer(std::function<std::string()> renderer);
@@ -31,6 +32,7 @@ class Metrics {
   std::vector<std::function<std::string()>> renderers_;
   std::atomic<int64_t> queue_depth_{0};
   std::atomic<int64_t> sandbox_failures_{0};
+  std::atomic<int64_t> jobs_taken_{0};
   mutable std::mutex mu_;
   std::map<std::string, int64_t> by_verdict_;
   std::map<std::string, int64_t> rejected_;

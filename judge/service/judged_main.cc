@@ -36,6 +36,8 @@
 #include "judge/http/metrics_server.h"
 #include "judge/http/webhook_sender.h"
 #include "judge/service/acceptor.h"
+#include "judge/cluster/nats_link.h"
+#include "judge/service/peers.h"
 #include "judge/service/service.h"
 #include "sandbox/sandbox.h"
 
@@ -78,6 +80,12 @@ struct Options {
   int http_keepalive_s = 10;
   std::string restore_from;  // a backup directory (judgectl admin backup) to start from
   std::string webhooks;      // "<key id> <url> <secret>" per line
+  // Cluster (all empty: one node).
+  std::string nats, node_id, advertise, nats_creds, nats_ca, nats_cert, nats_key, peer_ca;
+  int nats_replicas = 1;
+  int lease_s = 30;
+  int node_ttl_s = 10;
+  int peer_timeout_ms = 1000;
   int webhook_give_up_s = 86400;
   bool webhook_allow_link_local = false;
 };
@@ -234,7 +242,42 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(1, 86400 * 30));
   app.add_flag("--webhook-allow-link-local", o.webhook_allow_link_local,
                "Deliver webhooks to link-local and cloud metadata addresses too");
+  app.add_option("--nats", o.nats,
+                 "NATS URL (nats://HOST:4222): run as one node of a cluster on JetStream");
+  app.add_option("--node-id", o.node_id,
+                 "This node's id in the cluster ([a-z0-9-], e.g. the pod name); with --nats");
+  app.add_option("--advertise", o.advertise,
+                 "HOST:PORT other nodes reach this node's gRPC port at; with --nats");
+  app.add_option("--nats-replicas", o.nats_replicas,
+                 "JetStream replicas of the judge's streams and buckets (3 on a 3-server NATS)")
+      ->capture_default_str();
+  app.add_option("--nats-creds", o.nats_creds, "NATS credentials file");
+  app.add_option("--nats-ca", o.nats_ca, "CA certificate to trust for NATS TLS");
+  app.add_option("--nats-cert", o.nats_cert, "Client certificate for NATS TLS (with --nats-key)");
+  app.add_option("--nats-key", o.nats_key, "Client key for NATS TLS");
+  app.add_option("--lease-s", o.lease_s,
+                 "A job's lease: a node silent this long loses it to another node")
+      ->capture_default_str();
+  app.add_option("--node-ttl-s", o.node_ttl_s,
+                 "A node not heard from for this long is treated as down")
+      ->capture_default_str();
+  app.add_option("--peer-timeout-ms", o.peer_timeout_ms,
+                 "Bound on a call forwarded to another node (then UNAVAILABLE)")
+      ->capture_default_str();
+  app.add_option("--peer-ca", o.peer_ca,
+                 "CA certificate of the other nodes' gRPC TLS (default: --tls-cert)");
   CLI11_PARSE(app, argc, argv);
+  if (!o.nats.empty()) {
+    if (o.node_id.empty() || o.advertise.empty()) {
+      return Fail("--nats needs --node-id and --advertise (the address other nodes reach)");
+    }
+    if (o.node_id.size() > 32 ||
+        o.node_id.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789-") != std::string::npos) {
+      return Fail("--node-id must be 1-32 of a-z, 0-9 and '-' (got \"" + o.node_id + "\")");
+    }
+  } else if (!o.node_id.empty() || !o.advertise.empty()) {
+    return Fail("--node-id and --advertise are for a cluster: give --nats too");
+  }
   if (o.sql_runner.empty()) o.sql_runner = SelfDir() + "/sql-runner";
   if (!o.restore_from.empty() && access((o.data_dir + "/db/CURRENT").c_str(), F_OK) == 0) {
     return Fail("--data-dir " + o.data_dir +
@@ -349,6 +392,23 @@ int main(int argc, char** argv) {
     sender = std::make_unique<judge::WebhookSender>(store->get(), &webhooks, w);
     metrics.AddRenderer([&sender] { return sender->RenderMetrics(); });
   }
+  std::unique_ptr<judge::NatsLink> cluster;
+  if (!o.nats.empty()) {
+    judge::NatsOptions n;
+    n.url = o.nats;
+    n.node_id = o.node_id;
+    n.advertise = o.advertise;
+    n.replicas = o.nats_replicas;
+    n.lease = std::chrono::seconds(o.lease_s);
+    n.node_ttl = std::chrono::seconds(o.node_ttl_s);
+    n.creds_file = o.nats_creds;
+    n.tls_ca = o.nats_ca;
+    n.tls_cert = o.nats_cert;
+    n.tls_key = o.nats_key;
+    absl::StatusOr<std::unique_ptr<judge::NatsLink>> link = judge::NatsLink::Connect(n);
+    if (!link.ok()) return Fail(std::string(link.status().message()));
+    cluster = *std::move(link);
+  }
   judge::Engine engine(store->get(), &grader, &challenges, &hub, &metrics, [&] {
     judge::EngineOptions e;
     e.workers = o.workers;
@@ -362,6 +422,7 @@ int main(int argc, char** argv) {
       e.webhooks = &webhooks;
       e.on_outbox = [&sender] { sender->Wake(); };
     }
+    e.cluster = cluster.get();
     return e;
   }());
   judge::ApiOptions api_options;
@@ -372,6 +433,27 @@ int main(int argc, char** argv) {
   api_options.admin_rate = o.rate_limit > 0 ? o.rate_limit : o.admin_rate;
   judge::JudgeApi api(&*keys, &challenges, store->get(), &engine, &hub, &metrics, api_options);
   judge::JudgeServiceImpl service(&api);
+  std::unique_ptr<judge::GrpcPeers> peers;
+  if (cluster) {
+    std::shared_ptr<grpc::ChannelCredentials> peer_credentials = grpc::InsecureChannelCredentials();
+    if (!o.tls_cert.empty() || !o.peer_ca.empty()) {
+      grpc::SslCredentialsOptions ssl;
+      ssl.pem_root_certs = ReadAll(o.peer_ca.empty() ? o.tls_cert : o.peer_ca);
+      peer_credentials = grpc::SslCredentials(ssl);
+    }
+    peers = std::make_unique<judge::GrpcPeers>(peer_credentials,
+                                               std::chrono::milliseconds(o.peer_timeout_ms));
+    api.JoinCluster(cluster.get(), peers.get());
+    metrics.AddRenderer([&cluster] {
+      return absl::StrCat(
+          "# HELP judge_cluster_nodes Nodes of the cluster alive now (this one included).\n"
+          "# TYPE judge_cluster_nodes gauge\njudge_cluster_nodes ",
+          cluster->Nodes().size(),
+          "\n# HELP judge_cluster_nats_connected 1 while this node is connected to NATS.\n"
+          "# TYPE judge_cluster_nats_connected gauge\njudge_cluster_nats_connected ",
+          cluster->Connected() ? 1 : 0, "\n");
+    });
+  }
 
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
@@ -564,6 +646,7 @@ int main(int argc, char** argv) {
   // New Submit and RunLive calls get UNAVAILABLE at once; reads keep being answered while the
   // running gradings finish.
   engine.Stop();
+  if (cluster) cluster->Stop();
   server->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(2));
   if (http) http->Stop();
   if (sender) sender->Stop();

@@ -6,6 +6,7 @@
 #include "absl/strings/str_cat.h"
 #include "google/protobuf/io/coded_stream.h"
 #include "google/protobuf/wire_format_lite.h"
+#include "judge/service/peers.h"
 
 namespace judge {
 namespace {
@@ -134,8 +135,15 @@ grpc::Status ToGrpc(const absl::Status& status) {
 absl::StatusOr<Principal> JudgeServiceImpl::Authenticate(grpc::CallbackServerContext* ctx) const {
   auto range = ctx->client_metadata().equal_range("authorization");
   if (range.first == range.second) return api_->Authenticate(false, "");
-  return api_->Authenticate(
+  absl::StatusOr<Principal> who = api_->Authenticate(
       true, std::string_view(range.first->second.data(), range.first->second.size()));
+  if (!who.ok()) return who;
+  // For calls this one makes to other nodes of a cluster on the caller's behalf.
+  who->deadline = ctx->deadline();
+  auto scope = ctx->client_metadata().find(kScopeMetadata);
+  who->this_node_only =
+      scope != ctx->client_metadata().end() && scope->second == grpc::string_ref("node");
+  return who;
 }
 
 template <typename Resp, typename Method>

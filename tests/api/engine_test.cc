@@ -99,7 +99,7 @@ class EngineTest : public ::testing::Test {
                                   judge::v1::SubmissionMode mode = judge::v1::SUBMISSION_MODE_TAKE_HOME) {
     Submission s = Stored(source, mode);
     EXPECT_TRUE(engine_->Reserve(mode).ok());
-    engine_->Push(s, true);
+    EXPECT_TRUE(engine_->Push(s, true).ok());
     auto w = std::make_shared<Watcher>(&order_);
     EXPECT_TRUE(hub_.Subscribe(s.id(), w));  // the hub replays what was missed
     watchers_.push_back(w);

@@ -1,0 +1,54 @@
+// Peers over gRPC: a call about another node's submission goes to that node with the caller's
+// own "authorization" (so the owner checks it exactly as for a call of its own), bounded by the
+// caller's deadline and the peer timeout.
+#pragma once
+
+#include <chrono>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+
+#include "grpcpp/grpcpp.h"
+#include "judge/api/cluster.h"
+#include "judge/v1/judge.grpc.pb.h"
+
+namespace judge {
+
+// Metadata a cluster's fan-out sends: "node" asks for the receiving node's own submissions.
+inline constexpr char kScopeMetadata[] = "x-judge-scope";
+
+class GrpcPeers final : public Peers {
+ public:
+  // `credentials`: how to reach the other nodes (TLS when judged serves TLS).
+  GrpcPeers(std::shared_ptr<grpc::ChannelCredentials> credentials,
+            std::chrono::milliseconds timeout)
+      : credentials_(std::move(credentials)), timeout_(timeout) {}
+
+  absl::StatusOr<judge::v1::Submission> GetSubmission(
+      const std::string& address, const Principal& who,
+      const judge::v1::GetSubmissionRequest& req) override;
+  absl::StatusOr<judge::v1::SubmissionReport> GetReport(
+      const std::string& address, const Principal& who,
+      const judge::v1::GetReportRequest& req) override;
+  absl::StatusOr<judge::v1::ListSubmissionsResponse> ListLocal(
+      const std::string& address, const Principal& who,
+      const judge::v1::ListSubmissionsRequest& req) override;
+  absl::StatusOr<std::function<void()>> Watch(
+      const std::string& address, const Principal& who,
+      const judge::v1::WatchSubmissionRequest& req,
+      std::function<void(judge::v1::SubmissionEvent)> deliver) override;
+
+ private:
+  judge::v1::JudgeService::Stub* StubFor(const std::string& address);
+  // Metadata and deadline of a call on `who`'s behalf.
+  void Prepare(grpc::ClientContext* ctx, const Principal& who, bool stream) const;
+  absl::Status FromPeer(const grpc::Status& status, const std::string& address) const;
+
+  std::shared_ptr<grpc::ChannelCredentials> credentials_;
+  std::chrono::milliseconds timeout_;
+  std::mutex mu_;
+  std::map<std::string, std::unique_ptr<judge::v1::JudgeService::Stub>> stubs_;
+};
+
+}  // namespace judge

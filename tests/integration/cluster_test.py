@@ -1,0 +1,366 @@
+"""Cluster tests: a local nats-server with JetStream and three judged nodes on loopback.
+
+Each test starts its own NATS and nodes (fresh streams), so the tests are independent:
+forwarded reads with the roles enforced; submissions through one entry point judged on every
+node; kill -9 of a worker and of an owner; idempotent Submit through different nodes; NATS
+restarted mid-load; a node without NATS refusing Submit; a stopped peer failing fast.
+"""
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import unittest
+import urllib.request
+
+import grpc
+
+sys.path.insert(0, os.path.dirname(__file__))
+import harness  # noqa: E402
+
+pb, rpc = harness.load_stubs(os.environ.get("JUDGE_IT_TMP", "/tmp/judge-it-stubs-%d" % os.getpid()))
+NATS_SERVER = shutil.which("nats-server") or "/usr/bin/nats-server"
+SQL = "sql-null-trap"
+ACCEPTED_SQL = harness.read("challenges/sql-null-trap/solutions/reference.sql")
+WRONG_SQL = harness.read("challenges/sql-null-trap/solutions/wrong-not-in-null.sql")
+# Submissions in the load test (the issue's figure is 300; JUDGE_CLUSTER_LOAD changes it).
+LOAD = int(os.environ.get("JUDGE_CLUSTER_LOAD", "300"))
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Nats:
+    def __init__(self, workdir):
+        self.dir = os.path.join(workdir, "nats")
+        self.port = free_port()
+        self.url = "nats://127.0.0.1:%d" % self.port
+        self.proc = None
+
+    def start(self):
+        self.log = open(self.dir + ".log", "a")
+        self.proc = subprocess.Popen([NATS_SERVER, "-js", "-sd", self.dir, "-a", "127.0.0.1", "-p", str(self.port)],
+                                     stdout=self.log, stderr=subprocess.STDOUT)
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline:
+            try:
+                socket.create_connection(("127.0.0.1", self.port), timeout=1).close()
+                return self
+            except OSError:
+                time.sleep(0.05)
+        raise RuntimeError("nats-server did not start")
+
+    def stop(self, sig=signal.SIGTERM):
+        if self.proc and self.proc.poll() is None:
+            self.proc.send_signal(sig)
+            self.proc.wait(timeout=30)
+        self.log.close()
+
+
+class Cluster:
+    """NATS plus `n` judged nodes sharing one keys file (same tokens everywhere)."""
+
+    def __init__(self, n=3, workers=1, extra_args=()):
+        self.workdir = tempfile.mkdtemp(prefix="judge-cluster-")
+        os.chmod(self.workdir, 0o711)
+        self.nats = Nats(self.workdir).start()
+        self.tokens = None
+        self.nodes = []
+        self.extra_args = list(extra_args)
+        self.workers = workers
+        for i in range(n):
+            self.nodes.append(self.make_node("node-%d" % i))
+        for node in self.nodes:
+            node.start()
+        self.wait_for_members(len(self.nodes))
+
+    def make_node(self, node_id, data_dir=None, port=None):
+        port = port or free_port()
+        workdir = os.path.join(self.workdir, node_id)
+        os.makedirs(workdir, exist_ok=True)
+        node = harness.Judged(workdir=workdir, tokens=self.tokens, data_dir=data_dir,
+                              extra_args=["--nats", self.nats.url, "--node-id", node_id,
+                                          "--advertise", "127.0.0.1:%d" % port, "--workers", str(self.workers),
+                                          "--rate-limit", "1000", "--node-ttl-s", "3", "--lease-s", "5",
+                                          "--peer-timeout-ms", "1000", "--rejudge-delay-ms", "500"] + self.extra_args)
+        node.args[node.args.index("--listen") + 1] = "127.0.0.1:%d" % port
+        node.node_id = node_id
+        self.tokens = node.tokens
+        return node
+
+    def restart(self, node):
+        again = self.make_node(node.node_id, data_dir=node.data_dir, port=node.port)
+        self.nodes[self.nodes.index(node)] = again
+        return again.start()
+
+    def stub(self, node):
+        return rpc.JudgeServiceStub(grpc.insecure_channel(node.address))
+
+    def md(self, role="platform"):
+        return harness.metadata(self.tokens[role])
+
+    def wait_for_members(self, n, timeout=30):
+        """Until a ListSubmissions fan-out from every node reaches n nodes (membership is up)."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if all(metric(node, "judge_cluster_nodes") >= n for node in self.nodes if node.proc.poll() is None):
+                return
+            time.sleep(0.1)
+        raise RuntimeError("the nodes did not see each other")
+
+    def cleanup(self):
+        for node in self.nodes:
+            try:
+                node.cleanup()
+            except Exception:  # noqa: BLE001 - a node killed by the test
+                pass
+        self.nats.stop()
+        shutil.rmtree(self.workdir, ignore_errors=True)
+
+
+def metric(node, name):
+    with urllib.request.urlopen("http://127.0.0.1:%d/metrics" % node.metrics_port, timeout=5) as r:
+        for line in r.read().decode().splitlines():
+            if line.startswith(name + " "):
+                return float(line.split()[1])
+    return 0.0
+
+
+def submit(stub, md, i, source=ACCEPTED_SQL, candidate=None, request_id=None, timeout=30):
+    return stub.Submit(pb.SubmitRequest(challenge_id=SQL, language="sql", source=source + "\n-- %d\n" % i,
+                                        candidate_id=candidate or "cand-%d" % (i % 5),
+                                        request_id=request_id or ""), metadata=md, timeout=timeout)
+
+
+def final(stub, md, sid, timeout=300):
+    events = list(stub.WatchSubmission(pb.WatchSubmissionRequest(submission_id=sid), metadata=md, timeout=timeout))
+    return events
+
+
+class ClusterTest(unittest.TestCase):
+    def setUp(self):
+        self.cluster = None
+
+    def tearDown(self):
+        if self.cluster:
+            self.cluster.cleanup()
+
+    def test_any_node_answers_for_any_owner_with_roles_enforced(self):
+        c = self.cluster = Cluster(3)
+        a, b, cc = c.nodes
+        md = c.md()
+        # Submitted through B and C (so owned by them), as candidate cand-1 and cand-2.
+        on_b = submit(c.stub(b), c.md("candidate"), 1, candidate="cand-1")
+        on_c = submit(c.stub(cc), c.md("candidate2"), 2, source=WRONG_SQL, candidate="cand-2")
+        self.assertTrue(on_b.id.endswith(".node-1"), on_b.id)
+        self.assertTrue(on_c.id.endswith(".node-2"), on_c.id)
+        sa = c.stub(a)
+        # Watched through A: the owner's events, FINISHED last with the verdict.
+        events = final(sa, md, on_b.id)
+        self.assertEqual(events[-1].state, pb.SUBMISSION_STATE_FINISHED)
+        self.assertEqual(events[-1].submission.verdict, pb.VERDICT_ACCEPTED)
+        self.assertGreater(sum(1 for e in events if e.state == pb.SUBMISSION_STATE_RUNNING), 3)
+        self.assertEqual(final(sa, md, on_c.id)[-1].submission.verdict, pb.VERDICT_WRONG_ANSWER)
+        got = sa.GetSubmission(pb.GetSubmissionRequest(submission_id=on_c.id), metadata=md)
+        self.assertEqual(got.verdict, pb.VERDICT_WRONG_ANSWER)
+        self.assertTrue(got.source.startswith(WRONG_SQL[:20]))
+        report = sa.GetReport(pb.GetReportRequest(submission_id=on_b.id), metadata=c.md("interviewer"))
+        self.assertEqual(report.submission.id, on_b.id)
+        # Listing through A merges every node's, newest first.
+        listed = sa.ListSubmissions(pb.ListSubmissionsRequest(), metadata=md)
+        self.assertEqual([s.id for s in listed.submissions], [on_c.id, on_b.id])
+        # Roles, forwarded exactly as local: cand-1 reads its own through A but cand-2's is NOT_FOUND;
+        # a candidate gets no report; cand-1's listing through A has its own only.
+        mine = sa.GetSubmission(pb.GetSubmissionRequest(submission_id=on_b.id), metadata=c.md("candidate"))
+        self.assertEqual(mine.id, on_b.id)
+        for call in (lambda: sa.GetSubmission(pb.GetSubmissionRequest(submission_id=on_c.id), metadata=c.md("candidate")),
+                     lambda: list(sa.WatchSubmission(pb.WatchSubmissionRequest(submission_id=on_c.id),
+                                                     metadata=c.md("candidate")))):
+            with self.assertRaises(grpc.RpcError) as err:
+                call()
+            self.assertEqual(err.exception.code(), grpc.StatusCode.NOT_FOUND)
+        with self.assertRaises(grpc.RpcError) as err:
+            sa.GetReport(pb.GetReportRequest(submission_id=on_b.id), metadata=c.md("candidate"))
+        self.assertEqual(err.exception.code(), grpc.StatusCode.PERMISSION_DENIED)
+        with self.assertRaises(grpc.RpcError) as err:
+            sa.GetSubmission(pb.GetSubmissionRequest(submission_id=on_b.id), metadata=[("authorization", "Bearer nope")])
+        self.assertEqual(err.exception.code(), grpc.StatusCode.UNAUTHENTICATED)
+        own = sa.ListSubmissions(pb.ListSubmissionsRequest(), metadata=c.md("candidate"))
+        self.assertEqual([s.id for s in own.submissions], [on_b.id])
+        # A candidate's view through A hides hidden test names, as on the owner.
+        self.assertTrue(all(t.name.startswith("hidden-") or t.name.startswith("sample")
+                            for t in mine.tests), [t.name for t in mine.tests])
+
+    def test_load_spreads_over_every_node_and_pages_merge(self):
+        c = self.cluster = Cluster(3)
+        entry = c.stub(c.nodes[0])
+        md = c.md()
+        ids = []
+        for i in range(LOAD):
+            ids.append(submit(entry, md, i, source=ACCEPTED_SQL if i % 3 else WRONG_SQL).id)
+        self.assertTrue(all(i.endswith(".node-0") for i in ids))
+        for i, sid in enumerate(ids):
+            s = final(entry, md, sid)[-1].submission
+            self.assertEqual(s.verdict, pb.VERDICT_ACCEPTED if i % 3 else pb.VERDICT_WRONG_ANSWER, sid)
+        taken = [metric(n, "judge_jobs_taken_total") for n in c.nodes]
+        print("jobs taken per node:", taken, file=sys.stderr)
+        self.assertEqual(sum(taken), LOAD)  # each exactly once: no lease ran out
+        for t in taken:
+            self.assertGreater(t, LOAD * 0.15, taken)
+        # Paging through another node: every submission once, newest first.
+        seen, token = [], ""
+        while True:
+            page = c.stub(c.nodes[2]).ListSubmissions(pb.ListSubmissionsRequest(page_size=37, page_token=token),
+                                                      metadata=md)
+            seen += [s.id for s in page.submissions]
+            token = page.next_page_token
+            if not token:
+                break
+        self.assertEqual(seen, list(reversed(ids)))
+
+    def test_kill_a_worker_and_an_owner(self):
+        c = self.cluster = Cluster(3)
+        a, b, cc = c.nodes
+        md = c.md()
+        owned_by_a = [submit(c.stub(a), md, i).id for i in range(24)]
+        # B dies (kill -9) while judging A's jobs: its leases run out, others judge them.
+        b.wait_for_log(r"taken from the shared queue", count=2)
+        b.kill9()
+        errors, calls = self._reads_during(lambda: [final(c.stub(a), md, sid) for sid in owned_by_a], c, a)
+        for sid in owned_by_a:
+            got = c.stub(cc).GetSubmission(pb.GetSubmissionRequest(submission_id=sid), metadata=md)
+            self.assertEqual(got.verdict, pb.VERDICT_ACCEPTED, sid)
+        print("reads during the worker's outage: %d errors in %d calls" % (errors, calls), file=sys.stderr)
+        self.assertEqual(errors, 0)
+        # Exactly once in the record: the owner recorded one verdict per submission, although
+        # the jobs B held were judged twice.
+        for sid in owned_by_a:
+            recorded = [l for l in a.log_lines if ("submission=%s challenge=" % sid) in l]
+            self.assertEqual(len(recorded), 1, recorded)
+        self.assertEqual(c.nodes[1].proc.returncode, -9)
+
+        # The owner A dies while C judges its jobs: results wait in A's stream and apply at restart.
+        more = [submit(c.stub(a), md, 100 + i, source=WRONG_SQL).id for i in range(10)]
+        a.kill9()
+        restarted_b = c.restart(c.nodes[1])  # B back too (its store and id)
+        with self.assertRaises(grpc.RpcError) as err:
+            c.stub(cc).GetSubmission(pb.GetSubmissionRequest(submission_id=more[0]), metadata=md, timeout=5)
+        self.assertEqual(err.exception.code(), grpc.StatusCode.UNAVAILABLE)
+        self.assertIn("node-0", err.exception.details())
+        # C keeps serving its own meanwhile.
+        own = submit(c.stub(cc), md, 200)
+        self.assertEqual(final(c.stub(cc), md, own.id)[-1].submission.verdict, pb.VERDICT_ACCEPTED)
+        restarted_b.wait_for_log(r"taken from the shared queue|verdict=", count=1)
+        back = c.restart(c.nodes[0])
+        for sid in more:
+            self.assertEqual(final(c.stub(back), md, sid)[-1].submission.verdict, pb.VERDICT_WRONG_ANSWER, sid)
+        for sid in owned_by_a:  # nothing acknowledged before the crash is lost
+            got = c.stub(back).GetSubmission(pb.GetSubmissionRequest(submission_id=sid), metadata=md)
+            self.assertEqual(got.verdict, pb.VERDICT_ACCEPTED)
+
+    def _reads_during(self, work, c, node):
+        """Runs `work` while a reader hammers GetSubmission/ListSubmissions on `node`; counts errors."""
+        stop = threading.Event()
+        counts = {"errors": 0, "calls": 0}
+        probe = submit(c.stub(node), c.md(), 999)
+
+        def reader():
+            stub = c.stub(node)
+            while not stop.is_set():
+                counts["calls"] += 1
+                try:
+                    stub.GetSubmission(pb.GetSubmissionRequest(submission_id=probe.id), metadata=c.md(), timeout=5)
+                except grpc.RpcError:
+                    counts["errors"] += 1
+                time.sleep(0.02)
+        t = threading.Thread(target=reader)
+        t.start()
+        try:
+            work()
+        finally:
+            stop.set()
+            t.join()
+        return counts["errors"], counts["calls"]
+
+    def test_idempotent_submit_through_different_nodes(self):
+        c = self.cluster = Cluster(3)
+        md = c.md()
+        first = submit(c.stub(c.nodes[0]), md, 7, request_id="retry-me")
+        for node in c.nodes[1:]:
+            again = submit(c.stub(node), md, 7, request_id="retry-me")
+            self.assertEqual(again.id, first.id)
+        # The same request id with other content is refused, naming the submission.
+        with self.assertRaises(grpc.RpcError) as err:
+            submit(c.stub(c.nodes[2]), md, 8, request_id="retry-me")
+        self.assertEqual(err.exception.code(), grpc.StatusCode.ALREADY_EXISTS)
+        self.assertIn(first.id, err.exception.details())
+        # Concurrent retries through all three nodes: one submission.
+        ids, threads = [], []
+        for node in c.nodes:
+            t = threading.Thread(target=lambda n=node: ids.append(submit(c.stub(n), md, 9, request_id="race").id))
+            threads.append(t)
+            t.start()
+        for t in threads:
+            t.join()
+        self.assertEqual(len(ids), 3)
+        self.assertEqual(len(set(ids)), 1, ids)
+        listed = c.stub(c.nodes[1]).ListSubmissions(pb.ListSubmissionsRequest(page_size=100), metadata=md)
+        self.assertEqual(len(listed.submissions), 2)
+
+    def test_nats_restart_mid_load_and_a_node_without_nats(self):
+        c = self.cluster = Cluster(3)
+        md = c.md()
+        entry = c.stub(c.nodes[0])
+        acked = [submit(entry, md, i).id for i in range(20)]
+        c.nats.stop()
+        # Without NATS no node takes new work it cannot queue: UNAVAILABLE, with the reason.
+        with self.assertRaises(grpc.RpcError) as err:
+            submit(entry, md, 50, timeout=10)
+        self.assertEqual(err.exception.code(), grpc.StatusCode.UNAVAILABLE)
+        self.assertIn("NATS", err.exception.details())
+        # Its own submissions stay readable.
+        entry.GetSubmission(pb.GetSubmissionRequest(submission_id=acked[0]), metadata=md)
+        c.nats.start()
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                acked.append(submit(entry, md, 60).id)
+                break
+            except grpc.RpcError:
+                self.assertLess(time.monotonic(), deadline, "Submit still refused after NATS came back")
+                time.sleep(0.2)
+        for sid in acked:  # nothing acknowledged was lost
+            self.assertEqual(final(entry, md, sid)[-1].submission.verdict, pb.VERDICT_ACCEPTED, sid)
+
+    def test_a_stopped_peer_fails_fast(self):
+        c = self.cluster = Cluster(3)
+        md = c.md()
+        on_b = submit(c.stub(c.nodes[1]), md, 1)
+        final(c.stub(c.nodes[0]), md, on_b.id)
+        os.kill(c.nodes[1].proc.pid, signal.SIGSTOP)
+        try:
+            for call in (lambda: c.stub(c.nodes[0]).GetSubmission(
+                             pb.GetSubmissionRequest(submission_id=on_b.id), metadata=md, timeout=20),
+                         lambda: list(c.stub(c.nodes[0]).WatchSubmission(
+                             pb.WatchSubmissionRequest(submission_id=on_b.id), metadata=md, timeout=20))):
+                start = time.monotonic()
+                with self.assertRaises(grpc.RpcError) as err:
+                    call()
+                elapsed = time.monotonic() - start
+                self.assertEqual(err.exception.code(), grpc.StatusCode.UNAVAILABLE)
+                self.assertIn("did not answer", err.exception.details())
+                self.assertLess(elapsed, 3.0)
+        finally:
+            os.kill(c.nodes[1].proc.pid, signal.SIGCONT)
+
+
+if __name__ == "__main__":
+    unittest.main()
