@@ -22,6 +22,8 @@ packages=(
   bubblewrap
   # Candidate languages: Java, Go, Rust (and rustc's linker, gcc, above). Node.js below.
   openjdk-17-jdk-headless golang-go rustc
+  # Several nodes: NATS JetStream (server for the cluster tests and local runs, C client).
+  nats-server libnats-dev
   # The browser tests: Debian's Chromium driven by Selenium.
   chromium chromium-driver python3-selenium
 )

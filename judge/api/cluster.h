@@ -22,9 +22,9 @@ class Job {
  public:
   virtual ~Job() = default;
   virtual const judge::v1::Submission& submission() const = 0;
-  virtual void KeepLeased() = 0;     // extends the lease (call at least every few seconds)
-  virtual absl::Status Done() = 0;   // acknowledged: the queue forgets the job
-  virtual void Retry() = 0;          // handed back at once, for any node
+  virtual void KeepLeased() = 0;    // extends the lease (call at least every few seconds)
+  virtual absl::Status Done() = 0;  // acknowledged: the queue forgets the job
+  virtual void Retry() = 0;         // handed back at once, for any node
 };
 
 // Cluster ids are "<time-ordered hex>.<owner node id>"; the owner alone writes the record.

@@ -3,9 +3,9 @@
 #include <algorithm>
 #include <thread>
 
+#include "absl/strings/escaping.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
-#include "absl/strings/escaping.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "google/protobuf/util/time_util.h"
@@ -382,8 +382,8 @@ absl::StatusOr<judge::v1::Submission> JudgeApi::Submit(const Principal& who,
     if (!request_key.empty()) {
       cluster_key = Sha256Hex(request_key);
       digest = Sha256Hex(absl::StrCat(candidate, std::string(1, '\0'), req.challenge_id(),
-                                      std::string(1, '\0'), req.language(),
-                                      std::string(1, '\0'), req.source()))
+                                      std::string(1, '\0'), req.language(), std::string(1, '\0'),
+                                      req.source()))
                    .substr(0, 16);
       absl::StatusOr<std::string> claimed = cluster_->LookupRequest(cluster_key);
       if (claimed.ok()) return ClaimedRequest(who, *claimed, digest, req.request_id());
@@ -439,7 +439,9 @@ absl::StatusOr<judge::v1::Submission> JudgeApi::GetSubmission(
     const Principal& who, const judge::v1::GetSubmissionRequest& req) const {
   absl::StatusOr<std::string> remote = RemoteOwner(req.submission_id());
   if (!remote.ok()) return remote.status();
-  if (!remote->empty()) return peers_->GetSubmission(*remote, who, req);
+  if (!remote->empty()) {
+    return FromOwner(peers_->GetSubmission(*remote, who, req), req.submission_id());
+  }
   absl::StatusOr<judge::v1::Submission> s = ReadableSubmission(who, req.submission_id());
   if (!s.ok()) return s.status();
   // Being judged: COMPILING or RUNNING and the tests so far, as WatchSubmission shows them.
@@ -513,7 +515,7 @@ absl::StatusOr<std::unique_ptr<EventFeed>> JudgeApi::WatchSubmission(
   if (!remote.ok()) return remote.status();
   if (!remote->empty()) {
     absl::StatusOr<std::function<void()>> stop =
-        peers_->Watch(*remote, who, req, std::move(deliver));
+        FromOwner(peers_->Watch(*remote, who, req, std::move(deliver)), req.submission_id());
     if (!stop.ok()) return stop.status();
     return std::unique_ptr<EventFeed>(new EventFeed(req.submission_id(), *std::move(stop)));
   }
@@ -602,7 +604,9 @@ absl::StatusOr<judge::v1::SubmissionReport> JudgeApi::GetReport(
   }
   absl::StatusOr<std::string> remote = RemoteOwner(req.submission_id());
   if (!remote.ok()) return remote.status();
-  if (!remote->empty()) return peers_->GetReport(*remote, who, req);
+  if (!remote->empty()) {
+    return FromOwner(peers_->GetReport(*remote, who, req), req.submission_id());
+  }
   absl::StatusOr<judge::v1::Submission> s = ReadableSubmission(who, req.submission_id());
   if (!s.ok()) return s.status();
   judge::v1::SubmissionReport resp;
@@ -812,8 +816,8 @@ absl::StatusOr<judge::v1::ListSubmissionsResponse> JudgeApi::ListEverywhere(
         node == cluster_->node_id() ? ListSubmissions(here, local)
                                     : peers_->ListLocal(address, who, local);
     if (!got.ok()) {
-      return absl::Status(got.status().code(), absl::StrCat("listing on node ", node, ": ",
-                                                            got.status().message()));
+      return absl::Status(got.status().code(),
+                          absl::StrCat("listing on node ", node, ": ", got.status().message()));
     }
     Part part;
     part.node = node;

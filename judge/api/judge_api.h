@@ -13,6 +13,7 @@
 #include <string_view>
 
 #include "absl/status/statusor.h"
+#include "absl/strings/str_cat.h"
 #include "judge/api/auth.h"
 #include "judge/api/cluster.h"
 #include "judge/api/engine.h"
@@ -113,6 +114,14 @@ class JudgeApi {
   // The address of the node that owns submission `id` when it is another node (forward the
   // call there); "" when it is this node's; UNAVAILABLE when the owner is not alive.
   absl::StatusOr<std::string> RemoteOwner(const std::string& id) const;
+  // An answer forwarded from the owner of submission `id`: its own errors as it gave them, its
+  // silence as UNAVAILABLE naming the node.
+  template <typename T>
+  static absl::StatusOr<T> FromOwner(absl::StatusOr<T> answer, const std::string& id) {
+    if (answer.ok() || !absl::IsUnavailable(answer.status())) return answer;
+    return absl::UnavailableError(absl::StrCat("submission ", id, " is kept by node ", OwnerOf(id),
+                                               ", which ", answer.status().message()));
+  }
   absl::StatusOr<judge::v1::ListSubmissionsResponse> ListEverywhere(
       const Principal& who, const judge::v1::ListSubmissionsRequest& req) const;
   // Submit's answer to a retry of a request claimed cluster-wide as `claimed` ("<id> <digest>").

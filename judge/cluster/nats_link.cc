@@ -17,7 +17,8 @@ constexpr char kResultsStream[] = "JUDGE_RESULTS";
 constexpr char kWorkers[] = "judge-workers";
 constexpr int64_t kNanosPerSecond = 1'000'000'000;
 
-absl::Status NatsError(natsStatus s, absl::string_view what, jsErrCode js = static_cast<jsErrCode>(0)) {
+absl::Status NatsError(natsStatus s, absl::string_view what,
+                       jsErrCode js = static_cast<jsErrCode>(0)) {
   if (s == NATS_OK) return absl::OkStatus();
   const char* last = nats_GetLastError(nullptr);
   std::string message = absl::StrCat(what, ": ", natsStatus_GetText(s));
@@ -182,9 +183,9 @@ absl::Status NatsLink::SetUp() {
   so.Config.AckWait = options_.lease.count() * kNanosPerSecond;
   so.Config.MaxAckPending = 10000;
   jsErrCode code = static_cast<jsErrCode>(0);
-  if (absl::Status s = NatsError(
-          js_PullSubscribe(&jobs_, js_, kJobsSubject, kWorkers, nullptr, &so, &code),
-          "subscribing to the job queue", code);
+  if (absl::Status s =
+          NatsError(js_PullSubscribe(&jobs_, js_, kJobsSubject, kWorkers, nullptr, &so, &code),
+                    "subscribing to the job queue", code);
       !s.ok()) {
     return s;
   }
@@ -231,8 +232,8 @@ absl::Status NatsLink::Enqueue(const judge::v1::Submission& submission, int atte
   po.MaxWait = 3000;
   jsPubAck* ack = nullptr;
   jsErrCode code = static_cast<jsErrCode>(0);
-  natsStatus s = js_Publish(&ack, js_, kJobsSubject, data.data(), static_cast<int>(data.size()),
-                            &po, &code);
+  natsStatus s =
+      js_Publish(&ack, js_, kJobsSubject, data.data(), static_cast<int>(data.size()), &po, &code);
   if (ack != nullptr) jsPubAck_Destroy(ack);
   return NatsError(s, "queueing the job on NATS", code);
 }
@@ -276,8 +277,8 @@ absl::Status NatsLink::SendResult(const judge::v1::SubmissionEvent& event) {
   po.MaxWait = 3000;
   jsPubAck* ack = nullptr;
   jsErrCode code = static_cast<jsErrCode>(0);
-  natsStatus s = js_Publish(&ack, js_, subject.c_str(), data.data(),
-                            static_cast<int>(data.size()), &po, &code);
+  natsStatus s = js_Publish(&ack, js_, subject.c_str(), data.data(), static_cast<int>(data.size()),
+                            &po, &code);
   if (ack != nullptr) jsPubAck_Destroy(ack);
   return NatsError(s, "sending a result on NATS", code);
 }
@@ -291,7 +292,8 @@ void NatsLink::ReadResults() {
   while (!stopping_) {
     natsMsgList list{};
     natsStatus s = natsSubscription_Fetch(&list, results_, 64, 1000, nullptr);
-    if (s != NATS_OK && s != NATS_TIMEOUT) std::this_thread::sleep_for(std::chrono::milliseconds(250));
+    if (s != NATS_OK && s != NATS_TIMEOUT)
+      std::this_thread::sleep_for(std::chrono::milliseconds(250));
     for (int i = 0; i < list.Count; ++i) {
       natsMsg* msg = list.Msgs[i];
       judge::v1::SubmissionEvent event;

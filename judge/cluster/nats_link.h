@@ -32,12 +32,12 @@ struct __kvStore;
 namespace judge {
 
 struct NatsOptions {
-  std::string url;        // nats://host:4222 (comma-separated for several servers)
-  std::string node_id;    // [a-z0-9-], unique in the cluster
-  std::string advertise;  // this node's gRPC address as other nodes reach it
-  int replicas = 1;       // of streams and buckets (3 on a 3-server NATS cluster)
-  std::chrono::seconds lease{30};     // a job's AckWait
-  std::chrono::seconds node_ttl{10};  // a node is gone when not heard of for this long
+  std::string url;                        // nats://host:4222 (comma-separated for several servers)
+  std::string node_id;                    // [a-z0-9-], unique in the cluster
+  std::string advertise;                  // this node's gRPC address as other nodes reach it
+  int replicas = 1;                       // of streams and buckets (3 on a 3-server NATS cluster)
+  std::chrono::seconds lease{30};         // a job's AckWait
+  std::chrono::seconds node_ttl{10};      // a node is gone when not heard of for this long
   std::chrono::seconds connect_wait{30};  // at start, how long to wait for NATS
   // Optional: credentials file, and TLS (CA to trust; client certificate and key).
   std::string creds_file, tls_ca, tls_cert, tls_key;

@@ -15,8 +15,7 @@ judge::v1::JudgeService::Stub* GrpcPeers::StubFor(const std::string& address) {
     // A peer that went away is noticed at the next call, not after minutes of backoff.
     args.SetInt(GRPC_ARG_INITIAL_RECONNECT_BACKOFF_MS, 100);
     args.SetInt(GRPC_ARG_MAX_RECONNECT_BACKOFF_MS, 1000);
-    stub = judge::v1::JudgeService::NewStub(
-        grpc::CreateCustomChannel(address, credentials_, args));
+    stub = judge::v1::JudgeService::NewStub(grpc::CreateCustomChannel(address, credentials_, args));
   }
   return stub.get();
 }
@@ -33,8 +32,7 @@ absl::Status GrpcPeers::FromPeer(const grpc::Status& status, const std::string& 
   if (status.ok()) return absl::OkStatus();
   if (status.error_code() == grpc::StatusCode::DEADLINE_EXCEEDED ||
       status.error_code() == grpc::StatusCode::UNAVAILABLE) {
-    return absl::UnavailableError(absl::StrCat("the node at ", address,
-                                               " that keeps this submission did not answer (",
+    return absl::UnavailableError(absl::StrCat("did not answer at ", address, " (",
                                                status.error_message(), "); retry later"));
   }
   // The owner's own answer (NOT_FOUND, PERMISSION_DENIED, ...), as it gave it.
@@ -74,8 +72,7 @@ absl::StatusOr<judge::v1::ListSubmissionsResponse> GrpcPeers::ListLocal(
 }
 
 absl::StatusOr<std::function<void()>> GrpcPeers::Watch(
-    const std::string& address, const Principal& who,
-    const judge::v1::WatchSubmissionRequest& req,
+    const std::string& address, const Principal& who, const judge::v1::WatchSubmissionRequest& req,
     std::function<void(judge::v1::SubmissionEvent)> deliver) {
   // One reader thread per forwarded watch; the first event (or the end) is awaited for at most
   // the peer timeout, so that a dead or stopped owner is an error now, not a silent stream.
@@ -127,9 +124,9 @@ absl::StatusOr<std::function<void()>> GrpcPeers::Watch(
                                 absl::StrCat("no answer within ", timeout_.count(), " ms"));
     lock.unlock();
     stop();
-    return FromPeer(status.ok() ? grpc::Status(grpc::StatusCode::UNAVAILABLE, "stream ended")
-                                : status,
-                    address);
+    return FromPeer(
+        status.ok() ? grpc::Status(grpc::StatusCode::UNAVAILABLE, "stream ended") : status,
+        address);
   }
   return std::function<void()>(stop);
 }
