@@ -68,7 +68,7 @@ class Nats:
 class Cluster:
     """NATS plus `n` judged nodes sharing one keys file (same tokens everywhere)."""
 
-    def __init__(self, n=3, workers=1, extra_args=()):
+    def __init__(self, n=3, workers=1, extra_args=(), wrap=None):
         self.workdir = tempfile.mkdtemp(prefix="judge-cluster-")
         os.chmod(self.workdir, 0o711)
         self.nats = Nats(self.workdir).start()
@@ -76,6 +76,7 @@ class Cluster:
         self.nodes = []
         self.extra_args = list(extra_args)
         self.workers = workers
+        self.wrap = wrap  # (node id, argv) -> argv, e.g. to start a node in a CPU cgroup
         for i in range(n):
             self.nodes.append(self.make_node("node-%d" % i))
         for node in self.nodes:
@@ -93,6 +94,8 @@ class Cluster:
                                           "--peer-timeout-ms", "1000", "--rejudge-delay-ms", "500"] + self.extra_args)
         node.args[node.args.index("--listen") + 1] = "127.0.0.1:%d" % port
         node.node_id = node_id
+        if self.wrap:
+            node.args = self.wrap(node_id, node.args)
         self.tokens = node.tokens
         return node
 
