@@ -145,8 +145,10 @@ def main():
         assert all(v == pb.VERDICT_ACCEPTED for v in verdicts), verdicts
         taken = [ct.metric(n, "judge_jobs_taken_total") - t for n, t in zip(c.nodes, taken0)]
         results["3 nodes"] = args.submissions / secs
-        print("3 nodes (NATS), %.1f CPU each: %d submissions in %.1f s = %.3f/s; jobs per node %s" % (
-            args.cpu, args.submissions, secs, results["3 nodes"], taken), flush=True)
+        print("3 nodes (NATS), %.1f CPU each: %d submissions in %.1f s = %.3f/s; jobs taken per node %s "
+              "(%d in all: %d judged again after a lease ran out)" % (
+                  args.cpu, args.submissions, secs, results["3 nodes"], taken, sum(taken),
+                  sum(taken) - args.submissions), flush=True)
         print("speed-up: %.2fx (linear: 3x)" % (results["3 nodes"] / results["1 node"]), flush=True)
         q_cluster = queue_latency(stubs[0], md, 20)
 
@@ -156,16 +158,23 @@ def main():
         req = pb.GetSubmissionRequest(submission_id=owned.id)
         wreq = pb.WatchSubmissionRequest(submission_id=owned.id)
         direct, forwarded, wdirect, wforwarded = [], [], [], []
+        errors = {}
+
+        def timed(xs, name, call):
+            t0 = time.perf_counter()
+            try:
+                call()
+                xs.append(time.perf_counter() - t0)
+            except grpc.RpcError as e:
+                errors.setdefault(name, []).append(e.details())
         for _ in range(args.calls):
-            for stub, xs in ((stubs[1], direct), (stubs[0], forwarded)):
-                t0 = time.perf_counter()
-                stub.GetSubmission(req, metadata=md)
-                xs.append(time.perf_counter() - t0)
+            timed(direct, "Get at the owner", lambda: stubs[1].GetSubmission(req, metadata=md))
+            timed(forwarded, "Get forwarded", lambda: stubs[0].GetSubmission(req, metadata=md))
         for _ in range(args.calls // 5):
-            for stub, xs in ((stubs[1], wdirect), (stubs[0], wforwarded)):
-                t0 = time.perf_counter()
-                list(stub.WatchSubmission(wreq, metadata=md))
-                xs.append(time.perf_counter() - t0)
+            timed(wdirect, "Watch at the owner", lambda: list(stubs[1].WatchSubmission(wreq, metadata=md)))
+            timed(wforwarded, "Watch forwarded", lambda: list(stubs[0].WatchSubmission(wreq, metadata=md)))
+        for name, details in errors.items():
+            print("%s: %d errors, e.g. %s" % (name, len(details), details[0]))
     finally:
         c.cleanup()
     for name, xs in (("GetSubmission at the owner", direct), ("GetSubmission forwarded", forwarded),

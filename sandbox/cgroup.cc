@@ -430,9 +430,17 @@ absl::Status BoxCgroup::Renew() {
       (void)(v2 ? WriteFile(memory_dir_ + "/memory.reclaim", std::to_string(left))
                 : WriteFile(memory_dir_ + "/memory.force_empty", "0"));
     }
-    // Back to the current usage (v1: any write; v2: a write through this descriptor).
-    if (!peak_memory_fd_.valid() || pwrite(peak_memory_fd_.get(), "0", 1, 0) != 1) {
-      return absl::ErrnoToStatus(errno, absl::StrCat("resetting the peak memory of ", memory_dir_));
+    // Back to the current usage. v1: a write to the file; v2: a write through the descriptor
+    // the peak is read from (the reset is that descriptor's). Not pwrite: cgroup files refuse
+    // positioned writes (ESPIPE).
+    if (v2) {
+      if (!peak_memory_fd_.valid() || write(peak_memory_fd_.get(), "0", 1) != 1) {
+        return absl::ErrnoToStatus(errno,
+                                   absl::StrCat("resetting the peak memory of ", memory_dir_));
+      }
+    } else if (absl::Status s = WriteFile(memory_dir_ + "/memory.max_usage_in_bytes", "0");
+               !s.ok()) {
+      return s;
     }
     memory_base_ = MemoryUsage();
     oom_base_ = OomKills();

@@ -486,13 +486,14 @@ void Engine::WorkShared() {
     const std::string id = submission.id();
     spdlog::info("submission={} taken from the shared queue (owner {})", id, OwnerOf(id));
     metrics_->AddJobTaken();
-    // The lease is kept while grading: every event, and every 5 s of a long test.
+    // The lease is renewed every second while grading (leases are several seconds at least:
+    // a renewal that came as the lease ran out would let another node judge it again).
     std::mutex lease_mu;
     std::condition_variable lease_cv;
     bool graded = false;
     std::thread keeper([&] {
       std::unique_lock<std::mutex> lock(lease_mu);
-      while (!lease_cv.wait_for(lock, std::chrono::seconds(5), [&] { return graded; })) {
+      while (!lease_cv.wait_for(lock, std::chrono::seconds(1), [&] { return graded; })) {
         job->KeepLeased();
       }
     });

@@ -60,21 +60,35 @@ class NatsJob final : public Job {
   judge::v1::Submission submission_;
 };
 
-// Creates a stream unless it exists (its configuration is then left as it is).
-absl::Status EnsureStream(jsCtx* js, jsStreamConfig* cfg) {
+// Creates a file-backed stream on one subject (pattern) unless it exists (its configuration is
+// then left as it is). 0 leaves the de-duplication window and the age limit at their defaults.
+absl::Status EnsureStream(jsCtx* js, const char* name, const char* subject,
+                          jsRetentionPolicy retention, int replicas, int64_t duplicates_ns,
+                          int64_t max_age_ns) {
   jsStreamInfo* info = nullptr;
   jsErrCode code = static_cast<jsErrCode>(0);
-  natsStatus s = js_GetStreamInfo(&info, js, cfg->Name, nullptr, &code);
+  natsStatus s = js_GetStreamInfo(&info, js, name, nullptr, &code);
   if (s == NATS_OK) {
     jsStreamInfo_Destroy(info);
     return absl::OkStatus();
   }
   if (s != NATS_NOT_FOUND && code != JSStreamNotFoundErr) {
-    return NatsError(s, absl::StrCat("looking up stream ", cfg->Name), code);
+    return NatsError(s, absl::StrCat("looking up stream ", name), code);
   }
-  s = js_AddStream(&info, js, cfg, nullptr, &code);
+  const char* subjects[] = {subject};
+  jsStreamConfig cfg;
+  jsStreamConfig_Init(&cfg);
+  cfg.Name = name;
+  cfg.Subjects = subjects;
+  cfg.SubjectsLen = 1;
+  cfg.Retention = retention;
+  cfg.Storage = js_FileStorage;
+  cfg.Replicas = replicas;
+  cfg.Duplicates = duplicates_ns;
+  cfg.MaxAge = max_age_ns;
+  s = js_AddStream(&info, js, &cfg, nullptr, &code);
   if (s == NATS_OK) jsStreamInfo_Destroy(info);
-  return NatsError(s, absl::StrCat("creating stream ", cfg->Name), code);
+  return NatsError(s, absl::StrCat("creating stream ", name), code);
 }
 
 absl::StatusOr<kvStore*> EnsureBucket(jsCtx* js, const char* name, int64_t ttl_ns, int replicas) {
@@ -142,31 +156,17 @@ absl::Status NatsLink::SetUp() {
       !s.ok()) {
     return s;
   }
-  {
-    const char* subjects[] = {kJobsSubject};
-    jsStreamConfig cfg;
-    jsStreamConfig_Init(&cfg);
-    cfg.Name = kJobsStream;
-    cfg.Subjects = subjects;
-    cfg.SubjectsLen = 1;
-    cfg.Retention = js_WorkQueuePolicy;
-    cfg.Storage = js_FileStorage;
-    cfg.Replicas = options_.replicas;
-    cfg.Duplicates = 10 * 60 * kNanosPerSecond;  // a job queued again within 10 min is dropped
-    if (absl::Status s = EnsureStream(js_, &cfg); !s.ok()) return s;
+  // Jobs: removed once acknowledged; a job queued again within 10 minutes is dropped.
+  if (absl::Status s = EnsureStream(js_, kJobsStream, kJobsSubject, js_WorkQueuePolicy,
+                                    options_.replicas, 10 * 60 * kNanosPerSecond, 0);
+      !s.ok()) {
+    return s;
   }
-  {
-    const char* subjects[] = {"judge.results.>"};
-    jsStreamConfig cfg;
-    jsStreamConfig_Init(&cfg);
-    cfg.Name = kResultsStream;
-    cfg.Subjects = subjects;
-    cfg.SubjectsLen = 1;
-    cfg.Retention = js_LimitsPolicy;
-    cfg.Storage = js_FileStorage;
-    cfg.Replicas = options_.replicas;
-    cfg.MaxAge = 7 * 24 * 3600 * kNanosPerSecond;  // an owner down for a week: judged again
-    if (absl::Status s = EnsureStream(js_, &cfg); !s.ok()) return s;
+  // Results: kept until the owner takes them, for a week at most (then judged again).
+  if (absl::Status s = EnsureStream(js_, kResultsStream, "judge.results.>", js_LimitsPolicy,
+                                    options_.replicas, 0, 7 * 24 * 3600 * kNanosPerSecond);
+      !s.ok()) {
+    return s;
   }
   absl::StatusOr<kvStore*> requests =
       EnsureBucket(js_, "judge-requests", 30LL * 24 * 3600 * kNanosPerSecond, options_.replicas);
@@ -378,10 +378,13 @@ void NatsLink::Heartbeat() {
 std::map<std::string, std::string> NatsLink::Nodes() const {
   std::map<std::string, std::string> alive;
   const auto now = std::chrono::steady_clock::now();
+  // While NATS itself is away no heartbeat arrives: the last known addresses are used (a peer
+  // that is gone then fails its call within the peer timeout).
+  const bool blind = !Connected();
   {
     std::lock_guard<std::mutex> lock(nodes_mu_);
     for (const auto& [node, seen] : seen_) {
-      if (now - seen.second < options_.node_ttl) alive[node] = seen.first;
+      if (blind || now - seen.second < options_.node_ttl) alive[node] = seen.first;
     }
   }
   alive[options_.node_id] = options_.advertise;

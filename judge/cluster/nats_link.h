@@ -10,7 +10,7 @@
 //                   owner that is down.
 //   KV judge-requests  (caller, request id) -> "<submission id> <digest>", created with Create.
 //   KV judge-nodes     node id -> gRPC address, refreshed every second, alive while refreshed
-//                      within the node TTL.
+//                      within the node TTL (while NATS is away: the last known addresses).
 #pragma once
 
 #include <atomic>

@@ -329,8 +329,13 @@ class ClusterTest(unittest.TestCase):
             submit(entry, md, 50, timeout=10)
         self.assertEqual(err.exception.code(), grpc.StatusCode.UNAVAILABLE)
         self.assertIn("NATS", err.exception.details())
-        # Its own submissions stay readable.
+        # Its own submissions stay readable, and so do the other nodes' (through it), past the
+        # membership TTL: without NATS the last known addresses serve.
         entry.GetSubmission(pb.GetSubmissionRequest(submission_id=acked[0]), metadata=md)
+        elsewhere = c.stub(c.nodes[1])
+        time.sleep(3.5)  # the node TTL (3 s in these tests) passes without a heartbeat
+        got = elsewhere.GetSubmission(pb.GetSubmissionRequest(submission_id=acked[0]), metadata=md)
+        self.assertEqual(got.id, acked[0])
         c.nats.start()
         deadline = time.monotonic() + 30
         while True:
@@ -342,6 +347,21 @@ class ClusterTest(unittest.TestCase):
                 time.sleep(0.2)
         for sid in acked:  # nothing acknowledged was lost
             self.assertEqual(final(entry, md, sid)[-1].submission.verdict, pb.VERDICT_ACCEPTED, sid)
+
+    def test_a_job_longer_than_its_lease_is_judged_once(self):
+        # Known-slow Python: its big tests run to the time limit, so judging takes several leases
+        # (5 s in these tests); the worker renews its lease and no other node takes the job.
+        c = self.cluster = Cluster(3)
+        md = c.md()
+        slow = harness.read("challenges/ttl-lru-cache/solutions/tle-linear-lru.py")
+        start = time.monotonic()
+        s = c.stub(c.nodes[0]).Submit(pb.SubmitRequest(challenge_id="ttl-lru-cache", language="python3",
+                                                       source=slow, candidate_id="slow"), metadata=md)
+        verdict = final(c.stub(c.nodes[1]), md, s.id)[-1].submission.verdict
+        took = time.monotonic() - start
+        self.assertEqual(verdict, pb.VERDICT_TIME_LIMIT_EXCEEDED)
+        self.assertGreater(took, 2 * 5, "judging must outlast the lease for this test to mean anything")
+        self.assertEqual(sum(metric(n, "judge_jobs_taken_total") for n in c.nodes), 1)
 
     def test_a_stopped_peer_fails_fast(self):
         c = self.cluster = Cluster(3)

@@ -10,6 +10,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <memory>
 #include <string>
@@ -131,6 +132,20 @@ TEST_F(SecurityTest, TouchedMemoryBombIsMemoryLimit) {
 // A box id keeps its cgroup for its next box: what one run did (its memory peak, its OOM kill,
 // its CPU time, its processes) must not count against the next, and its limits must hold again.
 TEST_F(SecurityTest, ARunAfterAMemoryBombInTheSameCgroupStartsClean) {
+  const sandbox::CgroupLayout layout = sb_->cgroups();
+  const bool pooled = judge_test::PrespawnFromEnv() > 0;
+  auto box_cgroups = [&] {
+    std::vector<std::string> names;
+    for (const std::string* parent :
+         {&layout.v2_parent, &layout.memory_parent, &layout.pids_parent, &layout.cpuacct_parent}) {
+      for (const std::string& e : sandbox_test::DirEntries(*parent)) {
+        if (e.rfind("box-", 0) == 0) names.push_back(*parent + "/" + e);
+      }
+    }
+    std::sort(names.begin(), names.end());
+    return names;
+  };
+  std::vector<std::string> first;
   for (int round = 0; round < 2; ++round) {
     RunResult bomb = MustRun(Hostile({"memory_touch"}));
     EXPECT_EQ(bomb.status, RunStatus::kMemoryLimit) << bomb.message;
@@ -143,9 +158,14 @@ TEST_F(SecurityTest, ARunAfterAMemoryBombInTheSameCgroupStartsClean) {
     EXPECT_EQ(after.status, RunStatus::kOk) << after.message;
     EXPECT_LT(after.memory_kib, 16u * 1024) << "the bomb's peak counted again";
     EXPECT_LT(after.cpu_ms, 200u);
+    // Sequential runs take the same box id again, and it keeps its cgroups (the same
+    // directories, not new ones: those would leave dying memory cgroups behind).
+    if (round == 0) first = box_cgroups();
+    if (!pooled && layout.mode != sandbox::CgroupMode::kNone) {
+      EXPECT_FALSE(first.empty());
+      EXPECT_EQ(box_cgroups(), first) << "a box id's cgroup was made anew";
+    }
   }
-  // Sequential runs take the same box ids again: their cgroups stay as few as the boxes.
-  const sandbox::CgroupLayout layout = sb_->cgroups();
   for (const std::string* parent :
        {&layout.v2_parent, &layout.memory_parent, &layout.pids_parent, &layout.cpuacct_parent}) {
     size_t boxes = 0;
