@@ -268,7 +268,8 @@ int main(int argc, char** argv) {
                  "CA certificate of the other nodes' gRPC TLS (default: --tls-cert)");
   CLI11_PARSE(app, argc, argv);
   if (!o.nats.empty()) {
-    if (o.lease_s < 3) return Fail("--lease-s must be at least 3 (leases are renewed every second)");
+    if (o.lease_s < 3)
+      return Fail("--lease-s must be at least 3 (leases are renewed every second)");
     if (o.node_id.empty() || o.advertise.empty()) {
       return Fail("--nats needs --node-id and --advertise (the address other nodes reach)");
     }
