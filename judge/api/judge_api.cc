@@ -386,7 +386,7 @@ absl::StatusOr<judge::v1::Submission> JudgeApi::Submit(const Principal& who,
                                       req.source()))
                    .substr(0, 16);
       absl::StatusOr<std::string> claimed = cluster_->LookupRequest(cluster_key);
-      if (claimed.ok()) return ClaimedRequest(who, *claimed, digest, req.request_id());
+      if (claimed.ok()) return ClaimedRequest(who, cluster_key, *claimed, digest, req.request_id());
       if (!absl::IsNotFound(claimed.status())) return claimed.status();
     }
   }
@@ -404,12 +404,14 @@ absl::StatusOr<judge::v1::Submission> JudgeApi::Submit(const Principal& who,
     if (!claimed.ok() || *claimed != mine) {
       engine_->Release(judge::v1::SUBMISSION_MODE_TAKE_HOME);
       if (!claimed.ok()) return claimed.status();
-      return ClaimedRequest(who, *claimed, digest, req.request_id());  // another node won
+      // Another node won.
+      return ClaimedRequest(who, cluster_key, *claimed, digest, req.request_id());
     }
   }
   absl::StatusOr<Store::Created> created = store_->Create(sub, request_key);
   if (!created.ok()) {
     engine_->Release(judge::v1::SUBMISSION_MODE_TAKE_HOME);
+    if (!cluster_key.empty()) cluster_->ForgetRequest(cluster_key);
     spdlog::error("submit failed: {}", std::string(created.status().message()));
     return created.status();
   }
@@ -750,8 +752,8 @@ absl::StatusOr<std::string> JudgeApi::RemoteOwner(const std::string& id) const {
 }
 
 absl::StatusOr<judge::v1::Submission> JudgeApi::ClaimedRequest(
-    const Principal& who, const std::string& claimed, const std::string& digest,
-    const std::string& request_id) const {
+    const Principal& who, const std::string& key, const std::string& claimed,
+    const std::string& digest, const std::string& request_id) const {
   std::vector<std::string> parts = absl::StrSplit(claimed, ' ');
   if (parts.size() != 2) return absl::InternalError("a malformed request record in NATS");
   if (parts[1] != digest) {
@@ -769,7 +771,9 @@ absl::StatusOr<judge::v1::Submission> JudgeApi::ClaimedRequest(
     prior = GetSubmission(who, get);
   }
   if (absl::IsNotFound(prior.status())) {
-    // Claimed by a node that stopped before storing it: nothing was acknowledged.
+    // Claimed by a node that stopped before storing it: nothing was acknowledged. The claim
+    // goes, so that the next retry makes the submission.
+    cluster_->ForgetRequest(key);
     return absl::UnavailableError("an earlier attempt of this request did not complete; retry");
   }
   if (!prior.ok()) return prior.status();

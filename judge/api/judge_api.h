@@ -124,8 +124,9 @@ class JudgeApi {
   }
   absl::StatusOr<judge::v1::ListSubmissionsResponse> ListEverywhere(
       const Principal& who, const judge::v1::ListSubmissionsRequest& req) const;
-  // Submit's answer to a retry of a request claimed cluster-wide as `claimed` ("<id> <digest>").
-  absl::StatusOr<judge::v1::Submission> ClaimedRequest(const Principal& who,
+  // Submit's answer to a retry of a request claimed cluster-wide under `key` as `claimed`
+  // ("<id> <digest>").
+  absl::StatusOr<judge::v1::Submission> ClaimedRequest(const Principal& who, const std::string& key,
                                                        const std::string& claimed,
                                                        const std::string& digest,
                                                        const std::string& request_id) const;
