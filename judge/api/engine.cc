@@ -1,5 +1,6 @@
 #include "judge/api/engine.h"
 
+#include <algorithm>
 #include <chrono>
 #include <set>
 
@@ -102,6 +103,7 @@ absl::Status Engine::Start() {
   }
   rejudger_ = std::thread([this] { RejudgeLoop(); });
   measurer_ = std::thread([this] { MeasureLoop(); });
+  if (options_.retain_sources.count() > 0) retention_ = std::thread([this] { RetentionLoop(); });
   for (int i = 0; i < options_.workers; ++i) {
     if (options_.cluster != nullptr) {
       workers_.emplace_back([this] { WorkShared(); });
@@ -131,6 +133,7 @@ void Engine::Stop() {
   for (std::thread& t : workers_) t.join();
   if (rejudger_.joinable()) rejudger_.join();
   if (measurer_.joinable()) measurer_.join();
+  if (retention_.joinable()) retention_.join();
   {
     std::lock_guard<std::mutex> lock(mu_);
     workers_.clear();
@@ -221,6 +224,25 @@ std::optional<Growth> Engine::ReferenceGrowth(const std::string& challenge_id,
   reference.set_language(language);
   reference.set_source(*source);
   return SubmissionGrowth(reference);
+}
+
+void Engine::RetentionLoop() {
+  const auto every = std::clamp<std::chrono::milliseconds>(
+      std::chrono::duration_cast<std::chrono::milliseconds>(options_.retain_sources) / 4,
+      std::chrono::milliseconds(200), std::chrono::hours(1));
+  do {
+    absl::StatusOr<std::vector<judge::v1::Submission>> dropped =
+        store_->DropSources(std::chrono::system_clock::now() - options_.retain_sources);
+    if (!dropped.ok()) {
+      spdlog::error("retention: {}", std::string(dropped.status().message()));
+      continue;
+    }
+    for (const judge::v1::Submission& s : *dropped) ForgetSource(s.language(), s.source());
+    if (!dropped->empty()) {
+      spdlog::info("retention: dropped the sources of {} submissions older than {} s",
+                   dropped->size(), options_.retain_sources.count());
+    }
+  } while (SleepUnlessStopping(every));
 }
 
 void Engine::MeasureLoop() {

@@ -52,6 +52,9 @@ struct EngineOptions {
   // judge jobs from it (any node's), and results for this node's submissions come back through
   // it. Live runs stay local.
   ClusterLink* cluster = nullptr;
+  // Sources of finished submissions older than this are dropped (verdicts kept); 0: kept for
+  // ever. Checked every retain_sources / 4, at most hourly.
+  std::chrono::seconds retain_sources{0};
 };
 
 class Engine {
@@ -107,6 +110,7 @@ class Engine {
   bool SleepUnlessStopping(std::chrono::milliseconds delay);
   void RejudgeLoop();
   void MeasureLoop();
+  void RetentionLoop();
   // challenges/<id>/solutions/reference.<ext> for the language.
   absl::StatusOr<std::string> ReferenceSource(const std::string& challenge_id,
                                               const std::string& language) const;
@@ -136,6 +140,7 @@ class Engine {
   std::deque<std::function<void()>> to_measure_;         // background measurements, in order
   std::map<std::string, std::optional<Growth>> growth_;  // key -> result (nullopt: queued)
   std::thread measurer_;
+  std::thread retention_;
 };
 
 }  // namespace judge

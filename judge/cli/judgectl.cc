@@ -349,7 +349,12 @@ int main(int argc, char** argv) {
       return 0;
     }
     PrintSubmission(resp);
-    if (show_source) std::printf("source:\n%s\n", resp.source().c_str());
+    if (show_source && resp.has_source_dropped_at()) {
+      std::printf("source: dropped on %s (retention)\n",
+                  google::protobuf::util::TimeUtil::ToString(resp.source_dropped_at()).c_str());
+    } else if (show_source) {
+      std::printf("source:\n%s\n", resp.source().c_str());
+    }
     return 0;
   }
   if (*list) {

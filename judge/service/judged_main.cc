@@ -86,6 +86,7 @@ struct Options {
   int lease_s = 30;
   int node_ttl_s = 10;
   int peer_timeout_ms = 1000;
+  double retain_sources_days = 0;
   int webhook_give_up_s = 86400;
   bool webhook_allow_link_local = false;
 };
@@ -266,6 +267,11 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   app.add_option("--peer-ca", o.peer_ca,
                  "CA certificate of the other nodes' gRPC TLS (default: --tls-cert)");
+  app.add_option("--retain-sources-days", o.retain_sources_days,
+                 "Drop the sources of finished submissions older than this (verdicts and results "
+                 "stay); 0 keeps them")
+      ->check(CLI::NonNegativeNumber)
+      ->capture_default_str();
   CLI11_PARSE(app, argc, argv);
   if (!o.nats.empty()) {
     if (o.lease_s < 3)
@@ -425,6 +431,7 @@ int main(int argc, char** argv) {
       e.on_outbox = [&sender] { sender->Wake(); };
     }
     e.cluster = cluster.get();
+    e.retain_sources = std::chrono::seconds(static_cast<int64_t>(o.retain_sources_days * 86400));
     return e;
   }());
   judge::ApiOptions api_options;

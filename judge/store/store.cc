@@ -11,6 +11,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "google/protobuf/util/time_util.h"
 #include "rocksdb/db.h"
 #include "rocksdb/options.h"
 #include "rocksdb/utilities/backup_engine.h"
@@ -326,6 +327,7 @@ absl::Status DeleteMatching(
 }  // namespace
 
 absl::Status Store::Erase(const std::vector<judge::v1::Submission>& submissions) {
+  std::lock_guard<std::mutex> lock(rewrite_mu_);
   std::set<std::string> ids;
   std::set<std::string> challenges, prints;  // challenge; challenge \0 language
   rocksdb::WriteBatch batch;
@@ -372,24 +374,67 @@ absl::Status Store::Erase(const std::vector<judge::v1::Submission>& submissions)
   rocksdb::WriteOptions sync;
   sync.sync = true;
   if (absl::Status st = FromRocks(db_->Write(sync, &batch), "erasing"); !st.ok()) return st;
+  return FlushAndCompact("erasure");
+}
+
+absl::Status Store::FlushAndCompact(const std::string& why) {
   // Out of every file: the memtables flushed (the write-ahead logs that held the data go with
-  // them), then every level rewritten without the deleted entries.
+  // them), then every level rewritten without the deleted or overwritten entries.
   rocksdb::FlushOptions flush;
   flush.wait = true;
-  if (absl::Status st = FromRocks(db_->Flush(flush, handles_), "flushing after erasure");
-      !st.ok()) {
+  if (absl::Status st = FromRocks(db_->Flush(flush, handles_), "flushing after " + why); !st.ok()) {
     return st;
   }
   rocksdb::CompactRangeOptions compact;
   compact.bottommost_level_compaction = rocksdb::BottommostLevelCompaction::kForce;
   for (rocksdb::ColumnFamilyHandle* h : handles_) {
     if (absl::Status st =
-            FromRocks(db_->CompactRange(compact, h, nullptr, nullptr), "compacting after erasure");
+            FromRocks(db_->CompactRange(compact, h, nullptr, nullptr), "compacting after " + why);
         !st.ok()) {
       return st;
     }
   }
   return absl::OkStatus();
+}
+
+absl::StatusOr<std::vector<judge::v1::Submission>> Store::DropSources(
+    std::chrono::system_clock::time_point cutoff) {
+  const int64_t cutoff_s =
+      std::chrono::duration_cast<std::chrono::seconds>(cutoff.time_since_epoch()).count();
+  const google::protobuf::Timestamp now = google::protobuf::util::TimeUtil::GetCurrentTime();
+  std::lock_guard<std::mutex> lock(rewrite_mu_);  // an erasure meanwhile must not be undone
+  std::vector<judge::v1::Submission> dropped;
+  rocksdb::WriteBatch batch;
+  {
+    std::unique_ptr<rocksdb::Iterator> it(
+        db_->NewIterator(rocksdb::ReadOptions(), cf(Cf::kSubmissions)));
+    for (it->SeekToFirst(); it->Valid(); it->Next()) {
+      judge::v1::Submission record;
+      if (!record.ParseFromString(it->value().ToString())) continue;
+      if (record.source().empty() || record.state() != judge::v1::SUBMISSION_STATE_FINISHED ||
+          record.created_at().seconds() >= cutoff_s) {
+        continue;
+      }
+      std::string pending;
+      if (db_->Get(rocksdb::ReadOptions(), cf(Cf::kPending), record.id(), &pending).ok()) {
+        continue;  // to be judged again: it needs its source
+      }
+      judge::v1::Submission kept = record;
+      kept.clear_source();
+      *kept.mutable_source_dropped_at() = now;
+      batch.Put(cf(Cf::kSubmissions), record.id(), kept.SerializeAsString());
+      dropped.push_back(std::move(record));
+    }
+    if (!it->status().ok()) return FromRocks(it->status(), "reading submissions for retention");
+  }
+  if (dropped.empty()) return dropped;
+  rocksdb::WriteOptions sync;
+  sync.sync = true;
+  if (absl::Status st = FromRocks(db_->Write(sync, &batch), "dropping sources"); !st.ok()) {
+    return st;
+  }
+  if (absl::Status st = FlushAndCompact("dropping sources"); !st.ok()) return st;
+  return dropped;
 }
 
 absl::StatusOr<Store::BackupInfo> Store::Backup(const std::string& dir) {

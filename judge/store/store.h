@@ -5,6 +5,7 @@
 // destruction to see errors; the destructor closes too, discarding them.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <memory>
 #include <mutex>
@@ -112,6 +113,12 @@ class Store {
   // compacts every column family, so that no file of the store holds them any more.
   [[nodiscard]] absl::Status Erase(const std::vector<judge::v1::Submission>& submissions);
 
+  // Retention: drops the source of every finished submission created before `cutoff` (the
+  // verdict, tests and fingerprints stay; `source_dropped_at` is set), then flushes and compacts
+  // so that the text leaves the files. Returns the submissions dropped, with their sources (for
+  // the compile cache to forget).
+  [[nodiscard]] absl::StatusOr<std::vector<judge::v1::Submission>> DropSources(
+      std::chrono::system_clock::time_point cutoff);
   // A consistent copy of the store in `dir` (RocksDB's BackupEngine; incremental when `dir`
   // holds earlier backups), taken while writes go on.
   struct BackupInfo {
@@ -137,6 +144,9 @@ class Store {
  private:
   Store() = default;
   rocksdb::ColumnFamilyHandle* cf(Cf c) const { return handles_[static_cast<int>(c)]; }
+  // Flushes the memtables and rewrites every level: deleted or overwritten data leaves the files.
+  absl::Status FlushAndCompact(const std::string& why);
+  std::mutex rewrite_mu_;  // Erase and DropSources, one at a time
 
   rocksdb::DB* db_ = nullptr;
   std::vector<rocksdb::ColumnFamilyHandle*> handles_;

@@ -205,5 +205,41 @@ class EraseTest(Base):
                          grpc.StatusCode.INVALID_ARGUMENT)
 
 
+class RetentionTest(Base):
+    def test_sources_older_than_the_retention_are_dropped_verdicts_kept(self):
+        # 0.00003 days = 2.6 s (whole seconds: 2); checked every half second.
+        self.judged = harness.Judged(extra_args=["--workers", "1", "--rate-limit", "1000",
+                                                 "--retain-sources-days", "0.00003"]).start()
+        try:
+            self.stub = rpc.JudgeServiceStub(grpc.insecure_channel(self.judged.address))
+            marker = secrets.token_hex(32)
+            old = self.submit("retained", source=SQL_REF + "\n-- " + marker + "\n")
+            judged = self.finish(old.id)
+            self.assertEqual(judged.verdict, pb.VERDICT_ACCEPTED)
+            db = os.path.join(self.judged.data_dir, "db")
+            self.judged.wait_for_log(r"retention: dropped the sources of 1 submissions", timeout=60)
+            got = self.stub.GetSubmission(pb.GetSubmissionRequest(submission_id=old.id), metadata=self.md("admin"))
+            self.assertEqual(got.source, "")
+            self.assertTrue(got.HasField("source_dropped_at"))
+            # The verdict and every test result stay.
+            self.assertEqual(got.verdict, pb.VERDICT_ACCEPTED)
+            self.assertEqual(got.score, judged.score)
+            self.assertEqual([(t.name, t.verdict) for t in got.tests], [(t.name, t.verdict) for t in judged.tests])
+            # Out of the store's files too (flushed and compacted).
+            self.assertEqual(files_holding(db, marker.encode()), [])
+            # judgectl says so rather than printing an empty source.
+            ctl = subprocess.run([JUDGECTL, "--server", self.judged.address, "--token", self.judged.tokens["admin"],
+                                  "get", "--source", old.id], capture_output=True, text=True, timeout=60)
+            self.assertEqual(ctl.returncode, 0, ctl.stderr)
+            self.assertIn("source: dropped on", ctl.stdout)
+        finally:
+            self.judged.cleanup()
+
+    def test_a_negative_retention_is_refused(self):
+        out = subprocess.run([harness.JUDGED, "--retain-sources-days", "-1"], capture_output=True, text=True)
+        self.assertNotEqual(out.returncode, 0)
+        self.assertIn("--retain-sources-days", out.stderr + out.stdout)
+
+
 if __name__ == "__main__":
     unittest.main(verbosity=2)

@@ -548,9 +548,11 @@ async function submissionView(id) {
     ),
     results,
     h("h2", {}, "Source"),
-    source,
+    s.sourceDroppedAt
+      ? h("p", { class: "muted" }, `The source was dropped on ${new Date(s.sourceDroppedAt).toLocaleString()} (retention); the verdict and results are kept.`)
+      : source,
   );
-  createEditor(source, { doc: s.source || "", language: s.language, readOnly: true });
+  if (!s.sourceDroppedAt) createEditor(source, { doc: s.source || "", language: s.language, readOnly: true });
   const view = new ResultsView(results, limits);
   if (stateName(s.state) === "finished") {
     view.start("");
