@@ -424,15 +424,11 @@ absl::Status BoxCgroup::Renew() {
   if (mode_ == CgroupMode::kNone || dirs_.empty()) return absl::OkStatus();
   const bool v2 = mode_ == CgroupMode::kV2;
   if (!memory_dir_.empty()) {
-    const uint64_t left = MemoryUsage();
-    if (left > kReclaimAboveBytes) {
-      // Best effort: whatever stays is subtracted below all the same.
-      (void)(v2 ? WriteFile(memory_dir_ + "/memory.reclaim", std::to_string(left))
-                : WriteFile(memory_dir_ + "/memory.force_empty", "0"));
-    }
-    // Back to the current usage. v1: a write to the file; v2: a write through the descriptor
-    // the peak is read from (the reset is that descriptor's). Not pwrite: cgroup files refuse
-    // positioned writes (ESPIPE).
+    // Cache earlier runs left stays charged here (reclaiming it would evict the toolchains'
+    // files from the page cache: the next start reads them from disk); the kernel reclaims it
+    // before the limit can kill anything. Back to the current usage. v1: a write to the file; v2: a
+    // write through the descriptor the peak is read from (the reset is that descriptor's). Not
+    // pwrite: cgroup files refuse positioned writes (ESPIPE).
     if (v2) {
       if (!peak_memory_fd_.valid() || write(peak_memory_fd_.get(), "0", 1) != 1) {
         return absl::ErrnoToStatus(errno,

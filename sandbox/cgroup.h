@@ -65,11 +65,11 @@ class BoxCgroup {
   // it while page cache is still charged to it: the kernel keeps it as a dying cgroup until
   // that cache is reclaimed, and one per run piles up under load. So a box id keeps its cgroup:
   // the figures below count from here (CPU time and OOM kills against a baseline, the peak
-  // reset and the cache left by earlier runs not counted), and leftover cache beyond
-  // kReclaimAboveBytes is reclaimed first so that it cannot hide much of a run's peak. An error
+  // reset, and the cache left by earlier runs, reclaimable, not counted). Where the run's memory
+  // nears its limit the kernel reclaims that cache and the peak can read low by up to its size:
+  // the run's result takes the larger of this peak and the program's own maximum RSS. An error
   // means this cgroup cannot be reused (say, a kernel that cannot reset memory.peak).
   [[nodiscard]] absl::Status Renew();
-  static constexpr uint64_t kReclaimAboveBytes = 8u << 20;
   // No process is left in any of its directories.
   bool Idle() const;
 

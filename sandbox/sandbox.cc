@@ -281,8 +281,10 @@ absl::StatusOr<RunResult> Sandbox::Conclude(const RunSpec& spec, Box& box, Super
   result.wall_ms = std::chrono::duration_cast<std::chrono::milliseconds>(seen.end - start).count();
   result.cpu_ms =
       cgroups_.has_cpu() ? box.cgroup.CpuUsageNs() / 1'000'000 : seen.exit_cpu_us / 1000;
+  // The cgroup's peak counts every process of the box and the page cache they charged; the
+  // program's maximum RSS is a floor (see BoxCgroup::Renew).
   const uint64_t peak = box.cgroup.PeakMemoryBytes();
-  result.memory_kib = peak > 0 ? peak / 1024 : seen.exit_maxrss_kib;
+  result.memory_kib = std::max<uint64_t>(peak / 1024, seen.exit_maxrss_kib);
   // The memory limit kills with SIGKILL. Under a run profile the program is the box's only
   // process (threads share its fate): if it ended otherwise, nothing was killed for memory.
   internal::RunFacts& facts = seen.facts;
