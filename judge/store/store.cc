@@ -275,8 +275,11 @@ absl::StatusOr<judge::v1::Submission> Store::Get(const std::string& id) const {
     judge::v1::Submission full;
     if (!full.ParseFromString(results)) return absl::DataLossError("corrupt results of " + id);
     std::string source = sub.source();
+    const bool dropped = sub.has_source_dropped_at();
+    const google::protobuf::Timestamp dropped_at = sub.source_dropped_at();
     sub = std::move(full);
     sub.set_source(source);
+    if (dropped) *sub.mutable_source_dropped_at() = dropped_at;
   } else if (!r.IsNotFound()) {
     return FromRocks(r, "results of " + id);
   }
