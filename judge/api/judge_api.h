@@ -103,6 +103,12 @@ class JudgeApi {
 
   const ApiOptions& options() const { return options_; }
 
+  // Whether calls about this submission go to another node (a cluster's other owner).
+  bool KeptElsewhere(const std::string& submission_id) const {
+    return cluster_ != nullptr && !OwnerOf(submission_id).empty() &&
+           OwnerOf(submission_id) != cluster_->node_id();
+  }
+
   // Makes this node one of a cluster (before serving): new submission ids carry the node id,
   // request ids are claimed cluster-wide, and calls about another node's submissions go to it.
   void JoinCluster(ClusterLink* cluster, Peers* peers) {

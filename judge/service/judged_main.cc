@@ -441,7 +441,8 @@ int main(int argc, char** argv) {
   api_options.platform_rate = o.rate_limit > 0 ? o.rate_limit : o.platform_rate;
   api_options.admin_rate = o.rate_limit > 0 ? o.rate_limit : o.admin_rate;
   judge::JudgeApi api(&*keys, &challenges, store->get(), &engine, &hub, &metrics, api_options);
-  judge::JudgeServiceImpl service(&api);
+  // A cluster node forwards calls to other nodes: those run on threads of their own.
+  judge::JudgeServiceImpl service(&api, o.nats.empty() ? 0 : 32);
   std::unique_ptr<judge::GrpcPeers> peers;
   if (cluster) {
     std::shared_ptr<grpc::ChannelCredentials> peer_credentials = grpc::InsecureChannelCredentials();

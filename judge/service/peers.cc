@@ -74,61 +74,70 @@ absl::StatusOr<judge::v1::ListSubmissionsResponse> GrpcPeers::ListLocal(
 absl::StatusOr<std::function<void()>> GrpcPeers::Watch(
     const std::string& address, const Principal& who, const judge::v1::WatchSubmissionRequest& req,
     std::function<void(judge::v1::SubmissionEvent)> deliver) {
-  // One reader thread per forwarded watch; the first event (or the end) is awaited for at most
-  // the peer timeout, so that a dead or stopped owner is an error now, not a silent stream.
+  // The first event is read here, on the calling thread (which drives the call as a unary call
+  // does; a gRPC handler thread that only waited for another thread to read stalled the call
+  // until the timeout), bounded by the peer timeout: a dead or stopped owner is an error now,
+  // not a silent stream. The rest is read by a thread of the watch's own.
   struct State {
     grpc::ClientContext ctx;
+    std::unique_ptr<grpc::ClientReader<judge::v1::SubmissionEvent>> reader;
     std::mutex mu;
     std::condition_variable cv;
-    bool first = false, ended = false, stopped = false;
-    grpc::Status status;
+    bool first_read = false, timed_out = false, stopped = false;
     std::function<void(judge::v1::SubmissionEvent)> deliver;
-    std::thread reader;
   };
   auto state = std::make_shared<State>();
   state->deliver = std::move(deliver);
   Prepare(&state->ctx, who, true);
-  judge::v1::JudgeService::Stub* stub = StubFor(address);
-  state->reader = std::thread([state, stub, req] {
-    std::unique_ptr<grpc::ClientReader<judge::v1::SubmissionEvent>> reader =
-        stub->WatchSubmission(&state->ctx, req);
+  state->reader = StubFor(address)->WatchSubmission(&state->ctx, req);
+  std::thread guard([state, timeout = timeout_] {
+    std::unique_lock<std::mutex> lock(state->mu);
+    if (!state->cv.wait_for(lock, timeout, [&] { return state->first_read; })) {
+      state->timed_out = true;
+      state->ctx.TryCancel();
+    }
+  });
+  judge::v1::SubmissionEvent first;
+  const bool got = state->reader->Read(&first);
+  bool timed_out;
+  {
+    std::lock_guard<std::mutex> lock(state->mu);
+    state->first_read = true;
+    timed_out = state->timed_out;
+  }
+  state->cv.notify_all();
+  guard.join();
+  if (!got) {
+    grpc::Status status = state->reader->Finish();
+    if (timed_out) {
+      status = grpc::Status(grpc::StatusCode::DEADLINE_EXCEEDED,
+                            absl::StrCat("no answer within ", timeout_.count(), " ms"));
+    } else if (status.ok()) {
+      status = grpc::Status(grpc::StatusCode::UNAVAILABLE, "the stream ended without an event");
+    }
+    return FromPeer(status, address);
+  }
+  state->deliver(std::move(first));
+  // The reader owns its share of the state and ends by itself once the stream does (or is
+  // cancelled). Stopping never waits for it: a stop runs on a gRPC thread (the stream's end),
+  // and the reader's last Read may need one to finish; waiting there starved gRPC after a few
+  // watches. No delivery starts after a stop returns (`stopped`, under the lock deliveries hold).
+  std::thread([state] {
     judge::v1::SubmissionEvent event;
-    while (reader->Read(&event)) {
-      std::unique_lock<std::mutex> lock(state->mu);
+    while (state->reader->Read(&event)) {
+      std::lock_guard<std::mutex> lock(state->mu);
       if (state->stopped) break;
-      state->first = true;
-      state->cv.notify_all();
       state->deliver(std::move(event));
     }
-    grpc::Status status = reader->Finish();
-    std::lock_guard<std::mutex> lock(state->mu);
-    state->ended = true;
-    state->status = status;
-    state->cv.notify_all();
-  });
-  auto stop = [state] {
+    (void)state->reader->Finish();
+  }).detach();
+  return std::function<void()>([state] {
     {
       std::lock_guard<std::mutex> lock(state->mu);
       state->stopped = true;
     }
     state->ctx.TryCancel();
-    if (state->reader.joinable()) state->reader.join();
-  };
-  std::unique_lock<std::mutex> lock(state->mu);
-  const bool answered =
-      state->cv.wait_for(lock, timeout_, [&] { return state->first || state->ended; });
-  if (!state->first) {
-    const grpc::Status status =
-        answered ? state->status
-                 : grpc::Status(grpc::StatusCode::DEADLINE_EXCEEDED,
-                                absl::StrCat("no answer within ", timeout_.count(), " ms"));
-    lock.unlock();
-    stop();
-    return FromPeer(
-        status.ok() ? grpc::Status(grpc::StatusCode::UNAVAILABLE, "stream ended") : status,
-        address);
-  }
-  return std::function<void()>(stop);
+  });
 }
 
 }  // namespace judge

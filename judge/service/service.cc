@@ -1,7 +1,12 @@
 #include "judge/service/service.h"
 
+#include <condition_variable>
 #include <deque>
+#include <functional>
 #include <memory>
+#include <mutex>
+#include <thread>
+#include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "google/protobuf/io/coded_stream.h"
@@ -94,11 +99,35 @@ class EventStream final : public grpc::ServerWriteReactor<SubmissionEvent> {
   void OnCancel() override { FinishWith(grpc::Status(grpc::StatusCode::CANCELLED, "cancelled")); }
   void OnDone() override {
     {
-      // Destroying the feed stops its deliveries before this stream goes.
       std::lock_guard<std::mutex> lock(feed_mu_);
+      done_ = true;
+      if (opening_) return;  // the opening thread deletes the stream when it is through
+      // Destroying the feed stops its deliveries before this stream goes.
       feed_.reset();
     }
     delete this;
+  }
+  // An open running on another thread: OnDone must not delete the stream meanwhile.
+  void BeginOpen() {
+    std::lock_guard<std::mutex> lock(feed_mu_);
+    opening_ = true;
+  }
+  void EndOpen(absl::StatusOr<std::unique_ptr<EventFeed>> feed) {
+    {
+      std::unique_lock<std::mutex> lock(feed_mu_);
+      opening_ = false;
+      if (done_) {
+        lock.unlock();
+        feed = absl::CancelledError("");  // destroys the feed before the stream goes
+        delete this;
+        return;
+      }
+      if (feed.ok()) {
+        feed_ = *std::move(feed);
+        return;
+      }
+    }
+    FinishWith(ToGrpc(feed.status()));
   }
 
  private:
@@ -109,6 +138,7 @@ class EventStream final : public grpc::ServerWriteReactor<SubmissionEvent> {
   grpc::Status pending_status_;
   std::mutex feed_mu_;
   std::unique_ptr<EventFeed> feed_;
+  bool opening_ = false, done_ = false;
 };
 
 // Opens a stream on what `open` returns (a feed delivering into the stream, or an error).
@@ -126,6 +156,71 @@ grpc::ServerWriteReactor<SubmissionEvent>* StartStream(Open open) {
 }
 
 }  // namespace
+
+// A fixed set of threads running calls that may block on another node.
+class JudgeServiceImpl::CallPool {
+ public:
+  explicit CallPool(int threads) {
+    for (int i = 0; i < threads; ++i) threads_.emplace_back([this] { Loop(); });
+  }
+  ~CallPool() {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      stopping_ = true;
+    }
+    cv_.notify_all();
+    for (std::thread& t : threads_) t.join();
+  }
+  void Run(std::function<void()> task) {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      tasks_.push_back(std::move(task));
+    }
+    cv_.notify_one();
+  }
+
+ private:
+  void Loop() {
+    for (;;) {
+      std::function<void()> task;
+      {
+        std::unique_lock<std::mutex> lock(mu_);
+        cv_.wait(lock, [&] { return stopping_ || !tasks_.empty(); });
+        if (tasks_.empty()) return;  // stopping, and nothing left to run
+        task = std::move(tasks_.front());
+        tasks_.pop_front();
+      }
+      task();
+    }
+  }
+  std::mutex mu_;
+  std::condition_variable cv_;
+  std::deque<std::function<void()>> tasks_;
+  bool stopping_ = false;
+  std::vector<std::thread> threads_;
+};
+
+JudgeServiceImpl::JudgeServiceImpl(JudgeApi* api, int offload_threads) : api_(api) {
+  if (offload_threads > 0) pool_ = std::make_unique<CallPool>(offload_threads);
+}
+
+JudgeServiceImpl::~JudgeServiceImpl() = default;
+
+template <typename Resp, typename Method>
+grpc::ServerUnaryReactor* JudgeServiceImpl::Forwardable(grpc::CallbackServerContext* ctx,
+                                                        Resp* resp, Method method) {
+  if (pool_ == nullptr) return Unary(ctx, resp, std::move(method));
+  grpc::ServerUnaryReactor* reactor = ctx->DefaultReactor();
+  // ctx, resp and the request stay valid until the reactor finishes.
+  pool_->Run([this, ctx, resp, reactor, method = std::move(method)] {
+    absl::StatusOr<Principal> who = Authenticate(ctx);
+    if (!who.ok()) return reactor->Finish(ToGrpc(who.status()));
+    absl::StatusOr<Resp> answer = method(*who);
+    if (answer.ok()) *resp = *std::move(answer);
+    reactor->Finish(ToGrpc(answer.status()));
+  });
+  return reactor;
+}
 
 grpc::Status ToGrpc(const absl::Status& status) {
   if (status.ok()) return grpc::Status::OK;
@@ -190,49 +285,70 @@ grpc::ServerUnaryReactor* JudgeServiceImpl::GetChallenge(grpc::CallbackServerCon
 grpc::ServerUnaryReactor* JudgeServiceImpl::Submit(grpc::CallbackServerContext* ctx,
                                                    const grpc::ByteBuffer* raw,
                                                    grpc::ByteBuffer* raw_resp) {
-  absl::StatusOr<Principal> who = Authenticate(ctx);
-  if (!who.ok()) return Done(ctx, who.status());
-  std::vector<grpc::Slice> slices;
-  std::string bytes;
-  if (raw->Dump(&slices).ok()) {
-    for (const grpc::Slice& slice : slices) {
-      bytes.append(reinterpret_cast<const char*>(slice.begin()), slice.size());
+  // A retry may be answered from another node (a cluster's request ids): forwardable.
+  auto work = [this, ctx, raw, raw_resp]() -> absl::Status {
+    absl::StatusOr<Principal> who = Authenticate(ctx);
+    if (!who.ok()) return who.status();
+    std::vector<grpc::Slice> slices;
+    std::string bytes;
+    if (raw->Dump(&slices).ok()) {
+      for (const grpc::Slice& slice : slices) {
+        bytes.append(reinterpret_cast<const char*>(slice.begin()), slice.size());
+      }
     }
-  }
-  judge::v1::SubmitRequest req;
-  if (!req.ParseFromString(bytes)) {
-    const std::string field = InvalidUtf8Field(*judge::v1::SubmitRequest::descriptor(), bytes);
-    return Done(ctx, absl::InvalidArgumentError(
-                         field.empty() ? "the request is not a valid judge.v1.SubmitRequest"
-                                       : absl::StrCat(field, " is not valid UTF-8")));
-  }
-  absl::StatusOr<judge::v1::Submission> resp = api_->Submit(*who, req);
-  if (resp.ok()) {
-    grpc::Slice slice(resp->SerializeAsString());
-    *raw_resp = grpc::ByteBuffer(&slice, 1);
-  }
-  return Done(ctx, resp.status());
+    judge::v1::SubmitRequest req;
+    if (!req.ParseFromString(bytes)) {
+      const std::string field = InvalidUtf8Field(*judge::v1::SubmitRequest::descriptor(), bytes);
+      return absl::InvalidArgumentError(field.empty()
+                                            ? "the request is not a valid judge.v1.SubmitRequest"
+                                            : absl::StrCat(field, " is not valid UTF-8"));
+    }
+    absl::StatusOr<judge::v1::Submission> resp = api_->Submit(*who, req);
+    if (resp.ok()) {
+      grpc::Slice slice(resp->SerializeAsString());
+      *raw_resp = grpc::ByteBuffer(&slice, 1);
+    }
+    return resp.status();
+  };
+  if (pool_ == nullptr) return Done(ctx, work());
+  grpc::ServerUnaryReactor* reactor = ctx->DefaultReactor();
+  pool_->Run([reactor, work] { reactor->Finish(ToGrpc(work())); });
+  return reactor;
 }
 
 grpc::ServerUnaryReactor* JudgeServiceImpl::GetSubmission(
     grpc::CallbackServerContext* ctx, const judge::v1::GetSubmissionRequest* req,
     judge::v1::Submission* resp) {
-  return Unary(ctx, resp, [&](const Principal& who) { return api_->GetSubmission(who, *req); });
+  return Forwardable(ctx, resp,
+                     [this, req](const Principal& who) { return api_->GetSubmission(who, *req); });
 }
 
 grpc::ServerUnaryReactor* JudgeServiceImpl::ListSubmissions(
     grpc::CallbackServerContext* ctx, const judge::v1::ListSubmissionsRequest* req,
     judge::v1::ListSubmissionsResponse* resp) {
-  return Unary(ctx, resp, [&](const Principal& who) { return api_->ListSubmissions(who, *req); });
+  return Forwardable(
+      ctx, resp, [this, req](const Principal& who) { return api_->ListSubmissions(who, *req); });
 }
 
 grpc::ServerWriteReactor<SubmissionEvent>* JudgeServiceImpl::WatchSubmission(
     grpc::CallbackServerContext* ctx, const judge::v1::WatchSubmissionRequest* req) {
+  // Copies: an open on the pool may deliver the last event, and the call (its context and
+  // request) may be over, before the open returns.
   absl::StatusOr<Principal> who = Authenticate(ctx);
-  return StartStream([&](EventFeed::Deliver deliver) -> absl::StatusOr<std::unique_ptr<EventFeed>> {
+  judge::v1::WatchSubmissionRequest request = *req;
+  auto open = [this, who,
+               request](EventFeed::Deliver deliver) -> absl::StatusOr<std::unique_ptr<EventFeed>> {
     if (!who.ok()) return who.status();
-    return api_->WatchSubmission(*who, *req, std::move(deliver));
+    return api_->WatchSubmission(*who, request, std::move(deliver));
+  };
+  if (pool_ == nullptr || !api_->KeptElsewhere(request.submission_id())) return StartStream(open);
+  // Another node's submission is watched through a call to it: opened on the pool.
+  auto* stream = new EventStream();
+  stream->BeginOpen();
+  pool_->Run([stream, open] {
+    stream->EndOpen(open([stream](SubmissionEvent e) { stream->Push(std::move(e)); }));
   });
+  return stream;
 }
 
 grpc::ServerWriteReactor<SubmissionEvent>* JudgeServiceImpl::RunLive(
@@ -254,7 +370,8 @@ grpc::ServerUnaryReactor* JudgeServiceImpl::ListSimilarSubmissions(
 grpc::ServerUnaryReactor* JudgeServiceImpl::GetReport(grpc::CallbackServerContext* ctx,
                                                       const judge::v1::GetReportRequest* req,
                                                       judge::v1::SubmissionReport* resp) {
-  return Unary(ctx, resp, [&](const Principal& who) { return api_->GetReport(who, *req); });
+  return Forwardable(ctx, resp,
+                     [this, req](const Principal& who) { return api_->GetReport(who, *req); });
 }
 
 }  // namespace judge

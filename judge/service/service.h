@@ -3,6 +3,7 @@
 // holds every rule, and maps its absl::Status to a gRPC status.
 #pragma once
 
+#include <memory>
 #include <string>
 
 #include "grpcpp/grpcpp.h"
@@ -20,7 +21,11 @@ grpc::Status ToGrpc(const absl::Status& status);
 class JudgeServiceImpl final : public judge::v1::JudgeService::WithRawCallbackMethod_Submit<
                                    judge::v1::JudgeService::CallbackService> {
  public:
-  explicit JudgeServiceImpl(JudgeApi* api) : api_(api) {}
+  // `offload_threads` > 0 (a cluster node): the calls that may be forwarded to another node run
+  // on a pool of that many threads of ours, never on gRPC's few callback threads, which a call
+  // blocked on another node would starve (gRPC then stalls every call, this node's own too).
+  explicit JudgeServiceImpl(JudgeApi* api, int offload_threads = 0);
+  ~JudgeServiceImpl() override;
 
   grpc::ServerUnaryReactor* WhoAmI(grpc::CallbackServerContext* ctx,
                                    const judge::v1::WhoAmIRequest* req,
@@ -58,6 +63,12 @@ class JudgeServiceImpl final : public judge::v1::JudgeService::WithRawCallbackMe
 
  private:
   absl::StatusOr<Principal> Authenticate(grpc::CallbackServerContext* ctx) const;
+  // A unary call that may be forwarded: on the pool when there is one.
+  template <typename Resp, typename Method>
+  grpc::ServerUnaryReactor* Forwardable(grpc::CallbackServerContext* ctx, Resp* resp,
+                                        Method method);
+  class CallPool;
+  std::unique_ptr<CallPool> pool_;
   // Authenticates, calls `method` and finishes the call with its answer in `resp`.
   template <typename Resp, typename Method>
   grpc::ServerUnaryReactor* Unary(grpc::CallbackServerContext* ctx, Resp* resp, Method method);
