@@ -172,6 +172,12 @@ class ClusterTest(unittest.TestCase):
         self.assertEqual(events[-1].submission.verdict, pb.VERDICT_ACCEPTED)
         self.assertGreater(sum(1 for e in events if e.state == pb.SUBMISSION_STATE_RUNNING), 3)
         self.assertEqual(final(sa, md, on_c.id)[-1].submission.verdict, pb.VERDICT_WRONG_ANSWER)
+        # Forwarded watches one after another (each a stream to the owner) all answer: once,
+        # a forwarded watch left a gRPC thread of A waiting and A stalled after three.
+        for _ in range(40):
+            events = list(sa.WatchSubmission(pb.WatchSubmissionRequest(submission_id=on_b.id),
+                                             metadata=md, timeout=10))
+            self.assertEqual([e.state for e in events], [pb.SUBMISSION_STATE_FINISHED])
         got = sa.GetSubmission(pb.GetSubmissionRequest(submission_id=on_c.id), metadata=md)
         self.assertEqual(got.verdict, pb.VERDICT_WRONG_ANSWER)
         self.assertTrue(got.source.startswith(WRONG_SQL[:20]))
