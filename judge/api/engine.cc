@@ -49,25 +49,24 @@ void Engine::Release(judge::v1::SubmissionMode mode) {
 
 absl::Status Engine::Push(const judge::v1::Submission& submission, bool reserved) {
   const bool live = submission.mode() == judge::v1::SUBMISSION_MODE_LIVE;
-  if (options_.cluster != nullptr && !live) {
-    // Any node's workers take it; the result comes back to us (ApplyResult).
-    int attempt;
+  // In a cluster a take-home submission goes to the shared queue: any node's workers take it
+  // and the result comes back to us (ApplyResult).
+  const bool shared = options_.cluster != nullptr && !live;
+  if (shared) {
+    int attempt = 0;
     {
       std::lock_guard<std::mutex> lock(mu_);
       if (reserved && reserved_ > 0) --reserved_;
-      attempt = rejudged_.count(submission.id()) ? rejudged_[submission.id()] : 0;
+      auto again = rejudged_.find(submission.id());
+      if (again != rejudged_.end()) attempt = again->second;
     }
     if (absl::Status s = options_.cluster->Enqueue(submission, attempt); !s.ok()) return s;
-    judge::v1::SubmissionEvent queued;
-    queued.set_submission_id(submission.id());
-    queued.set_state(judge::v1::SUBMISSION_STATE_QUEUED);
-    hub_->Publish(queued);
-    return absl::OkStatus();
   }
   judge::v1::SubmissionEvent queued;
   queued.set_submission_id(submission.id());
   queued.set_state(judge::v1::SUBMISSION_STATE_QUEUED);
   hub_->Publish(queued);
+  if (shared) return absl::OkStatus();
   {
     std::lock_guard<std::mutex> lock(mu_);
     size_t& counter = live ? live_reserved_ : reserved_;
@@ -83,6 +82,16 @@ absl::Status Engine::Push(const judge::v1::Submission& submission, bool reserved
   return absl::OkStatus();
 }
 
+void Engine::QueueLater(const judge::v1::Submission& submission, const absl::Status& why) {
+  // Cluster, NATS unreachable: RejudgeLoop queues it again in 2 s.
+  spdlog::error("submission={} not queued yet: {}", submission.id(), std::string(why.message()));
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    rejudge_.emplace(std::chrono::steady_clock::now() + std::chrono::seconds(2), submission);
+  }
+  cv_.notify_all();
+}
+
 absl::Status Engine::Start() {
   absl::StatusOr<std::vector<judge::v1::Submission>> pending = store_->Pending();
   if (!pending.ok()) return pending.status();
@@ -90,12 +99,7 @@ absl::Status Engine::Start() {
     s.set_state(judge::v1::SUBMISSION_STATE_QUEUED);
     s.clear_tests();
     spdlog::info("submission={} requeued after restart", s.id());
-    if (absl::Status q = Push(s, false); !q.ok()) {
-      // Cluster, NATS unreachable: queued again once it answers (RejudgeLoop).
-      spdlog::error("submission={} not queued yet: {}", s.id(), std::string(q.message()));
-      std::lock_guard<std::mutex> lock(mu_);
-      rejudge_.emplace(std::chrono::steady_clock::now() + std::chrono::seconds(2), s);
-    }
+    if (absl::Status q = Push(s, false); !q.ok()) QueueLater(s, q);
   }
   if (options_.cluster != nullptr) {
     options_.cluster->ReceiveResults(
@@ -350,12 +354,7 @@ void Engine::RejudgeLoop() {
       s.clear_verdict();
       s.clear_message();
       lock.unlock();
-      if (absl::Status q = Push(s, false); !q.ok()) {
-        spdlog::error("submission={} not queued yet: {}", s.id(), std::string(q.message()));
-        lock.lock();
-        rejudge_.emplace(std::chrono::steady_clock::now() + std::chrono::seconds(2), s);
-        continue;
-      }
+      if (absl::Status q = Push(s, false); !q.ok()) QueueLater(s, q);
       lock.lock();
     }
   }

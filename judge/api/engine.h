@@ -92,6 +92,8 @@ class Engine {
                                         const std::string& language);
 
  private:
+  // Push failed (a cluster's queue out of reach): tries again shortly, from RejudgeLoop.
+  void QueueLater(const judge::v1::Submission& submission, const absl::Status& why);
   void Work(bool live_only);
   void Judge(judge::v1::Submission submission);
   // Grades with retries on host failures; events go to `publish`. Cancelled when stopping.

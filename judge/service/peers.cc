@@ -39,36 +39,35 @@ absl::Status GrpcPeers::FromPeer(const grpc::Status& status, const std::string& 
   return absl::Status(static_cast<absl::StatusCode>(status.error_code()), status.error_message());
 }
 
-absl::StatusOr<judge::v1::Submission> GrpcPeers::GetSubmission(
-    const std::string& address, const Principal& who, const judge::v1::GetSubmissionRequest& req) {
+template <typename Resp, typename Req, typename Method>
+absl::StatusOr<Resp> GrpcPeers::Call(const std::string& address, const Principal& who,
+                                     const Req& req, Method method, bool this_node_only) {
   grpc::ClientContext ctx;
   Prepare(&ctx, who, false);
-  judge::v1::Submission resp;
-  absl::Status s = FromPeer(StubFor(address)->GetSubmission(&ctx, req, &resp), address);
+  if (this_node_only) ctx.AddMetadata(kScopeMetadata, "node");
+  Resp resp;
+  absl::Status s = FromPeer((StubFor(address)->*method)(&ctx, req, &resp), address);
   if (!s.ok()) return s;
   return resp;
 }
 
+absl::StatusOr<judge::v1::Submission> GrpcPeers::GetSubmission(
+    const std::string& address, const Principal& who, const judge::v1::GetSubmissionRequest& req) {
+  return Call<judge::v1::Submission>(address, who, req,
+                                     &judge::v1::JudgeService::Stub::GetSubmission);
+}
+
 absl::StatusOr<judge::v1::SubmissionReport> GrpcPeers::GetReport(
     const std::string& address, const Principal& who, const judge::v1::GetReportRequest& req) {
-  grpc::ClientContext ctx;
-  Prepare(&ctx, who, false);
-  judge::v1::SubmissionReport resp;
-  absl::Status s = FromPeer(StubFor(address)->GetReport(&ctx, req, &resp), address);
-  if (!s.ok()) return s;
-  return resp;
+  return Call<judge::v1::SubmissionReport>(address, who, req,
+                                           &judge::v1::JudgeService::Stub::GetReport);
 }
 
 absl::StatusOr<judge::v1::ListSubmissionsResponse> GrpcPeers::ListLocal(
     const std::string& address, const Principal& who,
     const judge::v1::ListSubmissionsRequest& req) {
-  grpc::ClientContext ctx;
-  Prepare(&ctx, who, false);
-  ctx.AddMetadata(kScopeMetadata, "node");
-  judge::v1::ListSubmissionsResponse resp;
-  absl::Status s = FromPeer(StubFor(address)->ListSubmissions(&ctx, req, &resp), address);
-  if (!s.ok()) return s;
-  return resp;
+  return Call<judge::v1::ListSubmissionsResponse>(
+      address, who, req, &judge::v1::JudgeService::Stub::ListSubmissions, /*this_node_only=*/true);
 }
 
 absl::StatusOr<std::function<void()>> GrpcPeers::Watch(

@@ -44,6 +44,10 @@ class GrpcPeers final : public Peers {
   // Metadata and deadline of a call on `who`'s behalf.
   void Prepare(grpc::ClientContext* ctx, const Principal& who, bool stream) const;
   absl::Status FromPeer(const grpc::Status& status, const std::string& address) const;
+  // A unary call on `who`'s behalf (`this_node_only`: the peer answers from its own store).
+  template <typename Resp, typename Req, typename Method>
+  absl::StatusOr<Resp> Call(const std::string& address, const Principal& who, const Req& req,
+                            Method method, bool this_node_only = false);
 
   std::shared_ptr<grpc::ChannelCredentials> credentials_;
   std::chrono::milliseconds timeout_;
