@@ -139,6 +139,9 @@ class WebhooksTest(unittest.TestCase):
             sub2 = self.submit(judged)
             [(headers, body)] = receiver.wait_for(sub2.id, timeout=90)
             self.check_signed(headers, body, sub2)
+            # The receiver records a delivery before its 204 reaches the judge, which counts it
+            # only then: wait for the judge's own word that it is delivered.
+            judged.wait_for_log(r"webhook submission=%s delivered" % sub2.id)
             self.assertGreaterEqual(metric(judged.metrics_port, 'result="failed_attempt"'), 2)
             self.assertEqual(metric(judged.metrics_port, 'result="delivered"'), 2)
             # A key without a hook (admin) gets nothing: by the time a later platform verdict
