@@ -59,6 +59,16 @@ class ManifestsTest(unittest.TestCase):
         # The data volume is per pod.
         self.assertEqual(sts["spec"]["volumeClaimTemplates"][0]["metadata"]["name"], "data")
 
+    def test_nodes_share_a_secret_from_a_kubernetes_secret(self):
+        sts, container, args = self.judged_args()
+        opt = dict(zip(args[::2], args[1::2]))
+        secret_file = opt["--cluster-secret-file"]
+        volumes = {v["name"]: v for v in sts["spec"]["template"]["spec"]["volumes"]}
+        mounts = [m for m in container["volumeMounts"] if secret_file.startswith(m["mountPath"].rstrip("/") + "/")]
+        self.assertEqual(len(mounts), 1, "no volume holds %s" % secret_file)
+        self.assertIn("secret", volumes[mounts[0]["name"]], "the cluster secret comes from a Secret")
+        self.assertTrue(mounts[0].get("readOnly"))
+
     def test_nats_is_reachable_and_replicated(self):
         _, _, args = self.judged_args()
         opt = dict(zip(args[::2], args[1::2]))

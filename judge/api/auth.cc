@@ -47,6 +47,7 @@ absl::StatusOr<KeyStore> KeyStore::Load(const std::string& path) {
     if (!(fields >> role)) return bad("missing role");
     Principal p;
     p.key_id = hash.substr(0, 12);
+    p.key_hash = hash;
     if (role == "candidate") {
       p.role = Role::kCandidate;
       if (!(fields >> candidate)) return bad("a candidate key needs a candidate id");
@@ -78,7 +79,11 @@ std::optional<Principal> KeyStore::Authenticate(const std::string& authorization
   if (!absl::StartsWith(authorization, kBearer)) return std::nullopt;
   std::string token(absl::StripAsciiWhitespace(authorization.substr(kBearer.size())));
   if (token.empty()) return std::nullopt;
-  auto it = keys_.find(Sha256Hex(token));
+  return ByHash(Sha256Hex(token));
+}
+
+std::optional<Principal> KeyStore::ByHash(const std::string& key_hash) const {
+  auto it = keys_.find(key_hash);
   if (it == keys_.end()) return std::nullopt;
   return it->second;
 }

@@ -20,11 +20,11 @@ struct Principal {
   Role role = Role::kCandidate;
   std::string candidate_id;    // kCandidate only
   std::string key_id;          // first 12 hex digits of the token's hash: safe to log
+  std::string key_hash;        // the token's whole sha256 (a node vouches for the key by it)
   double rate_per_second = 0;  // the key's own rate=N; 0: the role's default
   // Of the call rather than the key (set by the transports), for calls to other nodes: the
-  // caller's "authorization" value (forwarded as is, never logged), its deadline (max: none),
-  // and whether it asked for this node's own submissions only (a cluster's fan-out).
-  std::string credential;
+  // caller's deadline (max: none), and whether it asked for this node's own submissions only
+  // (a cluster's fan-out).
   std::chrono::system_clock::time_point deadline = std::chrono::system_clock::time_point::max();
   bool this_node_only = false;
 };
@@ -35,6 +35,8 @@ class KeyStore {
   [[nodiscard]] static absl::StatusOr<KeyStore> Load(const std::string& path);
   // From an "authorization" metadata value ("Bearer <token>"). nullopt: unknown or malformed.
   std::optional<Principal> Authenticate(const std::string& authorization) const;
+  // The key whose token hashes to `key_hash` (a node of the cluster vouched for it).
+  std::optional<Principal> ByHash(const std::string& key_hash) const;
   size_t size() const { return keys_.size(); }
 
  private:

@@ -67,9 +67,9 @@ class ClusterLink {
   virtual void Stop() = 0;
 };
 
-// Calls to the node at `address` on a caller's behalf: the caller's own credentials go along, so
-// the owner checks them as for a call of its own and a forwarded call never carries more
-// authority than the caller had. Each call is bounded by the caller's deadline and the peer
+// Calls to the node at `address` on a caller's behalf: the caller's key goes along, vouched for
+// by this node (PeerTrust), so the owner applies its own rules to that key and a forwarded call
+// never carries more authority than the caller had. Each call is bounded by the caller's deadline and the peer
 // timeout; a peer that does not answer in time is UNAVAILABLE.
 class Peers {
  public:

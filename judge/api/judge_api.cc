@@ -99,8 +99,18 @@ absl::StatusOr<Principal> JudgeApi::Authenticate(bool present,
   }
   std::optional<Principal> p = keys_->Authenticate(std::string(authorization));
   if (!p) return absl::UnauthenticatedError("unknown or malformed bearer token");
-  p->credential = std::string(authorization);
   return *p;
+}
+
+absl::StatusOr<Principal> JudgeApi::AuthenticatePeer(std::string_view assertion,
+                                                     std::string_view mac,
+                                                     bool client_certificate_verified) const {
+  if (trust_ == nullptr) {
+    return absl::UnauthenticatedError(
+        "a node-to-node call, and this judged is not a node of a cluster");
+  }
+  return trust_->Accept(*keys_, assertion, mac, client_certificate_verified,
+                        std::chrono::system_clock::now());
 }
 
 absl::StatusOr<judge::v1::Caller> JudgeApi::WhoAmI(const Principal& who) const {

@@ -19,6 +19,7 @@
 #include "judge/api/engine.h"
 #include "judge/api/hub.h"
 #include "judge/api/metrics.h"
+#include "judge/api/peer_trust.h"
 #include "judge/store/store.h"
 #include "judge/v1/judge.pb.h"
 
@@ -67,6 +68,9 @@ class JudgeApi {
   // From the value of an "authorization" header or metadata entry ("Bearer <token>"); `present`
   // is false when the caller sent none.
   absl::StatusOr<Principal> Authenticate(bool present, std::string_view authorization) const;
+  // A call another node of the cluster forwarded: the caller it vouches for (see PeerTrust).
+  absl::StatusOr<Principal> AuthenticatePeer(std::string_view assertion, std::string_view mac,
+                                             bool client_certificate_verified) const;
 
   absl::StatusOr<judge::v1::Caller> WhoAmI(const Principal& who) const;
   absl::StatusOr<judge::v1::ListChallengesResponse> ListChallenges(const Principal& who) const;
@@ -110,10 +114,12 @@ class JudgeApi {
   }
 
   // Makes this node one of a cluster (before serving): new submission ids carry the node id,
-  // request ids are claimed cluster-wide, and calls about another node's submissions go to it.
-  void JoinCluster(ClusterLink* cluster, Peers* peers) {
+  // request ids are claimed cluster-wide, calls about another node's submissions go to it, and
+  // calls the other nodes forward are accepted as `trust` says.
+  void JoinCluster(ClusterLink* cluster, Peers* peers, const PeerTrust* trust) {
     cluster_ = cluster;
     peers_ = peers;
+    trust_ = trust;
   }
 
  private:
@@ -166,6 +172,7 @@ class JudgeApi {
   ApiOptions options_;
   ClusterLink* cluster_ = nullptr;
   Peers* peers_ = nullptr;
+  const PeerTrust* trust_ = nullptr;
 
   struct Bucket {
     double tokens;

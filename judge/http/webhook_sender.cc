@@ -2,17 +2,15 @@
 
 #include <arpa/inet.h>
 #include <netdb.h>
-#include <openssl/evp.h>
-#include <openssl/hmac.h>
 #include <sys/socket.h>
 
 #include <random>
 
-#include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "google/protobuf/util/json_util.h"
 #include "httplib.h"
 #include "judge/api/log.h"
+#include "judge/core/sha256.h"
 
 namespace judge {
 namespace {
@@ -72,12 +70,7 @@ absl::StatusOr<std::string> Resolve(const std::string& host, bool allow_link_loc
 
 std::string WebhookSignature(const std::string& secret, const std::string& timestamp,
                              const std::string& body) {
-  const std::string signed_text = absl::StrCat(timestamp, ".", body);
-  unsigned char mac[EVP_MAX_MD_SIZE];
-  unsigned int len = 0;
-  HMAC(EVP_sha256(), secret.data(), static_cast<int>(secret.size()),
-       reinterpret_cast<const unsigned char*>(signed_text.data()), signed_text.size(), mac, &len);
-  return "sha256=" + absl::BytesToHexString(std::string(reinterpret_cast<char*>(mac), len));
+  return "sha256=" + HmacSha256Hex(secret, absl::StrCat(timestamp, ".", body));
 }
 
 WebhookSender::WebhookSender(Store* store, const WebhookRegistry* hooks,

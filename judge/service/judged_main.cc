@@ -22,6 +22,7 @@
 #include <thread>
 
 #include "CLI/CLI.hpp"
+#include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "grpcpp/ext/proto_server_reflection_plugin.h"
 #include "grpcpp/grpcpp.h"
@@ -82,6 +83,7 @@ struct Options {
   std::string webhooks;      // "<key id> <url> <secret>" per line
   // Cluster (all empty: one node).
   std::string nats, node_id, advertise, nats_creds, nats_ca, nats_cert, nats_key, peer_ca;
+  std::string cluster_secret_file, peer_cert, peer_key;
   int nats_replicas = 1;
   int lease_s = 30;
   int node_ttl_s = 10;
@@ -266,13 +268,23 @@ int main(int argc, char** argv) {
                  "Bound on a call forwarded to another node (then UNAVAILABLE)")
       ->capture_default_str();
   app.add_option("--peer-ca", o.peer_ca,
-                 "CA certificate of the other nodes' gRPC TLS (default: --tls-cert)");
+                 "CA certificate of the other nodes' gRPC TLS and of their client certificates "
+                 "(default: --tls-cert)");
+  app.add_option("--cluster-secret-file", o.cluster_secret_file,
+                 "File holding a secret every node shares (at least 16 characters): a node signs "
+                 "the calls it forwards with it, and accepts only signed ones");
+  app.add_option("--peer-cert", o.peer_cert,
+                 "This node's client certificate (signed by --peer-ca) for mutual TLS between "
+                 "the nodes, with --peer-key and --tls-cert: forwarded calls are then accepted "
+                 "only over connections with such a certificate");
+  app.add_option("--peer-key", o.peer_key, "Private key of --peer-cert");
   app.add_option("--retain-sources-days", o.retain_sources_days,
                  "Drop the sources of finished submissions older than this (verdicts and results "
                  "stay); 0 keeps them")
       ->check(CLI::NonNegativeNumber)
       ->capture_default_str();
   CLI11_PARSE(app, argc, argv);
+  std::string cluster_secret;
   if (!o.nats.empty()) {
     if (o.lease_s < 3)
       return Fail("--lease-s must be at least 3 (leases are renewed every second)");
@@ -283,8 +295,31 @@ int main(int argc, char** argv) {
         o.node_id.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789-") != std::string::npos) {
       return Fail("--node-id must be 1-32 of a-z, 0-9 and '-' (got \"" + o.node_id + "\")");
     }
-  } else if (!o.node_id.empty() || !o.advertise.empty()) {
-    return Fail("--node-id and --advertise are for a cluster: give --nats too");
+    if (o.cluster_secret_file.empty() && o.peer_cert.empty()) {
+      return Fail(
+          "a cluster node needs --cluster-secret-file, or --peer-cert and --peer-key (mutual "
+          "TLS): nodes accept forwarded calls only from nodes they can recognise");
+    }
+    if (o.peer_cert.empty() != o.peer_key.empty())
+      return Fail("--peer-cert and --peer-key go together");
+    if (!o.peer_cert.empty() && o.tls_cert.empty()) {
+      return Fail("--peer-cert is for mutual TLS: give --tls-cert and --tls-key too");
+    }
+    if (!o.cluster_secret_file.empty()) {
+      std::ifstream in(o.cluster_secret_file);
+      if (!in) return Fail("--cluster-secret-file " + o.cluster_secret_file + ": cannot be read");
+      cluster_secret = std::string(absl::StripAsciiWhitespace(ReadAll(o.cluster_secret_file)));
+      if (cluster_secret.size() < 16) {
+        return Fail("--cluster-secret-file " + o.cluster_secret_file + " holds " +
+                    std::to_string(cluster_secret.size()) +
+                    " characters; a cluster secret needs at least 16 (e.g. openssl rand -hex 32)");
+      }
+    }
+  } else if (!o.node_id.empty() || !o.advertise.empty() || !o.cluster_secret_file.empty() ||
+             !o.peer_cert.empty()) {
+    return Fail(
+        "--node-id, --advertise, --cluster-secret-file and --peer-cert are for a cluster: give "
+        "--nats too");
   }
   if (o.sql_runner.empty()) o.sql_runner = SelfDir() + "/sql-runner";
   if (!o.restore_from.empty() && access((o.data_dir + "/db/CURRENT").c_str(), F_OK) == 0) {
@@ -443,17 +478,24 @@ int main(int argc, char** argv) {
   judge::JudgeApi api(&*keys, &challenges, store->get(), &engine, &hub, &metrics, api_options);
   // A cluster node forwards calls to other nodes: those run on threads of their own.
   judge::JudgeServiceImpl service(&api, o.nats.empty() ? 0 : 32);
+  std::unique_ptr<judge::PeerTrust> peer_trust;
   std::unique_ptr<judge::GrpcPeers> peers;
   if (cluster) {
     std::shared_ptr<grpc::ChannelCredentials> peer_credentials = grpc::InsecureChannelCredentials();
     if (!o.tls_cert.empty() || !o.peer_ca.empty()) {
       grpc::SslCredentialsOptions ssl;
       ssl.pem_root_certs = ReadAll(o.peer_ca.empty() ? o.tls_cert : o.peer_ca);
+      if (!o.peer_cert.empty()) {
+        ssl.pem_cert_chain = ReadAll(o.peer_cert);
+        ssl.pem_private_key = ReadAll(o.peer_key);
+      }
       peer_credentials = grpc::SslCredentials(ssl);
     }
-    peers = std::make_unique<judge::GrpcPeers>(peer_credentials,
+    peer_trust = std::make_unique<judge::PeerTrust>(
+        judge::PeerTrustOptions{o.node_id, o.advertise, cluster_secret, !o.peer_cert.empty()});
+    peers = std::make_unique<judge::GrpcPeers>(peer_credentials, peer_trust.get(),
                                                std::chrono::milliseconds(o.peer_timeout_ms));
-    api.JoinCluster(cluster.get(), peers.get());
+    api.JoinCluster(cluster.get(), peers.get(), peer_trust.get());
     metrics.AddRenderer([&cluster] {
       return absl::StrCat(
           "# HELP judge_cluster_nodes Nodes of the cluster alive now (this one included).\n"
@@ -482,6 +524,12 @@ int main(int argc, char** argv) {
     if (tls) {
       grpc::SslServerCredentialsOptions ssl;
       ssl.pem_key_cert_pairs.push_back({tls_key, tls_cert});
+      if (!o.peer_cert.empty()) {
+        // Mutual TLS between the nodes: a client certificate is asked for and, when one is
+        // shown, verified against the cluster's CA; clients without one connect as before.
+        ssl.pem_root_certs = ReadAll(o.peer_ca.empty() ? o.tls_cert : o.peer_ca);
+        ssl.client_certificate_request = GRPC_SSL_REQUEST_CLIENT_CERTIFICATE_AND_VERIFY;
+      }
       builder.AddListeningPort(o.listen, grpc::SslServerCredentials(ssl), &port);
     }
     builder.RegisterService(&service);

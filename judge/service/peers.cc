@@ -20,11 +20,15 @@ judge::v1::JudgeService::Stub* GrpcPeers::StubFor(const std::string& address) {
   return stub.get();
 }
 
-void GrpcPeers::Prepare(grpc::ClientContext* ctx, const Principal& who, bool stream) const {
-  ctx->AddMetadata("authorization", who.credential);
+void GrpcPeers::Prepare(grpc::ClientContext* ctx, const std::string& address, const Principal& who,
+                        bool stream) const {
+  const auto now = std::chrono::system_clock::now();
+  auto [assertion, mac] = trust_->Vouch(who, address, now);
+  ctx->AddMetadata(kPeerMetadata, assertion);
+  if (!mac.empty()) ctx->AddMetadata(kPeerMacMetadata, mac);
   // A unary call: the caller's deadline, at most the peer timeout. A stream: the caller's.
   auto deadline = who.deadline;
-  if (!stream) deadline = std::min(deadline, std::chrono::system_clock::now() + timeout_);
+  if (!stream) deadline = std::min(deadline, now + timeout_);
   if (deadline != std::chrono::system_clock::time_point::max()) ctx->set_deadline(deadline);
 }
 
@@ -43,7 +47,7 @@ template <typename Resp, typename Req, typename Method>
 absl::StatusOr<Resp> GrpcPeers::Call(const std::string& address, const Principal& who,
                                      const Req& req, Method method, bool this_node_only) {
   grpc::ClientContext ctx;
-  Prepare(&ctx, who, false);
+  Prepare(&ctx, address, who, false);
   if (this_node_only) ctx.AddMetadata(kScopeMetadata, "node");
   Resp resp;
   absl::Status s = FromPeer((StubFor(address)->*method)(&ctx, req, &resp), address);
@@ -87,7 +91,7 @@ absl::StatusOr<std::function<void()>> GrpcPeers::Watch(
   };
   auto state = std::make_shared<State>();
   state->deliver = std::move(deliver);
-  Prepare(&state->ctx, who, true);
+  Prepare(&state->ctx, address, who, true);
   state->reader = StubFor(address)->WatchSubmission(&state->ctx, req);
   std::thread guard([state, timeout = timeout_] {
     std::unique_lock<std::mutex> lock(state->mu);

@@ -1,6 +1,6 @@
-// Peers over gRPC: a call about another node's submission goes to that node with the caller's
-// own "authorization" (so the owner checks it exactly as for a call of its own), bounded by the
-// caller's deadline and the peer timeout.
+// Peers over gRPC: a call about another node's submission goes to that node with this node's
+// assertion for the caller's key (PeerTrust; never the caller's token), bounded by the caller's
+// deadline and the peer timeout.
 #pragma once
 
 #include <chrono>
@@ -11,19 +11,24 @@
 
 #include "grpcpp/grpcpp.h"
 #include "judge/api/cluster.h"
+#include "judge/api/peer_trust.h"
 #include "judge/v1/judge.grpc.pb.h"
 
 namespace judge {
 
 // Metadata a cluster's fan-out sends: "node" asks for the receiving node's own submissions.
 inline constexpr char kScopeMetadata[] = "x-judge-scope";
+// Metadata of a forwarded call: the assertion and its MAC (PeerTrust).
+inline constexpr char kPeerMetadata[] = "x-judge-peer";
+inline constexpr char kPeerMacMetadata[] = "x-judge-peer-mac";
 
 class GrpcPeers final : public Peers {
  public:
-  // `credentials`: how to reach the other nodes (TLS when judged serves TLS).
-  GrpcPeers(std::shared_ptr<grpc::ChannelCredentials> credentials,
+  // `credentials`: how to reach the other nodes (TLS when judged serves TLS, with this node's
+  // client certificate for mutual TLS); `trust` vouches for callers.
+  GrpcPeers(std::shared_ptr<grpc::ChannelCredentials> credentials, const PeerTrust* trust,
             std::chrono::milliseconds timeout)
-      : credentials_(std::move(credentials)), timeout_(timeout) {}
+      : credentials_(std::move(credentials)), trust_(trust), timeout_(timeout) {}
 
   absl::StatusOr<judge::v1::Submission> GetSubmission(
       const std::string& address, const Principal& who,
@@ -42,7 +47,8 @@ class GrpcPeers final : public Peers {
  private:
   judge::v1::JudgeService::Stub* StubFor(const std::string& address);
   // Metadata and deadline of a call on `who`'s behalf.
-  void Prepare(grpc::ClientContext* ctx, const Principal& who, bool stream) const;
+  void Prepare(grpc::ClientContext* ctx, const std::string& address, const Principal& who,
+               bool stream) const;
   absl::Status FromPeer(const grpc::Status& status, const std::string& address) const;
   // A unary call on `who`'s behalf (`this_node_only`: the peer answers from its own store).
   template <typename Resp, typename Req, typename Method>
@@ -50,6 +56,7 @@ class GrpcPeers final : public Peers {
                             Method method, bool this_node_only = false);
 
   std::shared_ptr<grpc::ChannelCredentials> credentials_;
+  const PeerTrust* trust_;
   std::chrono::milliseconds timeout_;
   std::mutex mu_;
   std::map<std::string, std::unique_ptr<judge::v1::JudgeService::Stub>> stubs_;

@@ -228,16 +228,25 @@ grpc::Status ToGrpc(const absl::Status& status) {
 }
 
 absl::StatusOr<Principal> JudgeServiceImpl::Authenticate(grpc::CallbackServerContext* ctx) const {
-  auto range = ctx->client_metadata().equal_range("authorization");
-  if (range.first == range.second) return api_->Authenticate(false, "");
-  absl::StatusOr<Principal> who = api_->Authenticate(
-      true, std::string_view(range.first->second.data(), range.first->second.size()));
+  const auto& md = ctx->client_metadata();
+  auto text = [](grpc::string_ref v) { return std::string_view(v.data(), v.size()); };
+  absl::StatusOr<Principal> who;
+  if (auto peer = md.find(kPeerMetadata); peer != md.end()) {
+    // Forwarded by another node, which vouches for the caller's key.
+    auto mac = md.find(kPeerMacMetadata);
+    who = api_->AuthenticatePeer(text(peer->second),
+                                 mac == md.end() ? std::string_view() : text(mac->second),
+                                 ctx->auth_context() && ctx->auth_context()->IsPeerAuthenticated());
+  } else if (auto token = md.find("authorization"); token != md.end()) {
+    who = api_->Authenticate(true, text(token->second));
+  } else {
+    who = api_->Authenticate(false, "");
+  }
   if (!who.ok()) return who;
   // For calls this one makes to other nodes of a cluster on the caller's behalf.
   who->deadline = ctx->deadline();
-  auto scope = ctx->client_metadata().find(kScopeMetadata);
-  who->this_node_only =
-      scope != ctx->client_metadata().end() && scope->second == grpc::string_ref("node");
+  auto scope = md.find(kScopeMetadata);
+  who->this_node_only = scope != md.end() && scope->second == grpc::string_ref("node");
   return who;
 }
 

@@ -5,8 +5,10 @@ forwarded reads with the roles enforced; submissions through one entry point jud
 node; kill -9 of a worker and of an owner; idempotent Submit through different nodes; NATS
 restarted mid-load; a node without NATS refusing Submit; a stopped peer failing fast.
 """
+import hashlib
 import os
 import re
+import secrets
 import shutil
 import signal
 import socket
@@ -68,9 +70,24 @@ class Nats:
 class Cluster:
     """NATS plus `n` judged nodes sharing one keys file (same tokens everywhere)."""
 
-    def __init__(self, n=3, workers=1, extra_args=(), wrap=None):
+    def __init__(self, n=3, workers=1, extra_args=(), wrap=None, mtls=False):
         self.workdir = tempfile.mkdtemp(prefix="judge-cluster-")
         os.chmod(self.workdir, 0o711)
+        # How the nodes know each other's forwarded calls: a shared secret, or mutual TLS with
+        # one CA (then clients reach the nodes over TLS too).
+        self.creds = None
+        if mtls:
+            ca, _, cert, key = harness.ca_signed_cert(self.workdir, "node")
+            self.ca = ca
+            with open(ca, "rb") as f:
+                self.creds = grpc.ssl_channel_credentials(root_certificates=f.read())
+            trust = ["--tls-cert", cert, "--tls-key", key, "--peer-ca", ca, "--peer-cert", cert, "--peer-key", key]
+        else:
+            secret = os.path.join(self.workdir, "cluster-secret")
+            with open(secret, "w") as f:
+                f.write(secrets.token_hex(32) + "\n")
+            trust = ["--cluster-secret-file", secret]
+        extra_args = trust + list(extra_args)
         self.nats = Nats(self.workdir).start()
         self.tokens = None
         self.nodes = []
@@ -105,6 +122,8 @@ class Cluster:
         return again.start()
 
     def stub(self, node):
+        if self.creds:
+            return rpc.JudgeServiceStub(grpc.secure_channel(node.address, self.creds))
         return rpc.JudgeServiceStub(grpc.insecure_channel(node.address))
 
     def md(self, role="platform"):
@@ -127,6 +146,13 @@ class Cluster:
                 pass
         self.nats.stop()
         shutil.rmtree(self.workdir, ignore_errors=True)
+
+
+def forged_assertion(node, token, mac=None):
+    """What a node sends when it forwards a call for `token`'s key to `node`, made up by a client."""
+    md = [("x-judge-peer", "v1 node-0 %s %s %d" % (node.address, hashlib.sha256(token.encode()).hexdigest(),
+                                                   (time.time() + 30) * 1000))]
+    return md + [("x-judge-peer-mac", mac)] if mac else md
 
 
 def metric(node, name):
@@ -202,6 +228,13 @@ class ClusterTest(unittest.TestCase):
         with self.assertRaises(grpc.RpcError) as err:
             sa.GetSubmission(pb.GetSubmissionRequest(submission_id=on_b.id), metadata=[("authorization", "Bearer nope")])
         self.assertEqual(err.exception.code(), grpc.StatusCode.UNAUTHENTICATED)
+        # A client posing as a node (an assertion for the admin's key, without the cluster's
+        # secret) is refused by the owner, whatever token it also sends.
+        posing = c.md("candidate") + forged_assertion(b, c.tokens["admin"], mac="0" * 64)
+        with self.assertRaises(grpc.RpcError) as err:
+            c.stub(b).GetSubmission(pb.GetSubmissionRequest(submission_id=on_c.id), metadata=posing)
+        self.assertEqual(err.exception.code(), grpc.StatusCode.UNAUTHENTICATED)
+        self.assertIn("not signed with this cluster's secret", err.exception.details())
         own = sa.ListSubmissions(pb.ListSubmissionsRequest(), metadata=c.md("candidate"))
         self.assertEqual([s.id for s in own.submissions], [on_b.id])
         # A candidate's view through A hides hidden test names, as on the owner.
@@ -389,6 +422,34 @@ class ClusterTest(unittest.TestCase):
                 self.assertLess(elapsed, 3.0)
         finally:
             os.kill(c.nodes[1].proc.pid, signal.SIGCONT)
+
+    def test_mutual_tls_between_nodes(self):
+        c = self.cluster = Cluster(2, mtls=True)
+        a, b = c.nodes
+        md = c.md()
+        on_b = submit(c.stub(b), md, 1, source=WRONG_SQL)
+        # Forwarded over TLS with A's client certificate, which B's CA check accepts.
+        self.assertEqual(final(c.stub(a), md, on_b.id)[-1].submission.verdict, pb.VERDICT_WRONG_ANSWER)
+        got = c.stub(a).GetSubmission(pb.GetSubmissionRequest(submission_id=on_b.id), metadata=md)
+        self.assertEqual(got.verdict, pb.VERDICT_WRONG_ANSWER)
+        listed = c.stub(a).ListSubmissions(pb.ListSubmissionsRequest(), metadata=md)
+        self.assertEqual([s.id for s in listed.submissions], [on_b.id])
+        # A client over TLS but without a node's certificate cannot pose as a node.
+        posing = c.md("candidate") + forged_assertion(b, c.tokens["admin"])
+        with self.assertRaises(grpc.RpcError) as err:
+            c.stub(b).GetSubmission(pb.GetSubmissionRequest(submission_id=on_b.id), metadata=posing)
+        self.assertEqual(err.exception.code(), grpc.StatusCode.UNAUTHENTICATED)
+        self.assertIn("without a client certificate", err.exception.details())
+        # A certificate from another CA does not even get a connection.
+        _, _, rogue_cert, rogue_key = harness.ca_signed_cert(c.workdir, "rogue")
+        with open(c.ca, "rb") as ca, open(rogue_cert, "rb") as cert, open(rogue_key, "rb") as key:
+            creds = grpc.ssl_channel_credentials(root_certificates=ca.read(), private_key=key.read(),
+                                                 certificate_chain=cert.read())
+        with grpc.secure_channel(b.address, creds) as channel:
+            with self.assertRaises(grpc.RpcError) as err:
+                rpc.JudgeServiceStub(channel).GetSubmission(pb.GetSubmissionRequest(submission_id=on_b.id),
+                                                            metadata=posing, timeout=10)
+            self.assertEqual(err.exception.code(), grpc.StatusCode.UNAVAILABLE)
 
 
 if __name__ == "__main__":

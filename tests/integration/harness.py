@@ -155,3 +155,32 @@ def metadata(token):
 def read(path):
     with open(os.path.join(ROOT, path)) as f:
         return f.read()
+
+
+def _openssl(*args):
+    subprocess.run(["openssl"] + list(args), check=True, capture_output=True)
+
+
+def self_signed_cert(directory):
+    """A certificate for localhost and 127.0.0.1 that is its own CA: (cert path, key path)."""
+    cert, key = os.path.join(directory, "cert.pem"), os.path.join(directory, "key.pem")
+    _openssl("req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=localhost",
+             "-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1", "-keyout", key, "-out", cert)
+    return cert, key
+
+
+def ca_signed_cert(directory, name, ca=None):
+    """A CA of its own (or `ca`, a (cert, key) pair) and a certificate it signs for localhost and
+    127.0.0.1, usable by a server and a client: (ca cert, ca key, cert, key)."""
+    if ca is None:
+        ca = (os.path.join(directory, name + "-ca.pem"), os.path.join(directory, name + "-ca-key.pem"))
+        _openssl("req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=%s CA" % name,
+                 "-keyout", ca[1], "-out", ca[0])
+    cert, key, csr = (os.path.join(directory, name + s) for s in (".pem", "-key.pem", ".csr"))
+    ext = os.path.join(directory, name + ".ext")
+    with open(ext, "w") as f:
+        f.write("subjectAltName=DNS:localhost,IP:127.0.0.1\nextendedKeyUsage=serverAuth,clientAuth\n")
+    _openssl("req", "-newkey", "rsa:2048", "-nodes", "-subj", "/CN=%s" % name, "-keyout", key, "-out", csr)
+    _openssl("x509", "-req", "-in", csr, "-CA", ca[0], "-CAkey", ca[1], "-CAcreateserial", "-days", "1",
+             "-extfile", ext, "-out", cert)
+    return ca[0], ca[1], cert, key

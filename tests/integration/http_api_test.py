@@ -490,10 +490,7 @@ class HttpShutdownTest(unittest.TestCase):
 class HttpTlsCorsTest(unittest.TestCase):
     def test_tls_with_the_grpc_certificate_and_one_cors_origin(self):
         tmp = tempfile.mkdtemp(prefix="judge-http-tls-")
-        cert, key = os.path.join(tmp, "cert.pem"), os.path.join(tmp, "key.pem")
-        subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
-                        "-subj", "/CN=localhost", "-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1",
-                        "-keyout", key, "-out", cert], check=True, capture_output=True)
+        cert, key = harness.self_signed_cert(tmp)
         origin = "https://hiring.example.com"
         judged = harness.Judged(challenges=ECHO_CHALLENGES, extra_args=[
             "--workers", "1", "--tls-cert", cert, "--tls-key", key, "--http-listen", "127.0.0.1:0",

@@ -3,9 +3,11 @@
 Every RPC, streaming progress, every role against every RPC, bad input of each kind, idempotent
 Submit, priority of live runs, queue overflow and the metrics endpoint.
 """
+import hashlib
 import os
 import sys
 import threading
+import time
 import unittest
 import urllib.request
 
@@ -305,6 +307,17 @@ class ServiceTest(unittest.TestCase):
                 with self.subTest(role=role, rpc=name):
                     self.assertEqual(self.code_of(call, md), want)
         self.assertEqual(self.code_of(calls["ListChallenges"], []), UNAUTH)
+        # What a cluster's nodes send each other is refused by a judged that is no node, even
+        # next to a good token: a client cannot pose as a node vouching for another key.
+        posing = self.md("candidate") + [
+            ("x-judge-peer", "v1 node-0 %s %s %d" % (self.judged.address,
+                                                    hashlib.sha256(self.judged.tokens["admin"].encode()).hexdigest(),
+                                                    (time.time() + 30) * 1000)),
+            ("x-judge-peer-mac", "0" * 64)]
+        with self.assertRaises(grpc.RpcError) as err:
+            calls["GetOther"](posing)
+        self.assertEqual(err.exception.code(), UNAUTH)
+        self.assertIn("not a node of a cluster", err.exception.details())
         # Let the submissions made by the matrix finish before the suite ends.
         for s in self.stub.ListSubmissions(pb.ListSubmissionsRequest(page_size=100), metadata=self.md("admin")).submissions:
             self.watch(s.id, role="admin")
@@ -463,10 +476,7 @@ class TlsTest(unittest.TestCase):
         import subprocess
         import tempfile
         tmp = tempfile.mkdtemp(prefix="judge-tls-")
-        cert, key = os.path.join(tmp, "cert.pem"), os.path.join(tmp, "key.pem")
-        subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
-                        "-subj", "/CN=localhost", "-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1",
-                        "-keyout", key, "-out", cert], check=True, capture_output=True)
+        cert, key = harness.self_signed_cert(tmp)
         judged = harness.Judged(extra_args=["--workers", "1", "--tls-cert", cert, "--tls-key", key]).start()
         try:
             with open(cert, "rb") as f:
