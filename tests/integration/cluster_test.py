@@ -3,7 +3,8 @@
 Each test starts its own NATS and nodes (fresh streams), so the tests are independent:
 forwarded reads with the roles enforced; submissions through one entry point judged on every
 node; kill -9 of a worker and of an owner; idempotent Submit through different nodes; NATS
-restarted mid-load; a node without NATS refusing Submit; a stopped peer failing fast.
+restarted mid-load; a node without NATS refusing Submit; a stopped peer failing fast; mutual
+TLS between the nodes and to NATS, and clients posing as nodes refused.
 """
 import hashlib
 import os
@@ -41,16 +42,18 @@ def free_port():
 
 
 class Nats:
-    def __init__(self, workdir):
+    def __init__(self, workdir, tls=None):
         self.dir = os.path.join(workdir, "nats")
         self.port = free_port()
         self.url = "nats://127.0.0.1:%d" % self.port
         self.proc = None
+        # (ca, cert, key): TLS only, and only clients with a certificate the CA signed.
+        self.tls_args = ["--tlsverify", "--tlscacert", tls[0], "--tlscert", tls[1], "--tlskey", tls[2]] if tls else []
 
     def start(self):
         self.log = open(self.dir + ".log", "a")
-        self.proc = subprocess.Popen([NATS_SERVER, "-js", "-sd", self.dir, "-a", "127.0.0.1", "-p", str(self.port)],
-                                     stdout=self.log, stderr=subprocess.STDOUT)
+        self.proc = subprocess.Popen([NATS_SERVER, "-js", "-sd", self.dir, "-a", "127.0.0.1", "-p", str(self.port)]
+                                     + self.tls_args, stdout=self.log, stderr=subprocess.STDOUT)
         deadline = time.monotonic() + 20
         while time.monotonic() < deadline:
             try:
@@ -76,19 +79,23 @@ class Cluster:
         # How the nodes know each other's forwarded calls: a shared secret, or mutual TLS with
         # one CA (then clients reach the nodes over TLS too).
         self.creds = None
+        nats_tls = None
         if mtls:
+            # NATS too: TLS with client certificates of the same CA.
             ca, _, cert, key = harness.ca_signed_cert(self.workdir, "node")
             self.ca = ca
+            nats_tls = (ca, cert, key)
             with open(ca, "rb") as f:
                 self.creds = grpc.ssl_channel_credentials(root_certificates=f.read())
-            trust = ["--tls-cert", cert, "--tls-key", key, "--peer-ca", ca, "--peer-cert", cert, "--peer-key", key]
+            trust = ["--tls-cert", cert, "--tls-key", key, "--peer-ca", ca, "--peer-cert", cert, "--peer-key", key,
+                     "--nats-ca", ca, "--nats-cert", cert, "--nats-key", key]
         else:
             secret = os.path.join(self.workdir, "cluster-secret")
             with open(secret, "w") as f:
                 f.write(secrets.token_hex(32) + "\n")
             trust = ["--cluster-secret-file", secret]
         extra_args = trust + list(extra_args)
-        self.nats = Nats(self.workdir).start()
+        self.nats = Nats(self.workdir, tls=nats_tls).start()
         self.tokens = None
         self.nodes = []
         self.extra_args = list(extra_args)
@@ -423,10 +430,15 @@ class ClusterTest(unittest.TestCase):
         finally:
             os.kill(c.nodes[1].proc.pid, signal.SIGCONT)
 
-    def test_mutual_tls_between_nodes(self):
+    def test_mutual_tls_between_nodes_and_to_nats(self):
         c = self.cluster = Cluster(2, mtls=True)
         a, b = c.nodes
         md = c.md()
+        # NATS takes TLS with a client certificate only (so the nodes, which work, use both).
+        with socket.create_connection(("127.0.0.1", c.nats.port), timeout=5) as s:
+            info = s.recv(4096).decode()
+        self.assertIn('"tls_required":true', info)
+        self.assertIn('"tls_verify":true', info)
         on_b = submit(c.stub(b), md, 1, source=WRONG_SQL)
         # Forwarded over TLS with A's client certificate, which B's CA check accepts.
         self.assertEqual(final(c.stub(a), md, on_b.id)[-1].submission.verdict, pb.VERDICT_WRONG_ANSWER)
