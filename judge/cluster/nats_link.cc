@@ -183,6 +183,7 @@ absl::Status NatsLink::SetUp() {
   so.Config.AckWait = options_.lease.count() * kNanosPerSecond;
   so.Config.MaxAckPending = 10000;
   jsErrCode code = static_cast<jsErrCode>(0);
+  if (absl::Status s = AdoptLease(so.Config.AckWait); !s.ok()) return s;
   if (absl::Status s =
           NatsError(js_PullSubscribe(&jobs_, js_, kJobsSubject, kWorkers, nullptr, &so, &code),
                     "subscribing to the job queue", code);
@@ -198,6 +199,29 @@ absl::Status NatsLink::SetUp() {
   return NatsError(
       js_PullSubscribe(&results_, js_, subject.c_str(), durable.c_str(), nullptr, &so, &code),
       "subscribing to this node's results", code);
+}
+
+absl::Status NatsLink::AdoptLease(int64_t ack_wait_ns) {
+  // The shared consumer has one lease for every node; a node started with another --lease-s
+  // (a rolling change) sets it for all, rather than failing to subscribe.
+  jsConsumerInfo* info = nullptr;
+  jsErrCode code = static_cast<jsErrCode>(0);
+  natsStatus s = js_GetConsumerInfo(&info, js_, kJobsStream, kWorkers, nullptr, &code);
+  if (s == NATS_NOT_FOUND || code == JSConsumerNotFoundErr) return absl::OkStatus();  // ours
+  if (s != NATS_OK) return NatsError(s, "looking up the job queue's consumer", code);
+  absl::Status result = absl::OkStatus();
+  if (info->Config->AckWait != ack_wait_ns) {
+    jsConsumerConfig cfg = *info->Config;
+    cfg.AckWait = ack_wait_ns;
+    result = NatsError(js_UpdateConsumer(nullptr, js_, kJobsStream, &cfg, nullptr, &code),
+                       "changing the lease of the job queue's consumer", code);
+    if (result.ok()) {
+      spdlog::warn("the lease of jobs on every node is now {} s (it was {} s): --lease-s",
+                   ack_wait_ns / kNanosPerSecond, info->Config->AckWait / kNanosPerSecond);
+    }
+  }
+  jsConsumerInfo_Destroy(info);
+  return result;
 }
 
 NatsLink::~NatsLink() {

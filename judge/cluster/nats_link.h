@@ -66,6 +66,8 @@ class NatsLink final : public ClusterLink {
  private:
   explicit NatsLink(NatsOptions options) : options_(std::move(options)) {}
   absl::Status SetUp();
+  // Sets the shared job consumer's lease to `ack_wait_ns` if it exists with another.
+  absl::Status AdoptLease(int64_t ack_wait_ns);
   void Heartbeat();
   void ReadResults();
 

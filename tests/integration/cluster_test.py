@@ -452,6 +452,13 @@ class ClusterTest(unittest.TestCase):
             c.stub(b).GetSubmission(pb.GetSubmissionRequest(submission_id=on_b.id), metadata=posing)
         self.assertEqual(err.exception.code(), grpc.StatusCode.UNAUTHENTICATED)
         self.assertIn("without a client certificate", err.exception.details())
+        # A node started with another --lease-s joins (and sets the shared lease) rather than
+        # failing to subscribe to the job queue.
+        third = c.make_node("node-2")
+        third.args[third.args.index("--lease-s") + 1] = "7"
+        c.nodes.append(third.start())
+        third.wait_for_log(r"the lease of jobs on every node is now 7 s \(it was 5 s\)")
+        c.wait_for_members(3)
         # A certificate from another CA does not even get a connection.
         _, _, rogue_cert, rogue_key = harness.ca_signed_cert(c.workdir, "rogue")
         with open(c.ca, "rb") as ca, open(rogue_cert, "rb") as cert, open(rogue_key, "rb") as key:
