@@ -69,8 +69,8 @@ class ClusterLink {
 
 // Calls to the node at `address` on a caller's behalf: the caller's key goes along, vouched for
 // by this node (PeerTrust), so the owner applies its own rules to that key and a forwarded call
-// never carries more authority than the caller had. Each call is bounded by the caller's deadline and the peer
-// timeout; a peer that does not answer in time is UNAVAILABLE.
+// never carries more authority than the caller had. Each call is bounded by the caller's deadline
+// and the peer timeout; a peer that does not answer in time is UNAVAILABLE.
 class Peers {
  public:
   virtual ~Peers() = default;
@@ -84,12 +84,14 @@ class Peers {
       const std::string& address, const Principal& who,
       const judge::v1::ListSubmissionsRequest& req) = 0;
   // Streams the owner's WatchSubmission into `deliver` until FINISHED; the returned function
-  // stops it (and returns once no delivery is in progress). An error before the first event is
-  // returned as the status.
+  // stops it (no delivery starts after it returns). An error before the first event is returned
+  // as the status; a stream that ends before FINISHED (the owner died, or stopped answering) is
+  // reported once to `broken`, unless stopped first.
   virtual absl::StatusOr<std::function<void()>> Watch(
       const std::string& address, const Principal& who,
       const judge::v1::WatchSubmissionRequest& req,
-      std::function<void(judge::v1::SubmissionEvent)> deliver) = 0;
+      std::function<void(judge::v1::SubmissionEvent)> deliver,
+      std::function<void(const absl::Status&)> broken) = 0;
 };
 
 }  // namespace judge

@@ -521,13 +521,17 @@ absl::StatusOr<std::unique_ptr<EventFeed>> JudgeApi::OpenFeed(const Principal& w
 }
 
 absl::StatusOr<std::unique_ptr<EventFeed>> JudgeApi::WatchSubmission(
-    const Principal& who, const judge::v1::WatchSubmissionRequest& req,
-    EventFeed::Deliver deliver) const {
+    const Principal& who, const judge::v1::WatchSubmissionRequest& req, EventFeed::Deliver deliver,
+    EventFeed::Broken broken) const {
   absl::StatusOr<std::string> remote = RemoteOwner(req.submission_id());
   if (!remote.ok()) return remote.status();
   if (!remote->empty()) {
+    auto on_broken = [broken = std::move(broken), id = req.submission_id()](const absl::Status& s) {
+      if (broken) broken(FromOwner(absl::StatusOr<bool>(s), id).status());
+    };
     absl::StatusOr<std::function<void()>> stop =
-        FromOwner(peers_->Watch(*remote, who, req, std::move(deliver)), req.submission_id());
+        FromOwner(peers_->Watch(*remote, who, req, std::move(deliver), std::move(on_broken)),
+                  req.submission_id());
     if (!stop.ok()) return stop.status();
     return std::unique_ptr<EventFeed>(new EventFeed(req.submission_id(), *std::move(stop)));
   }

@@ -43,6 +43,8 @@ struct ApiOptions {
 class EventFeed {
  public:
   using Deliver = std::function<void(judge::v1::SubmissionEvent)>;
+  // A feed from another node that ended before FINISHED: why (UNAVAILABLE, naming the node).
+  using Broken = std::function<void(const absl::Status&)>;
   ~EventFeed();
   EventFeed(const EventFeed&) = delete;
   EventFeed& operator=(const EventFeed&) = delete;
@@ -93,10 +95,12 @@ class JudgeApi {
                                                    const judge::v1::BackupRequest& req);
 
   // The streams: on success events go to `deliver` until the feed is destroyed. A submission
-  // that already finished is delivered as its one FINISHED event (before this returns).
+  // that already finished is delivered as its one FINISHED event (before this returns). In a
+  // cluster, a watch of another node's submission that breaks before FINISHED is reported to
+  // `broken` (UNAVAILABLE naming the owner; the caller ends its stream with it).
   absl::StatusOr<std::unique_ptr<EventFeed>> WatchSubmission(
       const Principal& who, const judge::v1::WatchSubmissionRequest& req,
-      EventFeed::Deliver deliver) const;
+      EventFeed::Deliver deliver, EventFeed::Broken broken = nullptr) const;
   absl::StatusOr<std::unique_ptr<EventFeed>> RunLive(const Principal& who,
                                                      const judge::v1::RunLiveRequest& req,
                                                      EventFeed::Deliver deliver);

@@ -8,6 +8,7 @@
 #include <cstring>
 #include <deque>
 #include <mutex>
+#include <optional>
 #include <set>
 
 #include "absl/strings/ascii.h"
@@ -109,6 +110,8 @@ struct EventQueue {
   std::mutex mu;
   std::condition_variable cv;
   std::deque<SubmissionEvent> events;
+  // Why the feed broke before FINISHED (another node's submission whose owner went away).
+  std::optional<absl::Status> broken;
   uint64_t sent = 0;
   // Last member: destroyed first, so no delivery runs once the rest goes.
   std::unique_ptr<EventFeed> feed;
@@ -386,7 +389,8 @@ void HttpServer::Routes() {
 
   // A server-sent event stream: refused (429) at max_streams before anything is queued; then
   // one event per SubmissionEvent (`id` counts from 1, `event` is the state, `data` the event in
-  // JSON), a comment line every keepalive_s while nothing happens, and the end after FINISHED.
+  // JSON), a comment line every keepalive_s while nothing happens, and the end after FINISHED;
+  // or, if the feed breaks first, an `event: ERROR` whose data is {code, message} and the end.
   auto stream = [this](const Request& req, httplib::Response& res, auto open) {
     if (open_streams_.fetch_add(1) >= options_.max_streams) {
       --open_streams_;
@@ -397,11 +401,17 @@ void HttpServer::Routes() {
     }
     auto queue = std::make_shared<EventQueue>();
     EventQueue* q = queue.get();
-    absl::StatusOr<std::unique_ptr<EventFeed>> feed = open([q](SubmissionEvent e) {
-      std::lock_guard<std::mutex> lock(q->mu);
-      q->events.push_back(std::move(e));
-      q->cv.notify_all();
-    });
+    absl::StatusOr<std::unique_ptr<EventFeed>> feed = open(
+        [q](SubmissionEvent e) {
+          std::lock_guard<std::mutex> lock(q->mu);
+          q->events.push_back(std::move(e));
+          q->cv.notify_all();
+        },
+        [q](const absl::Status& why) {
+          std::lock_guard<std::mutex> lock(q->mu);
+          q->broken = why;
+          q->cv.notify_all();
+        });
     if (!feed.ok()) {
       --open_streams_;
       return SendError(res, feed.status());
@@ -419,20 +429,31 @@ void HttpServer::Routes() {
           std::unique_lock<std::mutex> lock(queue->mu);
           const auto deadline = std::chrono::steady_clock::now() + keepalive;
           // Wake every 250 ms to notice a stop.
-          while (queue->events.empty() && !stopping_ &&
+          while (queue->events.empty() && !queue->broken && !stopping_ &&
                  std::chrono::steady_clock::now() < deadline) {
             queue->cv.wait_for(lock, std::chrono::milliseconds(250));
           }
           if (stopping_) return false;
           std::string out;
           bool last = false;
-          if (queue->events.empty()) out = ": keep-alive\n\n";
+          if (queue->events.empty() && !queue->broken) out = ": keep-alive\n\n";
           while (!queue->events.empty() && !last) {
             const SubmissionEvent& e = queue->events.front();
             last = e.state() == judge::v1::SUBMISSION_STATE_FINISHED;
             absl::StrAppend(&out, "id: ", ++queue->sent, "\nevent: ", StateName(e.state()),
                             "\ndata: ", ToJson(e), "\n\n");
             queue->events.pop_front();
+          }
+          if (queue->events.empty() && queue->broken && !last) {
+            google::protobuf::Struct error;
+            (*error.mutable_fields())["code"].set_string_value(
+                absl::StatusCodeToString(queue->broken->code()));
+            (*error.mutable_fields())["message"].set_string_value(
+                std::string(queue->broken->message()));
+            std::string json;
+            (void)google::protobuf::util::MessageToJsonString(error, &json);
+            absl::StrAppend(&out, "event: ERROR\ndata: ", json, "\n\n");
+            last = true;
           }
           lock.unlock();
           if (!sink.write(out.data(), out.size())) return false;  // the client is gone
@@ -456,8 +477,8 @@ void HttpServer::Routes() {
           if (absl::Status st = CheckParams(req, {}); !st.ok()) return SendError(res, st);
           judge::v1::WatchSubmissionRequest r;
           r.set_submission_id(req.matches[1]);
-          stream(req, res, [&](EventFeed::Deliver deliver) {
-            return api->WatchSubmission(*who, r, std::move(deliver));
+          stream(req, res, [&](EventFeed::Deliver deliver, EventFeed::Broken broken) {
+            return api->WatchSubmission(*who, r, std::move(deliver), std::move(broken));
           });
         });
   s.Post("/v1/live", [api, stream](const Request& req, httplib::Response& res) {
@@ -466,8 +487,9 @@ void HttpServer::Routes() {
     if (absl::Status st = CheckParams(req, {}); !st.ok()) return SendError(res, st);
     absl::StatusOr<judge::v1::RunLiveRequest> r = ParseBody<judge::v1::RunLiveRequest>(req);
     if (!r.ok()) return SendError(res, r.status());
-    stream(req, res,
-           [&](EventFeed::Deliver deliver) { return api->RunLive(*who, *r, std::move(deliver)); });
+    stream(req, res, [&](EventFeed::Deliver deliver, EventFeed::Broken) {
+      return api->RunLive(*who, *r, std::move(deliver));
+    });
   });
 
   if (!options_.web_root.empty()) {

@@ -76,7 +76,8 @@ absl::StatusOr<judge::v1::ListSubmissionsResponse> GrpcPeers::ListLocal(
 
 absl::StatusOr<std::function<void()>> GrpcPeers::Watch(
     const std::string& address, const Principal& who, const judge::v1::WatchSubmissionRequest& req,
-    std::function<void(judge::v1::SubmissionEvent)> deliver) {
+    std::function<void(judge::v1::SubmissionEvent)> deliver,
+    std::function<void(const absl::Status&)> broken) {
   // The first event is read here, on the calling thread (which drives the call as a unary call
   // does; a gRPC handler thread that only waited for another thread to read stalled the call
   // until the timeout), bounded by the peer timeout: a dead or stopped owner is an error now,
@@ -88,9 +89,11 @@ absl::StatusOr<std::function<void()>> GrpcPeers::Watch(
     std::condition_variable cv;
     bool first_read = false, timed_out = false, stopped = false;
     std::function<void(judge::v1::SubmissionEvent)> deliver;
+    std::function<void(const absl::Status&)> broken;
   };
   auto state = std::make_shared<State>();
   state->deliver = std::move(deliver);
+  state->broken = std::move(broken);
   Prepare(&state->ctx, address, who, true);
   state->reader = StubFor(address)->WatchSubmission(&state->ctx, req);
   std::thread guard([state, timeout = timeout_] {
@@ -120,19 +123,32 @@ absl::StatusOr<std::function<void()>> GrpcPeers::Watch(
     }
     return FromPeer(status, address);
   }
+  bool finished = first.state() == judge::v1::SUBMISSION_STATE_FINISHED;
   state->deliver(std::move(first));
   // The reader owns its share of the state and ends by itself once the stream does (or is
   // cancelled). Stopping never waits for it: a stop runs on a gRPC thread (the stream's end),
   // and the reader's last Read may need one to finish; waiting there starved gRPC after a few
   // watches. No delivery starts after a stop returns (`stopped`, under the lock deliveries hold).
-  std::thread([state] {
+  std::thread([state, address, finished]() mutable {
     judge::v1::SubmissionEvent event;
     while (state->reader->Read(&event)) {
+      if (finished) continue;  // FINISHED was the last event; the stream ends next
       std::lock_guard<std::mutex> lock(state->mu);
       if (state->stopped) break;
+      finished = event.state() == judge::v1::SUBMISSION_STATE_FINISHED;
       state->deliver(std::move(event));
     }
-    (void)state->reader->Finish();
+    grpc::Status status = state->reader->Finish();
+    std::lock_guard<std::mutex> lock(state->mu);
+    if (finished || state->stopped) return;
+    // The owner's stream ended before the verdict (it died, or was cut off): the watcher hears
+    // so rather than waiting for events that never come.
+    if (status.ok()) {
+      status = grpc::Status(grpc::StatusCode::UNAVAILABLE, "the stream ended before FINISHED");
+    }
+    state->broken(
+        absl::UnavailableError(absl::StrCat("stopped answering at ", address, " during the watch (",
+                                            status.error_message(), "); watch again")));
   }).detach();
   return std::function<void()>([state] {
     {

@@ -42,7 +42,8 @@ class GrpcPeers final : public Peers {
   absl::StatusOr<std::function<void()>> Watch(
       const std::string& address, const Principal& who,
       const judge::v1::WatchSubmissionRequest& req,
-      std::function<void(judge::v1::SubmissionEvent)> deliver) override;
+      std::function<void(judge::v1::SubmissionEvent)> deliver,
+      std::function<void(const absl::Status&)> broken) override;
 
  private:
   judge::v1::JudgeService::Stub* StubFor(const std::string& address);

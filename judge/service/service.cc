@@ -345,17 +345,22 @@ grpc::ServerWriteReactor<SubmissionEvent>* JudgeServiceImpl::WatchSubmission(
   // request) may be over, before the open returns.
   absl::StatusOr<Principal> who = Authenticate(ctx);
   judge::v1::WatchSubmissionRequest request = *req;
-  auto open = [this, who,
-               request](EventFeed::Deliver deliver) -> absl::StatusOr<std::unique_ptr<EventFeed>> {
+  auto open = [this, who, request](EventFeed::Deliver deliver,
+                                   EventFeed::Broken broken =
+                                       nullptr) -> absl::StatusOr<std::unique_ptr<EventFeed>> {
     if (!who.ok()) return who.status();
-    return api_->WatchSubmission(*who, request, std::move(deliver));
+    return api_->WatchSubmission(*who, request, std::move(deliver), std::move(broken));
   };
-  if (pool_ == nullptr || !api_->KeptElsewhere(request.submission_id())) return StartStream(open);
-  // Another node's submission is watched through a call to it: opened on the pool.
+  if (pool_ == nullptr || !api_->KeptElsewhere(request.submission_id())) {
+    return StartStream([&](EventFeed::Deliver deliver) { return open(std::move(deliver)); });
+  }
+  // Another node's submission is watched through a call to it: opened on the pool; the stream
+  // ends with the owner's failure if the owner's stream breaks before FINISHED.
   auto* stream = new EventStream();
   stream->BeginOpen();
   pool_->Run([stream, open] {
-    stream->EndOpen(open([stream](SubmissionEvent e) { stream->Push(std::move(e)); }));
+    stream->EndOpen(open([stream](SubmissionEvent e) { stream->Push(std::move(e)); },
+                         [stream](const absl::Status& s) { stream->FinishWith(ToGrpc(s)); }));
   });
   return stream;
 }

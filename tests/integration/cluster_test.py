@@ -276,7 +276,7 @@ class ClusterTest(unittest.TestCase):
         self.assertEqual(seen, list(reversed(ids)))
 
     def test_kill_a_worker_and_an_owner(self):
-        c = self.cluster = Cluster(3)
+        c = self.cluster = Cluster(3, extra_args=["--http-listen", "127.0.0.1:0"])
         a, b, cc = c.nodes
         md = c.md()
         owned_by_a = [submit(c.stub(a), md, i).id for i in range(24)]
@@ -298,7 +298,28 @@ class ClusterTest(unittest.TestCase):
 
         # The owner A dies while C judges its jobs: results wait in A's stream and apply at restart.
         more = [submit(c.stub(a), md, 100 + i, source=WRONG_SQL).id for i in range(10)]
+        # Watches through C of the last of them (still queued behind the others), over gRPC and
+        # over the JSON API's event stream, are open when A dies.
+        watch = c.stub(cc).WatchSubmission(pb.WatchSubmissionRequest(submission_id=more[-1]), metadata=md,
+                                           timeout=60)
+        self.assertNotEqual(next(watch).state, pb.SUBMISSION_STATE_FINISHED, "the watch must be open when A dies")
+        sse = urllib.request.urlopen(urllib.request.Request(
+            "http://127.0.0.1:%d/v1/submissions/%s/events" % (cc.http_port, more[-1]),
+            headers={"Authorization": "Bearer " + c.tokens["platform"]}), timeout=60)
+        self.assertTrue(sse.readline().startswith(b"id: 1"))
         a.kill9()
+        # Both end at once with the reason rather than waiting for events that never come.
+        with self.assertRaises(grpc.RpcError) as err:
+            for e in watch:
+                self.assertNotEqual(e.state, pb.SUBMISSION_STATE_FINISHED)
+        self.assertEqual(err.exception.code(), grpc.StatusCode.UNAVAILABLE)
+        self.assertRegex(err.exception.details(), r"kept by node node-0, which stopped answering .* watch again")
+        blocks = sse.read().decode().split("\n\n")
+        sse.close()
+        error = [b for b in blocks if b.startswith("event: ERROR")]
+        self.assertEqual(len(error), 1, blocks)
+        self.assertIn('"code":"UNAVAILABLE"', error[0])
+        self.assertIn("kept by node node-0", error[0])
         restarted_b = c.restart(c.nodes[1])  # B back too (its store and id)
         with self.assertRaises(grpc.RpcError) as err:
             c.stub(cc).GetSubmission(pb.GetSubmissionRequest(submission_id=more[0]), metadata=md, timeout=5)

@@ -71,7 +71,8 @@ export const get = (path) => call("GET", path);
 export const post = (path, body) => call("POST", path, body);
 
 // Reads a server-sent event stream (fetch, so that the token goes in a header) and calls
-// onEvent with each event's data, parsed. Resolves when the stream ends.
+// onEvent with each event's data, parsed. Resolves when the stream ends; an ERROR event (the
+// stream broke before the verdict) is thrown as an ApiError.
 export async function stream(method, path, body, onEvent, signal) {
   let res;
   try {
@@ -103,12 +104,18 @@ export async function stream(method, path, body, onEvent, signal) {
     while ((end = buffer.indexOf("\n\n")) >= 0) {
       const block = buffer.slice(0, end);
       buffer = buffer.slice(end + 2);
-      const data = block
-        .split("\n")
+      const lines = block.split("\n");
+      const data = lines
         .filter((l) => l.startsWith("data: "))
         .map((l) => l.slice(6))
         .join("\n");
-      if (data) onEvent(JSON.parse(data));
+      if (!data) continue;
+      // The stream broke before the verdict (the node keeping the submission went away).
+      if (lines.includes("event: ERROR")) {
+        const err = JSON.parse(data);
+        throw new ApiError(0, err.code, err.message);
+      }
+      onEvent(JSON.parse(data));
     }
   }
 }
