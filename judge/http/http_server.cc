@@ -390,7 +390,7 @@ void HttpServer::Routes() {
   // A server-sent event stream: refused (429) at max_streams before anything is queued; then
   // one event per SubmissionEvent (`id` counts from 1, `event` is the state, `data` the event in
   // JSON), a comment line every keepalive_s while nothing happens, and the end after FINISHED;
-  // or, if the feed breaks first, an `event: ERROR` whose data is {code, message} and the end.
+  // or, if the feed breaks first, an `event: error` whose data is {code, message} and the end.
   auto stream = [this](const Request& req, httplib::Response& res, auto open) {
     if (open_streams_.fetch_add(1) >= options_.max_streams) {
       --open_streams_;
@@ -452,7 +452,7 @@ void HttpServer::Routes() {
                 std::string(queue->broken->message()));
             std::string json;
             (void)google::protobuf::util::MessageToJsonString(error, &json);
-            absl::StrAppend(&out, "event: ERROR\ndata: ", json, "\n\n");
+            absl::StrAppend(&out, "event: error\ndata: ", json, "\n\n");
             last = true;
           }
           lock.unlock();

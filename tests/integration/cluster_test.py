@@ -316,7 +316,7 @@ class ClusterTest(unittest.TestCase):
         self.assertRegex(err.exception.details(), r"kept by node node-0, which stopped answering .* watch again")
         blocks = sse.read().decode().split("\n\n")
         sse.close()
-        error = [b for b in blocks if b.startswith("event: ERROR")]
+        error = [b for b in blocks if b.startswith("event: error")]
         self.assertEqual(len(error), 1, blocks)
         self.assertIn('"code":"UNAVAILABLE"', error[0])
         self.assertIn("kept by node node-0", error[0])

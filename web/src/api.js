@@ -71,7 +71,7 @@ export const get = (path) => call("GET", path);
 export const post = (path, body) => call("POST", path, body);
 
 // Reads a server-sent event stream (fetch, so that the token goes in a header) and calls
-// onEvent with each event's data, parsed. Resolves when the stream ends; an ERROR event (the
+// onEvent with each event's data, parsed. Resolves when the stream ends; an error event (the
 // stream broke before the verdict) is thrown as an ApiError.
 export async function stream(method, path, body, onEvent, signal) {
   let res;
@@ -111,7 +111,7 @@ export async function stream(method, path, body, onEvent, signal) {
         .join("\n");
       if (!data) continue;
       // The stream broke before the verdict (the node keeping the submission went away).
-      if (lines.includes("event: ERROR")) {
+      if (lines.includes("event: error")) {
         const err = JSON.parse(data);
         throw new ApiError(0, err.code, err.message);
       }
