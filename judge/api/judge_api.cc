@@ -436,6 +436,10 @@ absl::StatusOr<judge::v1::Submission> JudgeApi::Submit(const Principal& who,
     // Not acknowledged, so not kept: the caller retries (through another node).
     (void)store_->Erase({created->submission});
     if (!cluster_key.empty()) cluster_->ForgetRequest(cluster_key);
+    if (absl::IsResourceExhausted(queued)) {  // the cluster's queue is full
+      metrics_->AddRejected("queue_full");
+      return queued;
+    }
     return absl::UnavailableError(
         absl::StrCat("node ", cluster_ != nullptr ? cluster_->node_id() : "", " could not queue ",
                      "the submission (", queued.message(), "); retry through another node"));

@@ -4,6 +4,7 @@
 
 #include <vector>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "judge/api/log.h"
@@ -61,16 +62,34 @@ class NatsJob final : public Job {
 };
 
 // Creates a file-backed stream on one subject (pattern) unless it exists (its configuration is
-// then left as it is). 0 leaves the de-duplication window and the age limit at their defaults.
+// then left as it is, but for the bound on messages). 0 leaves the de-duplication window, the
+// age limit and the number of messages at their defaults (no bound); a stream bounded to
+// `max_msgs` refuses new messages beyond it.
 absl::Status EnsureStream(jsCtx* js, const char* name, const char* subject,
                           jsRetentionPolicy retention, int replicas, int64_t duplicates_ns,
-                          int64_t max_age_ns) {
+                          int64_t max_age_ns, int64_t max_msgs = 0) {
   jsStreamInfo* info = nullptr;
   jsErrCode code = static_cast<jsErrCode>(0);
   natsStatus s = js_GetStreamInfo(&info, js, name, nullptr, &code);
   if (s == NATS_OK) {
+    // One bound for the whole cluster: the node started last sets it.
+    absl::Status result = absl::OkStatus();
+    const int64_t want = max_msgs > 0 ? max_msgs : -1;
+    if (info->Config->MaxMsgs != want) {
+      jsStreamConfig cfg = *info->Config;
+      cfg.MaxMsgs = want;
+      cfg.Discard = js_DiscardNew;
+      jsStreamInfo* updated = nullptr;
+      result = NatsError(js_UpdateStream(&updated, js, &cfg, nullptr, &code),
+                         absl::StrCat("bounding stream ", name), code);
+      if (result.ok()) {
+        jsStreamInfo_Destroy(updated);
+        spdlog::warn("stream {} now holds at most {} messages (it was {})", name, want,
+                     info->Config->MaxMsgs);
+      }
+    }
     jsStreamInfo_Destroy(info);
-    return absl::OkStatus();
+    return result;
   }
   if (s != NATS_NOT_FOUND && code != JSStreamNotFoundErr) {
     return NatsError(s, absl::StrCat("looking up stream ", name), code);
@@ -86,6 +105,10 @@ absl::Status EnsureStream(jsCtx* js, const char* name, const char* subject,
   cfg.Replicas = replicas;
   cfg.Duplicates = duplicates_ns;
   cfg.MaxAge = max_age_ns;
+  if (max_msgs > 0) {
+    cfg.MaxMsgs = max_msgs;
+    cfg.Discard = js_DiscardNew;
+  }
   s = js_AddStream(&info, js, &cfg, nullptr, &code);
   if (s == NATS_OK) jsStreamInfo_Destroy(info);
   return NatsError(s, absl::StrCat("creating stream ", name), code);
@@ -156,9 +179,11 @@ absl::Status NatsLink::SetUp() {
       !s.ok()) {
     return s;
   }
-  // Jobs: removed once acknowledged; a job queued again within 10 minutes is dropped.
-  if (absl::Status s = EnsureStream(js_, kJobsStream, kJobsSubject, js_WorkQueuePolicy,
-                                    options_.replicas, 10 * 60 * kNanosPerSecond, 0);
+  // Jobs: removed once acknowledged; a job queued again within 10 minutes is dropped; at most
+  // max_jobs queued or being judged.
+  if (absl::Status s =
+          EnsureStream(js_, kJobsStream, kJobsSubject, js_WorkQueuePolicy, options_.replicas,
+                       10 * 60 * kNanosPerSecond, 0, options_.max_jobs);
       !s.ok()) {
     return s;
   }
@@ -259,6 +284,13 @@ absl::Status NatsLink::Enqueue(const judge::v1::Submission& submission, int atte
   natsStatus s =
       js_Publish(&ack, js_, kJobsSubject, data.data(), static_cast<int>(data.size()), &po, &code);
   if (ack != nullptr) jsPubAck_Destroy(ack);
+  if (s != NATS_OK &&
+      absl::StrContains(nats_GetLastError(nullptr) == nullptr ? "" : nats_GetLastError(nullptr),
+                        "maximum messages exceeded")) {
+    return absl::ResourceExhaustedError(
+        absl::StrCat("the cluster's queue is full (", options_.max_jobs,
+                     " submissions queued or being judged); retry later"));
+  }
   return NatsError(s, "queueing the job on NATS", code);
 }
 

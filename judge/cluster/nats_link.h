@@ -39,6 +39,7 @@ struct NatsOptions {
   std::chrono::seconds lease{30};         // a job's AckWait
   std::chrono::seconds node_ttl{10};      // a node is gone when not heard of for this long
   std::chrono::seconds connect_wait{30};  // at start, how long to wait for NATS
+  int64_t max_jobs = 0;                   // queued or being judged, cluster-wide; 0: no bound
   // Optional: credentials file, and TLS (CA to trust; client certificate and key).
   std::string creds_file, tls_ca, tls_cert, tls_key;
 };

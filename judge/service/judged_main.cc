@@ -132,7 +132,9 @@ int main(int argc, char** argv) {
   app.add_option("--metrics-listen", o.metrics_listen, "Serve Prometheus metrics on HOST:PORT");
   app.add_option("--tls-cert", o.tls_cert, "PEM certificate chain (TLS; with --tls-key)");
   app.add_option("--tls-key", o.tls_key, "PEM private key");
-  app.add_option("--queue-limit", o.queue_limit, "Queued submissions before RESOURCE_EXHAUSTED")
+  app.add_option("--queue-limit", o.queue_limit,
+                 "Queued submissions before RESOURCE_EXHAUSTED (in a cluster: queued or being "
+                 "judged on all nodes together; the node started last sets it)")
       ->capture_default_str()
       ->check(CLI::Range(size_t{1}, size_t{1000000}));
   app.add_option("--max-source-bytes", o.max_source_bytes, "Largest accepted source")
@@ -443,6 +445,7 @@ int main(int argc, char** argv) {
     n.advertise = o.advertise;
     n.replicas = o.nats_replicas;
     n.lease = std::chrono::seconds(o.lease_s);
+    n.max_jobs = static_cast<int64_t>(o.queue_limit);
     n.node_ttl = std::chrono::seconds(o.node_ttl_s);
     n.creds_file = o.nats_creds;
     n.tls_ca = o.nats_ca;

@@ -430,6 +430,26 @@ class ClusterTest(unittest.TestCase):
         self.assertGreater(took, 2 * 5, "judging must outlast the lease for this test to mean anything")
         self.assertEqual(sum(metric(n, "judge_jobs_taken_total") for n in c.nodes), 1)
 
+    def test_the_clusters_queue_is_bounded(self):
+        # --queue-limit bounds the shared queue (queued or being judged, all nodes together):
+        # beyond it Submit is RESOURCE_EXHAUSTED and nothing is kept.
+        c = self.cluster = Cluster(1, extra_args=["--queue-limit", "2"])
+        md = c.md()
+        slow = "import time\ntime.sleep(60)\n"  # each test runs to its wall-clock limit, idle
+        stub = c.stub(c.nodes[0])
+
+        def submit_slow(i):
+            return stub.Submit(pb.SubmitRequest(challenge_id="ttl-lru-cache", language="python3", source=slow,
+                                                candidate_id="slow-%d" % i), metadata=md)
+        kept = [submit_slow(i).id for i in range(2)]
+        with self.assertRaises(grpc.RpcError) as err:
+            submit_slow(2)
+        self.assertEqual(err.exception.code(), grpc.StatusCode.RESOURCE_EXHAUSTED)
+        self.assertIn("the cluster's queue is full (2 submissions", err.exception.details())
+        listed = stub.ListSubmissions(pb.ListSubmissionsRequest(), metadata=md)
+        self.assertEqual(sorted(s.id for s in listed.submissions), sorted(kept))
+        c.nodes[0].kill9()  # rather than wait for the sleepers to be judged
+
     def test_a_stopped_peer_fails_fast(self):
         c = self.cluster = Cluster(3)
         md = c.md()
@@ -473,12 +493,14 @@ class ClusterTest(unittest.TestCase):
             c.stub(b).GetSubmission(pb.GetSubmissionRequest(submission_id=on_b.id), metadata=posing)
         self.assertEqual(err.exception.code(), grpc.StatusCode.UNAUTHENTICATED)
         self.assertIn("without a client certificate", err.exception.details())
-        # A node started with another --lease-s joins (and sets the shared lease) rather than
-        # failing to subscribe to the job queue.
+        # A node started with another --lease-s and --queue-limit joins, and sets the shared lease
+        # and bound, rather than failing to subscribe to the job queue.
         third = c.make_node("node-2")
         third.args[third.args.index("--lease-s") + 1] = "7"
+        third.args += ["--queue-limit", "500"]
         c.nodes.append(third.start())
         third.wait_for_log(r"the lease of jobs on every node is now 7 s \(it was 5 s\)")
+        third.wait_for_log(r"stream JUDGE_JOBS now holds at most 500 messages \(it was 1000\)")
         c.wait_for_members(3)
         # A certificate from another CA does not even get a connection.
         _, _, rogue_cert, rogue_key = harness.ca_signed_cert(c.workdir, "rogue")
