@@ -237,7 +237,13 @@ int main(int argc, char** argv) {
   auto* erase = admin->add_subcommand(
       "erase-candidate", "Delete every submission, source and record of a candidate, for good");
   erase->add_option("ID", candidate, "Candidate id")->required();
-  CLI11_PARSE(app, argc, argv);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    // --help prints and succeeds; a usage error prints its reason and exits 2, as every error.
+    const int code = app.exit(e);
+    return code == 0 ? 0 : 2;
+  }
 
   if (!g.verbose) gpr_set_log_function([](gpr_log_func_args*) {});  // one line per error: ours
   if (g.token.empty()) return UsageFail("no token: pass --token or set JUDGE_TOKEN");

@@ -102,6 +102,11 @@ class JudgectlTest(unittest.TestCase):
         r = self.ctl("get", "0000", role="candidate")
         self.assertEqual(r.returncode, 2)
         self.assertIn("NOT_FOUND", r.stderr)
+        # A usage error is an error like any other (exit 2, as --help promises), with its reason.
+        r = self.ctl("submit", "sql-null-trap", "x.sql")
+        self.assertEqual(r.returncode, 2)
+        self.assertIn("--challenge is required", r.stderr)
+        self.assertEqual(self.ctl("--help").returncode, 0)
 
     def test_live_with_stdin(self):
         with tempfile.NamedTemporaryFile("w", suffix=".py") as src, tempfile.NamedTemporaryFile("w") as inp:
