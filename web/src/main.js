@@ -394,8 +394,15 @@ class ResultsView {
     );
     this.extra = h("div", { class: "extra" });
     this.el.replaceChildren(this.status, this.summary, this.table, this.extra);
-    if (id) this.status.append(" ", h("a", { href: `#/submissions/${id}` }, "open"));
+    const link = id && this.link(id);
+    if (link) this.status.append(" ", link);
     this.seen = new Set();
+  }
+
+  // A link to the submission's own page, unless this is that page.
+  link(id) {
+    const page = `#/submissions/${id}`;
+    return location.hash === page ? null : h("a", { href: page }, "open");
   }
 
   testRow(t) {
@@ -438,7 +445,7 @@ class ResultsView {
   }
 
   finish(s) {
-    this.status.replaceChildren(`Finished: submission ${s.id}`, " ", h("a", { href: `#/submissions/${s.id}` }, "open"));
+    fill(this.status, `Finished: submission ${s.id}`, " ", this.link(s.id));
     for (const t of s.tests || []) this.addTest(t);
     if (!this.seen.size) this.table.hidden = true;  // nothing ran (a compilation error, say)
     fill(
