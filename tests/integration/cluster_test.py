@@ -35,10 +35,7 @@ WRONG_SQL = harness.read("challenges/sql-null-trap/solutions/wrong-not-in-null.s
 LOAD = int(os.environ.get("JUDGE_CLUSTER_LOAD", "300"))
 
 
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+free_port = harness.free_port
 
 
 class Nats:
@@ -102,10 +99,23 @@ class Cluster:
         self.workers = workers
         self.wrap = wrap  # (node id, argv) -> argv, e.g. to start a node in a CPU cgroup
         for i in range(n):
-            self.nodes.append(self.make_node("node-%d" % i))
-        for node in self.nodes:
-            node.start()
+            self.nodes.append(self.start_node("node-%d" % i))
         self.wait_for_members(len(self.nodes))
+
+    def start_node(self, node_id, data_dir=None, port=None, tweak=None):
+        """Starts a node (on `port` if given and still free); `tweak(node)` may change its args.
+        A port taken between choosing and listening is replaced by another: the node's address
+        is whatever it advertises."""
+        for attempt in range(5):
+            node = self.make_node(node_id, data_dir=data_dir, port=port if attempt == 0 else None)
+            if tweak:
+                tweak(node)
+            try:
+                return node.start()
+            except RuntimeError as e:
+                node.cleanup_process_only()
+                if "Address already in use" not in str(e) or attempt == 4:
+                    raise
 
     def make_node(self, node_id, data_dir=None, port=None):
         port = port or free_port()
@@ -124,9 +134,9 @@ class Cluster:
         return node
 
     def restart(self, node):
-        again = self.make_node(node.node_id, data_dir=node.data_dir, port=node.port)
+        again = self.start_node(node.node_id, data_dir=node.data_dir, port=node.port)
         self.nodes[self.nodes.index(node)] = again
-        return again.start()
+        return again
 
     def stub(self, node):
         if self.creds:
@@ -495,10 +505,11 @@ class ClusterTest(unittest.TestCase):
         self.assertIn("without a client certificate", err.exception.details())
         # A node started with another --lease-s and --queue-limit joins, and sets the shared lease
         # and bound, rather than failing to subscribe to the job queue.
-        third = c.make_node("node-2")
-        third.args[third.args.index("--lease-s") + 1] = "7"
-        third.args += ["--queue-limit", "500"]
-        c.nodes.append(third.start())
+        def tweak(node):
+            node.args[node.args.index("--lease-s") + 1] = "7"
+            node.args += ["--queue-limit", "500"]
+        third = c.start_node("node-2", tweak=tweak)
+        c.nodes.append(third)
         third.wait_for_log(r"the lease of jobs on every node is now 7 s \(it was 5 s\)")
         third.wait_for_log(r"stream JUDGE_JOBS now holds at most 500 messages \(it was 1000\)")
         c.wait_for_members(3)

@@ -5,11 +5,13 @@ tests use nothing but what any client in another language would: the .proto file
 """
 import hashlib
 import os
+import random
 import re
 import secrets
 import select
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 import tempfile
@@ -140,11 +142,15 @@ class Judged:
                 self.proc.wait()
         return self.proc.returncode
 
-    def cleanup(self):
+    def cleanup_process_only(self):
+        """Stops the process and closes its log; the work and data dirs stay."""
         self.stop()
         for f in (getattr(self, "log", None), self.proc.stderr if self.proc else None):
             if f is not None:
                 f.close()
+
+    def cleanup(self):
+        self.cleanup_process_only()
         shutil.rmtree(self.workdir, ignore_errors=True)
 
 
@@ -184,3 +190,24 @@ def ca_signed_cert(directory, name, ca=None):
     _openssl("x509", "-req", "-in", csr, "-CA", ca[0], "-CAkey", ca[1], "-CAcreateserial", "-days", "1",
              "-extfile", ext, "-out", cert)
     return ca[0], ca[1], cert, key
+
+
+def free_port():
+    """A loopback TCP port nobody listens on now, for a process that must be told its port
+    before it starts. Chosen below the kernel's ephemeral range, so that the local end of some
+    outgoing connection cannot take it in the meantime (a port from bind(0) can be)."""
+    try:
+        with open("/proc/sys/net/ipv4/ip_local_port_range") as f:
+            low = int(f.read().split()[0])
+    except (OSError, ValueError, IndexError):
+        low = 32768
+    rng = random.Random()
+    for _ in range(200):
+        port = rng.randrange(max(1024, low - 12000), low)
+        with socket.socket() as s:
+            try:
+                s.bind(("127.0.0.1", port))
+                return port
+            except OSError:
+                continue
+    raise RuntimeError("no free port below %d" % low)

@@ -10,7 +10,6 @@ import http.server
 import json
 import os
 import secrets
-import socket
 import subprocess
 import sys
 import threading
@@ -75,12 +74,7 @@ class Receiver:
         self.server.server_close()
 
 
-def free_port():
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    port = s.getsockname()[1]
-    s.close()
-    return port
+free_port = harness.free_port
 
 
 def metric(port, labels):
