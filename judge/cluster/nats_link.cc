@@ -284,9 +284,8 @@ absl::Status NatsLink::Enqueue(const judge::v1::Submission& submission, int atte
   natsStatus s =
       js_Publish(&ack, js_, kJobsSubject, data.data(), static_cast<int>(data.size()), &po, &code);
   if (ack != nullptr) jsPubAck_Destroy(ack);
-  if (s != NATS_OK &&
-      absl::StrContains(nats_GetLastError(nullptr) == nullptr ? "" : nats_GetLastError(nullptr),
-                        "maximum messages exceeded")) {
+  const char* error = s == NATS_OK ? nullptr : nats_GetLastError(nullptr);
+  if (error != nullptr && absl::StrContains(error, "maximum messages exceeded")) {
     return absl::ResourceExhaustedError(
         absl::StrCat("the cluster's queue is full (", options_.max_jobs,
                      " submissions queued or being judged); retry later"));

@@ -39,14 +39,19 @@ void SendMessage(httplib::Response& res, const google::protobuf::Message& messag
   res.set_content(ToJson(message), "application/json");
 }
 
-void SendError(httplib::Response& res, absl::StatusCode code, const std::string& message) {
-  res.status = HttpStatusFor(code);
+// {"code": "NOT_FOUND", "message": "..."}: an error answer's body, or an event stream's error.
+std::string ErrorJson(absl::StatusCode code, const std::string& message) {
   google::protobuf::Struct body;
   (*body.mutable_fields())["code"].set_string_value(absl::StatusCodeToString(code));
   (*body.mutable_fields())["message"].set_string_value(message);
   std::string json;
   (void)google::protobuf::util::MessageToJsonString(body, &json);
-  res.set_content(json, "application/json");
+  return json;
+}
+
+void SendError(httplib::Response& res, absl::StatusCode code, const std::string& message) {
+  res.status = HttpStatusFor(code);
+  res.set_content(ErrorJson(code, message), "application/json");
   if (res.status == 401) res.set_header("WWW-Authenticate", "Bearer");
 }
 
@@ -445,14 +450,9 @@ void HttpServer::Routes() {
             queue->events.pop_front();
           }
           if (queue->events.empty() && queue->broken && !last) {
-            google::protobuf::Struct error;
-            (*error.mutable_fields())["code"].set_string_value(
-                absl::StatusCodeToString(queue->broken->code()));
-            (*error.mutable_fields())["message"].set_string_value(
-                std::string(queue->broken->message()));
-            std::string json;
-            (void)google::protobuf::util::MessageToJsonString(error, &json);
-            absl::StrAppend(&out, "event: error\ndata: ", json, "\n\n");
+            absl::StrAppend(&out, "event: error\ndata: ",
+                            ErrorJson(queue->broken->code(), std::string(queue->broken->message())),
+                            "\n\n");
             last = true;
           }
           lock.unlock();

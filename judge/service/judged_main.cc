@@ -287,6 +287,8 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   CLI11_PARSE(app, argc, argv);
   std::string cluster_secret;
+  // The CA of the other nodes' server and client certificates.
+  const std::string peer_ca = o.peer_ca.empty() ? o.tls_cert : o.peer_ca;
   if (!o.nats.empty()) {
     if (o.lease_s < 3)
       return Fail("--lease-s must be at least 3 (leases are renewed every second)");
@@ -487,7 +489,7 @@ int main(int argc, char** argv) {
     std::shared_ptr<grpc::ChannelCredentials> peer_credentials = grpc::InsecureChannelCredentials();
     if (!o.tls_cert.empty() || !o.peer_ca.empty()) {
       grpc::SslCredentialsOptions ssl;
-      ssl.pem_root_certs = ReadAll(o.peer_ca.empty() ? o.tls_cert : o.peer_ca);
+      ssl.pem_root_certs = ReadAll(peer_ca);
       if (!o.peer_cert.empty()) {
         ssl.pem_cert_chain = ReadAll(o.peer_cert);
         ssl.pem_private_key = ReadAll(o.peer_key);
@@ -530,7 +532,7 @@ int main(int argc, char** argv) {
       if (!o.peer_cert.empty()) {
         // Mutual TLS between the nodes: a client certificate is asked for and, when one is
         // shown, verified against the cluster's CA; clients without one connect as before.
-        ssl.pem_root_certs = ReadAll(o.peer_ca.empty() ? o.tls_cert : o.peer_ca);
+        ssl.pem_root_certs = ReadAll(peer_ca);
         ssl.client_certificate_request = GRPC_SSL_REQUEST_CLIENT_CERTIFICATE_AND_VERIFY;
       }
       builder.AddListeningPort(o.listen, grpc::SslServerCredentials(ssl), &port);

@@ -206,20 +206,20 @@ JudgeServiceImpl::JudgeServiceImpl(JudgeApi* api, int offload_threads) : api_(ap
 
 JudgeServiceImpl::~JudgeServiceImpl() = default;
 
+template <typename Work>
+grpc::ServerUnaryReactor* JudgeServiceImpl::Offload(grpc::CallbackServerContext* ctx, Work work) {
+  if (pool_ == nullptr) return Done(ctx, work());
+  grpc::ServerUnaryReactor* reactor = ctx->DefaultReactor();
+  // The call (its context, request and response) stays valid until the reactor finishes.
+  pool_->Run([reactor, work = std::move(work)] { reactor->Finish(ToGrpc(work())); });
+  return reactor;
+}
+
 template <typename Resp, typename Method>
 grpc::ServerUnaryReactor* JudgeServiceImpl::Forwardable(grpc::CallbackServerContext* ctx,
                                                         Resp* resp, Method method) {
-  if (pool_ == nullptr) return Unary(ctx, resp, std::move(method));
-  grpc::ServerUnaryReactor* reactor = ctx->DefaultReactor();
-  // ctx, resp and the request stay valid until the reactor finishes.
-  pool_->Run([this, ctx, resp, reactor, method = std::move(method)] {
-    absl::StatusOr<Principal> who = Authenticate(ctx);
-    if (!who.ok()) return reactor->Finish(ToGrpc(who.status()));
-    absl::StatusOr<Resp> answer = method(*who);
-    if (answer.ok()) *resp = *std::move(answer);
-    reactor->Finish(ToGrpc(answer.status()));
-  });
-  return reactor;
+  return Offload(
+      ctx, [this, ctx, resp, method = std::move(method)] { return Answer(ctx, resp, method); });
 }
 
 grpc::Status ToGrpc(const absl::Status& status) {
@@ -251,14 +251,20 @@ absl::StatusOr<Principal> JudgeServiceImpl::Authenticate(grpc::CallbackServerCon
 }
 
 template <typename Resp, typename Method>
+absl::Status JudgeServiceImpl::Answer(grpc::CallbackServerContext* ctx, Resp* resp,
+                                      const Method& method) {
+  absl::StatusOr<Principal> who = Authenticate(ctx);
+  if (!who.ok()) return who.status();
+  absl::StatusOr<Resp> answer = method(*who);
+  if (!answer.ok()) return answer.status();
+  *resp = *std::move(answer);
+  return absl::OkStatus();
+}
+
+template <typename Resp, typename Method>
 grpc::ServerUnaryReactor* JudgeServiceImpl::Unary(grpc::CallbackServerContext* ctx, Resp* resp,
                                                   Method method) {
-  absl::StatusOr<Principal> who = Authenticate(ctx);
-  if (!who.ok()) return Done(ctx, who.status());
-  absl::StatusOr<Resp> answer = method(*who);
-  if (!answer.ok()) return Done(ctx, answer.status());
-  *resp = *std::move(answer);
-  return Done(ctx, absl::OkStatus());
+  return Done(ctx, Answer(ctx, resp, method));
 }
 
 grpc::ServerUnaryReactor* JudgeServiceImpl::WhoAmI(grpc::CallbackServerContext* ctx,
@@ -319,10 +325,7 @@ grpc::ServerUnaryReactor* JudgeServiceImpl::Submit(grpc::CallbackServerContext* 
     }
     return resp.status();
   };
-  if (pool_ == nullptr) return Done(ctx, work());
-  grpc::ServerUnaryReactor* reactor = ctx->DefaultReactor();
-  pool_->Run([reactor, work] { reactor->Finish(ToGrpc(work())); });
-  return reactor;
+  return Offload(ctx, std::move(work));
 }
 
 grpc::ServerUnaryReactor* JudgeServiceImpl::GetSubmission(
@@ -351,9 +354,7 @@ grpc::ServerWriteReactor<SubmissionEvent>* JudgeServiceImpl::WatchSubmission(
     if (!who.ok()) return who.status();
     return api_->WatchSubmission(*who, request, std::move(deliver), std::move(broken));
   };
-  if (pool_ == nullptr || !api_->KeptElsewhere(request.submission_id())) {
-    return StartStream([&](EventFeed::Deliver deliver) { return open(std::move(deliver)); });
-  }
+  if (pool_ == nullptr || !api_->KeptElsewhere(request.submission_id())) return StartStream(open);
   // Another node's submission is watched through a call to it: opened on the pool; the stream
   // ends with the owner's failure if the owner's stream breaks before FINISHED.
   auto* stream = new EventStream();

@@ -63,15 +63,23 @@ class JudgeServiceImpl final : public judge::v1::JudgeService::WithRawCallbackMe
 
  private:
   absl::StatusOr<Principal> Authenticate(grpc::CallbackServerContext* ctx) const;
+  // The body of a unary call: authenticates, calls `method`, puts its answer in `resp`, and
+  // returns the call's status.
+  template <typename Resp, typename Method>
+  absl::Status Answer(grpc::CallbackServerContext* ctx, Resp* resp, const Method& method);
+  // Authenticates, calls `method` and finishes the call with its answer in `resp`.
+  template <typename Resp, typename Method>
+  grpc::ServerUnaryReactor* Unary(grpc::CallbackServerContext* ctx, Resp* resp, Method method);
+  // Runs `work` (the call's body, returning its status) on the pool when there is one, else
+  // here, and finishes the call with its status.
+  template <typename Work>
+  grpc::ServerUnaryReactor* Offload(grpc::CallbackServerContext* ctx, Work work);
   // A unary call that may be forwarded: on the pool when there is one.
   template <typename Resp, typename Method>
   grpc::ServerUnaryReactor* Forwardable(grpc::CallbackServerContext* ctx, Resp* resp,
                                         Method method);
   class CallPool;
   std::unique_ptr<CallPool> pool_;
-  // Authenticates, calls `method` and finishes the call with its answer in `resp`.
-  template <typename Resp, typename Method>
-  grpc::ServerUnaryReactor* Unary(grpc::CallbackServerContext* ctx, Resp* resp, Method method);
 
   JudgeApi* api_;
 };
