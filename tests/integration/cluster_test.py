@@ -6,7 +6,6 @@ node; kill -9 of a worker and of an owner; idempotent Submit through different n
 restarted mid-load; a node without NATS refusing Submit; a stopped peer failing fast; mutual
 TLS between the nodes and to NATS, and clients posing as nodes refused.
 """
-import hashlib
 import os
 import re
 import secrets
@@ -165,13 +164,6 @@ class Cluster:
         shutil.rmtree(self.workdir, ignore_errors=True)
 
 
-def forged_assertion(node, token, mac=None):
-    """What a node sends when it forwards a call for `token`'s key to `node`, made up by a client."""
-    md = [("x-judge-peer", "v1 node-0 %s %s %d" % (node.address, hashlib.sha256(token.encode()).hexdigest(),
-                                                   (time.time() + 30) * 1000))]
-    return md + [("x-judge-peer-mac", mac)] if mac else md
-
-
 def metric(node, name):
     with urllib.request.urlopen("http://127.0.0.1:%d/metrics" % node.metrics_port, timeout=5) as r:
         for line in r.read().decode().splitlines():
@@ -247,7 +239,7 @@ class ClusterTest(unittest.TestCase):
         self.assertEqual(err.exception.code(), grpc.StatusCode.UNAUTHENTICATED)
         # A client posing as a node (an assertion for the admin's key, without the cluster's
         # secret) is refused by the owner, whatever token it also sends.
-        posing = c.md("candidate") + forged_assertion(b, c.tokens["admin"], mac="0" * 64)
+        posing = c.md("candidate") + harness.forged_peer_metadata(b.address, c.tokens["admin"], mac="0" * 64)
         with self.assertRaises(grpc.RpcError) as err:
             c.stub(b).GetSubmission(pb.GetSubmissionRequest(submission_id=on_c.id), metadata=posing)
         self.assertEqual(err.exception.code(), grpc.StatusCode.UNAUTHENTICATED)
@@ -498,7 +490,7 @@ class ClusterTest(unittest.TestCase):
         listed = c.stub(a).ListSubmissions(pb.ListSubmissionsRequest(), metadata=md)
         self.assertEqual([s.id for s in listed.submissions], [on_b.id])
         # A client over TLS but without a node's certificate cannot pose as a node.
-        posing = c.md("candidate") + forged_assertion(b, c.tokens["admin"])
+        posing = c.md("candidate") + harness.forged_peer_metadata(b.address, c.tokens["admin"])
         with self.assertRaises(grpc.RpcError) as err:
             c.stub(b).GetSubmission(pb.GetSubmissionRequest(submission_id=on_b.id), metadata=posing)
         self.assertEqual(err.exception.code(), grpc.StatusCode.UNAUTHENTICATED)

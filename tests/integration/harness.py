@@ -158,6 +158,14 @@ def metadata(token):
     return [("authorization", "Bearer " + token)]
 
 
+def forged_peer_metadata(address, token, mac=None):
+    """What a cluster node sends when it forwards a call for `token`'s key to the node at
+    `address` (an assertion, and its MAC if given), made up by a client posing as a node."""
+    md = [("x-judge-peer", "v1 node-0 %s %s %d" % (address, hashlib.sha256(token.encode()).hexdigest(),
+                                                   (time.time() + 30) * 1000))]
+    return md + [("x-judge-peer-mac", mac)] if mac else md
+
+
 def read(path):
     with open(os.path.join(ROOT, path)) as f:
         return f.read()
@@ -175,13 +183,12 @@ def self_signed_cert(directory):
     return cert, key
 
 
-def ca_signed_cert(directory, name, ca=None):
-    """A CA of its own (or `ca`, a (cert, key) pair) and a certificate it signs for localhost and
-    127.0.0.1, usable by a server and a client: (ca cert, ca key, cert, key)."""
-    if ca is None:
-        ca = (os.path.join(directory, name + "-ca.pem"), os.path.join(directory, name + "-ca-key.pem"))
-        _openssl("req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=%s CA" % name,
-                 "-keyout", ca[1], "-out", ca[0])
+def ca_signed_cert(directory, name):
+    """A CA of its own and a certificate it signs for localhost and 127.0.0.1, usable by a server
+    and a client: (ca cert, ca key, cert, key)."""
+    ca = (os.path.join(directory, name + "-ca.pem"), os.path.join(directory, name + "-ca-key.pem"))
+    _openssl("req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=%s CA" % name,
+             "-keyout", ca[1], "-out", ca[0])
     cert, key, csr = (os.path.join(directory, name + s) for s in (".pem", "-key.pem", ".csr"))
     ext = os.path.join(directory, name + ".ext")
     with open(ext, "w") as f:

@@ -3,7 +3,6 @@
 Every RPC, streaming progress, every role against every RPC, bad input of each kind, idempotent
 Submit, priority of live runs, queue overflow and the metrics endpoint.
 """
-import hashlib
 import os
 import sys
 import threading
@@ -309,11 +308,8 @@ class ServiceTest(unittest.TestCase):
         self.assertEqual(self.code_of(calls["ListChallenges"], []), UNAUTH)
         # What a cluster's nodes send each other is refused by a judged that is no node, even
         # next to a good token: a client cannot pose as a node vouching for another key.
-        posing = self.md("candidate") + [
-            ("x-judge-peer", "v1 node-0 %s %s %d" % (self.judged.address,
-                                                    hashlib.sha256(self.judged.tokens["admin"].encode()).hexdigest(),
-                                                    (time.time() + 30) * 1000)),
-            ("x-judge-peer-mac", "0" * 64)]
+        posing = self.md("candidate") + harness.forged_peer_metadata(
+            self.judged.address, self.judged.tokens["admin"], mac="0" * 64)
         with self.assertRaises(grpc.RpcError) as err:
             calls["GetOther"](posing)
         self.assertEqual(err.exception.code(), UNAUTH)
