@@ -78,8 +78,26 @@ for _ in $(seq 1 120); do
 done
 podman logs "$name" 2>&1 | grep -E "sandbox:|toolchains ok|judged listening"
 
+# The host's judgectl if there is a build, else the image's, run in the container. judgectl reads
+# its FILE where it runs, and the container has neither this checkout nor the host's temporary
+# files: in that case each source is copied into the container first (judge_path).
 ctl=("$root/build/bin/judgectl" --server "127.0.0.1:$port")
-[[ -x ${ctl[0]} ]] || ctl=(podman exec "$name" judgectl --server 127.0.0.1:50051)
+in_container=false
+if [[ ! -x ${ctl[0]} ]]; then
+  ctl=(podman exec "$name" judgectl --server 127.0.0.1:50051)
+  in_container=true
+fi
+# judge_path FILE: FILE's path as judgectl sees it (copied to the container's /tmp if need be).
+judge_path() {
+  if $in_container; then
+    local dest
+    dest=/tmp/smoke-$(basename "$1")
+    podman cp "$1" "$name:$dest" || return 1
+    echo "$dest"
+  else
+    echo "$1"
+  fi
+}
 failures=0
 for ch in sql-null-trap ttl-lru-cache slow-query-digest; do
   for ext in sql cc py; do
@@ -87,7 +105,7 @@ for ch in sql-null-trap ttl-lru-cache slow-query-digest; do
     [[ -f $src ]] || continue
     lang=$(case $ext in sql) echo sql ;; cc) echo cpp ;; py) echo python3 ;; esac)
     if out=$("${ctl[@]}" --token "$(token_of platform)" submit --challenge "$ch" --language "$lang" \
-        --candidate smoke --wait "$src" 2>/dev/null); then
+        --candidate smoke --wait "$(judge_path "$src")" 2>/dev/null); then
       echo "smoke-test: $ch $lang: $(grep -m1 -oE 'verdict [A-Z_]+, score [0-9/]+' <<<"$out")"
     else
       echo "smoke-test: $ch $lang: FAILED" >&2
@@ -102,7 +120,7 @@ expect() {
   src=$(mktemp --suffix=.py)
   printf '%b' "$3" >"$src"
   out=$("${ctl[@]}" --token "$(token_of platform)" submit --challenge ttl-lru-cache \
-    --language python3 --candidate smoke --wait "$src" 2>&1 || true)
+    --language python3 --candidate smoke --wait "$(judge_path "$src")" 2>&1 || true)
   rm -f "$src"
   if grep -q "$2" <<<"$out"; then
     echo "smoke-test: $1: $2"

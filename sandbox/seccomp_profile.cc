@@ -221,7 +221,10 @@ constexpr const char* kV8Extra[] = {"pkey_alloc", "pkey_free", "pkey_mprotect"};
 // sockets as soon as any NIO class loads (Files.readAllBytes, javac reading its sources), and
 // glibc's user look-up (the JVM's user.name) first asks nscd over an AF_UNIX socket. Both carry
 // on when the call fails; a program's own connection fails the same way (SocketException:
-// Permission denied) and nothing is ever created. Other run profiles end the run on socket().
+// Permission denied) and nothing is ever created. Every other run profile answers an AF_UNIX
+// socket() the same way: syslog(3), getpwnam's nscd look-up and other libc calls that log or ask
+// a local daemon go on without it (the box has no socket to reach anyway). Any other family
+// ends the run there.
 constexpr int kSocketErrno = EACCES;
 
 // ioctls that stdio and Python's isatty checks make; TIOCSTI and friends stay out.
@@ -286,6 +289,12 @@ absl::Status AddProfileRules(scmp_filter_ctx ctx, Profile profile) {
     scmp_arg_cmp cmp = SCMP_A0(SCMP_CMP_MASKED_EQ, 0xFFFFFFFFu, AF_UNIX);
     if (absl::Status s = Add(ctx, SCMP_ACT_ALLOW, "socketpair", 1, &cmp); !s.ok()) return s;
     if (absl::Status s = Add(ctx, SCMP_ACT_ERRNO(kSocketErrno), "socket"); !s.ok()) return s;
+  } else {
+    scmp_arg_cmp unix_family = SCMP_A0(SCMP_CMP_MASKED_EQ, 0xFFFFFFFFu, AF_UNIX);
+    if (absl::Status s = Add(ctx, SCMP_ACT_ERRNO(kSocketErrno), "socket", 1, &unix_family);
+        !s.ok()) {
+      return s;
+    }
   }
   if (profile != Profile::kCompile) {
     // Threads only: CLONE_THREAD set and no namespace flag.

@@ -53,12 +53,16 @@ bool ParseNumber(std::string_view token, double* out) {
   std::string s(token);
   char* end = nullptr;
   double v = std::strtod(s.c_str(), &end);
-  if (end != s.c_str() + s.size() || std::isnan(v)) return false;
+  if (end != s.c_str() + s.size()) return false;
   *out = v;
   return true;
 }
 
+// strtod reads inf, infinity and nan in any case: an infinity equals only the same infinity
+// and NaN only NaN (|inf - inf| would be NaN, never within any tolerance).
 bool NumbersClose(double expected, double got, double abs_eps, double rel_eps) {
+  if (std::isnan(expected) || std::isnan(got)) return std::isnan(expected) && std::isnan(got);
+  if (std::isinf(expected) || std::isinf(got)) return expected == got;
   double diff = std::fabs(expected - got);
   return diff <= abs_eps || diff <= rel_eps * std::fabs(expected);
 }

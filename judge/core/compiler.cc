@@ -192,11 +192,16 @@ absl::StatusOr<std::shared_ptr<const CompileResult>> Compiler::CompileUncached(
 
   absl::StatusOr<sandbox::BoxDir> dir = sandbox_->MakeBoxDir(256ull << 20, 4096);
   if (!dir.ok()) return dir.status();
-  if (absl::Status s = dir->WriteFile(language.source_name, source); !s.ok()) return s;
+  std::string source_name = language.source_name;
+  if (language.source_name_for != nullptr) {
+    if (std::string own = language.source_name_for(source); !own.empty()) source_name = own;
+  }
+  if (absl::Status s = dir->WriteFile(source_name, source); !s.ok()) return s;
   sandbox::RunSpec spec;
   sandbox::Sandbox::AddSystemMounts(spec);
   for (const std::string& path : language.host_paths) spec.mounts.push_back({path, path, false});
   spec.argv = language.compile_argv;
+  for (std::string& arg : spec.argv) arg = absl::StrReplaceAll(arg, {{"{source}", source_name}});
   spec.env = language.compile_env;
   spec.host_workdir = dir->path();
   spec.profile = sandbox::Profile::kCompile;
@@ -251,8 +256,16 @@ absl::StatusOr<std::shared_ptr<const CompileResult>> Compiler::CompileUncached(
     result->ok = false;
     return std::shared_ptr<const CompileResult>(result);
   }
-  result->ok = true;
   result->message = message;  // warnings
+  if (language.entry_for != nullptr) {
+    result->entry = language.entry_for(result->artifact_path, source_name);
+    if (result->entry.empty()) {
+      absl::StrAppend(&result->message, result->message.empty() ? "" : "\n",
+                      language.no_entry_message);
+      return std::shared_ptr<const CompileResult>(result);
+    }
+  }
+  result->ok = true;
   return std::shared_ptr<const CompileResult>(result);
 }
 

@@ -38,6 +38,7 @@ struct CompileResult {
   bool ok = false;
   std::string message;               // compiler output, truncated, box paths removed
   std::string artifact_path;         // host path of the artifact (binary, source or directory)
+  std::string entry;                 // Language::entry_for's answer, if the language has one
   std::shared_ptr<ArtifactDir> dir;  // keeps artifact_path alive
   bool from_cache = false;
   uint64_t cpu_ms = 0;

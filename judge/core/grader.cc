@@ -76,6 +76,7 @@ absl::StatusOr<sandbox::RunResult> Grader::RunProgram(
   for (const std::string& path : language.host_paths) spec.mounts.push_back({path, path, false});
   RunContext context;
   context.artifact = BoxArtifactPath(artifact);
+  context.entry = artifact.entry;
   spec.mounts.push_back({artifact.artifact_path, context.artifact, false});
   for (const std::string& tool : language.tools) {
     auto it = tools_.find(tool);
@@ -97,6 +98,9 @@ absl::StatusOr<sandbox::RunResult> Grader::RunProgram(
   spec.limits.wall_time_ms = static_cast<uint64_t>(
       (lim.wall_time_ms() ? lim.wall_time_ms() : DefaultWallTimeMs(lim.cpu_time_ms())) * mult);
   spec.limits.memory_bytes = lim.memory_kib() * 1024;
+  // The stack may use all of the memory limit, as ICPC judges set it: deep recursion is the
+  // program's own business, and the memory limit still bounds it.
+  if (spec.limits.memory_bytes > 0) spec.limits.stack_bytes = spec.limits.memory_bytes;
   spec.limits.address_space_extra_bytes = static_cast<uint64_t>(language.address_space_extra_mib)
                                           << 20;
   // The runtime's own threads come on top: a candidate gets the same threads in every language.
@@ -161,6 +165,17 @@ absl::StatusOr<std::pair<bool, std::string>> Grader::RunProgramChecker(const Com
 
 absl::StatusOr<std::shared_ptr<const CompileResult>> Grader::CompileStep(
     const GradeRequest& request, const Language& language, judge::v1::Submission* out) {
+  // Some compilers only warn of a NUL and drop it (gcc), others refuse it: one rule for all, in
+  // the form a compiler reports an error.
+  if (const size_t nul = request.source.find('\0'); nul != std::string::npos) {
+    const size_t line_start = request.source.rfind('\n', nul);
+    const size_t line = 1 + std::count(request.source.begin(), request.source.begin() + nul, '\n');
+    const size_t column = nul - (line_start == std::string::npos ? 0 : line_start + 1) + 1;
+    out->set_compile_output(absl::StrCat(language.source_name, ":", line, ":", column,
+                                         ": error: a NUL byte (\\0) is not allowed in source code\n"));
+    out->set_verdict(judge::v1::VERDICT_COMPILATION_ERROR);
+    return std::shared_ptr<const CompileResult>();
+  }
   absl::StatusOr<std::shared_ptr<const CompileResult>> compiled =
       compiler_->Compile(language, request.source);
   if (!compiled.ok()) return compiled.status();

@@ -5,6 +5,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_replace.h"
+#include "judge/core/java_entry.h"
 #include "judge/sqlrunner/exit_codes.h"
 
 namespace judge {
@@ -18,6 +19,36 @@ using judge::v1::Verdict;
 constexpr const char* kJdk = "/usr/lib/jvm/java-17-openjdk-amd64";
 constexpr const char* kJdkConf = "/etc/java-17-openjdk";
 constexpr const char* kTypeScript = "/usr/local/lib/judge-typescript/node_modules";
+
+// JavaScript's compile step parses the whole program: as a script, and where it uses module
+// syntax (import, export, top-level await) as a module, as `node main.js` will run it. `node
+// --check` alone gives up on a file with an import without parsing the rest, so TypeScript sent
+// as JavaScript failed every test instead of compiling once with its SyntaxError.
+constexpr const char* kJsParse = R"js(
+const fs = require("fs"), vm = require("vm"), cp = require("child_process");
+const file = process.argv[process.argv.length - 1];
+const src = fs.readFileSync(file, "utf8");
+try { new vm.Script(src, { filename: file }); } catch (e) {
+  if (!/Cannot use import statement|Unexpected token 'export'|import\.meta|await is only valid/
+      .test(e.message)) {
+    console.error(String(e.stack).split("
+    at ")[0]);
+    process.exit(1);
+  }
+  const mjs = file.replace(/\.js$/, "") + ".mjs";
+  fs.copyFileSync(file, mjs);
+  const r = cp.spawnSync(process.execPath, ["--check", mjs], { encoding: "utf8" });
+  fs.unlinkSync(mjs);
+  if (r.status !== 0) {
+    console.error(r.stderr.split("
+    at ")[0].replace(/
+
+Node\.js v.*
+?$/, "")
+                  .split(mjs).join(file).trim());
+    process.exit(1);
+  }
+})js";
 
 std::vector<Language>* MakeLanguages() {
   const std::vector<std::string> env = {"PATH=/usr/bin:/bin", "LANG=C.UTF-8", "HOME=/box"};
@@ -98,15 +129,25 @@ std::vector<Language>* MakeLanguages() {
                        {sqlrunner::kMemory, judge::v1::VERDICT_MEMORY_LIMIT_EXCEEDED}};
   langs->push_back(sql);
 
-  // Java: javac into classes/, every class file kept; the JVM runs class Main with the serial
+  // Java: javac into classes/, every class file kept; the JVM runs the class that declares
+  // main (a public class named anything is compiled from its own file name) with the serial
   // collector (no GC threads, the smallest start), no perf-data file (an mmapped file in /tmp
   // per run), its heap from the
   // memory limit and its stack from the stack limit. Unified logging goes to stderr, never
   // into the program's output. MALLOC_ARENA_MAX keeps glibc from reserving 64 MiB per thread.
   Language java;
   java.id = "java";
-  java.display = "Java 17 (OpenJDK 17, class Main)";
+  java.display = "Java 17 (OpenJDK 17, any class with main)";
   java.source_name = "Main.java";
+  java.source_name_for = [](const std::string& source) {
+    const std::string name = JavaPublicTypeName(source);
+    return name.empty() ? std::string() : name + ".java";
+  };
+  java.entry_for = [](const std::string& classes, const std::string& source_name) {
+    return JavaMainClass(classes, source_name.substr(0, source_name.size() - 5));
+  };
+  java.no_entry_message =
+      "error: no class declares public static void main(String[] args): the program needs one";
   java.compile_argv = {absl::StrCat(kJdk, "/bin/javac"),
                        "-J-XX:+UseSerialGC",
                        "-J-XX:TieredStopAtLevel=1",
@@ -118,7 +159,7 @@ std::vector<Language>* MakeLanguages() {
                        "-Xlint:none",
                        "-d",
                        "classes",
-                       "Main.java"};
+                       "{source}"};
   java.compile_env = with({"MALLOC_ARENA_MAX=2"});
   java.artifact = "classes/";
   java.run_argv = {absl::StrCat(kJdk, "/bin/java"), "-XX:+UseSerialGC", "-XX:-UsePerfData",
@@ -128,7 +169,7 @@ std::vector<Language>* MakeLanguages() {
                    "-Djava.io.tmpdir=/tmp", "-Duser.home=/box",
                    // SecureRandom (Files.createTempFile, UUID.randomUUID) seeds from urandom:
                    // a box has no /dev/random, and the JDK's fallback spins for seconds.
-                   "-Djava.security.egd=file:/dev/urandom", "-cp", "{artifact}", "Main"};
+                   "-Djava.security.egd=file:/dev/urandom", "-cp", "{artifact}", "{entry}"};
   java.run_env = with({"MALLOC_ARENA_MAX=2"});
   java.run_profile = sandbox::Profile::kRunJvm;
   java.host_paths = {kJdkConf};
@@ -142,12 +183,13 @@ std::vector<Language>* MakeLanguages() {
       "public class Main { public static void main(String[] a) { System.out.println(\"ok\"); } }\n";
   langs->push_back(java);
 
-  // JavaScript: `node --check` is the compile step (a SyntaxError is a COMPILATION_ERROR).
+  // JavaScript: parsing the whole program is the compile step (a SyntaxError is one
+  // COMPILATION_ERROR; see kJsParse).
   Language js;
   js.id = "javascript";
   js.display = "JavaScript (Node.js, /usr/bin/node, CommonJS)";
   js.source_name = "main.js";
-  js.compile_argv = {"/usr/bin/node", "--check", "main.js"};
+  js.compile_argv = {"/usr/bin/node", "-e", kJsParse, "main.js"};
   js.compile_env = env;
   js.artifact = "main.js";
   js.run_argv = {"/usr/bin/node", "--max-old-space-size={heap_mib}", "--stack-size={stack_kib}",
@@ -256,6 +298,7 @@ std::vector<std::string> ExpandPlaceholders(const Language& language,
   std::vector<std::pair<std::string, std::string>> subst = {
       {"{artifact}", context.artifact},
       {"{fixture}", context.fixture},
+      {"{entry}", context.entry},
       {"{time_ms}", std::to_string(std::max<uint64_t>(context.cpu_time_ms * 9 / 10, 50))},
       {"{memory_mib}", std::to_string(memory_mib)},
       {"{heap_mib}", std::to_string(heap_mib)},

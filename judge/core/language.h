@@ -32,7 +32,15 @@ struct ExitVerdict {
 struct Language {
   std::string id;           // c, cpp, python3, sql, java, javascript, typescript, go, rust
   std::string display;      // "Java 17 (OpenJDK, class Main)"
-  std::string source_name;  // written into the compile box's work dir
+  std::string source_name;  // written into the compile box's work dir; {source} in compile_argv
+  // A name of the source's own choosing, where the compiler insists on one (Java: the public
+  // class's file); "" or nullptr: source_name.
+  std::string (*source_name_for)(const std::string& source) = nullptr;
+  // The entry point, found in the compiled artifact ({entry} in run_argv; Java: the class that
+  // declares main). "" means there is none: a COMPILATION_ERROR saying `no_entry_message`.
+  std::string (*entry_for)(const std::string& artifact_path, const std::string& source_name) =
+      nullptr;
+  std::string no_entry_message;
   // Run in the compile box (profile `compile`, work dir /box); empty: nothing to compile. A zero
   // exit with the artifact present means success; anything else is COMPILATION_ERROR with the
   // compiler's stderr (or stdout).
@@ -47,6 +55,7 @@ struct Language {
   // The run's argv and env. Placeholders, replaced per run:
   //   {artifact}   box path of the artifact (file or directory)
   //   {fixture}    box path of the test's fixture (TestInput::kFixture)
+  //   {entry}      the entry point found after compiling (see entry_for)
   //   {tool:NAME}  box path of a program the judge ships (see `tools`)
   //   {time_ms}    90% of the CPU limit (a runtime's own deadline, under the sandbox's)
   //   {memory_mib} the memory limit; {heap_mib}: heap_percent of it, less runtime_overhead_mib
@@ -94,6 +103,7 @@ const Language* FindLanguage(const std::string& id);
 struct RunContext {
   std::string artifact;  // box path
   std::string fixture;   // box path; empty when there is none
+  std::string entry;     // see Language::entry_for
   uint64_t cpu_time_ms = 0;
   uint64_t memory_bytes = 0;
   uint64_t stack_bytes = 0;

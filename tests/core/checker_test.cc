@@ -57,6 +57,13 @@ TEST(FloatChecker, UsesAbsoluteOrRelativeEpsilon) {
   EXPECT_FALSE(CheckFloat("1.0", "abc", 1, 1).accepted);
   EXPECT_TRUE(CheckFloat("yes 1.5", "yes 1.5", 0, 0).accepted);
   EXPECT_FALSE(CheckFloat("yes", "no", 1, 1).accepted);
+  // Infinities and NaN, in any case, equal only themselves.
+  EXPECT_TRUE(CheckFloat("inf -inf nan", "inf -inf nan", 1e-6, 1e-6).accepted);
+  EXPECT_TRUE(CheckFloat("inf -inf nan", "INF -Infinity NaN", 1e-6, 1e-6).accepted);
+  EXPECT_FALSE(CheckFloat("inf", "-inf", 1e-6, 1e-6).accepted);
+  EXPECT_FALSE(CheckFloat("inf", "1e308", 1e-6, 1e-6).accepted);
+  EXPECT_FALSE(CheckFloat("nan", "0", 1e-6, 1e-6).accepted);
+  EXPECT_FALSE(CheckFloat("1e308", "inf", 1e-6, 1e-6).accepted);
 }
 
 std::string Sql(std::initializer_list<std::string> lines) {

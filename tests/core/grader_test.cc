@@ -168,6 +168,75 @@ TEST_F(GraderTest, CompilationErrorCarriesTheCompilerMessageWithoutHostPaths) {
   EXPECT_NE(p.compile_output().find("SyntaxError"), std::string::npos) << p.compile_output();
 }
 
+TEST_F(GraderTest, SyslogFromCIsNoSecurityViolation) {
+  // syslog(3) opens an AF_UNIX socket to /dev/log: it fails (EACCES) and the program goes on.
+  judge::v1::Submission s = Grade(
+      "c",
+      "#include <stdio.h>\n#include <syslog.h>\nint main(void){long long a,b;"
+      "openlog(\"sum\", LOG_PID, LOG_USER);syslog(LOG_INFO, \"start\");"
+      "if(scanf(\"%lld %lld\",&a,&b)!=2)return 1;printf(\"%lld\\n\",a+b);closelog();return 0;}\n");
+  EXPECT_EQ(s.verdict(), judge::v1::VERDICT_ACCEPTED) << s.message();
+}
+
+TEST_F(GraderTest, TheStackMayUseTheMemoryLimit) {
+  // 80-100 MiB of stack under the 128 MiB memory limit (a fixed 64 MiB stack crashed it),
+  // and threads with 2 MiB stacks of their own.
+  judge::v1::Submission deep = Grade(
+      "c",
+      "#include <stdio.h>\nstatic long depth(long n){volatile char pad[80];pad[0]=(char)n;"
+      "if(n==0)return 0;return depth(n-1)+pad[0]-(char)n+1;}\n"
+      "int main(void){long long a,b;if(scanf(\"%lld %lld\",&a,&b)!=2)return 1;"
+      "if(depth(800000)!=800000)return 2;printf(\"%lld\\n\",a+b);return 0;}\n");
+  EXPECT_EQ(deep.verdict(), judge::v1::VERDICT_ACCEPTED) << deep.message();
+  for (const judge::v1::TestResult& t : deep.tests()) {
+    EXPECT_GT(t.memory_kib(), 70u << 10) << t.name();  // more than the old 64 MiB stack
+    EXPECT_LE(t.memory_kib(), 128u << 10) << t.name();
+  }
+  judge::v1::Submission threads = Grade(
+      "c",
+      "#include <pthread.h>\n#include <stdio.h>\n#include <string.h>\n"
+      "static void* work(void* p){char buf[1<<20];memset(buf,1,sizeof buf);"
+      "*(long*)p=buf[100];return NULL;}\n"
+      "int main(void){long long a,b;if(scanf(\"%lld %lld\",&a,&b)!=2)return 1;"
+      "pthread_t t[8];long r[8];pthread_attr_t at;pthread_attr_init(&at);"
+      "pthread_attr_setstacksize(&at,2<<20);for(int i=0;i<8;i++)"
+      "if(pthread_create(&t[i],&at,work,&r[i]))return 3;"
+      "for(int i=0;i<8;i++){pthread_join(t[i],NULL);a+=r[i]-1;}"
+      "printf(\"%lld\\n\",a+b);return 0;}\n");
+  EXPECT_EQ(threads.verdict(), judge::v1::VERDICT_ACCEPTED) << threads.message();
+}
+
+TEST_F(GraderTest, JavaRunsTheClassWithMainWhateverItsName) {
+  const std::string body =
+      " { public static void main(String[] args) { java.util.Scanner in = new "
+      "java.util.Scanner(System.in); long a = in.nextLong(), b = in.nextLong(); "
+      "System.out.println(a + b); } }\n";
+  // A public class of any name (javac wants it in a file of that name), a class that is not
+  // public, and a helper class declared first.
+  for (const std::string& source :
+       {"import java.util.*;\n/* public class Decoy {} */\npublic class Solution" + body,
+        "class Foo" + body,
+        "class Helper { static int twice(int x) { return 2 * x; } }\nfinal class Program" + body,
+        "public final class Main" + body}) {
+    judge::v1::Submission s = Grade("java", source);
+    EXPECT_EQ(s.verdict(), judge::v1::VERDICT_ACCEPTED) << source << "\n" << s.compile_output();
+  }
+  judge::v1::Submission none = Grade("java", "public class Solution { void run() {} }\n");
+  EXPECT_EQ(none.verdict(), judge::v1::VERDICT_COMPILATION_ERROR);
+  EXPECT_NE(none.compile_output().find("public static void main"), std::string::npos)
+      << none.compile_output();
+}
+
+TEST_F(GraderTest, ANulByteIsACompilationErrorAtItsLine) {
+  // gcc alone would only warn and drop it: the same error in every language.
+  for (const char* lang : {"c", "python3"}) {
+    judge::v1::Submission s = Grade(lang, std::string("x = 1\n// y = \"\0\"\n", 17));
+    EXPECT_EQ(s.verdict(), judge::v1::VERDICT_COMPILATION_ERROR) << lang;
+    EXPECT_NE(s.compile_output().find(":2:9: error: a NUL byte"), std::string::npos)
+        << s.compile_output();
+  }
+}
+
 TEST_F(GraderTest, RuntimeTimeMemoryOutputAndSecurityVerdicts) {
   EXPECT_EQ(Grade("c", "int main(void){int *p = 0; return *p;}\n").verdict(),
             judge::v1::VERDICT_RUNTIME_ERROR);
@@ -300,6 +369,19 @@ TEST_F(GraderTest, EveryLanguageReportsItsCompilationErrors) {
     EXPECT_FALSE(s.compile_output().empty()) << lang;
     EXPECT_EQ(s.compile_output().find("/box/"), std::string::npos) << s.compile_output();
   }
+  // TypeScript sent as JavaScript: an import made `node --check` skip the rest; the whole
+  // program is parsed, as a module, and the error names its line.
+  judge::v1::Submission ts = Grade(
+      "javascript", "import * as readline from \"readline\";\nconst n: number = 1;\nconsole.log(n);\n");
+  EXPECT_EQ(ts.verdict(), judge::v1::VERDICT_COMPILATION_ERROR);
+  EXPECT_NE(ts.compile_output().find("main.js:2"), std::string::npos) << ts.compile_output();
+  EXPECT_NE(ts.compile_output().find("SyntaxError"), std::string::npos) << ts.compile_output();
+  // ES module syntax that is valid still runs.
+  EXPECT_EQ(Grade("javascript",
+                  "import { readFileSync } from \"fs\";\nconst [a, b] = readFileSync(0, \"utf8\")"
+                  ".trim().split(/\\s+/).map(Number);\nconsole.log(a + b);\n")
+                .verdict(),
+            judge::v1::VERDICT_ACCEPTED);
 }
 
 TEST_F(GraderTest, ARuntimeCrashIsARuntimeErrorWithItsFirstLineOnSamplesOnly) {
