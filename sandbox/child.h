@@ -91,7 +91,11 @@ struct ChildMsg {
   int32_t value;  // kBlocked: the syscall number; kExit: wait status
   int32_t reserved;
   int64_t cpu_us;      // kExit: user + system time of every process init reaped
-  int64_t maxrss_kib;  // kExit: largest resident set seen
+  int64_t maxrss_kib;  // kExit: largest resident set seen (getrusage's: see peak_kib)
+  // kExit: the program's own peak resident set (VmHWM) when it called exit_group, -1 when it
+  // did not (killed by a signal, or no /proc). getrusage's maxrss also counts the memory of the
+  // process that exec'd it, which is the judge's own (the program is cloned with CLONE_VM).
+  int64_t peak_kib;
   char where[64];      // kError: what failed
 };
 

@@ -60,7 +60,9 @@ constexpr Rule kPrecedence[] = {
        r->message = absl::StrCat("wall time limit ", l.wall_time_ms, " ms exceeded");
      }},
     {RunStatus::kMemoryLimit,
-     [](const RunFacts& f, const Limits&, const RunResult&) { return f.oom; },
+     [](const RunFacts& f, const Limits& l, const RunResult&) {
+       return f.oom || (l.memory_bytes > 0 && f.memory_kib * 1024 > l.memory_bytes);
+     },
      [](const RunFacts&, const Limits& l, RunResult* r) {
        r->message = absl::StrCat("memory limit ", l.memory_bytes / 1024, " KiB exceeded");
      }},

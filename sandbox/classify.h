@@ -6,7 +6,8 @@
 //   SIGSYS (a 32-bit or x32 syscall)                    SECURITY_VIOLATION
 //   over its CPU time (polled, at exit, or SIGXCPU)     CPU_TIME_LIMIT
 //   over its wall time                                  WALL_TIME_LIMIT
-//   killed by the memory cgroup                         MEMORY_LIMIT
+//   killed by the memory cgroup, or its own peak over   MEMORY_LIMIT
+//     the limit (the figure the result shows)
 //   over its output cap, or SIGXFSZ                     OUTPUT_LIMIT
 //   another signal                                      SIGNALED
 //   a non-zero exit code                                NONZERO_EXIT
@@ -31,6 +32,7 @@ struct RunFacts {
   std::string setup_error;  // "where: why" from the box's init, if its setup failed
   std::string syscall;      // the first blocked call's name
   bool oom = false;         // the memory cgroup killed something of the box
+  uint64_t memory_kib = 0;  // the figure the result shows (RunResult::memory_kib)
   uint64_t cpu_ms = 0;
 };
 

@@ -59,8 +59,15 @@ absl::Status MakeDir(const std::string& path) {
 }
 
 // The box's cgroup: the run's memory, and its processes plus the box's init.
+// The memory cgroup is a backstop above the limit: what the limit is enforced on is the
+// program's own peak resident memory (the figure a run shows, see Conclude), never the page
+// cache, kernel memory or files the judge stages that a cgroup also counts. The backstop
+// leaves room for those and for the box's /tmp (the program's own files, a tmpfs), and stops a
+// program that grows past its limit faster than it ends.
 CgroupLimits BoxCgroupLimits(const Limits& limits) {
-  return CgroupLimits{limits.memory_bytes, limits.processes > 0 ? limits.processes + 1 : 0};
+  const uint64_t memory =
+      limits.memory_bytes > 0 ? limits.memory_bytes + limits.tmp_bytes + (32ull << 20) : 0;
+  return CgroupLimits{memory, limits.processes > 0 ? limits.processes + 1 : 0};
 }
 
 }  // namespace
@@ -281,10 +288,17 @@ absl::StatusOr<RunResult> Sandbox::Conclude(const RunSpec& spec, Box& box, Super
   result.wall_ms = std::chrono::duration_cast<std::chrono::milliseconds>(seen.end - start).count();
   result.cpu_ms =
       cgroups_.has_cpu() ? box.cgroup.CpuUsageNs() / 1'000'000 : seen.exit_cpu_us / 1000;
-  // The cgroup's peak counts every process of the box and the page cache they charged; the
-  // program's maximum RSS is a floor (see BoxCgroup::Renew).
-  const uint64_t peak = box.cgroup.PeakMemoryBytes();
-  result.memory_kib = std::max<uint64_t>(peak / 1024, seen.exit_maxrss_kib);
+  // The program's own peak resident memory (VmHWM), read by the box's init when the program
+  // called exit_group. A program killed by a signal never calls it: then an estimate, the
+  // cgroup's peak (which also counts page cache the box charged) or, without a memory cgroup,
+  // getrusage's maximum (which also counts the judge's memory the program was cloned from).
+  if (seen.exit_peak_kib >= 0) {
+    result.memory_kib = static_cast<uint64_t>(seen.exit_peak_kib);
+  } else if (cgroups_.has_memory()) {
+    result.memory_kib = box.cgroup.PeakMemoryBytes() / 1024;
+  } else {
+    result.memory_kib = seen.exit_maxrss_kib;
+  }
   // The memory limit kills with SIGKILL. Under a run profile the program is the box's only
   // process (threads share its fate): if it ended otherwise, nothing was killed for memory.
   internal::RunFacts& facts = seen.facts;
@@ -292,10 +306,16 @@ absl::StatusOr<RunResult> Sandbox::Conclude(const RunSpec& spec, Box& box, Super
       !facts.got_exit || (WIFSIGNALED(facts.wait_status) && WTERMSIG(facts.wait_status) == SIGKILL);
   facts.oom = (killed || spec.profile == Profile::kCompile) && box.cgroup.OomKilled();
   facts.cpu_ms = result.cpu_ms;
+  // An estimate decides nothing: only a known peak over the limit, or the cgroup's kill, is
+  // MEMORY_LIMIT; and an estimate is never shown above the limit beside another status.
+  facts.memory_kib = seen.exit_peak_kib >= 0 ? result.memory_kib : 0;
   if (!cgroups_.has_cpu()) result.approximate.push_back("cpu_time");
   if (!cgroups_.has_memory()) result.approximate.push_back("memory");
   if (!cgroups_.has_pids()) result.approximate.push_back("processes");
   if (absl::Status s = internal::Classify(facts, spec.limits, &result); !s.ok()) return s;
+  if (result.status != RunStatus::kMemoryLimit && spec.limits.memory_bytes > 0) {
+    result.memory_kib = std::min<uint64_t>(result.memory_kib, spec.limits.memory_bytes / 1024);
+  }
   return result;
 }
 

@@ -140,6 +140,7 @@ class Supervisor {
         out_.facts.wait_status = msg.value;
         out_.exit_cpu_us = msg.cpu_us;
         out_.exit_maxrss_kib = static_cast<uint64_t>(msg.maxrss_kib);
+        out_.exit_peak_kib = msg.peak_kib;
       } else if (msg.kind == ChildMsg::kError) {
         msg.where[sizeof msg.where - 1] = '\0';
         out_.facts.setup_error = absl::StrCat(msg.where, ": ", strerror(msg.err));

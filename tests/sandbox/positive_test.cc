@@ -376,6 +376,87 @@ TEST_F(PoolTest, LimitsDoNotCarryOver) {
   }
 }
 
+// The Memory figure is the program's own peak resident memory, with or without a memory
+// cgroup: hello world stays small however large the judge is, a program touching 100 MiB
+// shows about that, alternating the two in one reused box does not drift, and the figure is
+// what the limit is enforced on.
+class MemoryFigureTest : public ::testing::TestWithParam<sandbox::CgroupMode> {
+ protected:
+  void SetUp() override {
+    tmp_ = judge_test::MakeTempDir("sandbox-memory");
+    ASSERT_FALSE(tmp_.empty());
+    sandbox::SandboxOptions options;
+    options.runtime_dir = tmp_ + "/run";
+    options.slots = 1;  // one box, reused by every run
+    options.cgroups = GetParam();
+    options.uid_base = judge_test::UidBase();
+    auto sb = sandbox::Sandbox::Create(options);
+    ASSERT_TRUE(sb.ok()) << sb.status();
+    sb_ = std::move(*sb);
+  }
+  void TearDown() override {
+    sb_.reset();
+    judge_test::RemoveTree(tmp_);
+  }
+  RunResult Touch(int mib, uint64_t limit_mib) {
+    RunSpec spec;
+    sandbox::Sandbox::AddSystemMounts(spec);
+    spec.mounts.push_back({HOSTILE_BIN, "/opt/hostile", false});
+    spec.argv = {"/opt/hostile", "touch_mib", std::to_string(mib)};
+    spec.limits.cpu_time_ms = 5000;
+    spec.limits.memory_bytes = limit_mib << 20;
+    auto r = sb_->Run(spec);
+    EXPECT_TRUE(r.ok()) << r.status();
+    return r.ok() ? *r : RunResult{};
+  }
+  std::string tmp_;
+  std::unique_ptr<sandbox::Sandbox> sb_;
+};
+
+TEST_P(MemoryFigureTest, IsTheProgramsOwnPeakAndDoesNotDrift) {
+  uint64_t hello_min = UINT64_MAX, hello_max = 0, big_min = UINT64_MAX, big_max = 0;
+  for (int i = 0; i < 10; ++i) {
+    RunResult hello = Touch(0, 256);
+    EXPECT_EQ(hello.status, RunStatus::kOk) << hello.message;
+    EXPECT_LE(hello.memory_kib, 8u << 10) << "run " << i;
+    hello_min = std::min(hello_min, hello.memory_kib);
+    hello_max = std::max(hello_max, hello.memory_kib);
+    RunResult big = Touch(100, 256);
+    EXPECT_EQ(big.status, RunStatus::kOk) << big.message;
+    EXPECT_GE(big.memory_kib, 100u << 10) << "run " << i;
+    EXPECT_LE(big.memory_kib, 130u << 10) << "run " << i;
+    big_min = std::min(big_min, big.memory_kib);
+    big_max = std::max(big_max, big.memory_kib);
+  }
+  EXPECT_LE(hello_max - hello_min, 1024u) << "hello world's figure drifts";
+  EXPECT_LE(big_max - big_min, 2048u) << "the 100 MiB figure drifts";
+}
+
+TEST_P(MemoryFigureTest, TheLimitIsEnforcedOnTheFigureShown) {
+  // Under the limit: OK, and never shown above it.
+  RunResult under = Touch(40, 64);
+  EXPECT_EQ(under.status, RunStatus::kOk) << under.message;
+  EXPECT_LE(under.memory_kib, 64u << 10);
+  // Over it, even by a little that the cgroup's slack would have let through: MEMORY_LIMIT.
+  // Without a cgroup RLIMIT_AS makes the allocation fail instead (the fixture exits 3).
+  const RunStatus want = GetParam() == sandbox::CgroupMode::kNone ? RunStatus::kNonZeroExit
+                                                                   : RunStatus::kMemoryLimit;
+  for (int mib : {70, 400}) {
+    RunResult over = Touch(mib, 64);
+    EXPECT_EQ(over.status, want) << mib << " MiB: " << over.message << " " << over.memory_kib;
+    if (over.status != RunStatus::kMemoryLimit) {
+      EXPECT_LE(over.memory_kib, 64u << 10);
+    }
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(Cgroups, MemoryFigureTest,
+                         ::testing::Values(sandbox::CgroupMode::kAuto, sandbox::CgroupMode::kNone),
+                         [](const auto& info) {
+                           return std::string(info.param == sandbox::CgroupMode::kNone ? "none"
+                                                                                       : "auto");
+                         });
+
 TEST(SeccompTest, PrebuiltProgramsMatchTheRules) {
   // The programs compiled into the sandbox at build time are what libseccomp makes of the
   // rules now (a stale build would load yesterday's allow-list).
