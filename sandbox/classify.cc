@@ -29,6 +29,11 @@ constexpr Rule kPrecedence[] = {
        r->signal = 0;
        r->message = f.setup_error;
      }},
+    {RunStatus::kStopped,
+     [](const RunFacts& f, const Limits&, const RunResult&) {
+       return f.reason == KillReason::kStopped;
+     },
+     [](const RunFacts&, const Limits&, RunResult* r) { r->message = "stopped by its caller"; }},
     {RunStatus::kSecurityViolation,
      [](const RunFacts& f, const Limits&, const RunResult&) {
        return f.reason == KillReason::kSecurity;

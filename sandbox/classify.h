@@ -2,6 +2,7 @@
 // box (tests/sandbox/classify_test.cc). The precedence when several apply is one table,
 // kPrecedence in classify.cc, read top to bottom:
 //   the program could not be started (exec failed)      NONZERO_EXIT, exit code 127
+//   stopped on its caller's word (RunSpec::stop)        STOPPED
 //   a blocked syscall                                   SECURITY_VIOLATION
 //   SIGSYS (a 32-bit or x32 syscall)                    SECURITY_VIOLATION
 //   over its CPU time (polled, at exit, or SIGXCPU)     CPU_TIME_LIMIT
@@ -23,7 +24,7 @@
 namespace sandbox::internal {
 
 // Why the supervisor killed the box (the first reason wins).
-enum class KillReason { kNone, kWall, kCpu, kOutput, kSecurity };
+enum class KillReason { kNone, kWall, kCpu, kOutput, kSecurity, kStopped };
 
 struct RunFacts {
   KillReason reason = KillReason::kNone;

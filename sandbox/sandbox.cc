@@ -90,6 +90,8 @@ const char* RunStatusName(RunStatus status) {
       return "OUTPUT_LIMIT";
     case RunStatus::kSecurityViolation:
       return "SECURITY_VIOLATION";
+    case RunStatus::kStopped:
+      return "STOPPED";
   }
   return "UNKNOWN";
 }

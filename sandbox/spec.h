@@ -2,6 +2,7 @@
 // Knows nothing of gRPC, protobuf, RocksDB or challenges.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -72,7 +73,12 @@ struct RunSpec {
   bool mount_proc = true;  // a fresh /proc of the box's pid namespace
   Profile profile = Profile::kRun;
   Limits limits;
+  // When set, watched while the program runs: once it turns true the box is killed within
+  // kStopCheckMs and the run ends as kStopped (its caller no longer wants it). Borrowed.
+  const std::atomic<bool>* stop = nullptr;
 };
+
+inline constexpr int kStopCheckMs = 50;
 
 // How a run ended (sandbox::RunStatus, not absl::Status: that one says the sandbox broke).
 enum class RunStatus {
@@ -84,6 +90,7 @@ enum class RunStatus {
   kMemoryLimit,
   kOutputLimit,        // stdout cap or RLIMIT_FSIZE
   kSecurityViolation,  // a syscall outside the profile; `syscall` names it
+  kStopped,            // RunSpec::stop turned true: killed on its caller's word
 };
 
 // Stable names used in sandbox-run's JSON: "OK", "NONZERO_EXIT", ...

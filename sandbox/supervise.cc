@@ -94,6 +94,7 @@ class Supervisor {
       timeout = static_cast<int>(std::max<int64_t>(0, left + 1));
     }
     if (polls_cpu_) timeout = timeout < 0 ? tick_ms_ : std::min(timeout, tick_ms_);
+    if (spec_.stop != nullptr) timeout = timeout < 0 ? kStopCheckMs : std::min(timeout, kStopCheckMs);
     return timeout;
   }
 
@@ -120,6 +121,7 @@ class Supervisor {
       if (i_out >= 0 && fds[i_out].revents) PumpOut();
       if (i_err >= 0 && fds[i_err].revents) PumpErr();
       if (fds[i_pid].revents) return absl::OkStatus();
+      if (spec_.stop != nullptr && spec_.stop->load()) KillFor(KillReason::kStopped);
       if (Clock::now() >= wall_deadline_) KillFor(KillReason::kWall);
       if (polls_cpu_ && box_.cgroup.CpuUsageNs() > limits_.cpu_time_ms * 1'000'000ull) {
         KillFor(KillReason::kCpu);

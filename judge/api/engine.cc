@@ -22,10 +22,24 @@ Engine::Engine(Store* store, Grader* grader, const ChallengeMap* challenges, Hub
 
 Engine::~Engine() { Stop(); }
 
+namespace {
+// Live runs and candidates' practice runs share the live queue, stay on this node and can be
+// stopped by their client.
+bool IsLive(judge::v1::SubmissionMode mode) {
+  return mode == judge::v1::SUBMISSION_MODE_LIVE || mode == judge::v1::SUBMISSION_MODE_PRACTICE;
+}
+}  // namespace
+
+void Engine::Cancel(const std::string& id) {
+  std::lock_guard<std::mutex> lock(mu_);
+  auto it = stops_.find(id);
+  if (it != stops_.end()) it->second->store(true);
+}
+
 absl::Status Engine::Reserve(judge::v1::SubmissionMode mode) {
   std::lock_guard<std::mutex> lock(mu_);
   if (stopping_) return absl::UnavailableError("the judge is shutting down");
-  if (mode == judge::v1::SUBMISSION_MODE_LIVE) {
+  if (IsLive(mode)) {
     if (live_.size() + live_reserved_ >= options_.live_queue_limit) {
       return absl::ResourceExhaustedError(absl::StrCat(
           "the live queue is full (", options_.live_queue_limit, " runs); retry in a moment"));
@@ -43,12 +57,12 @@ absl::Status Engine::Reserve(judge::v1::SubmissionMode mode) {
 
 void Engine::Release(judge::v1::SubmissionMode mode) {
   std::lock_guard<std::mutex> lock(mu_);
-  size_t& counter = mode == judge::v1::SUBMISSION_MODE_LIVE ? live_reserved_ : reserved_;
+  size_t& counter = IsLive(mode) ? live_reserved_ : reserved_;
   if (counter > 0) --counter;
 }
 
 absl::Status Engine::Push(const judge::v1::Submission& submission, bool reserved) {
-  const bool live = submission.mode() == judge::v1::SUBMISSION_MODE_LIVE;
+  const bool live = IsLive(submission.mode());
   // In a cluster a take-home submission goes to the shared queue: any node's workers take it
   // and the result comes back to us (ApplyResult).
   const bool shared = options_.cluster != nullptr && !live;
@@ -72,6 +86,7 @@ absl::Status Engine::Push(const judge::v1::Submission& submission, bool reserved
     size_t& counter = live ? live_reserved_ : reserved_;
     if (reserved && counter > 0) --counter;
     if (live) {
+      stops_.try_emplace(submission.id(), std::make_shared<std::atomic<bool>>(false));
       live_.push_back(submission);
     } else {
       take_home_.push_back(submission);
@@ -173,7 +188,7 @@ std::vector<uint32_t> Engine::ReferenceCpu(const std::string& challenge_id,
       std::vector<uint32_t> cpu;
       judge::v1::Submission out;
       absl::Status s = grader_->Grade(
-          GradeRequest{ch->second, key.second, *source, false, "", &cancel_}, nullptr, &out);
+          GradeRequest{ch->second, key.second, *source, false, "", false, &cancel_}, nullptr, &out);
       if (!s.ok() || out.verdict() != judge::v1::VERDICT_ACCEPTED) return;
       for (const judge::v1::TestResult& t : out.tests()) cpu.push_back(t.cpu_ms());
       spdlog::info("reference of {} in {} measured: {} tests", key.first, key.second,
@@ -384,6 +399,17 @@ void Engine::Work(bool live_only) {
 
 void Engine::Judge(judge::v1::Submission submission) {
   const std::string id = submission.id();
+  bool stopped = false;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    auto found = stops_.find(id);
+    stopped = found != stops_.end() && found->second->load();
+  }
+  if (stopped) {  // its client left while it waited: not even compiled
+    submission.set_verdict(judge::v1::VERDICT_CANCELLED);
+    Complete(std::move(submission), absl::OkStatus());
+    return;
+  }
   absl::Status status = Grade(&submission, [&](judge::v1::SubmissionEvent event) {
     event.set_submission_id(id);
     hub_->Publish(event);
@@ -403,12 +429,22 @@ absl::Status Engine::Grade(judge::v1::Submission* submission,
   if (it == challenges_->end()) {
     return absl::InternalError("challenge " + submission->challenge_id() + " is no longer loaded");
   }
-  GradeRequest request{it->second,
-                       submission->language(),
-                       submission->source(),
-                       submission->use_custom_stdin(),
-                       submission->custom_stdin(),
-                       &cancel_};
+  GradeRequest request;
+  request.challenge = it->second;
+  request.language = submission->language();
+  request.source = submission->source();
+  request.use_custom_stdin = submission->use_custom_stdin();
+  request.custom_stdin = submission->custom_stdin();
+  request.samples_only =
+      submission->samples_only() || submission->mode() == judge::v1::SUBMISSION_MODE_PRACTICE;
+  request.cancel = &cancel_;
+  std::shared_ptr<std::atomic<bool>> stop;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    auto found = stops_.find(id);
+    if (found != stops_.end()) stop = found->second;
+  }
+  request.stop = stop.get();
   // A failure of the host is retried with backoff before it can become a verdict.
   absl::Status status;
   for (int attempt = 0;; ++attempt) {
@@ -456,6 +492,10 @@ void Engine::Complete(judge::v1::Submission submission, const absl::Status& stat
     std::lock_guard<std::mutex> lock(mu_);
     rejudged_.erase(id);
   }
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    stops_.erase(id);
+  }
   submission.set_state(judge::v1::SUBMISSION_STATE_FINISHED);
   *submission.mutable_finished_at() = google::protobuf::util::TimeUtil::GetCurrentTime();
   // A final take-home verdict goes to the submitter's webhook, queued with the verdict itself.
@@ -483,6 +523,7 @@ void Engine::Complete(judge::v1::Submission submission, const absl::Status& stat
   judge::v1::SubmissionEvent done;
   done.set_submission_id(id);
   done.set_state(judge::v1::SUBMISSION_STATE_FINISHED);
+  done.set_tests_total(static_cast<uint32_t>(submission.tests_size()));
   judge::v1::Submission visible = submission;
   visible.clear_source();
   *done.mutable_submission() = visible;

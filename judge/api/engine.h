@@ -78,6 +78,9 @@ class Engine {
   void Stop();
 
   size_t queued() const;
+  // Stops a live or practice run (its client has gone): a queued one is never judged, a
+  // running one is killed within kStopCheckMs; it ends as VERDICT_CANCELLED. No-op otherwise.
+  void Cancel(const std::string& id);
   // Drops what the compile cache keeps of a source (an erased candidate's).
   void ForgetSource(const std::string& language, const std::string& source);
 
@@ -127,6 +130,8 @@ class Engine {
   mutable std::mutex mu_;
   std::condition_variable cv_;
   std::deque<judge::v1::Submission> live_, take_home_;
+  // Live and practice runs queued or being judged: their stop flags (see Cancel).
+  std::map<std::string, std::shared_ptr<std::atomic<bool>>> stops_;
   size_t reserved_ = 0, live_reserved_ = 0;
   bool stopping_ = false;
   std::atomic<bool> cancel_{false};  // set stop_grace after Stop(): gradings stop between tests

@@ -70,6 +70,7 @@ EventFeed::EventFeed(std::string id, std::function<void()> stop)
     : id_(std::move(id)), stop_(std::move(stop)) {}
 
 EventFeed::~EventFeed() {
+  if (on_close_) on_close_();
   if (relay_ != nullptr) {
     relay_->Detach();
     hub_->Unsubscribe(id_, relay_.get());
@@ -181,10 +182,19 @@ absl::Status JudgeApi::RateLimit(const Principal& who) {
         break;
     }
   }
-  const double burst = std::max(3.0, rate * 10);
+  return TakeToken(who.key_id, rate, std::max(3.0, rate * 10), "submit");
+}
+
+absl::Status JudgeApi::PracticeRateLimit(const Principal& who) {
+  return TakeToken(who.key_id + std::string(1, '\0') + "practice", options_.practice_rate, 10,
+                   "run code");
+}
+
+absl::Status JudgeApi::TakeToken(const std::string& bucket, double rate, double burst,
+                                 const std::string& what) {
   std::lock_guard<std::mutex> lock(rate_mu_);
   auto now = std::chrono::steady_clock::now();
-  auto [it, inserted] = buckets_.try_emplace(who.key_id, Bucket{burst, now});
+  auto [it, inserted] = buckets_.try_emplace(bucket, Bucket{burst, now});
   Bucket& b = it->second;
   double elapsed = std::chrono::duration<double>(now - b.last).count();
   b.tokens = std::min(burst, b.tokens + elapsed * rate);
@@ -193,7 +203,7 @@ absl::Status JudgeApi::RateLimit(const Principal& who) {
     metrics_->AddRejected("rate_limit");
     const double wait = (1 - b.tokens) / rate;
     return absl::ResourceExhaustedError(absl::StrCat(
-        "rate limit: this key may submit ",
+        "rate limit: this key may ", what, " ",
         rate < 1 ? absl::StrCat(rate * 60, " times a minute")
                  : absl::StrCat(rate, " times a second"),
         " (bursts of ", static_cast<int>(burst), "); retry in ", static_cast<int>(wait + 1), " s"));
@@ -292,6 +302,7 @@ absl::StatusOr<judge::v1::ChallengeDetail> JudgeApi::GetChallenge(
   s->set_summary(ch.manifest.summary());
   *s->mutable_languages() = ch.manifest.languages();
   resp.set_statement(ch.statement);
+  resp.set_max_source_bytes(static_cast<uint32_t>(options_.max_source_bytes));
   auto fill = [](const LoadedChallenge::RunLimits& l, judge::v1::LimitsView* out) {
     out->set_cpu_time_ms(static_cast<uint32_t>(l.cpu_time_ms));
     out->set_wall_time_ms(static_cast<uint32_t>(l.wall_time_ms));
@@ -368,7 +379,6 @@ absl::StatusOr<judge::v1::Submission> JudgeApi::Submit(const Principal& who,
                                 : absl::StrCat(who.key_id, std::string(1, '\0'), req.request_id());
   // The answer to a retry: the earlier submission as Submit returned it.
   auto answer_retry = [](judge::v1::Submission prior) {
-    prior.clear_source();
     prior.clear_tests();
     return prior;
   };
@@ -444,9 +454,8 @@ absl::StatusOr<judge::v1::Submission> JudgeApi::Submit(const Principal& who,
   }
   spdlog::info("submission={} queued candidate={} challenge={} language={} key={}", sub.id(),
                candidate, sub.challenge_id(), sub.language(), who.key_id);
-  judge::v1::Submission resp = created->submission;
-  resp.clear_source();
-  return resp;
+  // The submission as stored, its source included (an empty "source" read as if it were lost).
+  return created->submission;
 }
 
 absl::StatusOr<judge::v1::Submission> JudgeApi::GetSubmission(
@@ -484,8 +493,10 @@ absl::StatusOr<judge::v1::ListSubmissionsResponse> JudgeApi::ListSubmissions(
   if (!page.ok()) return page.status();
   judge::v1::ListSubmissionsResponse resp;
   for (judge::v1::Submission& s : page->submissions) {
-    // Interviewers' live runs are theirs, not the candidate's.
+    // Interviewers' live runs are theirs, not the candidate's; practice runs are nobody's
+    // submissions.
     if (who.role == Role::kCandidate && s.mode() == judge::v1::SUBMISSION_MODE_LIVE) continue;
+    if (s.mode() == judge::v1::SUBMISSION_MODE_PRACTICE) continue;
     ViewFor(who, &s);
     *resp.add_submissions() = std::move(s);
   }
@@ -514,6 +525,7 @@ absl::StatusOr<std::unique_ptr<EventFeed>> JudgeApi::OpenFeed(const Principal& w
     SubmissionEvent done;
     done.set_submission_id(now->id());
     done.set_state(judge::v1::SUBMISSION_STATE_FINISHED);
+    done.set_tests_total(static_cast<uint32_t>(now->tests_size()));
     now->clear_source();
     *done.mutable_submission() = *std::move(now);
     relay->OnEvent(done);
@@ -545,11 +557,22 @@ absl::StatusOr<std::unique_ptr<EventFeed>> JudgeApi::WatchSubmission(
 absl::StatusOr<std::unique_ptr<EventFeed>> JudgeApi::RunLive(const Principal& who,
                                                              const judge::v1::RunLiveRequest& req,
                                                              EventFeed::Deliver deliver) {
-  if (who.role != Role::kInterviewer && who.role != Role::kAdmin) {
-    return absl::PermissionDeniedError("RunLive is for interviewers");
+  // A candidate's Run is practice before a graded Submit: the samples or their own input, on
+  // the live queue, never a submission (never listed, graded or compared), at a rate of its own.
+  const bool practice = who.role == Role::kCandidate;
+  if (who.role == Role::kPlatform) {
+    return absl::PermissionDeniedError("RunLive is for interviewers and candidates");
   }
-  std::string candidate = req.candidate_id().empty() ? "live" : req.candidate_id();
-  if (!ValidName(candidate, 128)) return absl::InvalidArgumentError("candidate_id is malformed");
+  std::string candidate = req.candidate_id();
+  if (practice) {
+    if (!candidate.empty() && candidate != who.candidate_id) {
+      return absl::PermissionDeniedError("a candidate may only run code as itself");
+    }
+    candidate = who.candidate_id;
+  }
+  if (!candidate.empty() && !ValidName(candidate, 128)) {
+    return absl::InvalidArgumentError("candidate_id is malformed");
+  }
   if (absl::Status s = CheckCode(req.challenge_id(), req.language(), req.source()); !s.ok()) {
     return s;
   }
@@ -560,27 +583,41 @@ absl::StatusOr<std::unique_ptr<EventFeed>> JudgeApi::RunLive(const Principal& wh
   if (!req.use_custom_stdin() && !req.custom_stdin().empty()) {
     return absl::InvalidArgumentError("custom_stdin is set but use_custom_stdin is not");
   }
-  if (absl::Status s = RateLimit(who); !s.ok()) return s;
+  if (absl::Status s = practice ? PracticeRateLimit(who) : RateLimit(who); !s.ok()) return s;
+  const judge::v1::SubmissionMode mode =
+      practice ? judge::v1::SUBMISSION_MODE_PRACTICE : judge::v1::SUBMISSION_MODE_LIVE;
   // Live runs have a queue of their own: a full take-home queue never refuses an interviewer.
-  if (absl::Status s = engine_->Reserve(judge::v1::SUBMISSION_MODE_LIVE); !s.ok()) {
+  if (absl::Status s = engine_->Reserve(mode); !s.ok()) {
     metrics_->AddRejected("live_queue_full");
     return s;
   }
-  judge::v1::Submission sub = NewSubmission(who, candidate, req.challenge_id(), req.language(),
-                                            req.source(), judge::v1::SUBMISSION_MODE_LIVE);
+  judge::v1::Submission sub =
+      NewSubmission(who, candidate, req.challenge_id(), req.language(), req.source(), mode);
   sub.set_use_custom_stdin(req.use_custom_stdin());
   sub.set_custom_stdin(req.custom_stdin());
+  sub.set_samples_only(practice || req.samples_only());
+  if (sub.samples_only() || sub.use_custom_stdin()) sub.set_max_score(0);
   absl::StatusOr<Store::Created> created = store_->Create(sub, "");
   if (!created.ok()) {
-    engine_->Release(judge::v1::SUBMISSION_MODE_LIVE);
+    engine_->Release(mode);
     return created.status();
   }
   // Queued first (the hub keeps its history), then subscribed: the stream misses nothing, and
   // a run that already finished is answered from the store.
   (void)engine_->Push(sub, true);  // live runs stay local: never refused
-  spdlog::info("submission={} live run challenge={} language={} key={}", sub.id(),
-               sub.challenge_id(), sub.language(), who.key_id);
-  return OpenFeed(who, sub.id(), sub.challenge_id(), std::move(deliver));
+  spdlog::info("submission={} {} challenge={} language={} key={}", sub.id(),
+               practice ? "practice run" : "live run", sub.challenge_id(), sub.language(),
+               who.key_id);
+  absl::StatusOr<std::unique_ptr<EventFeed>> feed =
+      OpenFeed(who, sub.id(), sub.challenge_id(), std::move(deliver));
+  if (!feed.ok()) {
+    engine_->Cancel(sub.id());
+    return feed.status();
+  }
+  // Its client gone (the stream closed, the call cancelled), the run stops: it would hold a
+  // worker for nobody.
+  (*feed)->on_close_ = [engine = engine_, id = sub.id()] { engine->Cancel(id); };
+  return feed;
 }
 
 absl::StatusOr<judge::v1::ListSimilarSubmissionsResponse> JudgeApi::ListSimilarSubmissions(

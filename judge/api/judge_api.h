@@ -35,6 +35,9 @@ struct ApiOptions {
   double interviewer_rate = 1;
   double platform_rate = 200;
   double admin_rate = 200;
+  // A candidate's practice runs (RunLive with a candidate token), per key, apart from Submit's:
+  // 30 a minute, in bursts of 10.
+  double practice_rate = 0.5;
 };
 
 // One caller's view of a submission's events: the history so far, then each new event as it
@@ -57,6 +60,7 @@ class EventFeed {
   // Fed from another node; `stop` ends it.
   EventFeed(std::string id, std::function<void()> stop);
   Hub* hub_ = nullptr;
+  std::function<void()> on_close_;  // a live run's: its client is gone, stop the run
   std::string id_;
   std::shared_ptr<Relay> relay_;
   std::function<void()> stop_;
@@ -149,6 +153,10 @@ class JudgeApi {
   absl::Status CheckCode(const std::string& challenge_id, const std::string& language,
                          const std::string& source) const;
   absl::Status RateLimit(const Principal& who);
+  // A candidate's practice runs: a bucket of their own beside the key's Submit bucket.
+  absl::Status PracticeRateLimit(const Principal& who);
+  absl::Status TakeToken(const std::string& bucket, double rate, double burst,
+                         const std::string& what);
   // An earlier Submit with the same key and request_id: that submission when the request is the
   // same, ALREADY_EXISTS naming what differs, NotFound when there was none.
   absl::StatusOr<judge::v1::Submission> EarlierRequest(const std::string& request_key,

@@ -91,8 +91,18 @@ void HideInTest(const LoadedChallenge& ch, judge::v1::TestResult* t) {
     t->clear_message();  // hidden tests carry none; never let one through
   }
   t->clear_trap();  // for interviewers only
+  t->clear_detail();
   auto group = ch.candidate_names.find(t->group());
-  if (group != ch.candidate_names.end()) t->set_group(group->second);
+  if (group != ch.candidate_names.end()) {
+    // A hidden group of one test: its alias ("hidden-group-1" beside "hidden-1") adds nothing.
+    const size_t size = std::count_if(ch.tests.begin(), ch.tests.end(),
+                                      [&](const LoadedTest& lt) { return lt.group == t->group(); });
+    if (size == 1) {
+      t->clear_group();
+    } else {
+      t->set_group(group->second);
+    }
+  }
 }
 
 }  // namespace
@@ -252,6 +262,17 @@ absl::StatusOr<std::shared_ptr<const LoadedChallenge>> LoadChallenge(const std::
       lt.group = group.name();
       lt.sample = test.sample();
       lt.trap = test.trap().empty() ? group.trap() : test.trap();
+      const auto& verdict_names = !test.trap_verdicts().empty() ? test.trap_verdicts()
+                                                                 : group.trap_verdicts();
+      for (const std::string& name : verdict_names) {
+        judge::v1::Verdict v;
+        if (!judge::v1::Verdict_Parse("VERDICT_" + name, &v) ||
+            v == judge::v1::VERDICT_UNSPECIFIED || v == judge::v1::VERDICT_ACCEPTED) {
+          return bad(tf + ".trap_verdicts", "unknown verdict " + name.substr(0, 40));
+        }
+        lt.trap_verdicts.push_back(v);
+      }
+      if (lt.trap_verdicts.empty()) lt.trap_verdicts.push_back(judge::v1::VERDICT_WRONG_ANSWER);
       if (fixtures) {
         absl::StatusOr<std::string> fx = ResolveInside(ch->dir, test.fixture(), tf + ".fixture");
         if (!fx.ok())

@@ -22,6 +22,7 @@ struct LoadedTest {
   std::string answer_path;
   std::string fixture_path;  // sql only
   std::string trap;          // the test's own, else its group's
+  std::vector<judge::v1::Verdict> trap_verdicts;  // what the trap explains (never empty)
 };
 
 struct LoadedChallenge {

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <fstream>
 #include <map>
 #include <thread>
 #include <vector>
@@ -47,6 +48,8 @@ Verdict VerdictFor(const sandbox::RunResult& run) {
       return judge::v1::VERDICT_OUTPUT_LIMIT_EXCEEDED;
     case sandbox::RunStatus::kSecurityViolation:
       return judge::v1::VERDICT_SECURITY_VIOLATION;
+    case sandbox::RunStatus::kStopped:
+      return judge::v1::VERDICT_CANCELLED;
   }
   return judge::v1::VERDICT_INTERNAL_ERROR;
 }
@@ -68,7 +71,8 @@ Grader::Grader(sandbox::Sandbox* sandbox, Compiler* compiler, GraderOptions opti
 
 absl::StatusOr<sandbox::RunResult> Grader::RunProgram(
     const LoadedChallenge& challenge, const Language& language, const CompileResult& artifact,
-    const std::string& stdin_path, const std::string& fixture_path, uint64_t stdout_cap) {
+    const std::string& stdin_path, const std::string& fixture_path, uint64_t stdout_cap,
+    const std::atomic<bool>* stop) {
   const judge::v1::Limits& lim = challenge.manifest.limits();
   const double mult = challenge.TimeMultiplier(language.id);
   sandbox::RunSpec spec;
@@ -112,6 +116,7 @@ absl::StatusOr<sandbox::RunResult> Grader::RunProgram(
   spec.limits.tmp_inodes = 1024;
   spec.limits.open_files = 64;
   spec.profile = language.run_profile;
+  spec.stop = stop;
   context.cpu_time_ms = spec.limits.cpu_time_ms;
   context.memory_bytes = spec.limits.memory_bytes;
   context.stack_bytes = spec.limits.stack_bytes;
@@ -187,6 +192,29 @@ absl::StatusOr<std::shared_ptr<const CompileResult>> Grader::CompileStep(
   return compiled;
 }
 
+// The first lines of a text for an interviewer's look at a failed hidden test: at most 20
+// lines and about 1 KiB, "…" where it was cut.
+static std::string FileHead(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::string head(4096, '\0');
+  in.read(head.data(), static_cast<std::streamsize>(head.size()));
+  head.resize(static_cast<size_t>(in.gcount()));
+  return head;
+}
+
+static std::string Head(const std::string& text) {
+  constexpr size_t kBytes = 1024, kLines = 20;
+  size_t end = 0, lines = 0;
+  while (end < text.size() && end < kBytes && lines < kLines) {
+    if (text[end++] == '\n') ++lines;
+  }
+  // Never cut inside a UTF-8 sequence.
+  while (end < text.size() && end > 0 && (static_cast<unsigned char>(text[end]) & 0xC0) == 0x80) {
+    --end;
+  }
+  return end >= text.size() ? text : text.substr(0, end) + "…";
+}
+
 absl::Status Grader::RunCustomInput(const GradeRequest& request, const Language& language,
                                     const CompileResult& program, const TestCallback& emit_test,
                                     judge::v1::Submission* out) {
@@ -198,7 +226,7 @@ absl::Status Grader::RunCustomInput(const GradeRequest& request, const Language&
   // For a fixture language the custom input is the fixture.
   std::string path = dir->path() + "/stdin";
   absl::StatusOr<sandbox::RunResult> run =
-      RunProgram(ch, language, program, path, path, options_.custom_output_bytes);
+      RunProgram(ch, language, program, path, path, options_.custom_output_bytes, request.stop);
   if (!run.ok()) return run.status();
   Verdict v = RunVerdict(language, *run);
   if (v == judge::v1::VERDICT_COMPILATION_ERROR) {
@@ -231,11 +259,11 @@ absl::Status Grader::RunCustomInput(const GradeRequest& request, const Language&
 absl::StatusOr<judge::v1::TestResult> Grader::RunOneTest(
     const LoadedChallenge& ch, const Language& language, const CompileResult& program,
     const CompileResult* checker, uint32_t index, std::string* compile_output,
-    std::string* security_message) {
+    std::string* security_message, const std::atomic<bool>* stop) {
   const LoadedTest& test = ch.tests[index];
   const uint64_t stdout_cap = ch.manifest.limits().output_kib() * 1024;
   absl::StatusOr<sandbox::RunResult> run =
-      RunProgram(ch, language, program, test.input_path, test.fixture_path, stdout_cap);
+      RunProgram(ch, language, program, test.input_path, test.fixture_path, stdout_cap, stop);
   if (!run.ok()) return run.status();
   judge::v1::TestResult result;
   result.set_index(index + 1);
@@ -246,6 +274,10 @@ absl::StatusOr<judge::v1::TestResult> Grader::RunOneTest(
   result.set_wall_ms(run->wall_ms);
   result.set_memory_kib(run->memory_kib);
   Verdict v = RunVerdict(language, *run);
+  if (v == judge::v1::VERDICT_CANCELLED) {
+    result.set_verdict(v);
+    return result;
+  }
   if (v == judge::v1::VERDICT_COMPILATION_ERROR) {
     // The program refused to start on its input (a query that does not prepare): nothing
     // else can run either.
@@ -283,8 +315,18 @@ absl::StatusOr<judge::v1::TestResult> Grader::RunOneTest(
     }
   }
   result.set_verdict(v);
-  if (v != judge::v1::VERDICT_ACCEPTED)
-    result.set_trap(test.trap);  // callers strip it for candidates
+  // The trap only where it explains the failure (a timing trap beside TIME_LIMIT_EXCEEDED, a
+  // semantic one beside WRONG_ANSWER); callers strip it, and the detail, for candidates.
+  if (std::find(test.trap_verdicts.begin(), test.trap_verdicts.end(), v) !=
+      test.trap_verdicts.end()) {
+    result.set_trap(test.trap);
+  }
+  if (!test.sample && v != judge::v1::VERDICT_ACCEPTED) {
+    judge::v1::TestDetail* d = result.mutable_detail();
+    d->set_input(Head(FileHead(test.input_path)));
+    d->set_expected(Head(FileHead(test.answer_path)));
+    d->set_output(Head(run->stdout_data));
+  }
   // Hidden tests: nothing of the input, answer, output or error leaves the grader.
   if (test.sample) result.set_message(message.substr(0, options_.sample_message_bytes + 64));
   if (v == judge::v1::VERDICT_SECURITY_VIOLATION) {
@@ -293,9 +335,11 @@ absl::StatusOr<judge::v1::TestResult> Grader::RunOneTest(
   return result;
 }
 
-absl::Status Grader::RunTests(const LoadedChallenge& ch, const Language& language,
+absl::Status Grader::RunTests(const GradeRequest& request, const Language& language,
                               const CompileResult& program, const TestCallback& emit_test,
-                              const std::atomic<bool>* cancel, judge::v1::Submission* out) {
+                              judge::v1::Submission* out) {
+  const LoadedChallenge& ch = *request.challenge;
+  const std::atomic<bool>* cancel = request.cancel;
   // A checker program is compiled (or found in the cache) once per grading.
   std::shared_ptr<const CompileResult> checker;
   if (ch.manifest.checker().kind() == judge::v1::CHECKER_KIND_PROGRAM) {
@@ -309,11 +353,20 @@ absl::Status Grader::RunTests(const LoadedChallenge& ch, const Language& languag
     if (cancel != nullptr && cancel->load()) {
       return absl::CancelledError("grading stopped: the judge is shutting down");
     }
+    if (request.samples_only && !ch.tests[i].sample) continue;
+    if (request.stop != nullptr && request.stop->load()) {
+      out->set_verdict(judge::v1::VERDICT_CANCELLED);
+      return absl::OkStatus();
+    }
     std::string compile_output, security_message;
-    absl::StatusOr<judge::v1::TestResult> result =
-        RunOneTest(ch, language, program, checker.get(), i, &compile_output, &security_message);
+    absl::StatusOr<judge::v1::TestResult> result = RunOneTest(
+        ch, language, program, checker.get(), i, &compile_output, &security_message, request.stop);
     if (!result.ok()) return result.status();
     const Verdict v = result->verdict();
+    if (v == judge::v1::VERDICT_CANCELLED) {
+      out->set_verdict(v);
+      return absl::OkStatus();
+    }
     if (v == judge::v1::VERDICT_COMPILATION_ERROR) {
       out->clear_tests();
       out->set_verdict(v);
@@ -329,7 +382,7 @@ absl::Status Grader::RunTests(const LoadedChallenge& ch, const Language& languag
     if (v != judge::v1::VERDICT_ACCEPTED && ch.manifest.stop_on_first_failure()) break;
   }
   out->set_verdict(overall);
-  out->set_score(Score(ch, *out));
+  out->set_score(request.samples_only ? 0 : Score(ch, *out));
   return absl::OkStatus();
 }
 
@@ -440,9 +493,13 @@ absl::Status Grader::Grade(const GradeRequest& request, const ProgressCallback& 
     return absl::InvalidArgumentError(absl::StrCat("unknown language ", request.language));
   }
   out->clear_tests();
-  out->set_max_score(ch.max_score);
+  out->set_max_score(request.samples_only || request.use_custom_stdin ? 0 : ch.max_score);
   out->set_score(0);
-  const uint32_t total = request.use_custom_stdin ? 1 : static_cast<uint32_t>(ch.tests.size());
+  uint32_t total = request.use_custom_stdin ? 1 : static_cast<uint32_t>(ch.tests.size());
+  if (request.samples_only && !request.use_custom_stdin) {
+    total = static_cast<uint32_t>(std::count_if(ch.tests.begin(), ch.tests.end(),
+                                                [](const LoadedTest& t) { return t.sample; }));
+  }
   auto emit = [&](judge::v1::SubmissionState state, const judge::v1::TestResult* test) {
     if (!progress) return;
     judge::v1::SubmissionEvent event;
@@ -461,10 +518,14 @@ absl::Status Grader::Grade(const GradeRequest& request, const ProgressCallback& 
       CompileStep(request, *language, out);
   if (!program.ok()) return program.status();
   if (*program == nullptr) return absl::OkStatus();  // COMPILATION_ERROR
+  if (request.stop != nullptr && request.stop->load()) {
+    out->set_verdict(judge::v1::VERDICT_CANCELLED);
+    return absl::OkStatus();
+  }
   if (request.use_custom_stdin) {
     return RunCustomInput(request, *language, **program, emit_test, out);
   }
-  return RunTests(ch, *language, **program, emit_test, request.cancel, out);
+  return RunTests(request, *language, **program, emit_test, out);
 }
 
 std::string Grader::SelfTestOne(const Language& lang) {

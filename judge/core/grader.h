@@ -29,9 +29,15 @@ struct GradeRequest {
   // RunLive: run once on this input (for sql: this fixture) instead of the tests.
   bool use_custom_stdin = false;
   std::string custom_stdin;
+  // Only the sample tests (a candidate's practice run); no score.
+  bool samples_only = false;
   // Checked between tests: when it turns true, grading stops with CANCELLED (the judge is
   // shutting down; the submission stays pending and is judged again at the next start).
   const std::atomic<bool>* cancel = nullptr;
+  // Checked between tests and while a test runs: when it turns true, the run in progress is
+  // stopped within a few tens of milliseconds and grading ends with VERDICT_CANCELLED (a live
+  // run's client has gone).
+  const std::atomic<bool>* stop = nullptr;
 };
 
 // Called on the grading thread: COMPILING once, then RUNNING after each test (with the test's
@@ -98,9 +104,9 @@ class Grader {
                               judge::v1::Submission* out);
   // Every test in order (or up to the first failure); the overall verdict is the first failing
   // test's.
-  absl::Status RunTests(const LoadedChallenge& challenge, const Language& language,
+  absl::Status RunTests(const GradeRequest& request, const Language& language,
                         const CompileResult& program, const TestCallback& emit_test,
-                        const std::atomic<bool>* cancel, judge::v1::Submission* out);
+                        judge::v1::Submission* out);
   // One test's result. A COMPILATION_ERROR result (a query that does not prepare) ends the
   // grading; INTERNAL_ERROR never comes back as a result (it is a non-OK status).
   absl::StatusOr<judge::v1::TestResult> RunOneTest(const LoadedChallenge& challenge,
@@ -108,11 +114,13 @@ class Grader {
                                                    const CompileResult& program,
                                                    const CompileResult* checker, uint32_t index,
                                                    std::string* compile_output,
-                                                   std::string* security_message);
+                                                   std::string* security_message,
+                                                   const std::atomic<bool>* stop);
 
   absl::StatusOr<sandbox::RunResult> RunProgram(
       const LoadedChallenge& challenge, const Language& language, const CompileResult& artifact,
-      const std::string& stdin_path, const std::string& fixture_path, uint64_t stdout_cap);
+      const std::string& stdin_path, const std::string& fixture_path, uint64_t stdout_cap,
+      const std::atomic<bool>* stop = nullptr);
   absl::StatusOr<std::shared_ptr<const CompileResult>> CompileChecker(
       const LoadedChallenge& challenge);
   // Runs the compiled checker on one test's input, the output and the answer, in the sandbox.

@@ -18,33 +18,97 @@ Family FamilyOf(const std::string& language) {
   return Family::kCLike;
 }
 
-// Words kept as they are: the shape of the code. Every other identifier becomes "V".
-const std::set<std::string>& Keywords() {
-  static const auto* kWords = new std::set<std::string>{
-      "if",       "else",      "elif",     "for",       "while",   "do",         "return",
-      "break",    "continue",  "switch",   "case",      "default", "class",      "struct",
-      "enum",     "def",       "fn",       "func",      "let",     "var",        "const",
-      "int",      "long",      "short",    "double",    "float",   "char",       "bool",
-      "boolean",  "void",      "auto",     "static",    "public",  "private",    "protected",
-      "new",      "delete",    "import",   "from",      "package", "use",        "mut",
-      "match",    "loop",      "in",       "not",       "and",     "or",         "is",
-      "none",     "true",      "false",    "null",      "nil",     "try",        "catch",
-      "except",   "finally",   "throw",    "throws",    "raise",   "with",       "as",
-      "lambda",   "yield",     "impl",     "pub",       "self",    "this",       "range",
-      "go",       "defer",     "map",      "unsigned",  "sizeof",  "typedef",    "template",
-      "typename", "namespace", "using",    "interface", "extends", "implements", "final",
-      "select",   "where",     "join",     "left",      "right",   "inner",      "outer",
-      "on",       "group",     "by",       "order",     "having",  "limit",      "distinct",
-      "union",    "exists",    "between",  "like",      "asc",     "desc",       "then",
-      "end",      "when",      "coalesce", "ifnull",    "count",   "sum",        "avg",
-      "min",      "max",       "cast"};
-  return *kWords;
+// What a word becomes: kept (the shape of the code), dropped (declaration words and modifiers a
+// copier adds, removes or swaps: `let`/`const`/`auto`, `public`, `mut`), a literal ("N"), or,
+// for every other word, an identifier ("V"). Only a language's own keywords are kept: a name
+// that is a keyword elsewhere (`match`, `type`, `map`, `count`, `left`) is the candidate's to
+// rename in this one. Types are identifiers too (`int`, `long`, `String`, `Node` alike).
+enum class WordKind { kKeep, kDrop, kLiteral, kName };
+
+const std::set<std::string>& KeptWords(const std::string& language) {
+  static const auto* kByLanguage = new std::map<std::string, std::set<std::string>>{
+      {"c",
+       {"if", "else", "for", "while", "do", "return", "break", "continue", "switch", "case",
+        "default", "goto", "struct", "enum", "union", "sizeof", "typedef"}},
+      {"cpp", {"if",       "else",   "for",      "while",    "do",    "return",    "break",
+               "continue", "switch", "case",     "default",  "goto",  "struct",    "enum",
+               "union",    "sizeof", "typedef",  "class",    "new",   "delete",    "try",
+               "catch",    "throw",  "template", "typename", "using", "namespace", "operator"}},
+      {"java", {"if",       "else",       "for",    "while",   "do",    "return",  "break",
+                "continue", "switch",     "case",   "default", "class", "enum",    "interface",
+                "extends",  "implements", "new",    "try",     "catch", "finally", "throw",
+                "throws",   "instanceof", "import", "package"}},
+      {"javascript",
+       {"if",     "else",    "for",     "while",    "do",      "return", "break",  "continue",
+        "switch", "case",    "default", "class",    "extends", "new",    "delete", "try",
+        "catch",  "finally", "throw",   "function", "in",      "of",     "typeof", "instanceof",
+        "yield",  "await",   "async",   "import",   "require"}},
+      {"typescript",
+       {"if",        "else",     "for",    "while",   "do",        "return",     "break",
+        "continue",  "switch",   "case",   "default", "class",     "extends",    "implements",
+        "interface", "enum",     "new",    "delete",  "try",       "catch",      "finally",
+        "throw",     "function", "in",     "of",      "typeof",    "instanceof", "yield",
+        "await",     "async",    "import", "type",    "namespace", "as"}},
+      {"go", {"if",      "else",  "for",         "return", "break",   "continue",  "switch", "case",
+              "default", "goto",  "fallthrough", "func",   "struct",  "interface", "map",    "chan",
+              "go",      "defer", "select",      "range",  "package", "import"}},
+      {"rust",
+       {"if", "else", "for", "while", "loop", "return", "break", "continue", "match", "fn",
+        "struct", "enum", "impl", "trait", "mod", "use", "in", "as", "where"}},
+      {"python3", {"if",     "else",   "for", "while",  "return",  "break",    "continue", "def",
+                   "class",  "lambda", "try", "except", "finally", "raise",    "with",     "yield",
+                   "import", "from",   "in",  "is",     "global",  "nonlocal", "assert",   "del",
+                   "async",  "await",  "and", "or",     "elif"}},
+      {"sql",
+       {"select",    "from",     "where",  "join",   "left",      "right",  "inner",  "outer",
+        "full",      "cross",    "on",     "using",  "group",     "by",     "order",  "having",
+        "limit",     "distinct", "union",  "all",    "intersect", "except", "exists", "between",
+        "like",      "in",       "is",     "not",    "and",       "or",     "case",   "when",
+        "then",      "else",     "end",    "as",     "asc",       "desc",   "with",   "over",
+        "partition", "coalesce", "ifnull", "nullif", "count",     "sum",    "avg",    "min",
+        "max",       "cast",     "insert", "into",   "values",    "update", "set",    "delete",
+        "create",    "table",    "if"}},
+  };
+  auto it = kByLanguage->find(language);
+  return it == kByLanguage->end() ? kByLanguage->at("cpp") : it->second;
+}
+
+WordKind KindOf(const std::string& language, const std::string& word) {
+  static const std::set<std::string> kLiterals = {"true", "false",   "null",     "nil",
+                                                  "none", "nullptr", "undefined"};
+  static const std::set<std::string> kDropped = {
+      "let",      "var",       "const",  "auto",     "mut",       "static",       "public",
+      "private",  "protected", "final",  "pub",      "unsigned",  "signed",       "volatile",
+      "inline",   "readonly",  "extern", "register", "constexpr", "override",     "virtual",
+      "abstract", "export",    "pass",   "not",      "crate",     "synchronized", "move",
+      "ref",      "dyn",       "unsafe"};
+  if (KeptWords(language).count(word)) return WordKind::kKeep;
+  if (language == "sql") return WordKind::kName;  // its keywords are all kept
+  if (kLiterals.count(word)) return WordKind::kLiteral;
+  if (kDropped.count(word)) return WordKind::kDrop;
+  return WordKind::kName;
 }
 
 struct Token {
   std::string text;
   uint32_t line;
 };
+
+// Operators as one token each, longest first.
+const char* const kOperators[] = {
+    "===", "!==", "**=", "<<=", ">>=", "...", "==", "!=", "<=", ">=", "&&", "||", "++", "--", "+=",
+    "-=",  "*=",  "/=",  "%=",  "&=",  "|=",  "^=", "->", "=>", "::", "<<", ">>", ":=", "**", "//"};
+
+// An operator's normal form: the comparisons are one (a condition negated by flipping its
+// comparison reads the same), `and`/`&&` and `or`/`||` alike, Go's `:=` an assignment; "" drops
+// it (negation, brackets, braces and semicolons: layout as much as code, or a copier's freedom).
+std::string NormalOperator(const std::string& op) {
+  static const auto* kMap = new std::map<std::string, std::string>{
+      {"==", "<"}, {"!=", "<"}, {"===", "<"}, {"!==", "<"}, {"<=", "<"}, {">=", "<"}, {">", "<"},
+      {":=", "="}, {"!", ""},   {"{", ""},    {"}", ""},    {";", ""},   {"(", ""},   {")", ""}};
+  auto it = kMap->find(op);
+  return it == kMap->end() ? op : it->second;
+}
 
 std::vector<Token> Tokens(const std::string& language, const std::string& s) {
   const Family family = FamilyOf(language);
@@ -55,6 +119,26 @@ std::vector<Token> Tokens(const std::string& language, const std::string& s) {
   auto skip_to = [&](size_t end) {
     for (; i < end && i < n; ++i) line += s[i] == '\n';
   };
+  // `x++` and `++x` read as `x += 1`, and `x op= y` as `x = x op y`: the three are one.
+  auto push_op = [&](const std::string& op) {
+    if (op == "++" || op == "--") {
+      const bool prefix = out.empty() || (out.back().text != "V" && out.back().text != "]");
+      if (prefix) out.push_back({"V", line});  // the operand that follows, taken for this one
+      for (const char* t : {"=", "V", op == "++" ? "+" : "-", "N"}) out.push_back({t, line});
+      return prefix;
+    }
+    if (op.size() >= 2 && op.back() == '=' && op != "==" && op != "!=" && op != "<=" &&
+        op != ">=" && op != "===" && op != "!==") {
+      out.push_back({"=", line});
+      out.push_back({"V", line});
+      out.push_back({op.substr(0, op.size() - 1), line});
+      return false;
+    }
+    const std::string normal = NormalOperator(op);
+    if (!normal.empty()) out.push_back({normal, line});
+    return false;
+  };
+  bool skip_next_name = false;  // a prefix increment's operand, already emitted
   while (i < n) {
     const char c = s[i];
     if (c == '\n') {
@@ -68,7 +152,7 @@ std::vector<Token> Tokens(const std::string& language, const std::string& s) {
     }
     // Comments.
     const bool line_comment =
-        (family != Family::kPython && c == '/' && i + 1 < n && s[i + 1] == '/') ||
+        (family == Family::kCLike && c == '/' && i + 1 < n && s[i + 1] == '/') ||
         (family == Family::kPython && c == '#') ||
         (family == Family::kSql && c == '-' && i + 1 < n && s[i + 1] == '-');
     if (line_comment) {
@@ -83,9 +167,9 @@ std::vector<Token> Tokens(const std::string& language, const std::string& s) {
     // Strings (Python's triple quotes too; a Rust lifetime is a quote with no closing one near).
     if (c == '"' || c == '\'' || c == '`') {
       if (family == Family::kPython && i + 2 < n && s[i + 1] == c && s[i + 2] == c) {
+        // Triple quotes: docstrings, comments in all but name. Dropped.
         size_t end = s.find(std::string(3, c), i + 3);
         skip_to(end == std::string::npos ? n : end + 3);
-        out.push_back({"S", line});
         continue;
       }
       size_t j = i + 1;
@@ -107,8 +191,33 @@ std::vector<Token> Tokens(const std::string& language, const std::string& s) {
       std::string word = s.substr(i, j - i);
       std::transform(word.begin(), word.end(), word.begin(),
                      [](unsigned char ch) { return static_cast<char>(tolower(ch)); });
-      out.push_back({Keywords().count(word) ? word : "V", line});
       i = j;
+      switch (KindOf(language, word)) {
+        case WordKind::kKeep:
+          if (word == "and" && family == Family::kPython) {
+            out.push_back({"&&", line});
+          } else if (word == "or" && family == Family::kPython) {
+            out.push_back({"||", line});
+          } else if (word == "elif") {
+            out.push_back({"else", line});
+            out.push_back({"if", line});
+          } else {
+            out.push_back({word, line});
+          }
+          break;
+        case WordKind::kDrop:
+          break;
+        case WordKind::kLiteral:
+          out.push_back({"N", line});
+          break;
+        case WordKind::kName:
+          if (skip_next_name) {
+            skip_next_name = false;
+          } else {
+            out.push_back({"V", line});
+          }
+          break;
+      }
       continue;
     }
     if (isdigit(static_cast<unsigned char>(c))) {
@@ -119,10 +228,33 @@ std::vector<Token> Tokens(const std::string& language, const std::string& s) {
       i = j;
       continue;
     }
-    // Brackets, braces and semicolons are layout as much as code (a brace on its own line, an
-    // optional semicolon): only operators and separators that change meaning are kept.
-    if (strchr("{};", c) == nullptr) out.push_back({std::string(1, c), line});
-    ++i;
+    // The longest operator, its characters read across spaces (`< =` is `<=` reformatted: an
+    // operator's spelling does not depend on the spaces in it, either way).
+    std::string op(1, c), chars(1, c);
+    size_t op_end = i + 1;
+    std::vector<size_t> ends = {i + 1};
+    for (size_t j = i + 1; j < n && chars.size() < 3;) {
+      if (s[j] == ' ' || s[j] == '\t') {
+        ++j;
+        continue;
+      }
+      if (!strchr("=!<>&|+-*/%^:.", s[j])) break;
+      chars.push_back(s[j]);
+      ends.push_back(++j);
+    }
+    for (const char* o : kOperators) {
+      const size_t len = strlen(o);
+      if (len > op.size() && chars.compare(0, len, o) == 0) {
+        op = o;
+        op_end = ends[len - 1];
+      }
+    }
+    if (op == "//" && family != Family::kPython) {
+      op = "/";
+      op_end = i + 1;
+    }
+    i = op_end;
+    if (push_op(op)) skip_next_name = true;
   }
   return out;
 }
