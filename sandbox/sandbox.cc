@@ -138,8 +138,11 @@ absl::StatusOr<std::unique_ptr<Sandbox>> Sandbox::Create(const SandboxOptions& o
     return absl::InvalidArgumentError("slots must be between 1 and 4096");
   }
   std::unique_ptr<Sandbox> sb(new Sandbox(options));
+  absl::StatusOr<UidLease> uids = LeaseUids(options.uid_base, 2 * (options.slots + options.prespawn));
+  if (!uids.ok()) return uids.status();
+  sb->uids_ = *std::move(uids);
   absl::StatusOr<std::unique_ptr<BoxPool>> pool =
-      BoxPool::Create({options.slots, options.prespawn, options.refill, options.uid_base},
+      BoxPool::Create({options.slots, options.prespawn, options.refill, sb->uids_.base},
                       &sb->cgroups_, &sb->cgroup_name_);
   if (!pool.ok()) return pool.status();
   sb->pool_ = *std::move(pool);

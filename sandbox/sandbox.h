@@ -31,6 +31,7 @@
 #include "sandbox/box_dir.h"
 #include "sandbox/cgroup.h"
 #include "sandbox/spec.h"
+#include "sandbox/uid_lease.h"
 
 namespace sandbox {
 
@@ -54,8 +55,10 @@ struct SandboxOptions {
   // while it sets up the rest).
   bool refill = true;
   // Box i (of slots + prespawn) owns host uids uid_base + 2i (the box's init) and
-  // uid_base + 2i + 1 (the program); no such users should exist.
-  uint32_t uid_base = 2'000'000;
+  // uid_base + 2i + 1 (the program); no such users should exist. The range is this sandbox's
+  // alone on the host while it lives (uid_lease.h): 0 takes the first free one from 2,000,000
+  // on; a range another sandbox holds is refused.
+  uint32_t uid_base = 0;
   CgroupMode cgroups = CgroupMode::kAuto;
 };
 
@@ -81,6 +84,9 @@ class Sandbox {
   [[nodiscard]] absl::StatusOr<BoxDir> MakeBoxDir(uint64_t size_bytes, uint32_t inodes) const;
 
   const CgroupLayout& cgroups() const { return cgroups_; }
+  // The host uids this sandbox's boxes run as: [first, first + count).
+  uint32_t uid_base() const { return uids_.base; }
+  uint32_t uid_count() const { return uids_.count; }
   const std::string& runtime_dir() const { return dir_; }
 
   // Boxes bind-mount host paths as an unprivileged uid: every directory on the way to `path`
@@ -109,6 +115,7 @@ class Sandbox {
   std::string root_dir_;  // <runtime_dir>/root: each box mounts its root here, in its own namespace
   std::string cgroup_name_;
   CgroupLayout cgroups_;
+  UidLease uids_;
   std::unique_ptr<internal::BoxPool> pool_;
   std::shared_ptr<internal::MountTemplate> first_template_;  // see PlanFor
   RunSpec first_spec_;                                       // what first_template_ was planned for

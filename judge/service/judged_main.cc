@@ -65,6 +65,7 @@ struct Options {
   std::string sql_runner;
   size_t cache_entries = 512;
   int prespawn = -1;  // -1: as many as --workers
+  uint32_t uid_base = 0;  // 0: the first free range on this host
   // Network bounds (issue 14): what the front door admits and how long a connection may live.
   size_t fd_reserve = 1024;    // descriptors network connections can never take
   size_t max_connections = 0;  // 0: the descriptor limit less the reserve
@@ -126,6 +127,10 @@ int main(int argc, char** argv) {
   app.add_option("--challenges", o.challenges, "Directory of challenges")->capture_default_str();
   app.add_option("--keys", o.keys, "Keys file: '<sha256 of token> <role> [<candidate>]' per line")
       ->capture_default_str();
+  app.add_option("--uid-base", o.uid_base,
+                 "First host uid of this judge's boxes (each judge on a host needs its own range; "
+                 "default: the first free range from 2000000, held until it exits)")
+      ->check(CLI::Range(1000u, 4'000'000'000u));
   app.add_option("--workers", o.workers, "Submissions judged at once")
       ->capture_default_str()
       ->check(CLI::Range(1, 256));
@@ -396,10 +401,12 @@ int main(int argc, char** argv) {
   // A box per worker waits ready, its namespaces made and its root built for the mounts of the
   // worker's last run (most runs are the next test of the same submission).
   sb_options.prespawn = static_cast<uint32_t>(o.prespawn >= 0 ? o.prespawn : o.workers);
+  sb_options.uid_base = o.uid_base;
   auto sb = sandbox::Sandbox::Create(sb_options);
   if (!sb.ok()) return Fail(std::string(sb.status().message()));
-  spdlog::info("sandbox: {}, {} slots, {} boxes kept ready", (*sb)->cgroups().Describe(),
-               sb_options.slots, sb_options.prespawn);
+  spdlog::info("sandbox: {}, {} slots, {} boxes kept ready, box uids {}-{} (this judge's alone)",
+               (*sb)->cgroups().Describe(), sb_options.slots, sb_options.prespawn,
+               (*sb)->uid_base(), (*sb)->uid_base() + (*sb)->uid_count() - 1);
   judge::Compiler compiler(sb->get(), o.data_dir + "/cache", o.cache_entries);
   if (absl::Status s = compiler.Init(); !s.ok()) return Fail(std::string(s.message()));
   judge::Grader grader(sb->get(), &compiler, judge::GraderOptions{o.sql_runner});

@@ -120,15 +120,27 @@ TEST_P(SolutionsTest, GetsTheVerdictItsHeaderDeclares) {
 }
 
 // Interviewers are told what a failed test catches: every hidden test of a built-in challenge
-// says it in one sentence.
+// says it in one sentence, except random tests (they catch nothing in particular); a trap about
+// speed explains a TIME_LIMIT_EXCEEDED, not a wrong answer.
 TEST(ChallengesTest, EveryHiddenTestSaysWhatItCatches) {
   for (const char* id : {"sql-null-trap", "ttl-lru-cache", "slow-query-digest"}) {
     auto ch = LoadChallenge(std::string(CHALLENGES_DIR) + "/" + id);
     ASSERT_TRUE(ch.ok()) << ch.status();
     for (const LoadedTest& t : (*ch)->tests) {
       if (t.sample) continue;
+      if (t.name.rfind("random-", 0) == 0) {
+        EXPECT_TRUE(t.trap.empty()) << id << "/" << t.name << ": a random test has no trap";
+        continue;
+      }
       EXPECT_FALSE(t.trap.empty()) << id << "/" << t.name << " has no trap sentence";
       EXPECT_LE(t.trap.size(), 160u) << id << "/" << t.name << ": one sentence";
+      const bool about_speed = t.trap.find("slow") != std::string::npos ||
+                               t.trap.find("scan") != std::string::npos ||
+                               t.trap.find("linear") != std::string::npos;
+      const bool explains_tle =
+          std::find(t.trap_verdicts.begin(), t.trap_verdicts.end(),
+                    judge::v1::VERDICT_TIME_LIMIT_EXCEEDED) != t.trap_verdicts.end();
+      EXPECT_EQ(about_speed, explains_tle) << id << "/" << t.name << ": " << t.trap;
     }
   }
 }

@@ -18,6 +18,7 @@
 #include "sandbox/result_json.h"
 #include "sandbox/sandbox.h"
 #include "sandbox/seccomp_profile.h"
+#include "sandbox/uid_lease.h"
 #include "tests/sandbox/host_check.h"
 #include "tests/test_support.h"
 
@@ -244,7 +245,12 @@ TEST_F(PositiveTest, CgroupsLeftByAKilledJudgeAreRemovedAtStart) {
   std::string stale = hierarchy + "/sandbox-" + std::to_string(dead) + "-0";
   ASSERT_EQ(mkdir(stale.c_str(), 0755), 0);
   ASSERT_EQ(mkdir((stale + "/box-0-1").c_str(), 0755), 0);
-  auto another = judge_test::MakeSandbox(judge_test::MakeTempDir("sandbox-stale"), 1);
+  // Beside ours, with uids of its own (a free range: this process's own may all be ours).
+  sandbox::SandboxOptions options;
+  options.runtime_dir = judge_test::MakeTempDir("sandbox-stale") + "/run";
+  options.slots = 1;
+  options.uid_base = 0;
+  auto another = sandbox::Sandbox::Create(options);
   ASSERT_TRUE(another.ok()) << another.status();
   EXPECT_NE(access(stale.c_str(), F_OK), 0) << stale << " survived";
   EXPECT_EQ(access(ours.c_str(), F_OK), 0) << "a live sandbox's cgroup was removed";
@@ -456,6 +462,49 @@ INSTANTIATE_TEST_SUITE_P(Cgroups, MemoryFigureTest,
                            return std::string(info.param == sandbox::CgroupMode::kNone ? "none"
                                                                                        : "auto");
                          });
+
+// Two sandboxes on one host never share box uids: a range is held while its holder lives.
+TEST(UidLeaseTest, EachSandboxGetsARangeOfItsOwn) {
+  const std::string dir = judge_test::MakeTempDir("uid-lease");
+  ASSERT_FALSE(dir.empty());
+  const std::string file = dir + "/uids.lock";
+  auto a = sandbox::LeaseUids(0, 40, file);
+  auto b = sandbox::LeaseUids(0, 40, file);
+  ASSERT_TRUE(a.ok()) << a.status();
+  ASSERT_TRUE(b.ok()) << b.status();
+  EXPECT_EQ(a->base, sandbox::kAutoUidBase);
+  EXPECT_GE(b->base, a->base + a->count);  // the next free range, not the same one
+  // A range overlapping a held one is refused, naming it; a free one is granted.
+  auto clash = sandbox::LeaseUids(a->base + 10, 4, file);
+  EXPECT_EQ(clash.status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_NE(clash.status().message().find(std::to_string(a->base + 10)), std::string::npos);
+  auto free_range = sandbox::LeaseUids(a->base + 40, 4, file);
+  EXPECT_TRUE(free_range.ok()) << free_range.status();
+  // Released when its holder goes.
+  *a = sandbox::UidLease();
+  EXPECT_TRUE(sandbox::LeaseUids(sandbox::kAutoUidBase, 40, file).ok());
+  // And across processes: a child holding a range keeps this process out of it.
+  int ready[2];
+  ASSERT_EQ(pipe(ready), 0);
+  pid_t child = fork();
+  if (child == 0) {
+    auto held = sandbox::LeaseUids(3'000'000, 8, file);
+    char c = held.ok() ? 'y' : 'n';
+    (void)!write(ready[1], &c, 1);
+    pause();
+    _exit(0);
+  }
+  char c = 0;
+  ASSERT_EQ(read(ready[0], &c, 1), 1);
+  EXPECT_EQ(c, 'y');
+  EXPECT_FALSE(sandbox::LeaseUids(3'000'004, 8, file).ok());
+  kill(child, SIGKILL);
+  waitpid(child, nullptr, 0);
+  EXPECT_TRUE(sandbox::LeaseUids(3'000'004, 8, file).ok());
+  close(ready[0]);
+  close(ready[1]);
+  judge_test::RemoveTree(dir);
+}
 
 TEST(SeccompTest, PrebuiltProgramsMatchTheRules) {
   // The programs compiled into the sandbox at build time are what libseccomp makes of the

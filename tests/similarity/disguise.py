@@ -76,7 +76,8 @@ RESERVED = {
                 'enumerate open sys isinstance'),
     'sql': ('select from where join left right inner outer on group by order having limit as '
             'and or not null is in exists between like case when then else end distinct union '
-            'all asc desc count sum avg min max coalesce cast with over partition'),
+            'all asc desc count sum avg min max coalesce cast with over partition table index '
+            'set values insert into update delete create if full cross using'),
 }
 RESERVED = {k: set(v.split()) for k, v in RESERVED.items()}
 
@@ -464,6 +465,8 @@ def rename(src, lang, rng):
             continue
         before = m[:mm.start()].rstrip(' \t')
         dotted = before.endswith(('.', '->', '::'))
+        if lang == 'sql' and (dotted or re.search(r'\b(from|join)\s*$', before, re.I)):
+            continue  # a table or a column: the schema's names, not the copier's
         if dotted and not names[key]['member']:
             continue
         occurrences.setdefault(key, []).append((mm.start(), mm.end()))
