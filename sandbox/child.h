@@ -96,7 +96,7 @@ struct ChildMsg {
   // did not (killed by a signal, or no /proc). getrusage's maxrss also counts the memory of the
   // process that exec'd it, which is the judge's own (the program is cloned with CLONE_VM).
   int64_t peak_kib;
-  char where[64];      // kError: what failed
+  char where[64];  // kError: what failed
 };
 
 // The box's init (pid 1 of the new pid namespace); `start` is a BoxStart. Never returns.

@@ -138,7 +138,8 @@ absl::StatusOr<std::unique_ptr<Sandbox>> Sandbox::Create(const SandboxOptions& o
     return absl::InvalidArgumentError("slots must be between 1 and 4096");
   }
   std::unique_ptr<Sandbox> sb(new Sandbox(options));
-  absl::StatusOr<UidLease> uids = LeaseUids(options.uid_base, 2 * (options.slots + options.prespawn));
+  absl::StatusOr<UidLease> uids =
+      LeaseUids(options.uid_base, 2 * (options.slots + options.prespawn));
   if (!uids.ok()) return uids.status();
   sb->uids_ = *std::move(uids);
   absl::StatusOr<std::unique_ptr<BoxPool>> pool =

@@ -94,7 +94,8 @@ class Supervisor {
       timeout = static_cast<int>(std::max<int64_t>(0, left + 1));
     }
     if (polls_cpu_) timeout = timeout < 0 ? tick_ms_ : std::min(timeout, tick_ms_);
-    if (spec_.stop != nullptr) timeout = timeout < 0 ? kStopCheckMs : std::min(timeout, kStopCheckMs);
+    if (spec_.stop != nullptr)
+      timeout = timeout < 0 ? kStopCheckMs : std::min(timeout, kStopCheckMs);
     return timeout;
   }
 

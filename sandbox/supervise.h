@@ -19,7 +19,7 @@ struct Supervised {
   // The init's own accounting from its exit report, for a box without cgroups.
   uint64_t exit_cpu_us = 0;
   uint64_t exit_maxrss_kib = 0;
-  int64_t exit_peak_kib = -1;  // the program's own peak at exit_group; -1: unknown
+  int64_t exit_peak_kib = -1;            // the program's own peak at exit_group; -1: unknown
   std::string stdout_data, stderr_data;  // kCapture streams
   std::chrono::steady_clock::time_point end;
 };

@@ -30,15 +30,14 @@ absl::StatusOr<UidLease> LeaseUids(uint32_t base, uint32_t count, const std::str
   lease.count = count;
   if (base != 0) {
     if (static_cast<uint64_t>(base) + count > UINT32_MAX) {
-      return absl::InvalidArgumentError(absl::StrCat("uid base ", base, " leaves no room for ",
-                                                     count, " uids"));
+      return absl::InvalidArgumentError(
+          absl::StrCat("uid base ", base, " leaves no room for ", count, " uids"));
     }
     const int err = TryLock(lease.lock.get(), base, count);
     if (err == EAGAIN) {
-      return absl::FailedPreconditionError(
-          absl::StrCat("box uids ", base, "-", base + count - 1,
-                       " are in use by another judge on this host (", lock_file,
-                       "); give this one another --uid-base, or leave it out to get a free range"));
+      return absl::FailedPreconditionError(absl::StrCat(
+          "box uids ", base, "-", base + count - 1, " are in use by another judge on this host (",
+          lock_file, "); give this one another --uid-base, or leave it out to get a free range"));
     }
     if (err != 0) return absl::ErrnoToStatus(err, "locking uids in " + lock_file);
     lease.base = base;

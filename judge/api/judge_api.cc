@@ -292,7 +292,10 @@ absl::StatusOr<judge::v1::ChallengeDetail> JudgeApi::GetChallenge(
     const Principal&, const judge::v1::GetChallengeRequest& req) const {
   auto it = challenges_->find(req.challenge_id());
   if (it == challenges_->end()) {
-    return absl::NotFoundError("no challenge \"" + req.challenge_id().substr(0, 80) + "\"");
+    std::vector<std::string> ids;
+    for (const auto& [id, ch] : *challenges_) ids.push_back(id);
+    return absl::NotFoundError(absl::StrCat("no challenge \"", req.challenge_id().substr(0, 80),
+                                            "\" (known: ", absl::StrJoin(ids, ", "), ")"));
   }
   const LoadedChallenge& ch = *it->second;
   judge::v1::ChallengeDetail resp;

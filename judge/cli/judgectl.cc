@@ -7,11 +7,19 @@
 // --server and --token default to $JUDGE_SERVER and $JUDGE_TOKEN. Exit status: 0 when the command
 // worked; 1 when --wait, watch or live ends with a verdict other than ACCEPTED; 2 on a usage,
 // connection or server error (one line on stderr).
+#include <pthread.h>
+#include <signal.h>
+
+#include <algorithm>
+#include <atomic>
+#include <cerrno>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <fstream>
 #include <iostream>
 #include <sstream>
+#include <thread>
 
 #include "CLI/CLI.hpp"
 #include "absl/status/status.h"
@@ -64,6 +72,22 @@ int UsageFail(const std::string& message) {
   return 2;
 }
 
+// The language a file's extension names, when it names one; "" otherwise.
+std::string LanguageOfFile(const std::string& path) {
+  static const std::pair<const char*, const char*> kExtensions[] = {
+      {".c", "c"},           {".cc", "cpp"},        {".cpp", "cpp"},
+      {".cxx", "cpp"},       {".py", "python3"},    {".sql", "sql"},
+      {".java", "java"},     {".js", "javascript"}, {".mjs", "javascript"},
+      {".ts", "typescript"}, {".go", "go"},         {".rs", "rust"}};
+  const size_t dot = path.rfind('.');
+  if (dot == std::string::npos || path.find('/', dot) != std::string::npos) return "";
+  const std::string ext = path.substr(dot);
+  for (const auto& [e, language] : kExtensions) {
+    if (ext == e) return language;
+  }
+  return "";
+}
+
 bool ReadFile(const std::string& path, std::string* out) {
   std::ifstream in(path, std::ios::binary);
   if (!in) return false;
@@ -97,10 +121,31 @@ class Client {
   std::unique_ptr<pb::JudgeService::Stub> stub_;
 };
 
+// A failed hidden test's heads, for interviewers (the server sends them to no candidate).
+void PrintDetail(const pb::TestResult& t) {
+  if (!t.has_detail()) return;
+  auto block = [](const char* what, const std::string& text) {
+    std::printf("       %s:\n", what);
+    size_t start = 0;
+    while (start < text.size()) {
+      size_t end = text.find('\n', start);
+      if (end == std::string::npos) end = text.size();
+      std::printf("         | %s\n", text.substr(start, end - start).c_str());
+      start = end + 1;
+    }
+  };
+  block("input", t.detail().input());
+  block("expected", t.detail().expected());
+  block("got", t.detail().output());
+}
+
 void PrintSubmission(const pb::Submission& s) {
   std::printf("submission %s\n  candidate %s, challenge %s, language %s, mode %s\n", s.id().c_str(),
-              s.candidate_id().c_str(), s.challenge_id().c_str(), s.language().c_str(),
-              s.mode() == pb::SUBMISSION_MODE_LIVE ? "live" : "take-home");
+              s.candidate_id().empty() ? "-" : s.candidate_id().c_str(), s.challenge_id().c_str(),
+              s.language().c_str(),
+              s.mode() == pb::SUBMISSION_MODE_LIVE       ? "live"
+              : s.mode() == pb::SUBMISSION_MODE_PRACTICE ? "practice run (samples)"
+                                                         : "take-home");
   std::printf("  state %s", Short(s.state()).c_str());
   if (s.state() == pb::SUBMISSION_STATE_FINISHED && s.use_custom_stdin()) {
     // Nothing was checked on custom input: say how the run ended, not a verdict or a score.
@@ -127,6 +172,7 @@ void PrintSubmission(const pb::Submission& s) {
                 Short(t.verdict()).c_str(), t.cpu_ms(), static_cast<unsigned long>(t.memory_kib()),
                 t.message().c_str());
     if (!t.trap().empty()) std::printf("       trap: %s\n", t.trap().c_str());
+    PrintDetail(t);
   }
   if (s.use_custom_stdin()) {
     std::printf("stdout:\n%s", s.custom_stdout().c_str());
@@ -135,6 +181,8 @@ void PrintSubmission(const pb::Submission& s) {
 }
 
 // Reads a stream of events to the end, showing progress; returns the exit status.
+std::atomic<bool> g_interrupted{false};  // Ctrl-C during `live`
+
 int FollowStream(grpc::ClientReaderInterface<pb::SubmissionEvent>* reader, bool json) {
   pb::SubmissionEvent ev;
   pb::Submission final;
@@ -157,6 +205,10 @@ int FollowStream(grpc::ClientReaderInterface<pb::SubmissionEvent>* reader, bool 
     }
   }
   grpc::Status s = reader->Finish();
+  if (!s.ok() && g_interrupted) {
+    std::fprintf(stderr, "judgectl: stopped; the run is cancelled on the server\n");
+    return 130;
+  }
   if (!s.ok()) return RpcFail(s);
   if (!finished) return UsageFail("the stream ended before a verdict");
   if (!json) PrintSubmission(final);
@@ -166,6 +218,16 @@ int FollowStream(grpc::ClientReaderInterface<pb::SubmissionEvent>* reader, bool 
 }  // namespace
 
 int main(int argc, char** argv) {
+  // Ctrl-C during `live` is handled by a thread of its own (see there); blocked here, before
+  // any thread starts, so that every thread inherits the mask. Elsewhere it ends us as usual.
+  sigset_t interrupt;
+  sigemptyset(&interrupt);
+  sigaddset(&interrupt, SIGINT);
+  sigaddset(&interrupt, SIGUSR1);
+  const bool wants_live = argc > 1 && std::find_if(argv + 1, argv + argc, [](const char* a) {
+                                        return std::string(a) == "live";
+                                      }) != argv + argc;
+  if (wants_live) pthread_sigmask(SIG_BLOCK, &interrupt, nullptr);
   Global g;
   const char* env_server = std::getenv("JUDGE_SERVER");
   const char* env_token = std::getenv("JUDGE_TOKEN");
@@ -190,10 +252,10 @@ int main(int argc, char** argv) {
   bool wait = false;
   auto* submit = app.add_subcommand("submit", "Submit a solution");
   submit->add_option("--challenge", challenge, "Challenge id")->required();
-  submit
-      ->add_option("--language", language,
-                   "c, cpp, python3, sql, java, javascript, typescript, go or rust")
-      ->required();
+  submit->add_option(
+      "--language", language,
+      "c, cpp, python3, sql, java, javascript, typescript, go or rust (default: from "
+      "FILE's extension)");
   submit->add_option("--candidate", candidate, "Candidate id (platform and admin tokens)");
   submit->add_option("--request-id", request_id, "Makes a retried submit return the same one");
   submit->add_flag("--wait", wait, "Follow judging and exit 1 unless ACCEPTED");
@@ -211,11 +273,14 @@ int main(int argc, char** argv) {
   list->add_option("--challenge", challenge, "Only this challenge's");
   list->add_option("--page-size", page_size, "1..100")->capture_default_str();
   list->add_option("--page-token", page_token, "From a previous page");
-  auto* live = app.add_subcommand("live", "Run code now, ahead of the queue (interviewers)");
+  auto* live = app.add_subcommand(
+      "live",
+      "Run code now, ahead of the queue: an interviewer's live run, or a candidate's practice run "
+      "on the samples (or --stdin); Ctrl-C stops it on the server");
   live->add_option("--challenge", challenge, "Challenge id")->required();
   live->add_option("--language", language,
-                   "c, cpp, python3, sql, java, javascript, typescript, go or rust")
-      ->required();
+                   "c, cpp, python3, sql, java, javascript, typescript, go or rust (default: from "
+                   "FILE's extension)");
   live->add_option("--candidate", candidate, "Whose code this is");
   live->add_option("--stdin", stdin_file, "Run once on this input instead of the tests");
   live->add_option("FILE", file, "Source file")->required();
@@ -294,7 +359,15 @@ int main(int argc, char** argv) {
   }
   if (*submit || *live) {
     std::string source;
-    if (!ReadFile(file, &source)) return UsageFail("cannot read " + file);
+    if (!ReadFile(file, &source)) return UsageFail("cannot read " + file + ": " + strerror(errno));
+    if (language.empty()) {
+      language = LanguageOfFile(file);
+      if (language.empty()) {
+        return UsageFail("--language is required: " + file +
+                         "'s extension names no language (.c .cc .cpp .py .sql .java .js .ts "
+                         ".go .rs do)");
+      }
+    }
     if (*submit) {
       pb::SubmitRequest req;
       req.set_challenge_id(challenge);
@@ -323,14 +396,35 @@ int main(int argc, char** argv) {
       req.set_candidate_id(candidate);
       if (!stdin_file.empty()) {
         std::string input;
-        if (!ReadFile(stdin_file, &input)) return UsageFail("cannot read " + stdin_file);
+        if (!ReadFile(stdin_file, &input)) {
+          return UsageFail("cannot read " + stdin_file + ": " + strerror(errno));
+        }
         req.set_use_custom_stdin(true);
         req.set_custom_stdin(input);
       }
       grpc::ClientContext ctx;
       client.Prepare(&ctx, 0);
+      // Ctrl-C cancels the call, and the server stops the run (it would hold a worker for
+      // nobody). SIGINT was blocked before gRPC started its threads: one thread waits for it.
+      std::atomic<bool> done{false};
+      std::thread on_interrupt([&] {
+        sigset_t set;
+        sigemptyset(&set);
+        sigaddset(&set, SIGINT);
+        sigaddset(&set, SIGUSR1);
+        int sig = 0;
+        sigwait(&set, &sig);
+        if (sig == SIGINT && !done) {
+          g_interrupted = true;
+          ctx.TryCancel();
+        }
+      });
       auto reader = client.stub()->RunLive(&ctx, req);
-      return FollowStream(reader.get(), g.json);
+      const int rc = FollowStream(reader.get(), g.json);
+      done = true;
+      pthread_kill(on_interrupt.native_handle(), SIGUSR1);
+      on_interrupt.join();
+      return rc;
     }
   }
   if (*watch || (*submit && wait)) {
@@ -379,11 +473,15 @@ int main(int argc, char** argv) {
       return 0;
     }
     for (const auto& sub : resp.submissions()) {
-      std::printf("%s  %-16s %-18s %-8s %-9s %-22s %3u/%-3u %s\n", sub.id().c_str(),
-                  sub.candidate_id().c_str(), sub.challenge_id().c_str(), sub.language().c_str(),
-                  Short(sub.state()).c_str(),
+      // A run on custom input checked nothing: no score to show.
+      const std::string score = sub.use_custom_stdin() ? "custom input"
+                                                       : std::to_string(sub.score()) + "/" +
+                                                             std::to_string(sub.max_score());
+      std::printf("%s  %-16s %-18s %-8s %-9s %-22s %-12s %s\n", sub.id().c_str(),
+                  sub.candidate_id().empty() ? "-" : sub.candidate_id().c_str(),
+                  sub.challenge_id().c_str(), sub.language().c_str(), Short(sub.state()).c_str(),
                   sub.state() == pb::SUBMISSION_STATE_FINISHED ? Short(sub.verdict()).c_str() : "-",
-                  sub.score(), sub.max_score(),
+                  score.c_str(),
                   google::protobuf::util::TimeUtil::ToString(sub.created_at()).c_str());
     }
     if (!resp.next_page_token().empty()) {
@@ -433,6 +531,7 @@ int main(int argc, char** argv) {
       }
       std::printf("\n");
       if (!t.trap().empty()) std::printf("       trap: %s\n", t.trap().c_str());
+      PrintDetail(t);
     }
     for (const pb::SimilarPair& p : resp.similar()) {
       const bool first = p.submission_a() == sub.id();

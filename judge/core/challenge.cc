@@ -262,8 +262,8 @@ absl::StatusOr<std::shared_ptr<const LoadedChallenge>> LoadChallenge(const std::
       lt.group = group.name();
       lt.sample = test.sample();
       lt.trap = test.trap().empty() ? group.trap() : test.trap();
-      const auto& verdict_names = !test.trap_verdicts().empty() ? test.trap_verdicts()
-                                                                 : group.trap_verdicts();
+      const auto& verdict_names =
+          !test.trap_verdicts().empty() ? test.trap_verdicts() : group.trap_verdicts();
       for (const std::string& name : verdict_names) {
         judge::v1::Verdict v;
         if (!judge::v1::Verdict_Parse("VERDICT_" + name, &v) ||

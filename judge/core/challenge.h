@@ -20,8 +20,8 @@ struct LoadedTest {
   bool sample = false;
   std::string input_path;  // absolute host paths, checked to stay inside the challenge dir
   std::string answer_path;
-  std::string fixture_path;  // sql only
-  std::string trap;          // the test's own, else its group's
+  std::string fixture_path;                       // sql only
+  std::string trap;                               // the test's own, else its group's
   std::vector<judge::v1::Verdict> trap_verdicts;  // what the trap explains (never empty)
 };
 

@@ -176,8 +176,9 @@ absl::StatusOr<std::shared_ptr<const CompileResult>> Grader::CompileStep(
     const size_t line_start = request.source.rfind('\n', nul);
     const size_t line = 1 + std::count(request.source.begin(), request.source.begin() + nul, '\n');
     const size_t column = nul - (line_start == std::string::npos ? 0 : line_start + 1) + 1;
-    out->set_compile_output(absl::StrCat(language.source_name, ":", line, ":", column,
-                                         ": error: a NUL byte (\\0) is not allowed in source code\n"));
+    out->set_compile_output(
+        absl::StrCat(language.source_name, ":", line, ":", column,
+                     ": error: a NUL byte (\\0) is not allowed in source code\n"));
     out->set_verdict(judge::v1::VERDICT_COMPILATION_ERROR);
     return std::shared_ptr<const CompileResult>();
   }

@@ -109,13 +109,10 @@ class Grader {
                         judge::v1::Submission* out);
   // One test's result. A COMPILATION_ERROR result (a query that does not prepare) ends the
   // grading; INTERNAL_ERROR never comes back as a result (it is a non-OK status).
-  absl::StatusOr<judge::v1::TestResult> RunOneTest(const LoadedChallenge& challenge,
-                                                   const Language& language,
-                                                   const CompileResult& program,
-                                                   const CompileResult* checker, uint32_t index,
-                                                   std::string* compile_output,
-                                                   std::string* security_message,
-                                                   const std::atomic<bool>* stop);
+  absl::StatusOr<judge::v1::TestResult> RunOneTest(
+      const LoadedChallenge& challenge, const Language& language, const CompileResult& program,
+      const CompileResult* checker, uint32_t index, std::string* compile_output,
+      std::string* security_message, const std::atomic<bool>* stop);
 
   absl::StatusOr<sandbox::RunResult> RunProgram(
       const LoadedChallenge& challenge, const Language& language, const CompileResult& artifact,

@@ -74,16 +74,27 @@ std::optional<ClassInfo> ReadClass(const std::string& data) {
       case 7:  // Class
         class_name[i] = r.U(2);
         break;
-      case 8: case 16: case 19: case 20:  // String, MethodType, Module, Package
+      case 8:
+      case 16:
+      case 19:
+      case 20:  // String, MethodType, Module, Package
         r.Skip(2);
         break;
       case 15:  // MethodHandle
         r.Skip(3);
         break;
-      case 3: case 4: case 9: case 10: case 11: case 12: case 17: case 18:
+      case 3:
+      case 4:
+      case 9:
+      case 10:
+      case 11:
+      case 12:
+      case 17:
+      case 18:
         r.Skip(4);
         break;
-      case 5: case 6:  // Long and Double take two entries
+      case 5:
+      case 6:  // Long and Double take two entries
         r.Skip(8);
         ++i;
         break;
@@ -93,7 +104,7 @@ std::optional<ClassInfo> ReadClass(const std::string& data) {
   }
   r.Skip(2);  // access flags
   const uint32_t this_class = r.U(2);
-  r.Skip(2);  // super
+  r.Skip(2);           // super
   r.Skip(2 * r.U(2));  // interfaces
   auto skip_attributes = [&r] {
     for (uint32_t n = r.U(2); n > 0 && r.ok(); --n) {

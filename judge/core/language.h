@@ -38,8 +38,8 @@ struct Language {
   std::string (*source_name_for)(const std::string& source) = nullptr;
   // The entry point, found in the compiled artifact ({entry} in run_argv; Java: the class that
   // declares main). "" means there is none: a COMPILATION_ERROR saying `no_entry_message`.
-  std::string (*entry_for)(const std::string& artifact_path, const std::string& source_name) =
-      nullptr;
+  std::string (*entry_for)(const std::string& artifact_path,
+                           const std::string& source_name) = nullptr;
   std::string no_entry_message;
   // Run in the compile box (profile `compile`, work dir /box); empty: nothing to compile. A zero
   // exit with the artifact present means success; anything else is COMPILATION_ERROR with the

@@ -433,10 +433,12 @@ void HttpServer::Routes() {
         [this, queue, keepalive](size_t, httplib::DataSink& sink) {
           std::unique_lock<std::mutex> lock(queue->mu);
           const auto deadline = std::chrono::steady_clock::now() + keepalive;
-          // Wake every 250 ms to notice a stop.
+          // Wake every 250 ms to notice a stop, or a client that has gone (a live run's is
+          // stopped then: the feed's end cancels it).
           while (queue->events.empty() && !queue->broken && !stopping_ &&
                  std::chrono::steady_clock::now() < deadline) {
             queue->cv.wait_for(lock, std::chrono::milliseconds(250));
+            if (sink.is_writable && !sink.is_writable()) return false;
           }
           if (stopping_) return false;
           std::string out;

@@ -64,7 +64,7 @@ struct Options {
   std::string sandbox_dir = "/run/judge-sandbox";
   std::string sql_runner;
   size_t cache_entries = 512;
-  int prespawn = -1;  // -1: as many as --workers
+  int prespawn = -1;      // -1: as many as --workers
   uint32_t uid_base = 0;  // 0: the first free range on this host
   // Network bounds (issue 14): what the front door admits and how long a connection may live.
   size_t fd_reserve = 1024;    // descriptors network connections can never take

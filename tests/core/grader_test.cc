@@ -4,10 +4,13 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <atomic>
+#include <chrono>
 #include <cstdlib>
 #include <fstream>
 #include <memory>
 #include <string>
+#include <thread>
 #include <tuple>
 #include <utility>
 #include <vector>
@@ -52,9 +55,10 @@ class GraderTest : public ::testing::Test {
           "groups { name: \"samples\" points: 0 tests { name: \"sample\" input: \"tests/s.in\" "
           "answer: \"tests/s.ans\" sample: true } }\n"
           "groups { name: \"main\" points: 60 tests { name: \"h1\" input: \"tests/h1.in\" answer: "
-          "\"tests/h1.ans\" } }\n"
+          "\"tests/h1.ans\" trap: \"adds\" } }\n"
           "groups { name: \"negative\" points: 40 tests { name: \"neg\" input: \"tests/h2.in\" "
-          "answer: \"tests/h2.ans\" } }\n");
+          "answer: \"tests/h2.ans\" trap: \"slow on negatives\" "
+          "trap_verdicts: \"TIME_LIMIT_EXCEEDED\" } }\n");
     auto ch = LoadChallenge(dir);
     ASSERT_TRUE(ch.ok()) << ch.status();
     challenge_ = new std::shared_ptr<const LoadedChallenge>(*ch);
@@ -146,6 +150,65 @@ TEST_F(GraderTest, WrongAnswerShowsADiffOnSamplesOnly) {
   EXPECT_EQ(s.tests(1).message(), "");  // hidden: nothing of the output or answer
   EXPECT_EQ(s.tests(2).verdict(), judge::v1::VERDICT_WRONG_ANSWER);  // -5 * 5 != 0
   EXPECT_EQ(s.score(), 0u);
+  // Interviewers get the beginning of a failed hidden test's input, answer and output.
+  EXPECT_EQ(s.tests(1).detail().input(), "10 20\n");
+  EXPECT_EQ(s.tests(1).detail().expected(), "30\n");
+  EXPECT_EQ(s.tests(1).detail().output(), "200\n");
+  EXPECT_FALSE(s.tests(0).has_detail());  // a sample shows its diff in the message instead
+  // A trap only beside the verdicts it explains: h1's (a wrong answer) yes, neg's (a timing
+  // trap) not beside a wrong answer.
+  EXPECT_EQ(s.tests(1).trap(), "adds");
+  EXPECT_EQ(s.tests(2).trap(), "");
+  judge::v1::Submission slow = Grade(
+      "python3", "a, b = map(int, input().split())\nwhile a < 0: pass\nprint(a + b)\n");
+  EXPECT_EQ(slow.tests(2).verdict(), judge::v1::VERDICT_TIME_LIMIT_EXCEEDED);
+  EXPECT_EQ(slow.tests(2).trap(), "slow on negatives");
+  judge::v1::Submission crash = Grade("python3", "raise SystemExit(3)\n");
+  EXPECT_EQ(crash.tests(1).verdict(), judge::v1::VERDICT_RUNTIME_ERROR);
+  EXPECT_EQ(crash.tests(1).trap(), "");  // a crash is not what the trap is about
+}
+
+TEST_F(GraderTest, SamplesOnlyRunsTheSamplesAndScoresNothing) {
+  GradeRequest req{*challenge_, "cpp", kGoodCpp, false, "", true};
+  judge::v1::Submission out;
+  std::vector<judge::v1::SubmissionEvent> events;
+  ASSERT_TRUE(grader_->Grade(req, [&](const judge::v1::SubmissionEvent& e) { events.push_back(e); },
+                             &out)
+                  .ok());
+  EXPECT_EQ(out.verdict(), judge::v1::VERDICT_ACCEPTED);
+  ASSERT_EQ(out.tests_size(), 1);
+  EXPECT_TRUE(out.tests(0).sample());
+  EXPECT_EQ(out.max_score(), 0u);
+  EXPECT_EQ(events.back().tests_total(), 1u);
+}
+
+TEST_F(GraderTest, AStopEndsTheRunInProgressAsCancelled) {
+  std::atomic<bool> stop{false};
+  GradeRequest req{*challenge_, "c", "int main(void){for(;;);}\n", false, ""};
+  req.stop = &stop;
+  judge::v1::Submission out;
+  const auto start = std::chrono::steady_clock::now();
+  ASSERT_TRUE(grader_->Grade(req,
+                             [&](const judge::v1::SubmissionEvent& e) {
+                               // Stopped as soon as it compiled: the spin must not run its
+                               // 1 s limit on every test.
+                               if (e.state() == judge::v1::SUBMISSION_STATE_COMPILING) stop = true;
+                             },
+                             &out)
+                  .ok());
+  EXPECT_EQ(out.verdict(), judge::v1::VERDICT_CANCELLED);
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::milliseconds(900));
+  // And one stopped while it runs.
+  std::atomic<bool> later{false};
+  req.stop = &later;
+  std::thread stopper([&] {
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    later = true;
+  });
+  judge::v1::Submission mid;
+  ASSERT_TRUE(grader_->Grade(req, nullptr, &mid).ok());
+  stopper.join();
+  EXPECT_EQ(mid.verdict(), judge::v1::VERDICT_CANCELLED);
 }
 
 TEST_F(GraderTest, ScoreCountsOnlyFullyPassedGroups) {
@@ -351,6 +414,14 @@ TEST_F(GraderTest, EveryLanguageIsAcceptedWithFullScore) {
     EXPECT_EQ(s.verdict(), judge::v1::VERDICT_ACCEPTED)
         << lang << "\n" << s.compile_output() << (s.tests_size() ? s.tests(0).message() : "");
     EXPECT_EQ(s.score(), 100u) << lang;
+    // The Memory figure is the program's own: a small sum stays small where no VM runs it
+    // (the judge's own memory, which the box is cloned from, never shows).
+    if (lang == "c" || lang == "cpp" || lang == "go" || lang == "rust") {
+      for (const judge::v1::TestResult& t : s.tests()) {
+        EXPECT_LE(t.memory_kib(), 8u << 10) << lang << " " << t.name();
+        EXPECT_GT(t.memory_kib(), 0u) << lang << " " << t.name();
+      }
+    }
   }
 }
 

@@ -6,6 +6,7 @@ answers for the same calls; server-sent events in order, replayed to late watche
 """
 import http.client
 import json
+import re
 import os
 import socket
 import ssl
@@ -166,7 +167,7 @@ class HttpApiTest(unittest.TestCase):
 
         sub = self.submit(source=SQL_WRONG)
         self.assertEqual(sub["state"], "SUBMISSION_STATE_QUEUED")
-        self.assertEqual(sub["source"], "")
+        self.assertEqual(sub["source"], SQL_WRONG)  # as stored: an empty one would read as lost
         events = self.finish(sub["id"], role="platform")
         final = events[-1][2]["submission"]
         self.assertEqual(final["verdict"], "VERDICT_WRONG_ANSWER")
@@ -193,6 +194,32 @@ class HttpApiTest(unittest.TestCase):
                                 {"challengeId": "sql-null-trap", "language": "sql", "source": SQL_REF})
         self.assertEqual(live[-1][1], "finished")
         self.assertEqual(live[-1][2]["submission"]["verdict"], "VERDICT_ACCEPTED")
+        self.assertEqual(live[-1][2]["submission"]["candidateId"], "")  # no made-up "live" candidate
+        self.assertEqual(ch["maxSourceBytes"], 65536)
+
+    def test_a_live_run_over_http_stops_when_its_client_goes(self):
+        body = json.dumps({"challengeId": "ttl-lru-cache", "language": "python3",
+                           "source": "while True:\n    pass\n"}).encode()
+        sock = socket.create_connection(("127.0.0.1", self.http.port))
+        sock.sendall(b"POST /v1/live HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer %s\r\n"
+                     b"Content-Type: application/json\r\nContent-Length: %d\r\n\r\n"
+                     % (self.tok["interviewer"].encode(), len(body)) + body)
+        seen = b""
+        while b"event: compiling" not in seen:  # the run has begun
+            chunk = sock.recv(4096)
+            self.assertTrue(chunk, seen)
+            seen += chunk
+        sid = re.search(rb'"submissionId":"([0-9a-f]+)"', seen).group(1).decode()
+        sock.close()  # the tab closed
+        closed = time.monotonic()
+        got = None
+        while time.monotonic() - closed < 10:  # a bound: the spin alone would run 18 x 4.5 s
+            status, _, got = self.http.call("GET", "/v1/submissions/" + sid, self.tok["admin"])
+            if got.get("state") == "SUBMISSION_STATE_FINISHED":
+                break
+            time.sleep(0.1)
+        self.assertEqual(got["verdict"], "VERDICT_CANCELLED")
+        self.assertLess(time.monotonic() - closed, 3)
 
     def test_role_matrix_is_the_grpc_matrix(self):
         sub = self.submit(candidate="cand-1")
@@ -248,8 +275,8 @@ class HttpApiTest(unittest.TestCase):
         OK, DENIED, UNAUTH, NOTFOUND = 200, 403, 401, 404
         expected = {
             #             ListCh GetCh SubSelf SubOther GetOwn GetOther ListOther WatchOther Report RunLive
-            "candidate":   [OK, OK, OK, DENIED, OK, NOTFOUND, DENIED, NOTFOUND, DENIED, DENIED],
-            "candidate2":  [OK, OK, DENIED, DENIED, NOTFOUND, NOTFOUND, DENIED, NOTFOUND, DENIED, DENIED],
+            "candidate":   [OK, OK, OK, DENIED, OK, NOTFOUND, DENIED, NOTFOUND, DENIED, OK],
+            "candidate2":  [OK, OK, DENIED, DENIED, NOTFOUND, NOTFOUND, DENIED, NOTFOUND, DENIED, OK],
             "interviewer": [OK, OK, DENIED, DENIED, OK, OK, OK, OK, OK, OK],
             "platform":    [OK, OK, OK, OK, OK, OK, OK, OK, OK, DENIED],
             "admin":       [OK, OK, OK, OK, OK, OK, OK, OK, OK, OK],

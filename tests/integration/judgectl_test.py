@@ -2,9 +2,11 @@
 (0 worked, 1 a verdict other than ACCEPTED with --wait, 2 error with a one-line reason)."""
 import json
 import os
+import signal
 import subprocess
 import sys
 import tempfile
+import time
 import unittest
 
 sys.path.insert(0, os.path.dirname(__file__))
@@ -64,6 +66,47 @@ class JudgectlTest(unittest.TestCase):
         self.assertNotIn("score", r.stdout)
         self.assertNotIn("ACCEPTED", r.stdout)
         self.assertIn("ran on custom input", r.stdout)
+        # ... and `list` says "custom input" where a score would be, and no made-up candidate.
+        lst = self.ctl("list", role="interviewer")
+        row = [line for line in lst.stdout.splitlines() if "custom input" in line]
+        self.assertTrue(row, lst.stdout)
+        self.assertNotIn("0/0", row[0])
+        self.assertNotIn(" live ", row[0])
+
+    def test_a_candidate_practises_with_live(self):
+        # The language from the extension; the samples only; not a submission.
+        r = self.ctl("live", "--challenge", "sql-null-trap", os.path.join(SOL, "wrong-not-in-null.sql"),
+                     role="candidate")
+        self.assertEqual(r.returncode, 0, r.stderr)  # the sample passes: the trap is in hidden tests
+        self.assertIn("test 1/1", r.stderr)
+        self.assertIn("practice run", r.stdout)
+        self.assertNotIn("hidden", r.stdout)
+        lst = self.ctl("list", role="candidate")
+        self.assertNotIn(r.stderr.split()[1], lst.stdout)  # "queued <id>": never listed
+
+    def test_ctrl_c_on_live_stops_the_run_on_the_server(self):
+        with tempfile.NamedTemporaryFile("w", suffix=".py") as src:
+            src.write("while True:\n    pass\n")
+            src.flush()
+            env = dict(os.environ, JUDGE_SERVER=self.judged.address,
+                       JUDGE_TOKEN=self.judged.tokens["interviewer"])
+            p = subprocess.Popen([JUDGECTL, "live", "--challenge", "ttl-lru-cache", src.name], env=env,
+                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+            first = p.stderr.readline()  # "queued <id>"
+            self.assertTrue(first.startswith("queued "), first)
+            sid = first.split()[1]
+            self.assertEqual(p.stderr.readline().strip(), "compiling...")
+            p.send_signal(signal.SIGINT)
+            _, err = p.communicate(timeout=30)
+        self.assertEqual(p.returncode, 130, err)
+        self.assertIn("cancelled on the server", err)
+        got = json.loads(self.ctl("--json", "get", sid, role="admin").stdout)
+        for _ in range(100):  # bounded: the stop takes at most about a second
+            if got.get("state") == "SUBMISSION_STATE_FINISHED":
+                break
+            time.sleep(0.1)
+            got = json.loads(self.ctl("--json", "get", sid, role="admin").stdout)
+        self.assertEqual(got["verdict"], "VERDICT_CANCELLED")
 
     def test_submit_wait_exit_codes_and_progress(self):
         r = self.ctl("submit", "--challenge", "sql-null-trap", "--language", "sql", "--candidate", "c7",
@@ -98,7 +141,14 @@ class JudgectlTest(unittest.TestCase):
         self.assertTrue(r.stderr.startswith("judgectl: INVALID_ARGUMENT: unknown challenge"))
         r = self.ctl("submit", "--challenge", "sql-null-trap", "--language", "sql", "/no/such/file")
         self.assertEqual(r.returncode, 2)
-        self.assertIn("cannot read /no/such/file", r.stderr)
+        self.assertIn("cannot read /no/such/file: No such file or directory", r.stderr)
+        r = self.ctl("show", "nope", role="candidate")
+        self.assertEqual(r.returncode, 2)
+        self.assertIn("(known: slow-query-digest, sql-null-trap, ttl-lru-cache)", r.stderr)
+        with tempfile.NamedTemporaryFile("w", suffix=".txt") as f:
+            r = self.ctl("submit", "--challenge", "sql-null-trap", "--candidate", "x", f.name)
+        self.assertEqual(r.returncode, 2)
+        self.assertIn("--language is required", r.stderr)
         r = self.ctl("get", "0000", role="candidate")
         self.assertEqual(r.returncode, 2)
         self.assertIn("NOT_FOUND", r.stderr)

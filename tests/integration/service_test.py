@@ -73,7 +73,7 @@ class ServiceTest(unittest.TestCase):
     def test_submit_streams_progress_in_order_and_stores_the_verdict(self):
         s = self.submit()
         self.assertEqual(s.state, pb.SUBMISSION_STATE_QUEUED)
-        self.assertEqual(s.source, "")
+        self.assertEqual(s.source, SQL_REF)  # the submission as stored, never an empty source
         events = self.watch(s.id)
         states = [e.state for e in events]
         self.assertEqual(states[0], pb.SUBMISSION_STATE_QUEUED)
@@ -109,9 +109,16 @@ class ServiceTest(unittest.TestCase):
         # Interviewers read what each failed test catches; candidates never do.
         failed = [t for t in real if t.verdict != pb.VERDICT_ACCEPTED and not t.sample]
         self.assertTrue(failed)
-        self.assertTrue(all(t.trap for t in failed), failed)
+        # ... where the trap explains the failure: the timing trap of the performance test is
+        # not shown beside its WRONG_ANSWER.
+        self.assertTrue(all(t.trap for t in failed if t.group != "performance"), failed)
+        self.assertTrue(all(not t.trap for t in failed if t.group == "performance"), failed)
         self.assertTrue(all(not t.trap for t in real if t.verdict == pb.VERDICT_ACCEPTED))
         self.assertTrue(all(not t.trap for t in shown))
+        # ... and the beginning of a failed hidden test's input, answer and output: never a
+        # candidate.
+        self.assertTrue(all(t.detail.expected and t.detail.input for t in failed), failed)
+        self.assertTrue(all(not t.HasField("detail") for t in shown))
         for name in hidden_real:
             self.assertNotRegex(name, r"^hidden-")
         got = self.stub.GetSubmission(pb.GetSubmissionRequest(submission_id=sub.id), metadata=self.md("candidate"))
@@ -188,6 +195,8 @@ class ServiceTest(unittest.TestCase):
         late = self.watch(s.id, role="admin")  # joins after the end: one FINISHED event
         self.assertEqual(len(late), 1)
         self.assertEqual(late[0].state, pb.SUBMISSION_STATE_FINISHED)
+        self.assertEqual(late[0].tests_total, len(late[0].submission.tests))
+        self.assertEqual(first[-1].tests_total, 12)
         self.assertEqual(late[0].submission.verdict, pb.VERDICT_WRONG_ANSWER)
         self.assertEqual(first[-1].submission.verdict, pb.VERDICT_WRONG_ANSWER)
         # Hidden tests carry no message; the sample does.
@@ -251,6 +260,56 @@ class ServiceTest(unittest.TestCase):
         stored = self.stub.GetSubmission(pb.GetSubmissionRequest(submission_id=final.id), metadata=self.md("admin"))
         self.assertEqual(stored.mode, pb.SUBMISSION_MODE_LIVE)
 
+    def test_a_candidate_practises_on_the_samples_without_submitting(self):
+        wrong = harness.read("challenges/sql-null-trap/solutions/wrong-eq-null.sql")
+        before = self.stub.ListSubmissions(pb.ListSubmissionsRequest(page_size=100), metadata=self.md("admin"))
+        events = list(self.stub.RunLive(pb.RunLiveRequest(challenge_id="sql-null-trap", language="sql", source=wrong),
+                                        metadata=self.md("candidate")))
+        final = events[-1].submission
+        self.assertEqual(final.mode, pb.SUBMISSION_MODE_PRACTICE)
+        self.assertEqual(final.candidate_id, "cand-1")
+        self.assertTrue(final.samples_only)
+        self.assertEqual([t.sample for t in final.tests], [True])  # never a hidden test
+        self.assertEqual((final.score, final.max_score), (0, 0))
+        self.assertTrue(all(e.tests_total == 1 for e in events if e.state == pb.SUBMISSION_STATE_RUNNING))
+        # The candidate reads it again; another candidate cannot; nobody's listing has it.
+        self.stub.GetSubmission(pb.GetSubmissionRequest(submission_id=final.id), metadata=self.md("candidate"))
+        self.assertEqual(self.code_of(self.stub.GetSubmission, pb.GetSubmissionRequest(submission_id=final.id),
+                                      metadata=self.md("candidate2")), grpc.StatusCode.NOT_FOUND)
+        for role in ("candidate", "admin", "interviewer"):
+            listed = self.stub.ListSubmissions(pb.ListSubmissionsRequest(page_size=100), metadata=self.md(role))
+            self.assertNotIn(final.id, [s.id for s in listed.submissions], role)
+        after = self.stub.ListSubmissions(pb.ListSubmissionsRequest(page_size=100), metadata=self.md("admin"))
+        self.assertEqual([s.id for s in before.submissions][:5], [s.id for s in after.submissions][:5])
+        # On the candidate's own input too; and never as anyone else.
+        own = list(self.stub.RunLive(pb.RunLiveRequest(challenge_id="ttl-lru-cache", language="python3",
+                                                       source="print(input()[::-1])\n", use_custom_stdin=True,
+                                                       custom_stdin="abc\n"), metadata=self.md("candidate")))
+        self.assertEqual(own[-1].submission.custom_stdout, "cba\n")
+        self.assertEqual(self.code_of(lambda: list(self.stub.RunLive(
+            pb.RunLiveRequest(challenge_id="sql-null-trap", language="sql", source=SQL_REF, candidate_id="cand-9"),
+            metadata=self.md("candidate")))), grpc.StatusCode.PERMISSION_DENIED)
+
+    def test_a_live_run_whose_client_is_gone_is_stopped(self):
+        call = self.stub.RunLive(pb.RunLiveRequest(challenge_id="ttl-lru-cache", language="python3", source=SLOW_PY),
+                                 metadata=self.md("interviewer"))
+        sid = None
+        for e in call:
+            sid = e.submission_id
+            if e.state == pb.SUBMISSION_STATE_RUNNING or e.state == pb.SUBMISSION_STATE_COMPILING:
+                break
+        call.cancel()  # Ctrl-C, a closed tab
+        self.assertTrue(sid)
+        deadline = time.monotonic() + 10  # a bound, not a wait: the spin alone runs 18 x 4.5 s
+        while time.monotonic() < deadline:
+            got = self.stub.GetSubmission(pb.GetSubmissionRequest(submission_id=sid), metadata=self.md("admin"))
+            if got.state == pb.SUBMISSION_STATE_FINISHED:
+                break
+            time.sleep(0.1)
+        self.assertEqual(got.state, pb.SUBMISSION_STATE_FINISHED)
+        self.assertEqual(got.verdict, pb.VERDICT_CANCELLED)
+        self.assertLessEqual(len(got.tests), 1)  # stopped in its first test, or before
+
     def test_live_sql_on_custom_input_maps_sql_runner_outcomes(self):
         def live(query):
             events = list(self.stub.RunLive(pb.RunLiveRequest(
@@ -293,8 +352,8 @@ class ServiceTest(unittest.TestCase):
         }
         expected = {
             #                ListCh GetCh SubSelf SubOther GetOwn GetOther ListOther WatchOther RunLive
-            "candidate":   [OK, OK, OK, DENIED, OK, NOTFOUND, DENIED, NOTFOUND, DENIED],
-            "candidate2":  [OK, OK, DENIED, DENIED, NOTFOUND, NOTFOUND, DENIED, NOTFOUND, DENIED],
+            "candidate":   [OK, OK, OK, DENIED, OK, NOTFOUND, DENIED, NOTFOUND, OK],
+            "candidate2":  [OK, OK, DENIED, DENIED, NOTFOUND, NOTFOUND, DENIED, NOTFOUND, OK],
             "interviewer": [OK, OK, DENIED, DENIED, OK, OK, OK, OK, OK],
             "platform":    [OK, OK, OK, OK, OK, OK, OK, OK, DENIED],
             "admin":       [OK, OK, OK, OK, OK, OK, OK, OK, OK],
