@@ -97,6 +97,38 @@ constexpr Rule kPrecedence[] = {
 
 }  // namespace
 
+}  // namespace sandbox::internal
+
+namespace sandbox {
+
+const char* RunStatusName(RunStatus status) {
+  switch (status) {
+    case RunStatus::kOk:
+      return "OK";
+    case RunStatus::kNonZeroExit:
+      return "NONZERO_EXIT";
+    case RunStatus::kSignaled:
+      return "SIGNALED";
+    case RunStatus::kCpuTimeLimit:
+      return "CPU_TIME_LIMIT";
+    case RunStatus::kWallTimeLimit:
+      return "WALL_TIME_LIMIT";
+    case RunStatus::kMemoryLimit:
+      return "MEMORY_LIMIT";
+    case RunStatus::kOutputLimit:
+      return "OUTPUT_LIMIT";
+    case RunStatus::kSecurityViolation:
+      return "SECURITY_VIOLATION";
+    case RunStatus::kStopped:
+      return "STOPPED";
+  }
+  return "UNKNOWN";
+}
+
+}  // namespace sandbox
+
+namespace sandbox::internal {
+
 absl::Status Classify(const RunFacts& facts, const Limits& limits, RunResult* result) {
   if (!ExecFailed(facts)) {
     if (!facts.setup_error.empty() && facts.reason != KillReason::kSecurity) {

@@ -72,30 +72,6 @@ CgroupLimits BoxCgroupLimits(const Limits& limits) {
 
 }  // namespace
 
-const char* RunStatusName(RunStatus status) {
-  switch (status) {
-    case RunStatus::kOk:
-      return "OK";
-    case RunStatus::kNonZeroExit:
-      return "NONZERO_EXIT";
-    case RunStatus::kSignaled:
-      return "SIGNALED";
-    case RunStatus::kCpuTimeLimit:
-      return "CPU_TIME_LIMIT";
-    case RunStatus::kWallTimeLimit:
-      return "WALL_TIME_LIMIT";
-    case RunStatus::kMemoryLimit:
-      return "MEMORY_LIMIT";
-    case RunStatus::kOutputLimit:
-      return "OUTPUT_LIMIT";
-    case RunStatus::kSecurityViolation:
-      return "SECURITY_VIOLATION";
-    case RunStatus::kStopped:
-      return "STOPPED";
-  }
-  return "UNKNOWN";
-}
-
 void Sandbox::AddSystemMounts(RunSpec& spec) {
   spec.mounts.push_back({"/usr", "/usr", false});
   if (access("/etc/ld.so.cache", R_OK) == 0) {

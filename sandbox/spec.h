@@ -93,7 +93,8 @@ enum class RunStatus {
   kStopped,            // RunSpec::stop turned true: killed on its caller's word
 };
 
-// Stable names used in sandbox-run's JSON: "OK", "NONZERO_EXIT", ...
+// Stable names used in sandbox-run's JSON: "OK", "NONZERO_EXIT", ... (classify.cc, beside the
+// precedence that decides them).
 const char* RunStatusName(RunStatus status);
 
 struct RunResult {

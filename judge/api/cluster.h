@@ -28,7 +28,10 @@ class Job {
 };
 
 // Cluster ids are "<time-ordered hex>.<owner node id>"; the owner alone writes the record.
-std::string OwnerOf(const std::string& submission_id);
+inline std::string OwnerOf(const std::string& submission_id) {
+  const size_t dot = submission_id.rfind('.');
+  return dot == std::string::npos ? std::string() : submission_id.substr(dot + 1);
+}
 
 class ClusterLink {
  public:

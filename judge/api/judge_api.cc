@@ -312,14 +312,9 @@ absl::StatusOr<judge::v1::ChallengeDetail> JudgeApi::GetChallenge(
     out->set_memory_kib(l.memory_kib);
     out->set_output_kib(l.output_kib);
   };
-  // The challenge's own limits (no language's multiplier), then each language's.
-  LoadedChallenge::RunLimits base;
-  const judge::v1::Limits& lim = ch.manifest.limits();
-  base.cpu_time_ms = lim.cpu_time_ms();
-  base.wall_time_ms =
-      lim.wall_time_ms() ? lim.wall_time_ms() : DefaultWallTimeMs(lim.cpu_time_ms());
-  base.memory_kib = lim.memory_kib();
-  base.output_kib = lim.output_kib();
+  // The challenge's own limits (no language's multiplier), then each language's: computed where
+  // the grader takes them from.
+  const LoadedChallenge::RunLimits base = ch.LimitsFor("");
   fill(base, resp.mutable_limits());
   for (const std::string& language : ch.manifest.languages()) {
     judge::v1::LanguageLimits* ll = resp.add_language_limits();
@@ -786,11 +781,6 @@ absl::StatusOr<judge::v1::BackupResponse> JudgeApi::Backup(const Principal& who,
   resp.set_size_bytes(info->size_bytes);
   resp.set_submissions(submissions);
   return resp;
-}
-
-std::string OwnerOf(const std::string& submission_id) {
-  const size_t dot = submission_id.rfind('.');
-  return dot == std::string::npos ? std::string() : submission_id.substr(dot + 1);
 }
 
 absl::StatusOr<std::string> JudgeApi::RemoteOwner(const std::string& id) const {

@@ -79,6 +79,7 @@ LoadedChallenge::RunLimits LoadedChallenge::LimitsFor(const std::string& languag
       (lim.wall_time_ms() ? lim.wall_time_ms() : DefaultWallTimeMs(lim.cpu_time_ms())) * mult);
   out.memory_kib = lim.memory_kib();
   out.output_kib = lim.output_kib();
+  out.processes = lim.processes() ? lim.processes() : 64;
   return out;
 }
 

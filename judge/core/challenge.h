@@ -49,12 +49,14 @@ struct LoadedChallenge {
   // Effective multiplier for a language.
   double TimeMultiplier(const std::string& language) const;
   // The limits a run gets in `language`: the manifest's, time scaled by TimeMultiplier, wall
-  // time defaulted by DefaultWallTimeMs.
+  // time defaulted by DefaultWallTimeMs. The one place they are computed: the grader runs with
+  // them, GetChallenge and the statements show them ("" gives the challenge's own, unscaled).
   struct RunLimits {
     uint64_t cpu_time_ms = 0;
     uint64_t wall_time_ms = 0;
     uint64_t memory_kib = 0;
     uint64_t output_kib = 0;
+    uint32_t processes = 64;  // the candidate's own; a runtime's threads come on top
   };
   RunLimits LimitsFor(const std::string& language) const;
 };

@@ -70,11 +70,9 @@ Grader::Grader(sandbox::Sandbox* sandbox, Compiler* compiler, GraderOptions opti
 }
 
 absl::StatusOr<sandbox::RunResult> Grader::RunProgram(
-    const LoadedChallenge& challenge, const Language& language, const CompileResult& artifact,
-    const std::string& stdin_path, const std::string& fixture_path, uint64_t stdout_cap,
-    const std::atomic<bool>* stop) {
-  const judge::v1::Limits& lim = challenge.manifest.limits();
-  const double mult = challenge.TimeMultiplier(language.id);
+    const LoadedChallenge::RunLimits& limits, const Language& language,
+    const CompileResult& artifact, const std::string& stdin_path, const std::string& fixture_path,
+    uint64_t stdout_cap, const std::atomic<bool>* stop) {
   sandbox::RunSpec spec;
   sandbox::Sandbox::AddSystemMounts(spec);
   for (const std::string& path : language.host_paths) spec.mounts.push_back({path, path, false});
@@ -98,17 +96,16 @@ absl::StatusOr<sandbox::RunResult> Grader::RunProgram(
   } else if (!stdin_path.empty()) {
     spec.stdin_stream = {sandbox::Stream::Kind::kFile, stdin_path, -1};
   }
-  spec.limits.cpu_time_ms = static_cast<uint64_t>(lim.cpu_time_ms() * mult);
-  spec.limits.wall_time_ms = static_cast<uint64_t>(
-      (lim.wall_time_ms() ? lim.wall_time_ms() : DefaultWallTimeMs(lim.cpu_time_ms())) * mult);
-  spec.limits.memory_bytes = lim.memory_kib() * 1024;
+  spec.limits.cpu_time_ms = limits.cpu_time_ms;
+  spec.limits.wall_time_ms = limits.wall_time_ms;
+  spec.limits.memory_bytes = limits.memory_kib * 1024;
   // The stack may use all of the memory limit, as ICPC judges set it: deep recursion is the
   // program's own business, and the memory limit still bounds it.
   if (spec.limits.memory_bytes > 0) spec.limits.stack_bytes = spec.limits.memory_bytes;
   spec.limits.address_space_extra_bytes = static_cast<uint64_t>(language.address_space_extra_mib)
                                           << 20;
   // The runtime's own threads come on top: a candidate gets the same threads in every language.
-  spec.limits.processes = (lim.processes() ? lim.processes() : 64) + language.runtime_threads;
+  spec.limits.processes = limits.processes + language.runtime_threads;
   spec.limits.stdout_bytes = stdout_cap;
   spec.limits.stderr_bytes = 64 << 10;
   spec.limits.file_size_bytes = 64ull << 20;
@@ -203,6 +200,43 @@ static std::string FileHead(const std::string& path) {
   return head;
 }
 
+// A prefix of at most `max_bytes` that ends on a UTF-8 boundary, "…" appended when cut.
+static std::string Cut(const std::string& text, size_t max_bytes) {
+  if (text.size() <= max_bytes) return text;
+  size_t end = max_bytes;
+  while (end > 0 && (static_cast<unsigned char>(text[end]) & 0xC0) == 0x80) --end;
+  return text.substr(0, end) + "…";
+}
+
+// Where two outputs first differ, by line (trailing blanks ignored, as the checkers do).
+static size_t FirstDifferingLine(std::string_view a, std::string_view b) {
+  auto trimmed = [](std::string_view line) {
+    while (!line.empty() && (line.back() == ' ' || line.back() == '\t' || line.back() == '\r')) {
+      line.remove_suffix(1);
+    }
+    return line;
+  };
+  size_t line = 0;
+  while (!a.empty() || !b.empty()) {
+    const size_t ea = std::min(a.find('\n'), a.size()), eb = std::min(b.find('\n'), b.size());
+    if (trimmed(a.substr(0, ea)) != trimmed(b.substr(0, eb))) return line;
+    a.remove_prefix(std::min(ea + 1, a.size()));
+    b.remove_prefix(std::min(eb + 1, b.size()));
+    ++line;
+  }
+  return line;
+}
+
+// The text from line `from` on ("…" standing for the lines before it).
+static std::string FromLine(const std::string& text, size_t from) {
+  size_t at = 0;
+  for (size_t i = 0; i < from && at < text.size(); ++i) {
+    const size_t nl = text.find('\n', at);
+    at = nl == std::string::npos ? text.size() : nl + 1;
+  }
+  return at == 0 ? text : "…\n" + text.substr(at);
+}
+
 static std::string Head(const std::string& text) {
   constexpr size_t kBytes = 1024, kLines = 20;
   size_t end = 0, lines = 0;
@@ -227,7 +261,8 @@ absl::Status Grader::RunCustomInput(const GradeRequest& request, const Language&
   // For a fixture language the custom input is the fixture.
   std::string path = dir->path() + "/stdin";
   absl::StatusOr<sandbox::RunResult> run =
-      RunProgram(ch, language, program, path, path, options_.custom_output_bytes, request.stop);
+      RunProgram(ch.LimitsFor(language.id), language, program, path, path,
+                 options_.custom_output_bytes, request.stop);
   if (!run.ok()) return run.status();
   Verdict v = RunVerdict(language, *run);
   if (v == judge::v1::VERDICT_COMPILATION_ERROR) {
@@ -262,9 +297,10 @@ absl::StatusOr<judge::v1::TestResult> Grader::RunOneTest(
     const CompileResult* checker, uint32_t index, std::string* compile_output,
     std::string* security_message, const std::atomic<bool>* stop) {
   const LoadedTest& test = ch.tests[index];
-  const uint64_t stdout_cap = ch.manifest.limits().output_kib() * 1024;
+  const LoadedChallenge::RunLimits limits = ch.LimitsFor(language.id);
   absl::StatusOr<sandbox::RunResult> run =
-      RunProgram(ch, language, program, test.input_path, test.fixture_path, stdout_cap, stop);
+      RunProgram(limits, language, program, test.input_path, test.fixture_path,
+                 limits.output_kib * 1024, stop);
   if (!run.ok()) return run.status();
   judge::v1::TestResult result;
   result.set_index(index + 1);
@@ -290,7 +326,7 @@ absl::StatusOr<judge::v1::TestResult> Grader::RunOneTest(
     return absl::InternalError(absl::StrCat(language.id, " failed on test ", test.name, ": ",
                                             Excerpt(run->stderr_data, 200)));
   }
-  std::string message;
+  std::string message, expected_text;
   if (v == judge::v1::VERDICT_ACCEPTED) {
     if (checker) {
       absl::StatusOr<std::pair<bool, std::string>> c =
@@ -304,6 +340,7 @@ absl::StatusOr<judge::v1::TestResult> Grader::RunOneTest(
       CheckOutcome c = RunBuiltinChecker(ch.manifest.checker(), *expected, run->stdout_data);
       if (!c.accepted) v = judge::v1::VERDICT_WRONG_ANSWER;
       message = c.message;
+      if (!c.accepted) expected_text = *std::move(expected);
     }
   } else if (run->status == sandbox::RunStatus::kNonZeroExit &&
              LanguageVerdict(language, run->exit_code, "") != judge::v1::VERDICT_UNSPECIFIED) {
@@ -325,11 +362,18 @@ absl::StatusOr<judge::v1::TestResult> Grader::RunOneTest(
   if (!test.sample && v != judge::v1::VERDICT_ACCEPTED) {
     judge::v1::TestDetail* d = result.mutable_detail();
     d->set_input(Head(FileHead(test.input_path)));
-    d->set_expected(Head(FileHead(test.answer_path)));
-    d->set_output(Head(run->stdout_data));
+    if (expected_text.empty()) expected_text = FileHead(test.answer_path);
+    // A wrong answer's heads start a little before the first line that differs, when that line
+    // is past what a head shows.
+    const size_t differs = v == judge::v1::VERDICT_WRONG_ANSWER
+                               ? FirstDifferingLine(expected_text, run->stdout_data)
+                               : 0;
+    const size_t from = differs >= 15 ? differs - 2 : 0;
+    d->set_expected(Head(FromLine(expected_text, from)));
+    d->set_output(Head(FromLine(run->stdout_data, from)));
   }
   // Hidden tests: nothing of the input, answer, output or error leaves the grader.
-  if (test.sample) result.set_message(message.substr(0, options_.sample_message_bytes + 64));
+  if (test.sample) result.set_message(Cut(message, options_.sample_message_bytes + 64));
   if (v == judge::v1::VERDICT_SECURITY_VIOLATION) {
     *security_message = absl::StrCat("test ", test.name, ": ", run->message);
   }
@@ -443,12 +487,10 @@ absl::StatusOr<Growth> Grader::MeasureGrowth(const LoadedChallenge& ch,
   }
   // The series runs under its own cap, not the tests' limits (a slow program only needs to
   // show its slope), with the challenge's memory.
-  LoadedChallenge series = ch;
-  series.manifest.mutable_limits()->set_cpu_time_ms(cap_ms);
-  series.manifest.mutable_limits()->clear_wall_time_ms();  // the usual default from the cap
-  series.manifest.mutable_time_multiplier()->clear();
-  series.manifest.mutable_limits()->set_output_kib(
-      std::max<uint64_t>(ch.manifest.limits().output_kib(), 64 << 10));
+  LoadedChallenge::RunLimits series = ch.LimitsFor(language_id);
+  series.cpu_time_ms = cap_ms;
+  series.wall_time_ms = DefaultWallTimeMs(cap_ms);
+  series.output_kib = std::max<uint64_t>(series.output_kib, 64 << 10);
   absl::StatusOr<sandbox::RunResult> empty =
       RunProgram(series, *language, **program, "", "", 1 << 20);
   if (!empty.ok()) return empty.status();
@@ -530,11 +572,11 @@ absl::Status Grader::Grade(const GradeRequest& request, const ProgressCallback& 
 }
 
 std::string Grader::SelfTestOne(const Language& lang) {
-  // A throwaway challenge-shaped context for RunProgram.
-  LoadedChallenge ch;
-  ch.manifest.mutable_limits()->set_cpu_time_ms(5000);
-  ch.manifest.mutable_limits()->set_memory_kib(512 << 10);
-  ch.manifest.mutable_limits()->set_output_kib(64);
+  LoadedChallenge::RunLimits limits;
+  limits.cpu_time_ms = 5000;
+  limits.wall_time_ms = DefaultWallTimeMs(5000);
+  limits.memory_kib = 512 << 10;
+  limits.output_kib = 64;
   absl::StatusOr<std::shared_ptr<const CompileResult>> c =
       compiler_->Compile(lang, lang.self_test_source);
   if (!c.ok()) return std::string(c.status().message());
@@ -550,7 +592,7 @@ std::string Grader::SelfTestOne(const Language& lang) {
     fixture = *f;
   }
   absl::StatusOr<sandbox::RunResult> r =
-      RunProgram(ch, lang, **c, "", fixture ? fixture->artifact_path : "", 1024);
+      RunProgram(limits, lang, **c, "", fixture ? fixture->artifact_path : "", 1024);
   if (!r.ok()) return std::string(r.status().message());
   if (r->status != sandbox::RunStatus::kOk || r->stdout_data != lang.self_test_output) {
     return absl::StrCat("run: ", r->message, " ", Excerpt(r->stderr_data + r->stdout_data, 200));

@@ -114,10 +114,11 @@ class Grader {
       const CompileResult* checker, uint32_t index, std::string* compile_output,
       std::string* security_message, const std::atomic<bool>* stop);
 
+  // One run with `limits` (LoadedChallenge::LimitsFor: the limits shown are those enforced).
   absl::StatusOr<sandbox::RunResult> RunProgram(
-      const LoadedChallenge& challenge, const Language& language, const CompileResult& artifact,
-      const std::string& stdin_path, const std::string& fixture_path, uint64_t stdout_cap,
-      const std::atomic<bool>* stop = nullptr);
+      const LoadedChallenge::RunLimits& limits, const Language& language,
+      const CompileResult& artifact, const std::string& stdin_path, const std::string& fixture_path,
+      uint64_t stdout_cap, const std::atomic<bool>* stop = nullptr);
   absl::StatusOr<std::shared_ptr<const CompileResult>> CompileChecker(
       const LoadedChallenge& challenge);
   // Runs the compiled checker on one test's input, the output and the answer, in the sandbox.

@@ -6,7 +6,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_replace.h"
 #include "judge/core/java_entry.h"
-#include "judge/sqlrunner/exit_codes.h"
+#include "judge/core/sql_exit_codes.h"
 
 namespace judge {
 namespace {
@@ -357,7 +357,11 @@ std::string ErrorLine(const std::string& stderr_data, size_t max_bytes) {
   }
   if (chosen.empty()) chosen = first;
   while (!chosen.empty() && (chosen.back() == '\r' || chosen.back() == ' ')) chosen.pop_back();
-  if (chosen.size() > max_bytes) chosen = chosen.substr(0, max_bytes) + "...";
+  if (chosen.size() > max_bytes) {
+    size_t end = max_bytes;  // on a UTF-8 boundary
+    while (end > 0 && (static_cast<unsigned char>(chosen[end]) & 0xC0) == 0x80) --end;
+    chosen = chosen.substr(0, end) + "…";
+  }
   return chosen;
 }
 

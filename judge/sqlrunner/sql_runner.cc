@@ -4,7 +4,7 @@
 // The fixture runs with full rights; then the database is made query-only, an authorizer allows
 // only reads and an allow-list of functions, and exactly one read-only statement returning
 // columns may run. The result goes to stdout in the typed canonical form (judge/core/sql_format.h).
-// Exit codes: judge/sqlrunner/exit_codes.h. The message is on stderr, one line.
+// Exit codes: judge/core/sql_exit_codes.h. The message is on stderr, one line.
 #include <sqlite3.h>
 #include <time.h>
 
@@ -17,8 +17,8 @@
 #include <sstream>
 #include <string>
 
+#include "judge/core/sql_exit_codes.h"
 #include "judge/core/sql_format.h"
-#include "judge/sqlrunner/exit_codes.h"
 
 namespace {
 

@@ -3,6 +3,7 @@
 import { EditorView, basicSetup } from "codemirror";
 import { EditorState, Compartment, Prec } from "@codemirror/state";
 import { keymap } from "@codemirror/view";
+import { indentUnit } from "@codemirror/language";
 import { indentWithTab } from "@codemirror/commands";
 import { cpp } from "@codemirror/lang-cpp";
 import { python } from "@codemirror/lang-python";
@@ -15,7 +16,7 @@ import { go } from "@codemirror/lang-go";
 const LANGUAGES = {
   c: () => cpp(),
   cpp: () => cpp(),
-  python3: () => python(),
+  python3: () => [python(), indentUnit.of("    ")],  // PEP 8: four spaces
   sql: () => sql(),
   java: () => java(),
   javascript: () => javascript(),
@@ -28,8 +29,13 @@ export function languageSupport(id) {
   return (LANGUAGES[id] || (() => []))();
 }
 
-// An editable editor in `parent`; `onRun` on Ctrl/Cmd+Enter; `onChange(text)` on edits.
-export function createEditor(parent, { doc, language, onRun, onChange, readOnly = false }) {
+// The size of a source as the judge counts it: UTF-8 bytes.
+export const utf8Bytes = (text) => new TextEncoder().encode(text).length;
+
+// An editable editor in `parent`; `onRun` on Ctrl/Cmd+Enter; `onChange(text)` on edits. With
+// `maxBytes()`, a paste that would make the source larger than that is refused (not inserted)
+// and `onRefusedPaste(bytes, limit)` is told.
+export function createEditor(parent, { doc, language, onRun, onChange, readOnly = false, maxBytes, onRefusedPaste }) {
   const lang = new Compartment();
   const view = new EditorView({
     parent,
@@ -49,6 +55,14 @@ export function createEditor(parent, { doc, language, onRun, onChange, readOnly 
         ),
         basicSetup,
         keymap.of([indentWithTab]),
+        EditorState.transactionFilter.of((tr) => {
+          if (!maxBytes || !tr.docChanged || !(tr.isUserEvent("input.paste") || tr.isUserEvent("input.drop"))) return tr;
+          const limit = maxBytes();
+          const bytes = utf8Bytes(tr.newDoc.toString());
+          if (bytes <= limit) return tr;
+          if (onRefusedPaste) queueMicrotask(() => onRefusedPaste(bytes, limit));
+          return [];
+        }),
         lang.of(languageSupport(language)),
         EditorState.readOnly.of(readOnly),
         EditorView.editable.of(!readOnly),

@@ -1,5 +1,6 @@
-// sql-runner's exit codes: the one definition, read by sql-runner itself and by the language
-// table (judge/core/language.cc), which maps them to verdicts.
+// sql-runner's exit codes: the one definition, read by sql-runner itself (judge/sqlrunner) and
+// by the language table (language.cc), which maps them to verdicts. Here, beside the result
+// format (sql_format.h), at the level both use.
 #pragma once
 
 namespace judge::sqlrunner {
