@@ -2,6 +2,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "judge/api/prometheus.h"
 
 namespace judge {
 
@@ -22,36 +23,26 @@ void Metrics::AddRejected(const std::string& reason) {
 
 std::string Metrics::Render() const {
   std::lock_guard<std::mutex> lock(mu_);
-  std::string out;
-  absl::StrAppend(&out, "# HELP judge_queue_depth Submissions waiting for a worker.\n",
-                  "# TYPE judge_queue_depth gauge\njudge_queue_depth ", queue_depth_.load(), "\n");
-  absl::StrAppend(&out, "# HELP judge_submissions_total Judged submissions by verdict.\n",
-                  "# TYPE judge_submissions_total counter\n");
+  PromText p;
+  p.One("judge_queue_depth", "gauge", "Submissions waiting for a worker.", queue_depth_.load());
+  p.Family("judge_submissions_total", "counter", "Judged submissions by verdict.");
   for (const auto& [verdict, n] : by_verdict_) {
-    absl::StrAppend(&out, "judge_submissions_total{verdict=\"", verdict, "\"} ", n, "\n");
+    p.Sample("judge_submissions_total", n, "verdict", verdict);
   }
-  absl::StrAppend(&out, "# HELP judge_rejected_total Requests refused before judging.\n",
-                  "# TYPE judge_rejected_total counter\n");
-  for (const auto& [reason, n] : rejected_) {
-    absl::StrAppend(&out, "judge_rejected_total{reason=\"", reason, "\"} ", n, "\n");
-  }
-  absl::StrAppend(&out,
-                  "# HELP judge_latency_seconds From Submit to final verdict.\n"
-                  "# TYPE judge_latency_seconds histogram\n");
+  p.Family("judge_rejected_total", "counter", "Requests refused before judging.");
+  for (const auto& [reason, n] : rejected_) p.Sample("judge_rejected_total", n, "reason", reason);
+  p.Family("judge_latency_seconds", "histogram", "From Submit to final verdict.");
   for (size_t i = 0; i < kBuckets.size(); ++i) {
-    absl::StrAppend(&out, "judge_latency_seconds_bucket{le=\"", kBuckets[i], "\"} ", buckets_[i],
-                    "\n");
+    p.Sample("judge_latency_seconds_bucket", buckets_[i], "le", absl::StrCat(kBuckets[i]));
   }
-  absl::StrAppend(&out, "judge_latency_seconds_bucket{le=\"+Inf\"} ", latency_count_, "\n",
-                  "judge_latency_seconds_sum ", absl::StrFormat("%.6f", latency_sum_), "\n",
-                  "judge_latency_seconds_count ", latency_count_, "\n");
-  absl::StrAppend(&out, "# HELP judge_sandbox_failures_total Internal errors of the sandbox.\n",
-                  "# TYPE judge_sandbox_failures_total counter\njudge_sandbox_failures_total ",
-                  sandbox_failures_.load(), "\n");
-  absl::StrAppend(&out,
-                  "# HELP judge_jobs_taken_total Jobs this node took from the cluster's shared "
-                  "queue.\n# TYPE judge_jobs_taken_total counter\njudge_jobs_taken_total ",
-                  jobs_taken_.load(), "\n");
+  p.Sample("judge_latency_seconds_bucket", latency_count_, "le", "+Inf")
+      .Sample("judge_latency_seconds_sum", absl::StrFormat("%.6f", latency_sum_))
+      .Sample("judge_latency_seconds_count", latency_count_);
+  p.One("judge_sandbox_failures_total", "counter", "Internal errors of the sandbox.",
+        sandbox_failures_.load());
+  p.One("judge_jobs_taken_total", "counter", "Jobs this node took from the cluster's shared queue.",
+        jobs_taken_.load());
+  std::string out = p.str();
   for (const auto& render : renderers_) absl::StrAppend(&out, render());
   return out;
 }

@@ -215,11 +215,339 @@ int FollowStream(grpc::ClientReaderInterface<pb::SubmissionEvent>* reader, bool 
   return final.verdict() == pb::VERDICT_ACCEPTED ? 0 : 1;  // custom input: the run ended normally
 }
 
+// Every subcommand's arguments, as parsed.
+struct Args {
+  std::string id, challenge, language, candidate, file, request_id, stdin_file, dir;
+  bool wait = false, show_source = false;
+  uint32_t page_size = 20;
+  std::string page_token;
+  double min_score = 0;
+};
+
+int WatchCmd(Client& client, const Global& g, const Args& a);
+
+// The source FILE and its language (from --language, else from the extension); a usage error
+// when either cannot be had.
+int ReadSource(Args& a, std::string* source) {
+  if (!ReadFile(a.file, source)) return UsageFail("cannot read " + a.file + ": " + strerror(errno));
+  if (a.language.empty()) {
+    a.language = LanguageOfFile(a.file);
+    if (a.language.empty()) {
+      return UsageFail("--language is required: " + a.file +
+                       "'s extension names no language (.c .cc .cpp .py .sql .java .js .ts .go "
+                       ".rs do)");
+    }
+  }
+  return 0;
+}
+
+// judgectl submit --challenge ID [--language L] [--candidate C] [--request-id R] [--wait] FILE
+int SubmitCmd(Client& client, const Global& g, Args a) {
+  std::string source;
+  if (int rc = ReadSource(a, &source); rc != 0) return rc;
+  pb::SubmitRequest req;
+  req.set_challenge_id(a.challenge);
+  req.set_language(a.language);
+  req.set_source(source);
+  req.set_candidate_id(a.candidate);
+  req.set_request_id(a.request_id);
+  pb::Submission resp;
+  grpc::ClientContext ctx;
+  client.Prepare(&ctx);
+  grpc::Status s = client.stub()->Submit(&ctx, req, &resp);
+  if (!s.ok()) return RpcFail(s);
+  if (!a.wait) {
+    if (g.json) {
+      std::printf("%s\n", Json(resp).c_str());
+    } else {
+      std::printf("%s\n", resp.id().c_str());
+    }
+    return 0;
+  }
+  a.id = resp.id();
+  return WatchCmd(client, g, a);
+}
+
+// judgectl live --challenge ID [--language L] [--candidate C] [--stdin FILE] FILE
+int LiveCmd(Client& client, const Global& g, Args a) {
+  std::string source;
+  if (int rc = ReadSource(a, &source); rc != 0) return rc;
+  pb::RunLiveRequest req;
+  req.set_challenge_id(a.challenge);
+  req.set_language(a.language);
+  req.set_source(source);
+  req.set_candidate_id(a.candidate);
+  if (!a.stdin_file.empty()) {
+    std::string input;
+    if (!ReadFile(a.stdin_file, &input)) {
+      return UsageFail("cannot read " + a.stdin_file + ": " + strerror(errno));
+    }
+    req.set_use_custom_stdin(true);
+    req.set_custom_stdin(input);
+  }
+  grpc::ClientContext ctx;
+  client.Prepare(&ctx, 0);
+  // Ctrl-C cancels the call, and the server stops the run (it would hold a worker for nobody).
+  // SIGINT was blocked before gRPC started its threads (main): one thread waits for it.
+  std::atomic<bool> done{false};
+  std::thread on_interrupt([&] {
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, SIGINT);
+    sigaddset(&set, SIGUSR1);
+    int sig = 0;
+    sigwait(&set, &sig);
+    if (sig == SIGINT && !done) {
+      g_interrupted = true;
+      ctx.TryCancel();
+    }
+  });
+  auto reader = client.stub()->RunLive(&ctx, req);
+  const int rc = FollowStream(reader.get(), g.json);
+  done = true;
+  pthread_kill(on_interrupt.native_handle(), SIGUSR1);
+  on_interrupt.join();
+  return rc;
+}
+
+// judgectl challenges
+int ListChallengesCmd(Client& client, const Global& g, const Args& a) {
+  grpc::ClientContext ctx;
+  client.Prepare(&ctx);
+  pb::ListChallengesResponse resp;
+  grpc::Status s = client.stub()->ListChallenges(&ctx, pb::ListChallengesRequest(), &resp);
+  if (!s.ok()) return RpcFail(s);
+  if (g.json) {
+    std::printf("%s\n", Json(resp).c_str());
+    return 0;
+  }
+  for (const auto& c : resp.challenges()) {
+    std::string langs;
+    for (const auto& l : c.languages()) langs += (langs.empty() ? "" : ",") + l;
+    std::printf("%-20s %-50s %s\n", c.id().c_str(), c.title().c_str(), langs.c_str());
+  }
+  return 0;
+}
+
+// judgectl show ID
+int ShowCmd(Client& client, const Global& g, const Args& a) {
+  grpc::ClientContext ctx;
+  client.Prepare(&ctx);
+  pb::GetChallengeRequest req;
+  req.set_challenge_id(a.id);
+  pb::ChallengeDetail resp;
+  grpc::Status s = client.stub()->GetChallenge(&ctx, req, &resp);
+  if (!s.ok()) return RpcFail(s);
+  if (g.json) {
+    std::printf("%s\n", Json(resp).c_str());
+    return 0;
+  }
+  std::printf(
+      "%s\n\nlimits: %u ms cpu, %lu KiB memory; %zu sample(s), %u hidden test(s), %u points\n",
+      resp.statement().c_str(), resp.limits().cpu_time_ms(),
+      static_cast<unsigned long>(resp.limits().memory_kib()),
+      static_cast<size_t>(resp.samples_size()), resp.hidden_tests(), resp.max_score());
+  return 0;
+}
+
+// judgectl get ID [--source]
+int GetCmd(Client& client, const Global& g, const Args& a) {
+  pb::GetSubmissionRequest req;
+  req.set_submission_id(a.id);
+  pb::Submission resp;
+  grpc::ClientContext ctx;
+  client.Prepare(&ctx);
+  grpc::Status s = client.stub()->GetSubmission(&ctx, req, &resp);
+  if (!s.ok()) return RpcFail(s);
+  if (g.json) {
+    if (!a.show_source) resp.clear_source();
+    std::printf("%s\n", Json(resp).c_str());
+    return 0;
+  }
+  PrintSubmission(resp);
+  if (a.show_source && resp.has_source_dropped_at()) {
+    std::printf("source: dropped on %s (retention)\n",
+                google::protobuf::util::TimeUtil::ToString(resp.source_dropped_at()).c_str());
+  } else if (a.show_source) {
+    std::printf("source:\n%s\n", resp.source().c_str());
+  }
+  return 0;
+}
+
+// judgectl list [--candidate C] [--challenge ID]
+int ListCmd(Client& client, const Global& g, const Args& a) {
+  pb::ListSubmissionsRequest req;
+  req.set_candidate_id(a.candidate);
+  req.set_challenge_id(a.challenge);
+  req.set_page_size(a.page_size);
+  req.set_page_token(a.page_token);
+  pb::ListSubmissionsResponse resp;
+  grpc::ClientContext ctx;
+  client.Prepare(&ctx);
+  grpc::Status s = client.stub()->ListSubmissions(&ctx, req, &resp);
+  if (!s.ok()) return RpcFail(s);
+  if (g.json) {
+    std::printf("%s\n", Json(resp).c_str());
+    return 0;
+  }
+  for (const auto& sub : resp.submissions()) {
+    // A run on custom input checked nothing: no score to show.
+    const std::string score = sub.use_custom_stdin() ? "custom input"
+                                                     : std::to_string(sub.score()) + "/" +
+                                                           std::to_string(sub.max_score());
+    std::printf("%s  %-16s %-18s %-8s %-9s %-22s %-12s %s\n", sub.id().c_str(),
+                sub.candidate_id().empty() ? "-" : sub.candidate_id().c_str(),
+                sub.challenge_id().c_str(), sub.language().c_str(), Short(sub.state()).c_str(),
+                sub.state() == pb::SUBMISSION_STATE_FINISHED ? Short(sub.verdict()).c_str() : "-",
+                score.c_str(),
+                google::protobuf::util::TimeUtil::ToString(sub.created_at()).c_str());
+  }
+  if (!resp.next_page_token().empty()) {
+    std::printf("next page: --page-token %s\n", resp.next_page_token().c_str());
+  }
+  return 0;
+}
+
+// judgectl report ID
+int ReportCmd(Client& client, const Global& g, const Args& a) {
+  pb::GetReportRequest req;
+  req.set_submission_id(a.id);
+  pb::SubmissionReport resp;
+  grpc::ClientContext ctx;
+  client.Prepare(&ctx);
+  grpc::Status s = client.stub()->GetReport(&ctx, req, &resp);
+  if (!s.ok()) return RpcFail(s);
+  if (g.json) {
+    std::printf("%s\n", Json(resp).c_str());
+    return 0;
+  }
+  const pb::Submission& sub = resp.submission();
+  std::printf("submission %s: candidate %s, %s in %s\n", sub.id().c_str(),
+              sub.candidate_id().c_str(), sub.challenge_id().c_str(), sub.language().c_str());
+  std::printf("verdict %s, score %u/%u", Short(sub.verdict()).c_str(), sub.score(),
+              sub.max_score());
+  if (resp.cpu_ratio() > 0) std::printf("; CPU %.2fx the reference's", resp.cpu_ratio());
+  std::printf("\n");
+  if (!resp.note().empty()) std::printf("(%s)\n", resp.note().c_str());
+  auto growth = [](const pb::GrowthEstimate& g) {
+    char buf[128];
+    if (g.fitted()) {
+      std::snprintf(buf, sizeof buf, "n^%.2f (95%%: %.2f to %.2f)", g.exponent(), g.low(),
+                    g.high());
+      return std::string(buf) + (g.note().empty() ? "" : "; " + g.note());
+    }
+    return g.note().empty() ? std::string("not measured") : g.note();
+  };
+  if (resp.has_growth()) {
+    std::printf("CPU growth over the scaling series: %s\n  the reference's: %s\n",
+                growth(resp.growth()).c_str(), growth(resp.reference_growth()).c_str());
+  }
+  for (const pb::ReportTest& rt : resp.tests()) {
+    const pb::TestResult& t = rt.test();
+    std::printf("  [%2u] %-32s %-22s %6u ms", t.index(), t.name().c_str(),
+                Short(t.verdict()).c_str(), t.cpu_ms());
+    if (rt.reference_cpu_ms() > 0 || rt.cpu_ratio() > 0) {
+      std::printf("  reference %u ms (%.1fx)", rt.reference_cpu_ms(), rt.cpu_ratio());
+    }
+    std::printf("\n");
+    if (!t.trap().empty()) std::printf("       trap: %s\n", t.trap().c_str());
+    PrintDetail(t);
+  }
+  for (const pb::SimilarPair& p : resp.similar()) {
+    const bool first = p.submission_a() == sub.id();
+    std::printf("similar (%.2f) to %s's %s\n", p.score(),
+                (first ? p.candidate_b() : p.candidate_a()).c_str(),
+                (first ? p.submission_b() : p.submission_a()).c_str());
+  }
+  if (resp.similar_size() == 0) std::printf("no similar submissions by other candidates\n");
+  return 0;
+}
+
+// judgectl similar --challenge ID [--candidate C] [--min-score S]
+int SimilarCmd(Client& client, const Global& g, const Args& a) {
+  pb::ListSimilarSubmissionsRequest req;
+  req.set_challenge_id(a.challenge);
+  req.set_candidate_id(a.candidate);
+  req.set_min_score(a.min_score);
+  pb::ListSimilarSubmissionsResponse resp;
+  grpc::ClientContext ctx;
+  client.Prepare(&ctx);
+  grpc::Status s = client.stub()->ListSimilarSubmissions(&ctx, req, &resp);
+  if (!s.ok()) return RpcFail(s);
+  if (g.json) {
+    std::printf("%s\n", Json(resp).c_str());
+    return 0;
+  }
+  auto ranges = [](const google::protobuf::RepeatedPtrField<pb::LineRange>& rs) {
+    std::string out;
+    for (const auto& r : rs) {
+      out += (out.empty() ? "" : ",") + std::to_string(r.first()) +
+             (r.last() != r.first() ? "-" + std::to_string(r.last()) : "");
+    }
+    return out;
+  };
+  for (const auto& p : resp.pairs()) {
+    std::printf("%.2f  %s %s (lines %s)  ~  %s %s (lines %s)  [%s]\n", p.score(),
+                p.candidate_a().c_str(), p.submission_a().c_str(), ranges(p.lines_a()).c_str(),
+                p.candidate_b().c_str(), p.submission_b().c_str(), ranges(p.lines_b()).c_str(),
+                p.language().c_str());
+  }
+  if (resp.pairs_size() == 0) std::printf("no similar submissions\n");
+  return 0;
+}
+
+// judgectl admin backup DIR
+int BackupCmd(Client& client, const Global& g, const Args& a) {
+  pb::BackupRequest req;
+  req.set_dir(a.dir);
+  pb::BackupResponse resp;
+  grpc::ClientContext ctx;
+  client.Prepare(&ctx);
+  grpc::Status s = client.stub()->Backup(&ctx, req, &resp);
+  if (!s.ok()) return RpcFail(s);
+  if (g.json) {
+    std::printf("%s\n", Json(resp).c_str());
+    return 0;
+  }
+  std::printf("backup %u in %s: %llu submissions, %.1f MiB\n", resp.backup_id(), resp.dir().c_str(),
+              static_cast<unsigned long long>(resp.submissions()),
+              static_cast<double>(resp.size_bytes()) / (1 << 20));
+  return 0;
+}
+
+// judgectl admin erase-candidate ID
+int EraseCmd(Client& client, const Global& g, const Args& a) {
+  pb::EraseCandidateRequest req;
+  req.set_candidate_id(a.candidate);
+  pb::EraseCandidateResponse resp;
+  grpc::ClientContext ctx;
+  client.Prepare(&ctx);
+  grpc::Status s = client.stub()->EraseCandidate(&ctx, req, &resp);
+  if (!s.ok()) return RpcFail(s);
+  if (g.json) {
+    std::printf("%s\n", Json(resp).c_str());
+    return 0;
+  }
+  std::printf("candidate %s: %u submissions erased\n", resp.candidate_id().c_str(),
+              resp.submissions_erased());
+  return 0;
+}
+
+// judgectl watch ID (and submit --wait)
+int WatchCmd(Client& client, const Global& g, const Args& a) {
+  pb::WatchSubmissionRequest req;
+  req.set_submission_id(a.id);
+  grpc::ClientContext ctx;
+  client.Prepare(&ctx, 0);
+  auto reader = client.stub()->WatchSubmission(&ctx, req);
+  return FollowStream(reader.get(), g.json);
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
-  // Ctrl-C during `live` is handled by a thread of its own (see there); blocked here, before
-  // any thread starts, so that every thread inherits the mask. Elsewhere it ends us as usual.
+  // Ctrl-C during `live` is handled by a thread of its own (LiveCmd); blocked here, before any
+  // thread starts, so that every thread inherits the mask. Elsewhere it ends us as usual.
   sigset_t interrupt;
   sigemptyset(&interrupt);
   sigaddset(&interrupt, SIGINT);
@@ -233,6 +561,7 @@ int main(int argc, char** argv) {
   const char* env_token = std::getenv("JUDGE_TOKEN");
   g.server = env_server ? env_server : "127.0.0.1:50051";
   g.token = env_token ? env_token : "";
+  Args a;
   CLI::App app{"judgectl: talk to a judged server (judge.v1.JudgeService)", "judgectl"};
   app.add_option("--server", g.server, "HOST:PORT (default $JUDGE_SERVER or 127.0.0.1:50051)");
   app.add_option("--token", g.token, "Bearer token (default $JUDGE_TOKEN)");
@@ -245,63 +574,55 @@ int main(int argc, char** argv) {
   app.footer("Exit status: 0 ok; 1 a verdict other than ACCEPTED (--wait, watch, live); 2 error.");
 
   auto* challenges = app.add_subcommand("challenges", "List the challenges");
-  std::string id;
   auto* show = app.add_subcommand("show", "Show a challenge: statement, limits, samples");
-  show->add_option("ID", id, "Challenge id")->required();
-  std::string challenge, language, candidate, file, request_id, stdin_file;
-  bool wait = false;
+  show->add_option("ID", a.id, "Challenge id")->required();
   auto* submit = app.add_subcommand("submit", "Submit a solution");
-  submit->add_option("--challenge", challenge, "Challenge id")->required();
+  submit->add_option("--challenge", a.challenge, "Challenge id")->required();
   submit->add_option(
-      "--language", language,
+      "--language", a.language,
       "c, cpp, python3, sql, java, javascript, typescript, go or rust (default: from "
       "FILE's extension)");
-  submit->add_option("--candidate", candidate, "Candidate id (platform and admin tokens)");
-  submit->add_option("--request-id", request_id, "Makes a retried submit return the same one");
-  submit->add_flag("--wait", wait, "Follow judging and exit 1 unless ACCEPTED");
-  submit->add_option("FILE", file, "Source file")->required();
+  submit->add_option("--candidate", a.candidate, "Candidate id (platform and admin tokens)");
+  submit->add_option("--request-id", a.request_id, "Makes a retried submit return the same one");
+  submit->add_flag("--wait", a.wait, "Follow judging and exit 1 unless ACCEPTED");
+  submit->add_option("FILE", a.file, "Source file")->required();
   auto* watch = app.add_subcommand("watch", "Follow a submission until its verdict");
-  watch->add_option("ID", id, "Submission id")->required();
+  watch->add_option("ID", a.id, "Submission id")->required();
   auto* get = app.add_subcommand("get", "Show a submission and its results");
-  get->add_option("ID", id, "Submission id")->required();
-  bool show_source = false;
-  get->add_flag("--source", show_source, "Print the source too");
-  uint32_t page_size = 20;
-  std::string page_token;
+  get->add_option("ID", a.id, "Submission id")->required();
+  get->add_flag("--source", a.show_source, "Print the source too");
   auto* list = app.add_subcommand("list", "List submissions, newest first");
-  list->add_option("--candidate", candidate, "Only this candidate's");
-  list->add_option("--challenge", challenge, "Only this challenge's");
-  list->add_option("--page-size", page_size, "1..100")->capture_default_str();
-  list->add_option("--page-token", page_token, "From a previous page");
+  list->add_option("--candidate", a.candidate, "Only this candidate's");
+  list->add_option("--challenge", a.challenge, "Only this challenge's");
+  list->add_option("--page-size", a.page_size, "1..100")->capture_default_str();
+  list->add_option("--page-token", a.page_token, "From a previous page");
   auto* live = app.add_subcommand(
       "live",
       "Run code now, ahead of the queue: an interviewer's live run, or a candidate's practice run "
       "on the samples (or --stdin); Ctrl-C stops it on the server");
-  live->add_option("--challenge", challenge, "Challenge id")->required();
-  live->add_option("--language", language,
+  live->add_option("--challenge", a.challenge, "Challenge id")->required();
+  live->add_option("--language", a.language,
                    "c, cpp, python3, sql, java, javascript, typescript, go or rust (default: from "
                    "FILE's extension)");
-  live->add_option("--candidate", candidate, "Whose code this is");
-  live->add_option("--stdin", stdin_file, "Run once on this input instead of the tests");
-  live->add_option("FILE", file, "Source file")->required();
+  live->add_option("--candidate", a.candidate, "Whose code this is");
+  live->add_option("--stdin", a.stdin_file, "Run once on this input instead of the tests");
+  live->add_option("FILE", a.file, "Source file")->required();
   app.add_flag("--verbose", g.verbose, "Let gRPC's own log lines through (TLS handshakes, ...)");
   auto* report = app.add_subcommand("report", "What an interviewer learns of a submission");
-  report->add_option("ID", id, "Submission id")->required();
-  double min_score = 0;
+  report->add_option("ID", a.id, "Submission id")->required();
   auto* similar =
       app.add_subcommand("similar", "Pairs of similar submissions by different candidates");
-  similar->add_option("--challenge", challenge, "Challenge id")->required();
-  similar->add_option("--candidate", candidate, "Only pairs involving this candidate");
-  similar->add_option("--min-score", min_score, "0..1 (default 0.5)");
+  similar->add_option("--challenge", a.challenge, "Challenge id")->required();
+  similar->add_option("--candidate", a.candidate, "Only pairs involving this candidate");
+  similar->add_option("--min-score", a.min_score, "0..1 (default 0.5)");
   auto* admin = app.add_subcommand("admin", "Operating the judge (admin and platform tokens)");
   admin->require_subcommand(1);
-  std::string dir;
   auto* backup = admin->add_subcommand("backup", "A consistent backup of the store, while judging");
-  backup->add_option("DIR", dir, "Absolute path on the judge's host (judged --restore-from DIR)")
+  backup->add_option("DIR", a.dir, "Absolute path on the judge's host (judged --restore-from DIR)")
       ->required();
   auto* erase = admin->add_subcommand(
       "erase-candidate", "Delete every submission, source and record of a candidate, for good");
-  erase->add_option("ID", candidate, "Candidate id")->required();
+  erase->add_option("ID", a.candidate, "Candidate id")->required();
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -320,291 +641,23 @@ int main(int argc, char** argv) {
     }
   }
   Client client(g);
-
-  if (*challenges) {
-    grpc::ClientContext ctx;
-    client.Prepare(&ctx);
-    pb::ListChallengesResponse resp;
-    grpc::Status s = client.stub()->ListChallenges(&ctx, pb::ListChallengesRequest(), &resp);
-    if (!s.ok()) return RpcFail(s);
-    if (g.json) {
-      std::printf("%s\n", Json(resp).c_str());
-      return 0;
-    }
-    for (const auto& c : resp.challenges()) {
-      std::string langs;
-      for (const auto& l : c.languages()) langs += (langs.empty() ? "" : ",") + l;
-      std::printf("%-20s %-50s %s\n", c.id().c_str(), c.title().c_str(), langs.c_str());
-    }
-    return 0;
-  }
-  if (*show) {
-    grpc::ClientContext ctx;
-    client.Prepare(&ctx);
-    pb::GetChallengeRequest req;
-    req.set_challenge_id(id);
-    pb::ChallengeDetail resp;
-    grpc::Status s = client.stub()->GetChallenge(&ctx, req, &resp);
-    if (!s.ok()) return RpcFail(s);
-    if (g.json) {
-      std::printf("%s\n", Json(resp).c_str());
-      return 0;
-    }
-    std::printf(
-        "%s\n\nlimits: %u ms cpu, %lu KiB memory; %zu sample(s), %u hidden test(s), %u points\n",
-        resp.statement().c_str(), resp.limits().cpu_time_ms(),
-        static_cast<unsigned long>(resp.limits().memory_kib()),
-        static_cast<size_t>(resp.samples_size()), resp.hidden_tests(), resp.max_score());
-    return 0;
-  }
-  if (*submit || *live) {
-    std::string source;
-    if (!ReadFile(file, &source)) return UsageFail("cannot read " + file + ": " + strerror(errno));
-    if (language.empty()) {
-      language = LanguageOfFile(file);
-      if (language.empty()) {
-        return UsageFail("--language is required: " + file +
-                         "'s extension names no language (.c .cc .cpp .py .sql .java .js .ts "
-                         ".go .rs do)");
-      }
-    }
-    if (*submit) {
-      pb::SubmitRequest req;
-      req.set_challenge_id(challenge);
-      req.set_language(language);
-      req.set_source(source);
-      req.set_candidate_id(candidate);
-      req.set_request_id(request_id);
-      pb::Submission resp;
-      grpc::ClientContext ctx;
-      client.Prepare(&ctx);
-      grpc::Status s = client.stub()->Submit(&ctx, req, &resp);
-      if (!s.ok()) return RpcFail(s);
-      if (!wait) {
-        if (g.json)
-          std::printf("%s\n", Json(resp).c_str());
-        else
-          std::printf("%s\n", resp.id().c_str());
-        return 0;
-      }
-      id = resp.id();
-    } else {
-      pb::RunLiveRequest req;
-      req.set_challenge_id(challenge);
-      req.set_language(language);
-      req.set_source(source);
-      req.set_candidate_id(candidate);
-      if (!stdin_file.empty()) {
-        std::string input;
-        if (!ReadFile(stdin_file, &input)) {
-          return UsageFail("cannot read " + stdin_file + ": " + strerror(errno));
-        }
-        req.set_use_custom_stdin(true);
-        req.set_custom_stdin(input);
-      }
-      grpc::ClientContext ctx;
-      client.Prepare(&ctx, 0);
-      // Ctrl-C cancels the call, and the server stops the run (it would hold a worker for
-      // nobody). SIGINT was blocked before gRPC started its threads: one thread waits for it.
-      std::atomic<bool> done{false};
-      std::thread on_interrupt([&] {
-        sigset_t set;
-        sigemptyset(&set);
-        sigaddset(&set, SIGINT);
-        sigaddset(&set, SIGUSR1);
-        int sig = 0;
-        sigwait(&set, &sig);
-        if (sig == SIGINT && !done) {
-          g_interrupted = true;
-          ctx.TryCancel();
-        }
-      });
-      auto reader = client.stub()->RunLive(&ctx, req);
-      const int rc = FollowStream(reader.get(), g.json);
-      done = true;
-      pthread_kill(on_interrupt.native_handle(), SIGUSR1);
-      on_interrupt.join();
-      return rc;
-    }
-  }
-  if (*watch || (*submit && wait)) {
-    pb::WatchSubmissionRequest req;
-    req.set_submission_id(id);
-    grpc::ClientContext ctx;
-    client.Prepare(&ctx, 0);
-    auto reader = client.stub()->WatchSubmission(&ctx, req);
-    return FollowStream(reader.get(), g.json);
-  }
-  if (*get) {
-    pb::GetSubmissionRequest req;
-    req.set_submission_id(id);
-    pb::Submission resp;
-    grpc::ClientContext ctx;
-    client.Prepare(&ctx);
-    grpc::Status s = client.stub()->GetSubmission(&ctx, req, &resp);
-    if (!s.ok()) return RpcFail(s);
-    if (g.json) {
-      if (!show_source) resp.clear_source();
-      std::printf("%s\n", Json(resp).c_str());
-      return 0;
-    }
-    PrintSubmission(resp);
-    if (show_source && resp.has_source_dropped_at()) {
-      std::printf("source: dropped on %s (retention)\n",
-                  google::protobuf::util::TimeUtil::ToString(resp.source_dropped_at()).c_str());
-    } else if (show_source) {
-      std::printf("source:\n%s\n", resp.source().c_str());
-    }
-    return 0;
-  }
-  if (*list) {
-    pb::ListSubmissionsRequest req;
-    req.set_candidate_id(candidate);
-    req.set_challenge_id(challenge);
-    req.set_page_size(page_size);
-    req.set_page_token(page_token);
-    pb::ListSubmissionsResponse resp;
-    grpc::ClientContext ctx;
-    client.Prepare(&ctx);
-    grpc::Status s = client.stub()->ListSubmissions(&ctx, req, &resp);
-    if (!s.ok()) return RpcFail(s);
-    if (g.json) {
-      std::printf("%s\n", Json(resp).c_str());
-      return 0;
-    }
-    for (const auto& sub : resp.submissions()) {
-      // A run on custom input checked nothing: no score to show.
-      const std::string score = sub.use_custom_stdin() ? "custom input"
-                                                       : std::to_string(sub.score()) + "/" +
-                                                             std::to_string(sub.max_score());
-      std::printf("%s  %-16s %-18s %-8s %-9s %-22s %-12s %s\n", sub.id().c_str(),
-                  sub.candidate_id().empty() ? "-" : sub.candidate_id().c_str(),
-                  sub.challenge_id().c_str(), sub.language().c_str(), Short(sub.state()).c_str(),
-                  sub.state() == pb::SUBMISSION_STATE_FINISHED ? Short(sub.verdict()).c_str() : "-",
-                  score.c_str(),
-                  google::protobuf::util::TimeUtil::ToString(sub.created_at()).c_str());
-    }
-    if (!resp.next_page_token().empty()) {
-      std::printf("next page: --page-token %s\n", resp.next_page_token().c_str());
-    }
-    return 0;
-  }
-  if (*report) {
-    pb::GetReportRequest req;
-    req.set_submission_id(id);
-    pb::SubmissionReport resp;
-    grpc::ClientContext ctx;
-    client.Prepare(&ctx);
-    grpc::Status s = client.stub()->GetReport(&ctx, req, &resp);
-    if (!s.ok()) return RpcFail(s);
-    if (g.json) {
-      std::printf("%s\n", Json(resp).c_str());
-      return 0;
-    }
-    const pb::Submission& sub = resp.submission();
-    std::printf("submission %s: candidate %s, %s in %s\n", sub.id().c_str(),
-                sub.candidate_id().c_str(), sub.challenge_id().c_str(), sub.language().c_str());
-    std::printf("verdict %s, score %u/%u", Short(sub.verdict()).c_str(), sub.score(),
-                sub.max_score());
-    if (resp.cpu_ratio() > 0) std::printf("; CPU %.2fx the reference's", resp.cpu_ratio());
-    std::printf("\n");
-    if (!resp.note().empty()) std::printf("(%s)\n", resp.note().c_str());
-    auto growth = [](const pb::GrowthEstimate& g) {
-      char buf[128];
-      if (g.fitted()) {
-        std::snprintf(buf, sizeof buf, "n^%.2f (95%%: %.2f to %.2f)", g.exponent(), g.low(),
-                      g.high());
-        return std::string(buf) + (g.note().empty() ? "" : "; " + g.note());
-      }
-      return g.note().empty() ? std::string("not measured") : g.note();
-    };
-    if (resp.has_growth()) {
-      std::printf("CPU growth over the scaling series: %s\n  the reference's: %s\n",
-                  growth(resp.growth()).c_str(), growth(resp.reference_growth()).c_str());
-    }
-    for (const pb::ReportTest& rt : resp.tests()) {
-      const pb::TestResult& t = rt.test();
-      std::printf("  [%2u] %-32s %-22s %6u ms", t.index(), t.name().c_str(),
-                  Short(t.verdict()).c_str(), t.cpu_ms());
-      if (rt.reference_cpu_ms() > 0 || rt.cpu_ratio() > 0) {
-        std::printf("  reference %u ms (%.1fx)", rt.reference_cpu_ms(), rt.cpu_ratio());
-      }
-      std::printf("\n");
-      if (!t.trap().empty()) std::printf("       trap: %s\n", t.trap().c_str());
-      PrintDetail(t);
-    }
-    for (const pb::SimilarPair& p : resp.similar()) {
-      const bool first = p.submission_a() == sub.id();
-      std::printf("similar (%.2f) to %s's %s\n", p.score(),
-                  (first ? p.candidate_b() : p.candidate_a()).c_str(),
-                  (first ? p.submission_b() : p.submission_a()).c_str());
-    }
-    if (resp.similar_size() == 0) std::printf("no similar submissions by other candidates\n");
-    return 0;
-  }
-  if (*similar) {
-    pb::ListSimilarSubmissionsRequest req;
-    req.set_challenge_id(challenge);
-    req.set_candidate_id(candidate);
-    req.set_min_score(min_score);
-    pb::ListSimilarSubmissionsResponse resp;
-    grpc::ClientContext ctx;
-    client.Prepare(&ctx);
-    grpc::Status s = client.stub()->ListSimilarSubmissions(&ctx, req, &resp);
-    if (!s.ok()) return RpcFail(s);
-    if (g.json) {
-      std::printf("%s\n", Json(resp).c_str());
-      return 0;
-    }
-    auto ranges = [](const google::protobuf::RepeatedPtrField<pb::LineRange>& rs) {
-      std::string out;
-      for (const auto& r : rs) {
-        out += (out.empty() ? "" : ",") + std::to_string(r.first()) +
-               (r.last() != r.first() ? "-" + std::to_string(r.last()) : "");
-      }
-      return out;
-    };
-    for (const auto& p : resp.pairs()) {
-      std::printf("%.2f  %s %s (lines %s)  ~  %s %s (lines %s)  [%s]\n", p.score(),
-                  p.candidate_a().c_str(), p.submission_a().c_str(), ranges(p.lines_a()).c_str(),
-                  p.candidate_b().c_str(), p.submission_b().c_str(), ranges(p.lines_b()).c_str(),
-                  p.language().c_str());
-    }
-    if (resp.pairs_size() == 0) std::printf("no similar submissions\n");
-    return 0;
-  }
-  if (*backup) {
-    pb::BackupRequest req;
-    req.set_dir(dir);
-    pb::BackupResponse resp;
-    grpc::ClientContext ctx;
-    client.Prepare(&ctx);
-    grpc::Status s = client.stub()->Backup(&ctx, req, &resp);
-    if (!s.ok()) return RpcFail(s);
-    if (g.json) {
-      std::printf("%s\n", Json(resp).c_str());
-      return 0;
-    }
-    std::printf("backup %u in %s: %llu submissions, %.1f MiB\n", resp.backup_id(),
-                resp.dir().c_str(), static_cast<unsigned long long>(resp.submissions()),
-                static_cast<double>(resp.size_bytes()) / (1 << 20));
-    return 0;
-  }
-  if (*erase) {
-    pb::EraseCandidateRequest req;
-    req.set_candidate_id(candidate);
-    pb::EraseCandidateResponse resp;
-    grpc::ClientContext ctx;
-    client.Prepare(&ctx);
-    grpc::Status s = client.stub()->EraseCandidate(&ctx, req, &resp);
-    if (!s.ok()) return RpcFail(s);
-    if (g.json) {
-      std::printf("%s\n", Json(resp).c_str());
-      return 0;
-    }
-    std::printf("candidate %s: %u submissions erased\n", resp.candidate_id().c_str(),
-                resp.submissions_erased());
-    return 0;
+  using Command = int (*)(Client&, const Global&, const Args&);
+  const std::pair<CLI::App*, Command> commands[] = {
+      {challenges, ListChallengesCmd},
+      {show, ShowCmd},
+      {submit,
+       [](Client& c, const Global& gl, const Args& args) { return SubmitCmd(c, gl, args); }},
+      {live, [](Client& c, const Global& gl, const Args& args) { return LiveCmd(c, gl, args); }},
+      {watch, WatchCmd},
+      {get, GetCmd},
+      {list, ListCmd},
+      {report, ReportCmd},
+      {similar, SimilarCmd},
+      {backup, BackupCmd},
+      {erase, EraseCmd},
+  };
+  for (const auto& [command, run] : commands) {
+    if (*command) return run(client, g, a);
   }
   return UsageFail("no command (see --help)");
 }

@@ -8,6 +8,7 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <filesystem>
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
@@ -37,20 +38,8 @@ absl::Status WriteWholeFile(const std::string& path, const std::string& data, in
 }
 
 void RemoveTree(const std::string& dir) {
-  // Cache entries are one directory of files, or of one directory of files (a JVM's classes).
-  if (DIR* d = opendir(dir.c_str())) {
-    while (dirent* e = readdir(d)) {
-      if (e->d_name[0] == '.') continue;
-      std::string path = dir + "/" + e->d_name;
-      if (e->d_type == DT_DIR) {
-        RemoveTree(path);
-      } else {
-        unlink(path.c_str());
-      }
-    }
-    closedir(d);
-  }
-  rmdir(dir.c_str());
+  std::error_code ignored;  // what cannot be removed now is removed with the cache at start
+  std::filesystem::remove_all(dir, ignored);
 }
 
 // The files a directory artifact may hold (a JVM program's classes).

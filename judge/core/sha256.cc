@@ -6,19 +6,15 @@
 
 #include <cstdio>
 
+#include "absl/strings/escaping.h"
+
 namespace judge {
 
 namespace {
 
 std::string Hex(const unsigned char* bytes, unsigned int size) {
-  static const char kHex[] = "0123456789abcdef";
-  std::string out;
-  out.reserve(2 * size);
-  for (unsigned int i = 0; i < size; ++i) {
-    out.push_back(kHex[bytes[i] >> 4]);
-    out.push_back(kHex[bytes[i] & 0xf]);
-  }
-  return out;
+  return absl::BytesToHexString(
+      absl::string_view(reinterpret_cast<const char*>(bytes), static_cast<size_t>(size)));
 }
 
 }  // namespace

@@ -19,6 +19,8 @@
 #include "google/protobuf/util/json_util.h"
 #include "httplib.h"
 #include "judge/api/log.h"
+#include "judge/api/prometheus.h"
+#include "judge/http/json_body.h"
 #include "judge/http/listen_address.h"
 
 namespace judge {
@@ -81,16 +83,7 @@ absl::Status CheckJsonBody(const httplib::Request& req) {
 template <typename M>
 absl::StatusOr<M> ParseBody(const httplib::Request& req) {
   if (absl::Status st = CheckJsonBody(req); !st.ok()) return st;
-  M message;
-  google::protobuf::util::JsonParseOptions options;
-  options.ignore_unknown_fields = false;
-  auto status = google::protobuf::util::JsonStringToMessage(req.body.empty() ? "{}" : req.body,
-                                                            &message, options);
-  if (!status.ok()) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "the body is not a ", M::descriptor()->full_name(), " in JSON: ", status.ToString()));
-  }
-  return message;
+  return ParseJsonBody<M>(req.body);
 }
 
 // Query parameters: only `allowed`, each at most once. (A POST's form-encoded body would land
@@ -167,16 +160,14 @@ HttpServer::HttpServer(JudgeApi* api, HttpOptions options)
 HttpServer::~HttpServer() { Stop(); }
 
 std::string HttpServer::RenderMetrics() const {
-  return absl::StrCat(
-      "# HELP judge_http_requests_total HTTP requests received (API and page).\n"
-      "# TYPE judge_http_requests_total counter\njudge_http_requests_total ",
-      requests_.load(),
-      "\n# HELP judge_http_streams_open Server-sent event streams open.\n"
-      "# TYPE judge_http_streams_open gauge\njudge_http_streams_open ",
-      open_streams_.load(),
-      "\n# HELP judge_http_streams_refused_total Event streams refused at the limit.\n"
-      "# TYPE judge_http_streams_refused_total counter\njudge_http_streams_refused_total ",
-      streams_refused_.load(), "\n");
+  return PromText()
+      .One("judge_http_requests_total", "counter", "HTTP requests received (API and page).",
+           requests_.load())
+      .One("judge_http_streams_open", "gauge", "Server-sent event streams open.",
+           open_streams_.load())
+      .One("judge_http_streams_refused_total", "counter", "Event streams refused at the limit.",
+           streams_refused_.load())
+      .str();
 }
 
 absl::Status HttpServer::Start() {

@@ -10,6 +10,7 @@
 #include "google/protobuf/util/json_util.h"
 #include "httplib.h"
 #include "judge/api/log.h"
+#include "judge/api/prometheus.h"
 #include "judge/core/sha256.h"
 
 namespace judge {
@@ -102,14 +103,14 @@ void WebhookSender::Wake() {
 }
 
 std::string WebhookSender::RenderMetrics() const {
-  return absl::StrCat(
-      "# HELP judge_webhook_deliveries_total Webhook deliveries by outcome.\n"
-      "# TYPE judge_webhook_deliveries_total counter\n"
-      "judge_webhook_deliveries_total{result=\"delivered\"} ",
-      delivered_.load(), "\njudge_webhook_deliveries_total{result=\"failed_attempt\"} ",
-      failed_attempts_.load(), "\njudge_webhook_deliveries_total{result=\"refused_address\"} ",
-      refused_.load(), "\njudge_webhook_deliveries_total{result=\"gave_up\"} ", gave_up_.load(),
-      "\n");
+  constexpr const char* kName = "judge_webhook_deliveries_total";
+  return PromText()
+      .Family(kName, "counter", "Webhook deliveries by outcome.")
+      .Sample(kName, delivered_.load(), "result", "delivered")
+      .Sample(kName, failed_attempts_.load(), "result", "failed_attempt")
+      .Sample(kName, refused_.load(), "result", "refused_address")
+      .Sample(kName, gave_up_.load(), "result", "gave_up")
+      .str();
 }
 
 absl::Status WebhookSender::Deliver(const Store::Delivery& d, const Webhook& hook) {
