@@ -152,187 +152,258 @@ absl::StatusOr<std::string> ReadTextFile(const std::string& path, uint64_t max_b
   return out;
 }
 
-absl::StatusOr<std::shared_ptr<const LoadedChallenge>> LoadChallenge(const std::string& dir_in) {
-  char real[PATH_MAX];
-  if (realpath(dir_in.c_str(), real) == nullptr) {
-    return absl::NotFoundError(absl::StrCat(dir_in, ": ", strerror(errno)));
-  }
-  auto ch = std::make_shared<LoadedChallenge>();
-  ch->dir = real;
-  const std::string file = dir_in + "/challenge.textproto";
-  absl::StatusOr<std::string> text = ReadTextFile(ch->dir + "/challenge.textproto", 1 << 20);
-  if (!text.ok())
-    return absl::InvalidArgumentError(absl::StrCat(file, ": ", text.status().message()));
+namespace {
 
-  // Collect parser errors with their line and column.
-  struct Collector : google::protobuf::io::ErrorCollector {
-    std::string first;
-    void AddError(int line, int column, const std::string& message) override {
-      if (first.empty()) first = absl::StrCat("line ", line + 1, ":", column + 1, ": ", message);
+// Reads and checks one challenge directory, one named step at a time; every error names the
+// file, the field and what is wrong.
+class Loader {
+ public:
+  explicit Loader(std::string dir_in)
+      : dir_in_(std::move(dir_in)), file_(dir_in_ + "/challenge.textproto") {}
+
+  absl::StatusOr<std::shared_ptr<const LoadedChallenge>> Run() {
+    for (absl::Status (Loader::*step)() :
+         {&Loader::ParseManifest, &Loader::CheckHeader, &Loader::CheckLimits, &Loader::CheckChecker,
+          &Loader::LoadTests, &Loader::NameHiddenTests, &Loader::ReadStatement,
+          &Loader::LoadScaling}) {
+      if (absl::Status s = (this->*step)(); !s.ok()) return s;
     }
-  } collector;
-  google::protobuf::TextFormat::Parser parser;
-  parser.RecordErrorsTo(&collector);
-  if (!parser.ParseFromString(*text, &ch->manifest)) {
-    return absl::InvalidArgumentError(absl::StrCat(file, ": ", collector.first));
+    return std::shared_ptr<const LoadedChallenge>(std::move(ch_));
   }
-  const judge::v1::Challenge& m = ch->manifest;
-  auto bad = [&](const std::string& field, const std::string& why) {
-    return absl::InvalidArgumentError(absl::StrCat(file, ": ", field, ": ", why));
-  };
-  std::string base = ch->dir.substr(ch->dir.rfind('/') + 1);
-  if (!ValidId(m.id())) return bad("id", "must be 1-64 of a-z, 0-9, '-' or '_'");
-  if (m.id() != base)
-    return bad("id", absl::StrCat("\"", m.id(), "\" differs from the directory \"", base, "\""));
-  if (m.title().empty()) return bad("title", "is required");
-  if (m.languages().empty()) return bad("languages", "at least one language is required");
-  std::set<std::string> langs;
-  std::set<TestInput> inputs;  // how the languages offered read a test
-  for (int i = 0; i < m.languages_size(); ++i) {
-    const Language* lang = FindLanguage(m.languages(i));
-    if (lang == nullptr) {
-      std::string known;
-      for (const Language& l : Languages())
-        absl::StrAppend(&known, known.empty() ? "" : ", ", l.id);
-      return bad(absl::StrCat("languages[", i, "]"),
-                 absl::StrCat("unknown language \"", m.languages(i), "\" (known: ", known, ")"));
+
+ private:
+  absl::Status Bad(const std::string& field, const std::string& why) const {
+    return absl::InvalidArgumentError(absl::StrCat(file_, ": ", field, ": ", why));
+  }
+  absl::Status InFile(const absl::Status& s) const {
+    return absl::InvalidArgumentError(absl::StrCat(file_, ": ", s.message()));
+  }
+
+  absl::Status ParseManifest() {
+    char real[PATH_MAX];
+    if (realpath(dir_in_.c_str(), real) == nullptr) {
+      return absl::NotFoundError(absl::StrCat(dir_in_, ": ", strerror(errno)));
     }
-    if (!langs.insert(m.languages(i)).second)
-      return bad(absl::StrCat("languages[", i, "]"), "listed twice");
-    inputs.insert(lang->input);
-  }
-  // A test is either an input on stdin or a fixture: one challenge cannot offer both kinds.
-  if (inputs.size() > 1) {
-    return bad("languages", "languages that read a fixture (sql) cannot be mixed with others");
-  }
-  const bool fixtures = inputs.count(TestInput::kFixture) > 0;
-  for (const auto& [lang, mult] : m.time_multiplier()) {
-    if (!langs.count(lang))
-      return bad("time_multiplier", absl::StrCat("language \"", lang, "\" is not offered"));
-    if (!(mult > 0 && mult <= 20)) return bad("time_multiplier", "must be in (0, 20]");
-  }
-  if (m.limits().cpu_time_ms() == 0 || m.limits().cpu_time_ms() > 60000) {
-    return bad("limits.cpu_time_ms", "must be 1..60000");
-  }
-  if (m.limits().memory_kib() < 1024 || m.limits().memory_kib() > (8u << 20)) {
-    return bad("limits.memory_kib", "must be 1024..8388608");
-  }
-  if (m.limits().output_kib() == 0) return bad("limits.output_kib", "must be > 0");
-  switch (m.checker().kind()) {
-    case judge::v1::CHECKER_KIND_EXACT:
-    case judge::v1::CHECKER_KIND_TOKENS:
-      break;
-    case judge::v1::CHECKER_KIND_FLOAT:
-      if (m.checker().abs_epsilon() < 0 || m.checker().rel_epsilon() < 0) {
-        return bad("checker", "epsilons must be >= 0");
+    ch_->dir = real;
+    absl::StatusOr<std::string> text = ReadTextFile(ch_->dir + "/challenge.textproto", 1 << 20);
+    if (!text.ok()) return InFile(text.status());
+    // Collect parser errors with their line and column.
+    struct Collector : google::protobuf::io::ErrorCollector {
+      std::string first;
+      void AddError(int line, int column, const std::string& message) override {
+        if (first.empty()) first = absl::StrCat("line ", line + 1, ":", column + 1, ": ", message);
       }
-      break;
-    case judge::v1::CHECKER_KIND_SQL_RESULT:
-      if (!fixtures) return bad("checker.kind", "sql_result needs language sql");
-      break;
-    case judge::v1::CHECKER_KIND_PROGRAM: {
-      absl::StatusOr<std::string> p =
-          ResolveInside(ch->dir, m.checker().program(), "checker.program");
-      if (!p.ok())
-        return absl::InvalidArgumentError(absl::StrCat(file, ": ", p.status().message()));
-      ch->checker_source = *p;
-      break;
+    } collector;
+    google::protobuf::TextFormat::Parser parser;
+    parser.RecordErrorsTo(&collector);
+    if (!parser.ParseFromString(*text, &ch_->manifest)) {
+      return absl::InvalidArgumentError(absl::StrCat(file_, ": ", collector.first));
     }
-    default:
-      return bad("checker.kind", "must be set");
+    return absl::OkStatus();
   }
-  if (m.groups().empty()) return bad("groups", "at least one test group is required");
-  std::set<std::string> names, group_names;
-  for (int g = 0; g < m.groups_size(); ++g) {
-    const auto& group = m.groups(g);
-    std::string gf = absl::StrCat("groups[", g, "]");
-    if (group.name().empty()) return bad(gf + ".name", "is required");
-    if (!group_names.insert(group.name()).second)
-      return bad(gf + ".name", "duplicate group " + group.name());
-    if (group.tests().empty()) return bad(gf + ".tests", "a group needs tests");
-    ch->group_points[group.name()] = group.points();
-    ch->max_score += group.points();
-    for (int t = 0; t < group.tests_size(); ++t) {
-      const auto& test = group.tests(t);
-      std::string tf = absl::StrCat(gf, ".tests[", t, "]");
-      if (test.name().empty()) return bad(tf + ".name", "is required");
-      if (!names.insert(test.name()).second)
-        return bad(tf + ".name", "duplicate test " + test.name());
-      LoadedTest lt;
-      lt.name = test.name();
-      lt.group = group.name();
-      lt.sample = test.sample();
-      lt.trap = test.trap().empty() ? group.trap() : test.trap();
-      const auto& verdict_names =
-          !test.trap_verdicts().empty() ? test.trap_verdicts() : group.trap_verdicts();
-      for (const std::string& name : verdict_names) {
-        judge::v1::Verdict v;
-        if (!judge::v1::Verdict_Parse("VERDICT_" + name, &v) ||
-            v == judge::v1::VERDICT_UNSPECIFIED || v == judge::v1::VERDICT_ACCEPTED) {
-          return bad(tf + ".trap_verdicts", "unknown verdict " + name.substr(0, 40));
+
+  // Id, title and languages (the languages offered must read their tests the same way).
+  absl::Status CheckHeader() {
+    const judge::v1::Challenge& m = ch_->manifest;
+    std::string base = ch_->dir.substr(ch_->dir.rfind('/') + 1);
+    if (!ValidId(m.id())) return Bad("id", "must be 1-64 of a-z, 0-9, '-' or '_'");
+    if (m.id() != base) {
+      return Bad("id", absl::StrCat("\"", m.id(), "\" differs from the directory \"", base, "\""));
+    }
+    if (m.title().empty()) return Bad("title", "is required");
+    if (m.languages().empty()) return Bad("languages", "at least one language is required");
+    std::set<TestInput> inputs;  // how the languages offered read a test
+    for (int i = 0; i < m.languages_size(); ++i) {
+      const Language* lang = FindLanguage(m.languages(i));
+      if (lang == nullptr) {
+        std::string known;
+        for (const Language& l : Languages()) {
+          absl::StrAppend(&known, known.empty() ? "" : ", ", l.id);
         }
-        lt.trap_verdicts.push_back(v);
+        return Bad(absl::StrCat("languages[", i, "]"),
+                   absl::StrCat("unknown language \"", m.languages(i), "\" (known: ", known, ")"));
       }
-      if (lt.trap_verdicts.empty()) lt.trap_verdicts.push_back(judge::v1::VERDICT_WRONG_ANSWER);
-      if (fixtures) {
-        absl::StatusOr<std::string> fx = ResolveInside(ch->dir, test.fixture(), tf + ".fixture");
-        if (!fx.ok())
-          return absl::InvalidArgumentError(absl::StrCat(file, ": ", fx.status().message()));
-        lt.fixture_path = *fx;
-        lt.input_path = *fx;  // what a sample shows as its input
-      } else {
-        absl::StatusOr<std::string> in = ResolveInside(ch->dir, test.input(), tf + ".input");
-        if (!in.ok())
-          return absl::InvalidArgumentError(absl::StrCat(file, ": ", in.status().message()));
-        lt.input_path = *in;
+      if (!langs_.insert(m.languages(i)).second) {
+        return Bad(absl::StrCat("languages[", i, "]"), "listed twice");
       }
-      absl::StatusOr<std::string> ans = ResolveInside(ch->dir, test.answer(), tf + ".answer");
-      if (!ans.ok())
-        return absl::InvalidArgumentError(absl::StrCat(file, ": ", ans.status().message()));
-      lt.answer_path = *ans;
-      ch->tests.push_back(std::move(lt));
+      inputs.insert(lang->input);
+    }
+    // A test is either an input on stdin or a fixture: one challenge cannot offer both kinds.
+    if (inputs.size() > 1) {
+      return Bad("languages", "languages that read a fixture (sql) cannot be mixed with others");
+    }
+    fixtures_ = inputs.count(TestInput::kFixture) > 0;
+    return absl::OkStatus();
+  }
+
+  absl::Status CheckLimits() {
+    const judge::v1::Challenge& m = ch_->manifest;
+    for (const auto& [lang, mult] : m.time_multiplier()) {
+      if (!langs_.count(lang)) {
+        return Bad("time_multiplier", absl::StrCat("language \"", lang, "\" is not offered"));
+      }
+      if (!(mult > 0 && mult <= 20)) return Bad("time_multiplier", "must be in (0, 20]");
+    }
+    if (m.limits().cpu_time_ms() == 0 || m.limits().cpu_time_ms() > 60000) {
+      return Bad("limits.cpu_time_ms", "must be 1..60000");
+    }
+    if (m.limits().memory_kib() < 1024 || m.limits().memory_kib() > (8u << 20)) {
+      return Bad("limits.memory_kib", "must be 1024..8388608");
+    }
+    if (m.limits().output_kib() == 0) return Bad("limits.output_kib", "must be > 0");
+    return absl::OkStatus();
+  }
+
+  absl::Status CheckChecker() {
+    const judge::v1::Checker& c = ch_->manifest.checker();
+    switch (c.kind()) {
+      case judge::v1::CHECKER_KIND_EXACT:
+      case judge::v1::CHECKER_KIND_TOKENS:
+        return absl::OkStatus();
+      case judge::v1::CHECKER_KIND_FLOAT:
+        if (c.abs_epsilon() < 0 || c.rel_epsilon() < 0) {
+          return Bad("checker", "epsilons must be >= 0");
+        }
+        return absl::OkStatus();
+      case judge::v1::CHECKER_KIND_SQL_RESULT:
+        if (!fixtures_) return Bad("checker.kind", "sql_result needs language sql");
+        return absl::OkStatus();
+      case judge::v1::CHECKER_KIND_PROGRAM: {
+        absl::StatusOr<std::string> p = ResolveInside(ch_->dir, c.program(), "checker.program");
+        if (!p.ok()) return InFile(p.status());
+        ch_->checker_source = *p;
+        return absl::OkStatus();
+      }
+      default:
+        return Bad("checker.kind", "must be set");
     }
   }
-  if (!m.show_hidden_test_names()) {
+
+  absl::Status LoadTests() {
+    const judge::v1::Challenge& m = ch_->manifest;
+    if (m.groups().empty()) return Bad("groups", "at least one test group is required");
+    std::set<std::string> names, group_names;
+    for (int g = 0; g < m.groups_size(); ++g) {
+      const auto& group = m.groups(g);
+      std::string gf = absl::StrCat("groups[", g, "]");
+      if (group.name().empty()) return Bad(gf + ".name", "is required");
+      if (!group_names.insert(group.name()).second) {
+        return Bad(gf + ".name", "duplicate group " + group.name());
+      }
+      if (group.tests().empty()) return Bad(gf + ".tests", "a group needs tests");
+      ch_->group_points[group.name()] = group.points();
+      ch_->max_score += group.points();
+      for (int t = 0; t < group.tests_size(); ++t) {
+        const std::string tf = absl::StrCat(gf, ".tests[", t, "]");
+        if (group.tests(t).name().empty()) return Bad(tf + ".name", "is required");
+        if (!names.insert(group.tests(t).name()).second) {
+          return Bad(tf + ".name", "duplicate test " + group.tests(t).name());
+        }
+        absl::StatusOr<LoadedTest> lt = LoadTest(group, group.tests(t), tf);
+        if (!lt.ok()) return lt.status();
+        ch_->tests.push_back(*std::move(lt));
+      }
+    }
+    return absl::OkStatus();
+  }
+
+  absl::StatusOr<LoadedTest> LoadTest(const judge::v1::TestGroup& group,
+                                      const judge::v1::Test& test, const std::string& tf) const {
+    LoadedTest lt;
+    lt.name = test.name();
+    lt.group = group.name();
+    lt.sample = test.sample();
+    lt.trap = test.trap().empty() ? group.trap() : test.trap();
+    const auto& verdict_names =
+        !test.trap_verdicts().empty() ? test.trap_verdicts() : group.trap_verdicts();
+    for (const std::string& name : verdict_names) {
+      judge::v1::Verdict v;
+      if (!judge::v1::Verdict_Parse("VERDICT_" + name, &v) || v == judge::v1::VERDICT_UNSPECIFIED ||
+          v == judge::v1::VERDICT_ACCEPTED) {
+        return Bad(tf + ".trap_verdicts", "unknown verdict " + name.substr(0, 40));
+      }
+      lt.trap_verdicts.push_back(v);
+    }
+    if (lt.trap_verdicts.empty()) lt.trap_verdicts.push_back(judge::v1::VERDICT_WRONG_ANSWER);
+    if (fixtures_) {
+      absl::StatusOr<std::string> fx = ResolveInside(ch_->dir, test.fixture(), tf + ".fixture");
+      if (!fx.ok()) return InFile(fx.status());
+      lt.fixture_path = *fx;
+      lt.input_path = *fx;  // what a sample shows as its input
+    } else {
+      absl::StatusOr<std::string> in = ResolveInside(ch_->dir, test.input(), tf + ".input");
+      if (!in.ok()) return InFile(in.status());
+      lt.input_path = *in;
+    }
+    absl::StatusOr<std::string> ans = ResolveInside(ch_->dir, test.answer(), tf + ".answer");
+    if (!ans.ok()) return InFile(ans.status());
+    lt.answer_path = *ans;
+    return lt;
+  }
+
+  // What a candidate sees instead of hidden tests' and all-hidden groups' names.
+  absl::Status NameHiddenTests() {
+    const judge::v1::Challenge& m = ch_->manifest;
+    if (m.show_hidden_test_names()) return absl::OkStatus();
     uint32_t hidden_tests = 0, hidden_groups = 0;
     for (const auto& group : m.groups()) {
       bool all_hidden = true;
       for (const auto& test : group.tests()) {
         all_hidden &= !test.sample();
-        if (!test.sample())
-          ch->candidate_names[test.name()] = absl::StrCat("hidden-", ++hidden_tests);
+        if (!test.sample()) {
+          ch_->candidate_names[test.name()] = absl::StrCat("hidden-", ++hidden_tests);
+        }
       }
-      if (all_hidden && !ch->candidate_names.count(group.name())) {
-        ch->candidate_names[group.name()] = absl::StrCat("hidden-group-", ++hidden_groups);
+      if (all_hidden && !ch_->candidate_names.count(group.name())) {
+        ch_->candidate_names[group.name()] = absl::StrCat("hidden-group-", ++hidden_groups);
       }
     }
+    return absl::OkStatus();
   }
-  absl::StatusOr<std::string> statement = ReadTextFile(ch->dir + "/statement.md", 1 << 20);
-  if (!statement.ok()) {
-    return absl::InvalidArgumentError(
-        absl::StrCat(dir_in, "/statement.md: ", statement.status().message()));
+
+  absl::Status ReadStatement() {
+    absl::StatusOr<std::string> statement = ReadTextFile(ch_->dir + "/statement.md", 1 << 20);
+    if (!statement.ok()) {
+      return absl::InvalidArgumentError(
+          absl::StrCat(dir_in_, "/statement.md: ", statement.status().message()));
+    }
+    ch_->statement = *statement;
+    return absl::OkStatus();
   }
-  ch->statement = *statement;
-  if (m.has_scaling() && m.scaling().sizes_size() > 0) {
+
+  absl::Status LoadScaling() {
+    const judge::v1::Challenge& m = ch_->manifest;
+    if (!m.has_scaling() || m.scaling().sizes_size() == 0) return absl::OkStatus();
     const std::string& pattern = m.scaling().input();
     if (pattern.find("{n}") == std::string::npos) {
-      return bad("scaling.input", "must contain {n}, which stands for the size");
+      return Bad("scaling.input", "must contain {n}, which stands for the size");
     }
     uint64_t last = 0;
     for (int i = 0; i < m.scaling().sizes_size(); ++i) {
       const uint64_t n = m.scaling().sizes(i);
-      if (n <= last)
-        return bad(absl::StrCat("scaling.sizes[", i, "]"), "sizes must be ascending and positive");
+      if (n <= last) {
+        return Bad(absl::StrCat("scaling.sizes[", i, "]"), "sizes must be ascending and positive");
+      }
       last = n;
       absl::StatusOr<std::string> in =
-          ResolveInside(ch->dir, absl::StrReplaceAll(pattern, {{"{n}", std::to_string(n)}}),
+          ResolveInside(ch_->dir, absl::StrReplaceAll(pattern, {{"{n}", std::to_string(n)}}),
                         absl::StrCat("scaling.input for n = ", n));
-      if (!in.ok())
-        return absl::InvalidArgumentError(absl::StrCat(file, ": ", in.status().message()));
-      ch->scaling.push_back({n, *in});
+      if (!in.ok()) return InFile(in.status());
+      ch_->scaling.push_back({n, *in});
     }
+    return absl::OkStatus();
   }
-  return std::shared_ptr<const LoadedChallenge>(std::move(ch));
+
+  const std::string dir_in_, file_;
+  std::shared_ptr<LoadedChallenge> ch_ = std::make_shared<LoadedChallenge>();
+  std::set<std::string> langs_;
+  bool fixtures_ = false;
+};
+
+}  // namespace
+
+absl::StatusOr<std::shared_ptr<const LoadedChallenge>> LoadChallenge(const std::string& dir_in) {
+  return Loader(dir_in).Run();
 }
 
 absl::StatusOr<std::vector<std::shared_ptr<const LoadedChallenge>>> LoadChallenges(

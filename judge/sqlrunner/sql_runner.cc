@@ -194,12 +194,19 @@ bool OnlyTrailingNoise(const char* rest) {
 
 }  // namespace
 
-int main(int argc, char** argv) {
+namespace {
+
+struct Args {
   const char* fixture_path = nullptr;
   const char* query_path = nullptr;
   long time_ms = 10000;
   long heap_mib = 256;
   bool timing = false;
+  bool help = false;
+};
+
+// kOk with `args` filled, or the exit code of a usage error (already reported).
+int ParseArgs(int argc, char** argv, Args* args) {
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
     if (a == "--help" || a == "-h") {
@@ -208,57 +215,60 @@ int main(int argc, char** argv) {
           "Runs one read-only query on a fresh in-memory SQLite database built by FILE.\n"
           "Exit: 0 ok, 1 runtime error, 2 usage/fixture error, 3 query refused or not\n"
           "preparable, 4 time limit, 5 memory limit.\n");
+      args->help = true;
       return kOk;
     }
     if (a == "--timing") {
-      timing = true;
+      args->timing = true;
       continue;
     }
     if (i + 1 >= argc) return Fail(kUsage, "sql-runner: " + a + " needs a value (see --help)");
     if (a == "--fixture") {
-      fixture_path = argv[++i];
+      args->fixture_path = argv[++i];
     } else if (a == "--query") {
-      query_path = argv[++i];
+      args->query_path = argv[++i];
     } else if (a == "--time-ms") {
-      time_ms = std::atol(argv[++i]);
+      args->time_ms = std::atol(argv[++i]);
     } else if (a == "--heap-mib") {
-      heap_mib = std::atol(argv[++i]);
+      args->heap_mib = std::atol(argv[++i]);
     } else {
       return Fail(kUsage, "sql-runner: unknown option " + a + " (see --help)");
     }
   }
-  if (!fixture_path || !query_path) {
+  if (!args->fixture_path || !args->query_path) {
     return Fail(kUsage, "sql-runner: --fixture and --query are required (see --help)");
   }
-  std::string fixture, query;
-  if (!ReadFile(fixture_path, &fixture)) return Fail(kUsage, "cannot read the fixture");
-  if (!ReadFile(query_path, &query)) return Fail(kUsage, "cannot read the query");
+  return kOk;
+}
 
-  sqlite3_hard_heap_limit64(heap_mib << 20);
-  // Closed on every return path.
-  struct DbCloser {
-    void operator()(sqlite3* db) const { sqlite3_close_v2(db); }
-  };
-  struct StmtFinalizer {
-    void operator()(sqlite3_stmt* stmt) const { sqlite3_finalize(stmt); }
-  };
-  sqlite3* raw_db = nullptr;
-  int open_rc =
-      sqlite3_open_v2(":memory:", &raw_db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr);
-  std::unique_ptr<sqlite3, DbCloser> db_owner(raw_db);
-  sqlite3* db = raw_db;
-  if (open_rc != SQLITE_OK) return Fail(kUsage, "cannot open the in-memory database");
-  // Hardening: no schema tricks, no attached files, no extensions.
-  sqlite3_db_config(db, SQLITE_DBCONFIG_DEFENSIVE, 1, nullptr);
-  sqlite3_db_config(db, SQLITE_DBCONFIG_ENABLE_LOAD_EXTENSION, 0, nullptr);
-  sqlite3_db_config(db, SQLITE_DBCONFIG_TRUSTED_SCHEMA, 0, nullptr);
-  sqlite3_limit(db, SQLITE_LIMIT_ATTACHED, 0);
-  sqlite3_limit(db, SQLITE_LIMIT_LENGTH, 16 << 20);
-  sqlite3_limit(db, SQLITE_LIMIT_SQL_LENGTH, 1 << 20);
+// Closed on every return path.
+struct DbCloser {
+  void operator()(sqlite3* db) const { sqlite3_close_v2(db); }
+};
+struct StmtFinalizer {
+  void operator()(sqlite3_stmt* stmt) const { sqlite3_finalize(stmt); }
+};
+using Db = std::unique_ptr<sqlite3, DbCloser>;
+using Stmt = std::unique_ptr<sqlite3_stmt, StmtFinalizer>;
 
+// A fresh in-memory database, hardened: no schema tricks, no attached files, no extensions.
+Db OpenDatabase() {
+  sqlite3* raw = nullptr;
+  int rc = sqlite3_open_v2(":memory:", &raw, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr);
+  Db db(raw);
+  if (rc != SQLITE_OK) return Db();
+  sqlite3_db_config(raw, SQLITE_DBCONFIG_DEFENSIVE, 1, nullptr);
+  sqlite3_db_config(raw, SQLITE_DBCONFIG_ENABLE_LOAD_EXTENSION, 0, nullptr);
+  sqlite3_db_config(raw, SQLITE_DBCONFIG_TRUSTED_SCHEMA, 0, nullptr);
+  sqlite3_limit(raw, SQLITE_LIMIT_ATTACHED, 0);
+  sqlite3_limit(raw, SQLITE_LIMIT_LENGTH, 16 << 20);
+  sqlite3_limit(raw, SQLITE_LIMIT_SQL_LENGTH, 1 << 20);
+  return db;
+}
+
+// Runs the fixture, then makes the database query-only.
+int BuildFixture(sqlite3* db, const std::string& fixture) {
   char* err = nullptr;
-  timespec t0{}, t1{}, t2{};
-  clock_gettime(CLOCK_MONOTONIC, &t0);
   if (sqlite3_exec(db, fixture.c_str(), nullptr, nullptr, &err) != SQLITE_OK) {
     std::string msg = std::string("fixture failed: ") + (err ? err : "?");
     sqlite3_free(err);
@@ -268,7 +278,11 @@ int main(int argc, char** argv) {
     sqlite3_free(err);
     return Fail(kUsage, "cannot make the database query-only");
   }
-  clock_gettime(CLOCK_MONOTONIC, &t1);
+  return kOk;
+}
+
+// The query's own deadline (just under the sandbox's CPU limit), checked by Progress.
+void StartDeadline(sqlite3* db, long time_ms) {
   sqlite3_set_authorizer(db, Authorizer, nullptr);
   clock_gettime(CLOCK_MONOTONIC, &g_deadline);
   g_deadline.tv_sec += time_ms / 1000;
@@ -278,54 +292,66 @@ int main(int argc, char** argv) {
     g_deadline.tv_nsec -= 1000000000L;
   }
   sqlite3_progress_handler(db, 10000, Progress, nullptr);
+}
 
-  sqlite3_stmt* stmt = nullptr;
+// Exactly one read-only statement that returns columns; kOk with `stmt` set, else refused.
+int PrepareQuery(sqlite3* db, const std::string& query, Stmt* stmt) {
+  sqlite3_stmt* raw = nullptr;
   const char* tail = nullptr;
-  int rc = sqlite3_prepare_v2(db, query.c_str(), static_cast<int>(query.size()), &stmt, &tail);
-  std::unique_ptr<sqlite3_stmt, StmtFinalizer> stmt_owner(stmt);
+  int rc = sqlite3_prepare_v2(db, query.c_str(), static_cast<int>(query.size()), &raw, &tail);
+  stmt->reset(raw);
   if (rc != SQLITE_OK) {
     if (!g_refusal.empty()) return Fail(kRefused, g_refusal);
     return Fail(kRefused, sqlite3_errmsg(db));
   }
-  if (stmt == nullptr) return Fail(kRefused, "the query is empty");
+  if (raw == nullptr) return Fail(kRefused, "the query is empty");
   if (tail && !OnlyTrailingNoise(tail)) {
     return Fail(kRefused, "exactly one statement is allowed; found more after the first");
   }
-  if (!sqlite3_stmt_readonly(stmt)) return Fail(kRefused, "only a read-only SELECT is allowed");
-  int cols = sqlite3_column_count(stmt);
-  if (cols == 0) return Fail(kRefused, "the statement returns no columns");
+  if (!sqlite3_stmt_readonly(raw)) return Fail(kRefused, "only a read-only SELECT is allowed");
+  if (sqlite3_column_count(raw) == 0) return Fail(kRefused, "the statement returns no columns");
+  return kOk;
+}
 
+judge::SqlValue ColumnValue(sqlite3_stmt* stmt, int c) {
+  judge::SqlValue v;
+  switch (sqlite3_column_type(stmt, c)) {
+    case SQLITE_NULL:
+      v.type = judge::SqlValue::kNull;
+      break;
+    case SQLITE_INTEGER:
+      v.type = judge::SqlValue::kInteger;
+      v.integer = sqlite3_column_int64(stmt, c);
+      break;
+    case SQLITE_FLOAT:
+      v.type = judge::SqlValue::kReal;
+      v.real = sqlite3_column_double(stmt, c);
+      break;
+    case SQLITE_TEXT:
+      v.type = judge::SqlValue::kText;
+      v.text.assign(reinterpret_cast<const char*>(sqlite3_column_text(stmt, c)),
+                    sqlite3_column_bytes(stmt, c));
+      break;
+    default:
+      v.type = judge::SqlValue::kBlob;
+      v.text.assign(static_cast<const char*>(sqlite3_column_blob(stmt, c)),
+                    sqlite3_column_bytes(stmt, c));
+  }
+  return v;
+}
+
+// The result in the typed canonical form (judge/core/sql_format.h), on stdout as it comes.
+int StreamRows(sqlite3* db, sqlite3_stmt* stmt) {
+  const int cols = sqlite3_column_count(stmt);
   std::string out;
   std::vector<std::string> names;
   for (int c = 0; c < cols; ++c) names.push_back(sqlite3_column_name(stmt, c));
   out += judge::FormatSqlHeader(names) + "\n";
+  int rc;
   while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
     for (int c = 0; c < cols; ++c) {
-      judge::SqlValue v;
-      switch (sqlite3_column_type(stmt, c)) {
-        case SQLITE_NULL:
-          v.type = judge::SqlValue::kNull;
-          break;
-        case SQLITE_INTEGER:
-          v.type = judge::SqlValue::kInteger;
-          v.integer = sqlite3_column_int64(stmt, c);
-          break;
-        case SQLITE_FLOAT:
-          v.type = judge::SqlValue::kReal;
-          v.real = sqlite3_column_double(stmt, c);
-          break;
-        case SQLITE_TEXT:
-          v.type = judge::SqlValue::kText;
-          v.text.assign(reinterpret_cast<const char*>(sqlite3_column_text(stmt, c)),
-                        sqlite3_column_bytes(stmt, c));
-          break;
-        default:
-          v.type = judge::SqlValue::kBlob;
-          v.text.assign(static_cast<const char*>(sqlite3_column_blob(stmt, c)),
-                        sqlite3_column_bytes(stmt, c));
-      }
       if (c) out += '\t';
-      out += judge::FormatSqlValue(v);
+      out += judge::FormatSqlValue(ColumnValue(stmt, c));
     }
     out += '\n';
     if (out.size() > (1u << 20)) {
@@ -339,12 +365,35 @@ int main(int argc, char** argv) {
     return Fail(kRuntime, sqlite3_errmsg(db));
   }
   std::fwrite(out.data(), 1, out.size(), stdout);
-  if (timing) {
+  return kOk;
+}
+
+double Ms(const timespec& a, const timespec& b) {
+  return (b.tv_sec - a.tv_sec) * 1e3 + (b.tv_nsec - a.tv_nsec) / 1e6;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  Args args;
+  if (int rc = ParseArgs(argc, argv, &args); rc != kOk || args.help) return rc;
+  std::string fixture, query;
+  if (!ReadFile(args.fixture_path, &fixture)) return Fail(kUsage, "cannot read the fixture");
+  if (!ReadFile(args.query_path, &query)) return Fail(kUsage, "cannot read the query");
+  sqlite3_hard_heap_limit64(args.heap_mib << 20);
+  Db db = OpenDatabase();
+  if (!db) return Fail(kUsage, "cannot open the in-memory database");
+  timespec t0{}, t1{}, t2{};
+  clock_gettime(CLOCK_MONOTONIC, &t0);
+  if (int rc = BuildFixture(db.get(), fixture); rc != kOk) return rc;
+  clock_gettime(CLOCK_MONOTONIC, &t1);
+  StartDeadline(db.get(), args.time_ms);
+  Stmt stmt;
+  if (int rc = PrepareQuery(db.get(), query, &stmt); rc != kOk) return rc;
+  if (int rc = StreamRows(db.get(), stmt.get()); rc != kOk) return rc;
+  if (args.timing) {
     clock_gettime(CLOCK_MONOTONIC, &t2);
-    auto ms = [](const timespec& a, const timespec& b) {
-      return (b.tv_sec - a.tv_sec) * 1e3 + (b.tv_nsec - a.tv_nsec) / 1e6;
-    };
-    std::fprintf(stderr, "fixture_ms=%.1f query_ms=%.1f\n", ms(t0, t1), ms(t1, t2));
+    std::fprintf(stderr, "fixture_ms=%.1f query_ms=%.1f\n", Ms(t0, t1), Ms(t1, t2));
   }
   return kOk;
 }
