@@ -86,7 +86,10 @@ JudgeApi::JudgeApi(const KeyStore* keys, const ChallengeMap* challenges, Store* 
       engine_(engine),
       hub_(hub),
       metrics_(metrics),
-      options_(options) {}
+      options_(options),
+      rates_(RateOptions{options.candidate_rate, options.interviewer_rate, options.platform_rate,
+                         options.admin_rate, options.practice_rate, 10},
+             metrics) {}
 
 absl::StatusOr<Principal> JudgeApi::Authenticate(bool present,
                                                  std::string_view authorization) const {
@@ -112,6 +115,20 @@ absl::StatusOr<Principal> JudgeApi::AuthenticatePeer(std::string_view assertion,
   }
   return trust_->Accept(*keys_, assertion, mac, client_certificate_verified,
                         std::chrono::system_clock::now());
+}
+
+absl::StatusOr<judge::v1::ListLanguagesResponse> JudgeApi::ListLanguages(const Principal&) const {
+  judge::v1::ListLanguagesResponse resp;
+  for (const Language& l : Languages()) {
+    judge::v1::LanguageInfo* info = resp.add_languages();
+    info->set_id(l.id);
+    info->set_name(l.name);
+    info->set_display(l.display);
+    *info->mutable_extensions() = {l.extensions.begin(), l.extensions.end()};
+    info->set_editor_mode(l.editor_mode);
+    info->set_starter(l.starter);
+  }
+  return resp;
 }
 
 absl::StatusOr<judge::v1::Caller> JudgeApi::WhoAmI(const Principal& who) const {
@@ -164,54 +181,6 @@ absl::Status JudgeApi::CheckCode(const std::string& challenge_id, const std::str
   return absl::OkStatus();
 }
 
-absl::Status JudgeApi::RateLimit(const Principal& who) {
-  double rate = who.rate_per_second;
-  if (rate <= 0) {
-    switch (who.role) {
-      case Role::kCandidate:
-        rate = options_.candidate_rate;
-        break;
-      case Role::kInterviewer:
-        rate = options_.interviewer_rate;
-        break;
-      case Role::kPlatform:
-        rate = options_.platform_rate;
-        break;
-      case Role::kAdmin:
-        rate = options_.admin_rate;
-        break;
-    }
-  }
-  return TakeToken(who.key_id, rate, std::max(3.0, rate * 10), "submit");
-}
-
-absl::Status JudgeApi::PracticeRateLimit(const Principal& who) {
-  return TakeToken(who.key_id + std::string(1, '\0') + "practice", options_.practice_rate, 10,
-                   "run code");
-}
-
-absl::Status JudgeApi::TakeToken(const std::string& bucket, double rate, double burst,
-                                 const std::string& what) {
-  std::lock_guard<std::mutex> lock(rate_mu_);
-  auto now = std::chrono::steady_clock::now();
-  auto [it, inserted] = buckets_.try_emplace(bucket, Bucket{burst, now});
-  Bucket& b = it->second;
-  double elapsed = std::chrono::duration<double>(now - b.last).count();
-  b.tokens = std::min(burst, b.tokens + elapsed * rate);
-  b.last = now;
-  if (b.tokens < 1) {
-    metrics_->AddRejected("rate_limit");
-    const double wait = (1 - b.tokens) / rate;
-    return absl::ResourceExhaustedError(absl::StrCat(
-        "rate limit: this key may ", what, " ",
-        rate < 1 ? absl::StrCat(rate * 60, " times a minute")
-                 : absl::StrCat(rate, " times a second"),
-        " (bursts of ", static_cast<int>(burst), "); retry in ", static_cast<int>(wait + 1), " s"));
-  }
-  b.tokens -= 1;
-  return absl::OkStatus();
-}
-
 absl::StatusOr<judge::v1::Submission> JudgeApi::EarlierRequest(
     const std::string& request_key, const std::string& candidate,
     const judge::v1::SubmitRequest& req) const {
@@ -251,13 +220,6 @@ judge::v1::Submission JudgeApi::NewSubmission(const Principal& who, const std::s
   return sub;
 }
 
-void JudgeApi::ViewFor(const Principal& who, judge::v1::Submission* s) const {
-  if (who.role != Role::kCandidate) return;
-  s->clear_submitted_by();
-  auto it = challenges_->find(s->challenge_id());
-  if (it != challenges_->end()) HideTestNames(*it->second, s);
-}
-
 absl::StatusOr<judge::v1::Submission> JudgeApi::ReadableSubmission(const Principal& who,
                                                                    const std::string& id) const {
   if (!ValidName(id, 64)) return absl::InvalidArgumentError("submission_id is malformed");
@@ -266,13 +228,8 @@ absl::StatusOr<judge::v1::Submission> JudgeApi::ReadableSubmission(const Princip
     if (absl::IsNotFound(s.status())) return absl::NotFoundError("no submission " + id);
     return s.status();
   }
-  // A candidate learns nothing of what is not theirs: another candidate's submission and an
-  // interviewer's live run (even one made with their candidate id) look exactly like an id that
-  // does not exist (ids are time-ordered, so PERMISSION_DENIED would confirm a guess).
-  if (who.role == Role::kCandidate &&
-      (s->candidate_id() != who.candidate_id || s->mode() == judge::v1::SUBMISSION_MODE_LIVE)) {
-    return absl::NotFoundError("no submission " + id);
-  }
+  // A candidate learns nothing of what is not theirs (views.h).
+  if (!MayRead(who, *s)) return absl::NotFoundError("no submission " + id);
   return s;
 }
 
@@ -406,7 +363,7 @@ absl::StatusOr<judge::v1::Submission> JudgeApi::Submit(const Principal& who,
       if (!absl::IsNotFound(claimed.status())) return claimed.status();
     }
   }
-  if (absl::Status s = RateLimit(who); !s.ok()) return s;
+  if (absl::Status s = rates_.Submit(who); !s.ok()) return s;
   if (absl::Status s = engine_->Reserve(judge::v1::SUBMISSION_MODE_TAKE_HOME); !s.ok()) {
     metrics_->AddRejected("queue_full");
     return s;
@@ -467,7 +424,7 @@ absl::StatusOr<judge::v1::Submission> JudgeApi::GetSubmission(
   if (!s.ok()) return s.status();
   // Being judged: COMPILING or RUNNING and the tests so far, as WatchSubmission shows them.
   if (s->state() != judge::v1::SUBMISSION_STATE_FINISHED) hub_->Progress(s->id(), &*s);
-  ViewFor(who, &*s);
+  ViewFor(*challenges_, who, &*s);
   return s;
 }
 
@@ -491,11 +448,8 @@ absl::StatusOr<judge::v1::ListSubmissionsResponse> JudgeApi::ListSubmissions(
   if (!page.ok()) return page.status();
   judge::v1::ListSubmissionsResponse resp;
   for (judge::v1::Submission& s : page->submissions) {
-    // Interviewers' live runs are theirs, not the candidate's; practice runs are nobody's
-    // submissions.
-    if (who.role == Role::kCandidate && s.mode() == judge::v1::SUBMISSION_MODE_LIVE) continue;
-    if (s.mode() == judge::v1::SUBMISSION_MODE_PRACTICE) continue;
-    ViewFor(who, &s);
+    if (!Listed(who, s)) continue;  // views.h
+    ViewFor(*challenges_, who, &s);
     *resp.add_submissions() = std::move(s);
   }
   resp.set_next_page_token(page->next_page_token);
@@ -506,14 +460,7 @@ absl::StatusOr<std::unique_ptr<EventFeed>> JudgeApi::OpenFeed(const Principal& w
                                                               const std::string& id,
                                                               const std::string& challenge_id,
                                                               EventFeed::Deliver deliver) const {
-  std::function<void(SubmissionEvent*)> view;
-  if (who.role == Role::kCandidate) {
-    auto it = challenges_->find(challenge_id);
-    if (it != challenges_->end()) {
-      std::shared_ptr<const LoadedChallenge> ch = it->second;
-      view = [ch](SubmissionEvent* e) { HideTestNames(*ch, e); };
-    }
-  }
+  std::function<void(SubmissionEvent*)> view = EventViewFor(*challenges_, who, challenge_id);
   auto relay = std::make_shared<EventFeed::Relay>(std::move(deliver), std::move(view));
   std::unique_ptr<EventFeed> feed(new EventFeed(hub_, id, relay));
   if (hub_->Subscribe(id, relay)) return feed;
@@ -581,7 +528,7 @@ absl::StatusOr<std::unique_ptr<EventFeed>> JudgeApi::RunLive(const Principal& wh
   if (!req.use_custom_stdin() && !req.custom_stdin().empty()) {
     return absl::InvalidArgumentError("custom_stdin is set but use_custom_stdin is not");
   }
-  if (absl::Status s = practice ? PracticeRateLimit(who) : RateLimit(who); !s.ok()) return s;
+  if (absl::Status s = practice ? rates_.Practice(who) : rates_.Submit(who); !s.ok()) return s;
   const judge::v1::SubmissionMode mode =
       practice ? judge::v1::SUBMISSION_MODE_PRACTICE : judge::v1::SUBMISSION_MODE_LIVE;
   // Live runs have a queue of their own: a full take-home queue never refuses an interviewer.

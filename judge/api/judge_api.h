@@ -20,6 +20,8 @@
 #include "judge/api/hub.h"
 #include "judge/api/metrics.h"
 #include "judge/api/peer_trust.h"
+#include "judge/api/rate_limiter.h"
+#include "judge/api/views.h"
 #include "judge/store/store.h"
 #include "judge/v1/judge.pb.h"
 
@@ -79,6 +81,7 @@ class JudgeApi {
                                              bool client_certificate_verified) const;
 
   absl::StatusOr<judge::v1::Caller> WhoAmI(const Principal& who) const;
+  absl::StatusOr<judge::v1::ListLanguagesResponse> ListLanguages(const Principal& who) const;
   absl::StatusOr<judge::v1::ListChallengesResponse> ListChallenges(const Principal& who) const;
   absl::StatusOr<judge::v1::ChallengeDetail> GetChallenge(
       const Principal& who, const judge::v1::GetChallengeRequest& req) const;
@@ -111,7 +114,6 @@ class JudgeApi {
 
   // What `who` may see of a submission it may read (a candidate never sees hidden test names
   // nor traps).
-  void ViewFor(const Principal& who, judge::v1::Submission* submission) const;
 
   const ApiOptions& options() const { return options_; }
 
@@ -152,11 +154,6 @@ class JudgeApi {
                                                        const std::string& request_id) const;
   absl::Status CheckCode(const std::string& challenge_id, const std::string& language,
                          const std::string& source) const;
-  absl::Status RateLimit(const Principal& who);
-  // A candidate's practice runs: a bucket of their own beside the key's Submit bucket.
-  absl::Status PracticeRateLimit(const Principal& who);
-  absl::Status TakeToken(const std::string& bucket, double rate, double burst,
-                         const std::string& what);
   // An earlier Submit with the same key and request_id: that submission when the request is the
   // same, ALREADY_EXISTS naming what differs, NotFound when there was none.
   absl::StatusOr<judge::v1::Submission> EarlierRequest(const std::string& request_key,
@@ -186,12 +183,7 @@ class JudgeApi {
   Peers* peers_ = nullptr;
   const PeerTrust* trust_ = nullptr;
 
-  struct Bucket {
-    double tokens;
-    std::chrono::steady_clock::time_point last;
-  };
-  std::mutex rate_mu_;
-  std::map<std::string, Bucket> buckets_;
+  RateLimiter rates_;
 };
 
 // Letters, digits and -_.@: only, 1..max bytes (ids and candidate ids).

@@ -23,6 +23,7 @@
 
 #include "CLI/CLI.hpp"
 #include "absl/status/status.h"
+#include "absl/strings/str_cat.h"
 #include "google/protobuf/util/json_util.h"
 #include "google/protobuf/util/time_util.h"
 #include "grpc/support/log.h"
@@ -70,22 +71,6 @@ int RpcFail(const grpc::Status& s) {
 int UsageFail(const std::string& message) {
   std::cerr << "judgectl: " << message << "\n";
   return 2;
-}
-
-// The language a file's extension names, when it names one; "" otherwise.
-std::string LanguageOfFile(const std::string& path) {
-  static const std::pair<const char*, const char*> kExtensions[] = {
-      {".c", "c"},           {".cc", "cpp"},        {".cpp", "cpp"},
-      {".cxx", "cpp"},       {".py", "python3"},    {".sql", "sql"},
-      {".java", "java"},     {".js", "javascript"}, {".mjs", "javascript"},
-      {".ts", "typescript"}, {".go", "go"},         {".rs", "rust"}};
-  const size_t dot = path.rfind('.');
-  if (dot == std::string::npos || path.find('/', dot) != std::string::npos) return "";
-  const std::string ext = path.substr(dot);
-  for (const auto& [e, language] : kExtensions) {
-    if (ext == e) return language;
-  }
-  return "";
 }
 
 bool ReadFile(const std::string& path, std::string* out) {
@@ -226,25 +211,38 @@ struct Args {
 
 int WatchCmd(Client& client, const Global& g, const Args& a);
 
-// The source FILE and its language (from --language, else from the extension); a usage error
-// when either cannot be had.
-int ReadSource(Args& a, std::string* source) {
+// The source FILE and its language: --language, else the one whose extension FILE has (the
+// server's language table says which: ListLanguages). A usage error when either cannot be had.
+int ReadSource(Client& client, Args& a, std::string* source) {
   if (!ReadFile(a.file, source)) return UsageFail("cannot read " + a.file + ": " + strerror(errno));
-  if (a.language.empty()) {
-    a.language = LanguageOfFile(a.file);
-    if (a.language.empty()) {
-      return UsageFail("--language is required: " + a.file +
-                       "'s extension names no language (.c .cc .cpp .py .sql .java .js .ts .go "
-                       ".rs do)");
+  if (!a.language.empty()) return 0;
+  grpc::ClientContext ctx;
+  client.Prepare(&ctx);
+  pb::ListLanguagesResponse resp;
+  grpc::Status s = client.stub()->ListLanguages(&ctx, pb::ListLanguagesRequest(), &resp);
+  if (!s.ok()) return RpcFail(s);
+  const size_t dot = a.file.rfind('.');
+  const std::string ext = dot == std::string::npos || a.file.find('/', dot) != std::string::npos
+                              ? ""
+                              : a.file.substr(dot);
+  std::string known;
+  for (const pb::LanguageInfo& l : resp.languages()) {
+    for (const std::string& e : l.extensions()) {
+      if (e == ext) {
+        a.language = l.id();
+        return 0;
+      }
+      absl::StrAppend(&known, known.empty() ? "" : " ", e);
     }
   }
-  return 0;
+  return UsageFail("--language is required: " + a.file + "'s extension names no language (" +
+                   known + " do)");
 }
 
 // judgectl submit --challenge ID [--language L] [--candidate C] [--request-id R] [--wait] FILE
 int SubmitCmd(Client& client, const Global& g, Args a) {
   std::string source;
-  if (int rc = ReadSource(a, &source); rc != 0) return rc;
+  if (int rc = ReadSource(client, a, &source); rc != 0) return rc;
   pb::SubmitRequest req;
   req.set_challenge_id(a.challenge);
   req.set_language(a.language);
@@ -271,7 +269,7 @@ int SubmitCmd(Client& client, const Global& g, Args a) {
 // judgectl live --challenge ID [--language L] [--candidate C] [--stdin FILE] FILE
 int LiveCmd(Client& client, const Global& g, Args a) {
   std::string source;
-  if (int rc = ReadSource(a, &source); rc != 0) return rc;
+  if (int rc = ReadSource(client, a, &source); rc != 0) return rc;
   pb::RunLiveRequest req;
   req.set_challenge_id(a.challenge);
   req.set_language(a.language);
@@ -325,6 +323,25 @@ int ListChallengesCmd(Client& client, const Global& g, const Args& a) {
     std::string langs;
     for (const auto& l : c.languages()) langs += (langs.empty() ? "" : ",") + l;
     std::printf("%-20s %-50s %s\n", c.id().c_str(), c.title().c_str(), langs.c_str());
+  }
+  return 0;
+}
+
+// judgectl languages
+int LanguagesCmd(Client& client, const Global& g, const Args&) {
+  grpc::ClientContext ctx;
+  client.Prepare(&ctx);
+  pb::ListLanguagesResponse resp;
+  grpc::Status s = client.stub()->ListLanguages(&ctx, pb::ListLanguagesRequest(), &resp);
+  if (!s.ok()) return RpcFail(s);
+  if (g.json) {
+    std::printf("%s\n", Json(resp).c_str());
+    return 0;
+  }
+  for (const pb::LanguageInfo& l : resp.languages()) {
+    std::string exts;
+    for (const std::string& e : l.extensions()) absl::StrAppend(&exts, exts.empty() ? "" : " ", e);
+    std::printf("%-12s %-16s %s\n", l.id().c_str(), exts.c_str(), l.display().c_str());
   }
   return 0;
 }
@@ -574,14 +591,14 @@ int main(int argc, char** argv) {
   app.footer("Exit status: 0 ok; 1 a verdict other than ACCEPTED (--wait, watch, live); 2 error.");
 
   auto* challenges = app.add_subcommand("challenges", "List the challenges");
+  auto* languages =
+      app.add_subcommand("languages", "List the languages: id, file extensions, toolchain");
   auto* show = app.add_subcommand("show", "Show a challenge: statement, limits, samples");
   show->add_option("ID", a.id, "Challenge id")->required();
   auto* submit = app.add_subcommand("submit", "Submit a solution");
   submit->add_option("--challenge", a.challenge, "Challenge id")->required();
-  submit->add_option(
-      "--language", a.language,
-      "c, cpp, python3, sql, java, javascript, typescript, go or rust (default: from "
-      "FILE's extension)");
+  submit->add_option("--language", a.language,
+                     "A language id (judgectl languages; default: from FILE's extension)");
   submit->add_option("--candidate", a.candidate, "Candidate id (platform and admin tokens)");
   submit->add_option("--request-id", a.request_id, "Makes a retried submit return the same one");
   submit->add_flag("--wait", a.wait, "Follow judging and exit 1 unless ACCEPTED");
@@ -602,8 +619,7 @@ int main(int argc, char** argv) {
       "on the samples (or --stdin); Ctrl-C stops it on the server");
   live->add_option("--challenge", a.challenge, "Challenge id")->required();
   live->add_option("--language", a.language,
-                   "c, cpp, python3, sql, java, javascript, typescript, go or rust (default: from "
-                   "FILE's extension)");
+                   "A language id (judgectl languages; default: from FILE's extension)");
   live->add_option("--candidate", a.candidate, "Whose code this is");
   live->add_option("--stdin", a.stdin_file, "Run once on this input instead of the tests");
   live->add_option("FILE", a.file, "Source file")->required();
@@ -644,6 +660,7 @@ int main(int argc, char** argv) {
   using Command = int (*)(Client&, const Global&, const Args&);
   const std::pair<CLI::App*, Command> commands[] = {
       {challenges, ListChallengesCmd},
+      {languages, LanguagesCmd},
       {show, ShowCmd},
       {submit,
        [](Client& c, const Global& gl, const Args& args) { return SubmitCmd(c, gl, args); }},

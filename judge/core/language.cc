@@ -62,6 +62,25 @@ std::vector<Language>* MakeLanguages() {
   Language c;
   c.id = "c";
   c.display = "GNU C17 (gcc 12, -std=gnu17 -O2 -lm)";
+  c.name = "C (GNU C17)";
+  c.extensions = {".c"};
+  c.editor_mode = "c";
+  c.starter = R"src(#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+int main(void) {
+    char line[1 << 16];
+    while (fgets(line, sizeof line, stdin)) {
+        /* handle one line of input */
+    }
+    return 0;
+}
+)src";
+  c.family = SourceFamily::kCLike;
+  c.keywords = {"if",     "else",     "for",    "while",  "do",      "return",
+                "break",  "continue", "switch", "case",   "default", "goto",
+                "struct", "enum",     "union",  "sizeof", "typedef"};
   c.source_name = "main.c";
   c.compile_argv = {"/usr/bin/gcc", "-std=gnu17", "-O2", "-pipe", "-o", "main", "main.c", "-lm"};
   c.compile_env = env;
@@ -76,6 +95,27 @@ std::vector<Language>* MakeLanguages() {
   Language cpp = c;
   cpp.id = "cpp";
   cpp.display = "C++17 (g++ 12, -O2)";
+  cpp.name = "C++17";
+  cpp.extensions = {".cc", ".cpp", ".cxx"};
+  cpp.editor_mode = "cpp";
+  cpp.starter = R"src(#include <bits/stdc++.h>
+using namespace std;
+
+int main() {
+    ios::sync_with_stdio(false);
+    cin.tie(nullptr);
+    string line;
+    while (getline(cin, line)) {
+        // handle one line of input
+    }
+    return 0;
+}
+)src";
+  cpp.family = SourceFamily::kCLike;
+  cpp.keywords = {"if",       "else",   "for",      "while",    "do",    "return",    "break",
+                  "continue", "switch", "case",     "default",  "goto",  "struct",    "enum",
+                  "union",    "sizeof", "typedef",  "class",    "new",   "delete",    "try",
+                  "catch",    "throw",  "template", "typename", "using", "namespace", "operator"};
   cpp.source_name = "main.cc";
   cpp.compile_argv = {"/usr/bin/g++", "-std=c++17", "-O2", "-pipe", "-o", "main", "main.cc"};
   cpp.self_test_source = "#include <iostream>\nint main(){std::cout<<\"ok\\n\";}\n";
@@ -87,6 +127,25 @@ std::vector<Language>* MakeLanguages() {
   Language py;
   py.id = "python3";
   py.display = "Python 3 (Debian's /usr/bin/python3)";
+  py.name = "Python 3";
+  py.extensions = {".py"};
+  py.editor_mode = "python";
+  py.starter = R"src(import sys
+
+
+def main():
+    for line in sys.stdin:
+        line = line.rstrip("\n")
+        # handle one line of input
+
+
+main()
+)src";
+  py.family = SourceFamily::kPython;
+  py.keywords = {"if",     "else",   "for", "while",  "return",  "break",    "continue", "def",
+                 "class",  "lambda", "try", "except", "finally", "raise",    "with",     "yield",
+                 "import", "from",   "in",  "is",     "global",  "nonlocal", "assert",   "del",
+                 "async",  "await",  "and", "or",     "elif"};
   py.source_name = "main.py";
   py.compile_argv = {"/usr/bin/python3", "-I", "-S", "-c",
                      "import sys,traceback\n"
@@ -111,6 +170,22 @@ std::vector<Language>* MakeLanguages() {
   Language sql;
   sql.id = "sql";
   sql.display = "SQL (SQLite 3.40, one read-only SELECT)";
+  sql.name = "SQL (SQLite)";
+  sql.extensions = {".sql"};
+  sql.editor_mode = "sql";
+  sql.starter = R"src(-- One query; the tables are described in the statement.
+SELECT 1;
+)src";
+  sql.family = SourceFamily::kSql;
+  sql.keywords = {"select", "from",   "where",   "join",     "left",   "right",     "inner",
+                  "outer",  "full",   "cross",   "on",       "using",  "group",     "by",
+                  "order",  "having", "limit",   "distinct", "union",  "all",       "intersect",
+                  "except", "exists", "between", "like",     "in",     "is",        "not",
+                  "and",    "or",     "case",    "when",     "then",   "else",      "end",
+                  "as",     "asc",    "desc",    "with",     "over",   "partition", "coalesce",
+                  "ifnull", "nullif", "count",   "sum",      "avg",    "min",       "max",
+                  "cast",   "insert", "into",    "values",   "update", "set",       "delete",
+                  "create", "table",  "if"};
   sql.source_name = "main.sql";
   sql.artifact = "main.sql";
   sql.run_argv = {"{tool:sql-runner}", "--fixture", "{fixture}",  "--query",   "{artifact}",
@@ -138,6 +213,28 @@ std::vector<Language>* MakeLanguages() {
   Language java;
   java.id = "java";
   java.display = "Java 17 (OpenJDK 17, any class with main)";
+  java.name = "Java 17";
+  java.extensions = {".java"};
+  java.editor_mode = "java";
+  java.starter = R"src(import java.io.*;
+import java.util.*;
+
+public class Main {
+    public static void main(String[] args) throws IOException {
+        BufferedReader in = new BufferedReader(new InputStreamReader(System.in));
+        StringBuilder out = new StringBuilder();
+        for (String line; (line = in.readLine()) != null; ) {
+            // handle one line of input
+        }
+        System.out.print(out);
+    }
+}
+)src";
+  java.family = SourceFamily::kCLike;
+  java.keywords = {"if",       "else",       "for",    "while",   "do",    "return",  "break",
+                   "continue", "switch",     "case",   "default", "class", "enum",    "interface",
+                   "extends",  "implements", "new",    "try",     "catch", "finally", "throw",
+                   "throws",   "instanceof", "import", "package"};
   java.source_name = "Main.java";
   java.source_name_for = [](const std::string& source) {
     const std::string name = JavaPublicTypeName(source);
@@ -188,6 +285,22 @@ std::vector<Language>* MakeLanguages() {
   Language js;
   js.id = "javascript";
   js.display = "JavaScript (Node.js, /usr/bin/node, CommonJS)";
+  js.name = "JavaScript (Node.js)";
+  js.extensions = {".js", ".mjs"};
+  js.editor_mode = "javascript";
+  js.starter = R"src(const lines = require("fs").readFileSync(0, "utf8").split("\n");
+const out = [];
+for (const line of lines) {
+  // handle one line of input
+}
+process.stdout.write(out.join("\n"));
+)src";
+  js.family = SourceFamily::kCLike;
+  js.keywords = {"if",      "else",     "for",    "while",  "do",      "return",
+                 "break",   "continue", "switch", "case",   "default", "class",
+                 "extends", "new",      "delete", "try",    "catch",   "finally",
+                 "throw",   "function", "in",     "of",     "typeof",  "instanceof",
+                 "yield",   "await",    "async",  "import", "require"};
   js.source_name = "main.js";
   js.compile_argv = {"/usr/bin/node", "-e", kJsParse, "main.js"};
   js.compile_env = env;
@@ -209,6 +322,25 @@ std::vector<Language>* MakeLanguages() {
   Language ts = js;
   ts.id = "typescript";
   ts.display = "TypeScript 5.9 (tsc --strict, ES2022, CommonJS; run by Node.js)";
+  ts.name = "TypeScript";
+  ts.extensions = {".ts"};
+  ts.editor_mode = "typescript";
+  ts.starter = R"src(import * as fs from "fs";
+
+const lines: string[] = fs.readFileSync(0, "utf8").split("\n");
+const out: string[] = [];
+for (const line of lines) {
+  // handle one line of input
+}
+process.stdout.write(out.join("\n"));
+)src";
+  ts.family = SourceFamily::kCLike;
+  ts.keywords = {"if",      "else",       "for",        "while", "do",       "return",
+                 "break",   "continue",   "switch",     "case",  "default",  "class",
+                 "extends", "implements", "interface",  "enum",  "new",      "delete",
+                 "try",     "catch",      "finally",    "throw", "function", "in",
+                 "of",      "typeof",     "instanceof", "yield", "await",    "async",
+                 "import",  "type",       "namespace",  "as"};
   ts.source_name = "main.ts";
   ts.compile_argv = {"/usr/bin/node",
                      absl::StrCat(kTypeScript, "/typescript/lib/tsc.js"),
@@ -239,6 +371,32 @@ std::vector<Language>* MakeLanguages() {
   Language go;
   go.id = "go";
   go.display = "Go 1.19 (golang-go, standard library only)";
+  go.name = "Go";
+  go.extensions = {".go"};
+  go.editor_mode = "go";
+  go.starter = R"src(package main
+
+import (
+	"bufio"
+	"os"
+)
+
+func main() {
+	in := bufio.NewScanner(os.Stdin)
+	in.Buffer(make([]byte, 1<<20), 1<<26)
+	out := bufio.NewWriter(os.Stdout)
+	defer out.Flush()
+	for in.Scan() {
+		line := in.Text()
+		_ = line // handle one line of input
+	}
+}
+)src";
+  go.family = SourceFamily::kCLike;
+  go.keywords = {"if",     "else",      "for",     "return", "break",       "continue",
+                 "switch", "case",      "default", "goto",   "fallthrough", "func",
+                 "struct", "interface", "map",     "chan",   "go",          "defer",
+                 "select", "range",     "package", "import"};
   go.source_name = "main.go";
   go.compile_argv = {"/usr/bin/go", "build", "-o", "main", "main.go"};
   go.compile_env = with({"GOCACHE=/tmp/go-cache", "GOPATH=/tmp/go-path", "GO111MODULE=off",
@@ -259,6 +417,25 @@ std::vector<Language>* MakeLanguages() {
   Language rust;
   rust.id = "rust";
   rust.display = "Rust 1.63 (rustc -O, edition 2021, std only)";
+  rust.name = "Rust";
+  rust.extensions = {".rs"};
+  rust.editor_mode = "rust";
+  rust.starter = R"src(use std::io::{self, BufRead, BufWriter, Write};
+
+fn main() {
+    let stdin = io::stdin();
+    let mut out = BufWriter::new(io::stdout().lock());
+    for line in stdin.lock().lines() {
+        let line = line.unwrap();
+        let _ = &line; // handle one line of input
+    }
+    out.flush().unwrap();
+}
+)src";
+  rust.family = SourceFamily::kCLike;
+  rust.keywords = {"if",       "else",  "for", "while",  "loop", "return", "break",
+                   "continue", "match", "fn",  "struct", "enum", "impl",   "trait",
+                   "mod",      "use",   "in",  "as",     "where"};
   rust.source_name = "main.rs";
   rust.compile_argv = {"/usr/bin/rustc",      "-O", "--edition", "2021",   "-C",
                        "linker=/usr/bin/gcc", "-o", "main",      "main.rs"};

@@ -23,6 +23,9 @@ enum class TestInput {
   kFixture,  // the test's fixture script as {fixture} (SQL: the database to query)
 };
 
+// How similarity (similarity.cc) reads a source: braces and semicolons, indentation, or SQL.
+enum class SourceFamily { kCLike, kPython, kSql };
+
 // A non-zero exit code with a meaning of its own (e.g. sql-runner's refused query).
 struct ExitVerdict {
   int exit_code;
@@ -30,8 +33,20 @@ struct ExitVerdict {
 };
 
 struct Language {
-  std::string id;           // c, cpp, python3, sql, java, javascript, typescript, go, rust
-  std::string display;      // "Java 17 (OpenJDK, class Main)"
+  std::string id;       // c, cpp, python3, sql, java, javascript, typescript, go, rust
+  std::string display;  // "Java 17 (OpenJDK 17, any class with main)"
+  // What clients show and use (ListLanguages: the page, judgectl): a short name for menus,
+  // the file extensions that name the language (the first is the usual one), the page's
+  // editor mode (a CodeMirror language: c, cpp, python, sql, java, javascript, typescript, go,
+  // rust) and the editor's starter, which reads stdin and writes stdout.
+  std::string name;  // "Python 3"
+  std::vector<std::string> extensions;
+  std::string editor_mode;
+  std::string starter;
+  // Similarity (similarity.cc): how the source is tokenized, and the words that are the shape
+  // of the code and kept; every other word is an identifier a copier may rename.
+  SourceFamily family = SourceFamily::kCLike;
+  std::vector<std::string> keywords;
   std::string source_name;  // written into the compile box's work dir; {source} in compile_argv
   // A name of the source's own choosing, where the compiler insists on one (Java: the public
   // class's file); "" or nullptr: source_name.

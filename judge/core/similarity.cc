@@ -7,68 +7,34 @@
 #include <set>
 #include <unordered_map>
 
+#include "judge/core/language.h"
+
 namespace judge {
 namespace {
 
-enum class Family { kCLike, kPython, kSql };
+using Family = SourceFamily;
 
 Family FamilyOf(const std::string& language) {
-  if (language == "python3") return Family::kPython;
-  if (language == "sql") return Family::kSql;
-  return Family::kCLike;
+  const Language* lang = FindLanguage(language);
+  return lang != nullptr ? lang->family : Family::kCLike;
 }
 
 // What a word becomes: kept (the shape of the code), dropped (declaration words and modifiers a
 // copier adds, removes or swaps: `let`/`const`/`auto`, `public`, `mut`), a literal ("N"), or,
-// for every other word, an identifier ("V"). Only a language's own keywords are kept: a name
-// that is a keyword elsewhere (`match`, `type`, `map`, `count`, `left`) is the candidate's to
-// rename in this one. Types are identifiers too (`int`, `long`, `String`, `Node` alike).
+// for every other word, an identifier ("V"). Only a language's own keywords (its entry's
+// `keywords` in language.cc) are kept: a name that is a keyword elsewhere (`match`, `type`,
+// `map`, `count`, `left`) is the candidate's to rename in this one. Types are identifiers too
+// (`int`, `long`, `String`, `Node` alike).
 enum class WordKind { kKeep, kDrop, kLiteral, kName };
 
 const std::set<std::string>& KeptWords(const std::string& language) {
-  static const auto* kByLanguage = new std::map<std::string, std::set<std::string>>{
-      {"c",
-       {"if", "else", "for", "while", "do", "return", "break", "continue", "switch", "case",
-        "default", "goto", "struct", "enum", "union", "sizeof", "typedef"}},
-      {"cpp", {"if",       "else",   "for",      "while",    "do",    "return",    "break",
-               "continue", "switch", "case",     "default",  "goto",  "struct",    "enum",
-               "union",    "sizeof", "typedef",  "class",    "new",   "delete",    "try",
-               "catch",    "throw",  "template", "typename", "using", "namespace", "operator"}},
-      {"java", {"if",       "else",       "for",    "while",   "do",    "return",  "break",
-                "continue", "switch",     "case",   "default", "class", "enum",    "interface",
-                "extends",  "implements", "new",    "try",     "catch", "finally", "throw",
-                "throws",   "instanceof", "import", "package"}},
-      {"javascript",
-       {"if",     "else",    "for",     "while",    "do",      "return", "break",  "continue",
-        "switch", "case",    "default", "class",    "extends", "new",    "delete", "try",
-        "catch",  "finally", "throw",   "function", "in",      "of",     "typeof", "instanceof",
-        "yield",  "await",   "async",   "import",   "require"}},
-      {"typescript",
-       {"if",        "else",     "for",    "while",   "do",        "return",     "break",
-        "continue",  "switch",   "case",   "default", "class",     "extends",    "implements",
-        "interface", "enum",     "new",    "delete",  "try",       "catch",      "finally",
-        "throw",     "function", "in",     "of",      "typeof",    "instanceof", "yield",
-        "await",     "async",    "import", "type",    "namespace", "as"}},
-      {"go", {"if",      "else",  "for",         "return", "break",   "continue",  "switch", "case",
-              "default", "goto",  "fallthrough", "func",   "struct",  "interface", "map",    "chan",
-              "go",      "defer", "select",      "range",  "package", "import"}},
-      {"rust",
-       {"if", "else", "for", "while", "loop", "return", "break", "continue", "match", "fn",
-        "struct", "enum", "impl", "trait", "mod", "use", "in", "as", "where"}},
-      {"python3", {"if",     "else",   "for", "while",  "return",  "break",    "continue", "def",
-                   "class",  "lambda", "try", "except", "finally", "raise",    "with",     "yield",
-                   "import", "from",   "in",  "is",     "global",  "nonlocal", "assert",   "del",
-                   "async",  "await",  "and", "or",     "elif"}},
-      {"sql",
-       {"select",    "from",     "where",  "join",   "left",      "right",  "inner",  "outer",
-        "full",      "cross",    "on",     "using",  "group",     "by",     "order",  "having",
-        "limit",     "distinct", "union",  "all",    "intersect", "except", "exists", "between",
-        "like",      "in",       "is",     "not",    "and",       "or",     "case",   "when",
-        "then",      "else",     "end",    "as",     "asc",       "desc",   "with",   "over",
-        "partition", "coalesce", "ifnull", "nullif", "count",     "sum",    "avg",    "min",
-        "max",       "cast",     "insert", "into",   "values",    "update", "set",    "delete",
-        "create",    "table",    "if"}},
-  };
+  static const auto* kByLanguage = [] {
+    auto* m = new std::map<std::string, std::set<std::string>>();
+    for (const Language& l : Languages()) {
+      (*m)[l.id] = std::set<std::string>(l.keywords.begin(), l.keywords.end());
+    }
+    return m;
+  }();
   auto it = kByLanguage->find(language);
   return it == kByLanguage->end() ? kByLanguage->at("cpp") : it->second;
 }
@@ -83,7 +49,7 @@ WordKind KindOf(const std::string& language, const std::string& word) {
       "abstract", "export",    "pass",   "not",      "crate",     "synchronized", "move",
       "ref",      "dyn",       "unsafe"};
   if (KeptWords(language).count(word)) return WordKind::kKeep;
-  if (language == "sql") return WordKind::kName;  // its keywords are all kept
+  if (FamilyOf(language) == Family::kSql) return WordKind::kName;  // its keywords are all kept
   if (kLiterals.count(word)) return WordKind::kLiteral;
   if (kDropped.count(word)) return WordKind::kDrop;
   return WordKind::kName;

@@ -305,6 +305,8 @@ void HttpServer::Routes() {
 
   s.Get("/v1/whoami",
         unary({}, [api](const Principal& who, const Request&) { return api->WhoAmI(who); }));
+  s.Get("/v1/languages",
+        unary({}, [api](const Principal& who, const Request&) { return api->ListLanguages(who); }));
   s.Get("/v1/challenges", unary({}, [api](const Principal& who, const Request&) {
           return api->ListChallenges(who);
         }));

@@ -267,6 +267,12 @@ grpc::ServerUnaryReactor* JudgeServiceImpl::Unary(grpc::CallbackServerContext* c
   return Done(ctx, Answer(ctx, resp, method));
 }
 
+grpc::ServerUnaryReactor* JudgeServiceImpl::ListLanguages(grpc::CallbackServerContext* ctx,
+                                                          const judge::v1::ListLanguagesRequest*,
+                                                          judge::v1::ListLanguagesResponse* resp) {
+  return Unary(ctx, resp, [&](const Principal& who) { return api_->ListLanguages(who); });
+}
+
 grpc::ServerUnaryReactor* JudgeServiceImpl::WhoAmI(grpc::CallbackServerContext* ctx,
                                                    const judge::v1::WhoAmIRequest*,
                                                    judge::v1::Caller* resp) {

@@ -27,6 +27,9 @@ class JudgeServiceImpl final : public judge::v1::JudgeService::WithRawCallbackMe
   explicit JudgeServiceImpl(JudgeApi* api, int offload_threads = 0);
   ~JudgeServiceImpl() override;
 
+  grpc::ServerUnaryReactor* ListLanguages(grpc::CallbackServerContext* ctx,
+                                          const judge::v1::ListLanguagesRequest* req,
+                                          judge::v1::ListLanguagesResponse* resp) override;
   grpc::ServerUnaryReactor* WhoAmI(grpc::CallbackServerContext* ctx,
                                    const judge::v1::WhoAmIRequest* req,
                                    judge::v1::Caller* resp) override;

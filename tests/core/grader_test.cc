@@ -1,6 +1,8 @@
 // The grader end to end through the real sandbox, on a small challenge made in a temp dir:
 // every verdict, scores by group, what hidden tests reveal, progress events, the compile cache,
 // the program checker and custom stdin.
+#include "judge/core/grader.h"
+
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -9,6 +11,7 @@
 #include <cstdlib>
 #include <fstream>
 #include <memory>
+#include <set>
 #include <string>
 #include <thread>
 #include <tuple>
@@ -16,7 +19,6 @@
 #include <vector>
 
 #include "gtest/gtest.h"
-#include "judge/core/grader.h"
 #include "tests/core/test_judge.h"
 
 namespace judge {
@@ -95,7 +97,11 @@ class GraderTest : public ::testing::Test {
     GradeRequest req{ch ? *ch : *challenge_, lang, source, false, ""};
     judge::v1::Submission out;
     absl::Status s = grader_->Grade(
-        req, [&](const judge::v1::SubmissionEvent& e) { if (events) events->push_back(e); }, &out);
+        req,
+        [&](const judge::v1::SubmissionEvent& e) {
+          if (events) events->push_back(e);
+        },
+        &out);
     EXPECT_TRUE(s.ok()) << s;
     return out;
   }
@@ -159,8 +165,8 @@ TEST_F(GraderTest, WrongAnswerShowsADiffOnSamplesOnly) {
   // trap) not beside a wrong answer.
   EXPECT_EQ(s.tests(1).trap(), "adds");
   EXPECT_EQ(s.tests(2).trap(), "");
-  judge::v1::Submission slow = Grade(
-      "python3", "a, b = map(int, input().split())\nwhile a < 0: pass\nprint(a + b)\n");
+  judge::v1::Submission slow =
+      Grade("python3", "a, b = map(int, input().split())\nwhile a < 0: pass\nprint(a + b)\n");
   EXPECT_EQ(slow.tests(2).verdict(), judge::v1::VERDICT_TIME_LIMIT_EXCEEDED);
   EXPECT_EQ(slow.tests(2).trap(), "slow on negatives");
   judge::v1::Submission crash = Grade("python3", "raise SystemExit(3)\n");
@@ -172,8 +178,9 @@ TEST_F(GraderTest, SamplesOnlyRunsTheSamplesAndScoresNothing) {
   GradeRequest req{*challenge_, "cpp", kGoodCpp, false, "", true};
   judge::v1::Submission out;
   std::vector<judge::v1::SubmissionEvent> events;
-  ASSERT_TRUE(grader_->Grade(req, [&](const judge::v1::SubmissionEvent& e) { events.push_back(e); },
-                             &out)
+  ASSERT_TRUE(grader_
+                  ->Grade(
+                      req, [&](const judge::v1::SubmissionEvent& e) { events.push_back(e); }, &out)
                   .ok());
   EXPECT_EQ(out.verdict(), judge::v1::VERDICT_ACCEPTED);
   ASSERT_EQ(out.tests_size(), 1);
@@ -188,13 +195,15 @@ TEST_F(GraderTest, AStopEndsTheRunInProgressAsCancelled) {
   req.stop = &stop;
   judge::v1::Submission out;
   const auto start = std::chrono::steady_clock::now();
-  ASSERT_TRUE(grader_->Grade(req,
-                             [&](const judge::v1::SubmissionEvent& e) {
-                               // Stopped as soon as it compiled: the spin must not run its
-                               // 1 s limit on every test.
-                               if (e.state() == judge::v1::SUBMISSION_STATE_COMPILING) stop = true;
-                             },
-                             &out)
+  ASSERT_TRUE(grader_
+                  ->Grade(
+                      req,
+                      [&](const judge::v1::SubmissionEvent& e) {
+                        // Stopped as soon as it compiled: the spin must not run its
+                        // 1 s limit on every test.
+                        if (e.state() == judge::v1::SUBMISSION_STATE_COMPILING) stop = true;
+                      },
+                      &out)
                   .ok());
   EXPECT_EQ(out.verdict(), judge::v1::VERDICT_CANCELLED);
   EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::milliseconds(900));
@@ -213,8 +222,8 @@ TEST_F(GraderTest, AStopEndsTheRunInProgressAsCancelled) {
 
 TEST_F(GraderTest, ScoreCountsOnlyFullyPassedGroups) {
   // Right except for negative numbers: the "negative" group fails.
-  judge::v1::Submission s = Grade(
-      "python3", "a, b = map(int, input().split())\nprint(a + b if a >= 0 else 1)\n");
+  judge::v1::Submission s =
+      Grade("python3", "a, b = map(int, input().split())\nprint(a + b if a >= 0 else 1)\n");
   EXPECT_EQ(s.verdict(), judge::v1::VERDICT_WRONG_ANSWER);
   EXPECT_EQ(s.score(), 60u);
 }
@@ -244,28 +253,28 @@ TEST_F(GraderTest, SyslogFromCIsNoSecurityViolation) {
 TEST_F(GraderTest, TheStackMayUseTheMemoryLimit) {
   // 80-100 MiB of stack under the 128 MiB memory limit (a fixed 64 MiB stack crashed it),
   // and threads with 2 MiB stacks of their own.
-  judge::v1::Submission deep = Grade(
-      "c",
-      "#include <stdio.h>\nstatic long depth(long n){volatile char pad[80];pad[0]=(char)n;"
-      "if(n==0)return 0;return depth(n-1)+pad[0]-(char)n+1;}\n"
-      "int main(void){long long a,b;if(scanf(\"%lld %lld\",&a,&b)!=2)return 1;"
-      "if(depth(800000)!=800000)return 2;printf(\"%lld\\n\",a+b);return 0;}\n");
+  judge::v1::Submission deep =
+      Grade("c",
+            "#include <stdio.h>\nstatic long depth(long n){volatile char pad[80];pad[0]=(char)n;"
+            "if(n==0)return 0;return depth(n-1)+pad[0]-(char)n+1;}\n"
+            "int main(void){long long a,b;if(scanf(\"%lld %lld\",&a,&b)!=2)return 1;"
+            "if(depth(800000)!=800000)return 2;printf(\"%lld\\n\",a+b);return 0;}\n");
   EXPECT_EQ(deep.verdict(), judge::v1::VERDICT_ACCEPTED) << deep.message();
   for (const judge::v1::TestResult& t : deep.tests()) {
     EXPECT_GT(t.memory_kib(), 70u << 10) << t.name();  // more than the old 64 MiB stack
     EXPECT_LE(t.memory_kib(), 128u << 10) << t.name();
   }
-  judge::v1::Submission threads = Grade(
-      "c",
-      "#include <pthread.h>\n#include <stdio.h>\n#include <string.h>\n"
-      "static void* work(void* p){char buf[1<<20];memset(buf,1,sizeof buf);"
-      "*(long*)p=buf[100];return NULL;}\n"
-      "int main(void){long long a,b;if(scanf(\"%lld %lld\",&a,&b)!=2)return 1;"
-      "pthread_t t[8];long r[8];pthread_attr_t at;pthread_attr_init(&at);"
-      "pthread_attr_setstacksize(&at,2<<20);for(int i=0;i<8;i++)"
-      "if(pthread_create(&t[i],&at,work,&r[i]))return 3;"
-      "for(int i=0;i<8;i++){pthread_join(t[i],NULL);a+=r[i]-1;}"
-      "printf(\"%lld\\n\",a+b);return 0;}\n");
+  judge::v1::Submission threads =
+      Grade("c",
+            "#include <pthread.h>\n#include <stdio.h>\n#include <string.h>\n"
+            "static void* work(void* p){char buf[1<<20];memset(buf,1,sizeof buf);"
+            "*(long*)p=buf[100];return NULL;}\n"
+            "int main(void){long long a,b;if(scanf(\"%lld %lld\",&a,&b)!=2)return 1;"
+            "pthread_t t[8];long r[8];pthread_attr_t at;pthread_attr_init(&at);"
+            "pthread_attr_setstacksize(&at,2<<20);for(int i=0;i<8;i++)"
+            "if(pthread_create(&t[i],&at,work,&r[i]))return 3;"
+            "for(int i=0;i<8;i++){pthread_join(t[i],NULL);a+=r[i]-1;}"
+            "printf(\"%lld\\n\",a+b);return 0;}\n");
   EXPECT_EQ(threads.verdict(), judge::v1::VERDICT_ACCEPTED) << threads.message();
 }
 
@@ -312,8 +321,7 @@ TEST_F(GraderTest, RuntimeTimeMemoryOutputAndSecurityVerdicts) {
   EXPECT_EQ(Grade("c", "#include <stdio.h>\nint main(void){for(;;) puts(\"spam spam spam\");}\n")
                 .verdict(),
             judge::v1::VERDICT_OUTPUT_LIMIT_EXCEEDED);
-  judge::v1::Submission s =
-      Grade("python3", "import socket\nsocket.socket()\n");
+  judge::v1::Submission s = Grade("python3", "import socket\nsocket.socket()\n");
   EXPECT_EQ(s.verdict(), judge::v1::VERDICT_SECURITY_VIOLATION);
   EXPECT_NE(s.message().find("socket"), std::string::npos) << s.message();
 }
@@ -331,16 +339,18 @@ TEST_F(GraderTest, PrecedenceRuntimeBeatsWrongAnswer) {
 }
 
 TEST_F(GraderTest, IdenticalSourceIsCompiledOnceAndTheCacheIsBounded) {
-  const std::string src = "#include <cstdio>\nint main(){long long a,b;scanf(\"%lld %lld\",&a,&b);"
-                          "printf(\"%lld\\n\",a+b);}\n// cache-test\n";
+  const std::string src =
+      "#include <cstdio>\nint main(){long long a,b;scanf(\"%lld %lld\",&a,&b);"
+      "printf(\"%lld\\n\",a+b);}\n// cache-test\n";
   uint64_t before = compiler_->compilations();
   EXPECT_EQ(Grade("cpp", src).verdict(), judge::v1::VERDICT_ACCEPTED);
   EXPECT_EQ(compiler_->compilations(), before + 1);
   EXPECT_EQ(Grade("cpp", src).verdict(), judge::v1::VERDICT_ACCEPTED);
   EXPECT_EQ(compiler_->compilations(), before + 1);  // the second one skipped the compiler
   // The same text as C is another key.
-  Grade("c", "#include <stdio.h>\nint main(void){long long a,b;scanf(\"%lld %lld\",&a,&b);"
-             "printf(\"%lld\\n\",a+b);}\n");
+  Grade("c",
+        "#include <stdio.h>\nint main(void){long long a,b;scanf(\"%lld %lld\",&a,&b);"
+        "printf(\"%lld\\n\",a+b);}\n");
   EXPECT_EQ(compiler_->compilations(), before + 2);
   for (int i = 0; i < 5; ++i) {
     Grade("python3", "print(sum(map(int, input().split())))  # " + std::to_string(i) + "\n");
@@ -351,8 +361,8 @@ TEST_F(GraderTest, IdenticalSourceIsCompiledOnceAndTheCacheIsBounded) {
 TEST_F(GraderTest, ProgramCheckerDecides) {
   judge::v1::Submission ok = Grade("cpp", kGoodCpp, nullptr, checked_);
   EXPECT_EQ(ok.verdict(), judge::v1::VERDICT_ACCEPTED);
-  judge::v1::Submission bad = Grade(
-      "cpp", "#include <iostream>\nint main(){std::cout<<\"0003\\n\";}\n", nullptr, checked_);
+  judge::v1::Submission bad =
+      Grade("cpp", "#include <iostream>\nint main(){std::cout<<\"0003\\n\";}\n", nullptr, checked_);
   EXPECT_EQ(bad.tests(0).verdict(), judge::v1::VERDICT_ACCEPTED);  // 0003 == 3 as integers
   EXPECT_EQ(bad.tests(1).verdict(), judge::v1::VERDICT_WRONG_ANSWER);
 }
@@ -403,7 +413,8 @@ const std::vector<std::pair<std::string, std::string>>& GoodSums() {
       {"rust",
        "use std::io::Read;\nfn main() { let mut s = String::new(); "
        "std::io::stdin().read_to_string(&mut s).unwrap(); let v: Vec<i64> = "
-       "s.split_whitespace().map(|x| x.parse().unwrap()).collect(); println!(\"{}\", v[0] + v[1]); }\n"},
+       "s.split_whitespace().map(|x| x.parse().unwrap()).collect(); println!(\"{}\", v[0] + v[1]); "
+       "}\n"},
   };
   return *kSums;
 }
@@ -412,7 +423,8 @@ TEST_F(GraderTest, EveryLanguageIsAcceptedWithFullScore) {
   for (const auto& [lang, source] : GoodSums()) {
     judge::v1::Submission s = Grade(lang, source);
     EXPECT_EQ(s.verdict(), judge::v1::VERDICT_ACCEPTED)
-        << lang << "\n" << s.compile_output() << (s.tests_size() ? s.tests(0).message() : "");
+        << lang << "\n"
+        << s.compile_output() << (s.tests_size() ? s.tests(0).message() : "");
     EXPECT_EQ(s.score(), 100u) << lang;
     // The Memory figure is the program's own: a small sum stays small where no VM runs it
     // (the judge's own memory, which the box is cloned from, never shows).
@@ -425,13 +437,37 @@ TEST_F(GraderTest, EveryLanguageIsAcceptedWithFullScore) {
   }
 }
 
+// What clients read from the table (ListLanguages): every language says how it is shown and
+// guessed, and its starter compiles and runs (printing nothing, so a wrong answer).
+TEST_F(GraderTest, EveryLanguageHasWhatClientsNeedAndItsStarterCompiles) {
+  const std::set<std::string> modes = {"c",          "cpp",        "python", "sql", "java",
+                                       "javascript", "typescript", "go",     "rust"};
+  std::set<std::string> extensions;
+  for (const Language& l : Languages()) {
+    EXPECT_FALSE(l.name.empty()) << l.id;
+    EXPECT_FALSE(l.extensions.empty()) << l.id;
+    for (const std::string& e : l.extensions) {
+      EXPECT_EQ(e[0], '.') << l.id;
+      EXPECT_TRUE(extensions.insert(e).second) << e << " names two languages";
+    }
+    EXPECT_TRUE(modes.count(l.editor_mode)) << l.id << ": " << l.editor_mode;
+    EXPECT_FALSE(l.starter.empty()) << l.id;
+    EXPECT_GE(l.keywords.size(), 10u) << l.id;
+    if (l.id == "sql") continue;  // the sum challenge does not offer it
+    judge::v1::Submission s = Grade(l.id, l.starter);
+    EXPECT_NE(s.verdict(), judge::v1::VERDICT_COMPILATION_ERROR) << l.id << s.compile_output();
+    EXPECT_NE(s.verdict(), judge::v1::VERDICT_RUNTIME_ERROR) << l.id << s.message();
+  }
+}
+
 TEST_F(GraderTest, EveryLanguageReportsItsCompilationErrors) {
   const std::pair<std::string, std::string> kBroken[] = {
       {"java", "public class Main { public static void main(String[] a) { int x = \"s\"; } }\n"},
       {"javascript", "console.log(1;\n"},
       {"typescript", "const n: number = \"not a number\";\nconsole.log(n);\n"},
       // Standard library only, offline: a third-party import does not build.
-      {"go", "package main\n\nimport \"github.com/pkg/errors\"\n\nfunc main() { errors.New(\"x\") }\n"},
+      {"go",
+       "package main\n\nimport \"github.com/pkg/errors\"\n\nfunc main() { errors.New(\"x\") }\n"},
       {"rust", "fn main() { let x: i32 = \"s\"; }\n"},
   };
   for (const auto& [lang, source] : kBroken) {
@@ -442,8 +478,9 @@ TEST_F(GraderTest, EveryLanguageReportsItsCompilationErrors) {
   }
   // TypeScript sent as JavaScript: an import made `node --check` skip the rest; the whole
   // program is parsed, as a module, and the error names its line.
-  judge::v1::Submission ts = Grade(
-      "javascript", "import * as readline from \"readline\";\nconst n: number = 1;\nconsole.log(n);\n");
+  judge::v1::Submission ts =
+      Grade("javascript",
+            "import * as readline from \"readline\";\nconst n: number = 1;\nconsole.log(n);\n");
   EXPECT_EQ(ts.verdict(), judge::v1::VERDICT_COMPILATION_ERROR);
   EXPECT_NE(ts.compile_output().find("main.js:2"), std::string::npos) << ts.compile_output();
   EXPECT_NE(ts.compile_output().find("SyntaxError"), std::string::npos) << ts.compile_output();
@@ -507,11 +544,13 @@ TEST_F(GraderTest, ManagedRuntimesOverTheMemoryLimitAreMemoryLimitExceeded) {
 
 TEST_F(GraderTest, ManagedRuntimesThatSpinAreTimeLimitExceeded) {
   const std::pair<std::string, std::string> kSpins[] = {
-      {"java", "public class Main { public static void main(String[] a) { long x = 0;"
-               " while (true) { x++; if (x == -1) break; } System.out.println(x); } }\n"},
+      {"java",
+       "public class Main { public static void main(String[] a) { long x = 0;"
+       " while (true) { x++; if (x == -1) break; } System.out.println(x); } }\n"},
       {"javascript", "let x = 0;\nfor (;;) { x++; if (x < 0) break; }\nconsole.log(x);\n"},
-      {"go", "package main\n\nimport \"fmt\"\n\nfunc main() {\n\tx := 0\n\tfor x >= 0 {\n"
-             "\t\tx++\n\t}\n\tfmt.Println(x)\n}\n"},
+      {"go",
+       "package main\n\nimport \"fmt\"\n\nfunc main() {\n\tx := 0\n\tfor x >= 0 {\n"
+       "\t\tx++\n\t}\n\tfmt.Println(x)\n}\n"},
   };
   for (const auto& [lang, source] : kSpins) {
     judge::v1::Submission s = RunOnce(lang, source);

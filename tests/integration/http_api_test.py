@@ -196,6 +196,14 @@ class HttpApiTest(unittest.TestCase):
         self.assertEqual(live[-1][2]["submission"]["verdict"], "VERDICT_ACCEPTED")
         self.assertEqual(live[-1][2]["submission"]["candidateId"], "")  # no made-up "live" candidate
         self.assertEqual(ch["maxSourceBytes"], 65536)
+        # The language table, as the page and judgectl read it.
+        status, _, langs = self.http.call("GET", "/v1/languages", self.tok["candidate"])
+        self.assertEqual(status, 200)
+        by_id = {l["id"]: l for l in langs["languages"]}
+        self.assertEqual(set(by_id), {"c", "cpp", "python3", "sql", "java", "javascript", "typescript", "go", "rust"})
+        self.assertEqual(by_id["python3"]["extensions"], [".py"])
+        self.assertEqual(by_id["python3"]["editorMode"], "python")
+        self.assertIn("sys.stdin", by_id["python3"]["starter"])
 
     def test_a_live_run_over_http_stops_when_its_client_goes(self):
         body = json.dumps({"challengeId": "ttl-lru-cache", "language": "python3",

@@ -73,6 +73,13 @@ class JudgectlTest(unittest.TestCase):
         self.assertNotIn("0/0", row[0])
         self.assertNotIn(" live ", row[0])
 
+    def test_languages_come_from_the_server(self):
+        r = self.ctl("languages", role="candidate")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        rows = {line.split()[0]: line for line in r.stdout.splitlines() if line.strip()}
+        self.assertIn(".py", rows["python3"])
+        self.assertIn(".cc .cpp .cxx", rows["cpp"])
+
     def test_a_candidate_practises_with_live(self):
         # The language from the extension; the samples only; not a submission.
         r = self.ctl("live", "--challenge", "sql-null-trap", os.path.join(SOL, "wrong-not-in-null.sql"),

@@ -13,10 +13,11 @@ import { javascript } from "@codemirror/lang-javascript";
 import { rust } from "@codemirror/lang-rust";
 import { go } from "@codemirror/lang-go";
 
-const LANGUAGES = {
+// By editor mode (the server's language table names each language's: GET /v1/languages).
+const MODES = {
   c: () => cpp(),
   cpp: () => cpp(),
-  python3: () => [python(), indentUnit.of("    ")],  // PEP 8: four spaces
+  python: () => [python(), indentUnit.of("    ")],  // PEP 8: four spaces
   sql: () => sql(),
   java: () => java(),
   javascript: () => javascript(),
@@ -25,8 +26,8 @@ const LANGUAGES = {
   rust: () => rust(),
 };
 
-export function languageSupport(id) {
-  return (LANGUAGES[id] || (() => []))();
+export function languageSupport(mode) {
+  return (MODES[mode] || (() => []))();
 }
 
 // The size of a source as the judge counts it: UTF-8 bytes.

@@ -4,7 +4,7 @@
 import MarkdownIt from "markdown-it";
 import * as api from "./api.js";
 import { createEditor, utf8Bytes } from "./editor.js";
-import { TEMPLATES, LANGUAGE_NAMES } from "./templates.js";
+import { editorMode, languageName, loadLanguages, starter } from "./languages.js";
 
 const md = new MarkdownIt({ html: false, linkify: false, typographer: false });
 const app = document.getElementById("app");
@@ -207,7 +207,7 @@ async function challengesView() {
   const list = h("div", { class: "cards", id: "challenges" }, h("p", { class: "muted" }, "Loading…"));
   app.replaceChildren(...frame(h("h1", {}, "Challenges"), list));
   try {
-    const resp = await api.get("/v1/challenges");
+    const [resp] = await Promise.all([api.get("/v1/challenges"), loadLanguages()]);
     list.replaceChildren(
       ...resp.challenges.map((c) =>
         h(
@@ -215,7 +215,7 @@ async function challengesView() {
           { class: "card", href: `#/challenges/${c.id}`, "data-id": c.id },
           h("h2", {}, c.title),
           h("p", {}, c.summary),
-          h("p", { class: "langs" }, c.languages.map((l) => LANGUAGE_NAMES[l] || l).join(" · ")),
+          h("p", { class: "langs" }, c.languages.map((l) => languageName(l)).join(" · ")),
         ),
       ),
     );
@@ -236,7 +236,7 @@ function limitsTable(detail) {
         h(
           "tr",
           {},
-          h("td", {}, LANGUAGE_NAMES[l.language] || l.language),
+          h("td", {}, languageName(l.language)),
           h("td", {}, `${l.limits.cpuTimeMs} ms`),
           h("td", {}, `${l.limits.wallTimeMs} ms`),
           h("td", {}, `${mib(l.limits.memoryKib)} MiB`),
@@ -255,7 +255,7 @@ async function challengeView(id) {
   app.replaceChildren(...frame(body));
   let detail;
   try {
-    detail = await api.get(`/v1/challenges/${encodeURIComponent(id)}`);
+    [detail] = await Promise.all([api.get(`/v1/challenges/${encodeURIComponent(id)}`), loadLanguages()]);
   } catch (e) {
     return showError(body, e);
   }
@@ -287,7 +287,7 @@ async function challengeView(id) {
   const picker = h(
     "select",
     { id: "language", "aria-label": "Language" },
-    langs.map((l) => h("option", { value: l, selected: l === language }, LANGUAGE_NAMES[l] || l)),
+    langs.map((l) => h("option", { value: l, selected: l === language }, languageName(l))),
   );
   const isCandidate = role() === "candidate";
   const maxBytes = Number(detail.maxSourceBytes) || DEFAULT_MAX_SOURCE_BYTES;
@@ -314,8 +314,8 @@ async function challengeView(id) {
     sizeLine.textContent = `${num(bytes)} / ${num(maxBytes)} bytes` + (bytes > maxBytes ? " — over the limit" : "");
   };
   const editor = createEditor(editorBox, {
-    doc: sessionStorage.getItem(draftKey(id, language)) ?? TEMPLATES[language] ?? "",
-    language,
+    doc: sessionStorage.getItem(draftKey(id, language)) ?? starter(language),
+    language: editorMode(language),
     onRun: () => primary(),
     onChange: (text) => {
       sessionStorage.setItem(draftKey(id, language), text);
@@ -333,8 +333,8 @@ async function challengeView(id) {
   picker.addEventListener("change", () => {
     language = picker.value;
     sessionStorage.setItem(`judge.lang.${id}`, language);
-    editor.setLanguage(language);
-    editor.setText(sessionStorage.getItem(draftKey(id, language)) ?? TEMPLATES[language] ?? "");
+    editor.setLanguage(editorMode(language));
+    editor.setText(sessionStorage.getItem(draftKey(id, language)) ?? starter(language));
   });
 
   const abort = new AbortController();
@@ -651,7 +651,7 @@ async function submissionsView(params) {
   try {
     const q = new URLSearchParams();
     for (const k of ["candidate_id", "challenge_id", "page_token"]) if (params.get(k)) q.set(k, params.get(k));
-    const resp = await api.get("/v1/submissions?" + q.toString());
+    const [resp] = await Promise.all([api.get("/v1/submissions?" + q.toString()), loadLanguages()]);
     // A candidate's practice runs are not submissions (the judge does not list them either).
     const listed = resp.submissions.filter((s) => !isPractice(s));
     if (!listed.length && !resp.nextPageToken) {
@@ -665,7 +665,7 @@ async function submissionsView(params) {
         h("td", {}, h("a", { href: `#/submissions/${s.id}` }, s.id)),
         h("td", { class: "candidate" }, s.candidateId || "—"),
         h("td", {}, s.challengeId),
-        h("td", {}, LANGUAGE_NAMES[s.language] || s.language),
+        h("td", {}, languageName(s.language)),
         h("td", { class: "mode" }, modeName(s.mode)),
         h("td", {}, stateName(s.state) === "finished" ? verdictBadge(s.verdict, false, s.useCustomStdin) : stateName(s.state)),
         h(
@@ -703,7 +703,7 @@ async function submissionView(id) {
   app.replaceChildren(...frame(body));
   let s, detail;
   try {
-    s = await api.get(`/v1/submissions/${encodeURIComponent(id)}`);
+    [s] = await Promise.all([api.get(`/v1/submissions/${encodeURIComponent(id)}`), loadLanguages()]);
     detail = await api.get(`/v1/challenges/${encodeURIComponent(s.challengeId)}`).catch(() => null);
   } catch (e) {
     return showError(body, e);
@@ -721,7 +721,7 @@ async function submissionView(id) {
       { class: "facts" },
       h("dt", {}, "Candidate"), h("dd", { id: "fact-candidate" }, s.candidateId || "—"),
       h("dt", {}, "Challenge"), h("dd", {}, h("a", { href: `#/challenges/${s.challengeId}` }, s.challengeId)),
-      h("dt", {}, "Language"), h("dd", {}, LANGUAGE_NAMES[s.language] || s.language),
+      h("dt", {}, "Language"), h("dd", {}, languageName(s.language)),
       h("dt", {}, "Mode"), h("dd", {}, { live: "live run", practice: "practice run", "take-home": "take-home" }[modeName(s.mode)]),
       h("dt", {}, "Created"), h("dd", {}, s.createdAt ? new Date(s.createdAt).toLocaleString() : ""),
     ),
@@ -732,7 +732,7 @@ async function submissionView(id) {
       ? h("p", { class: "muted" }, `The source was dropped on ${new Date(s.sourceDroppedAt).toLocaleString()} (retention); the verdict and results are kept.`)
       : source,
   );
-  if (!s.sourceDroppedAt) createEditor(source, { doc: s.source || "", language: s.language, readOnly: true });
+  if (!s.sourceDroppedAt) createEditor(source, { doc: s.source || "", language: editorMode(s.language), readOnly: true });
   const abort = new AbortController();
   current.cleanup = () => abort.abort();
   const view = new ResultsView(results, limits);
@@ -782,7 +782,7 @@ async function showReport(el, s, signal) {
 }
 
 function renderReport(el, r, s) {
-  const lang = LANGUAGE_NAMES[s.language] || s.language;
+  const lang = languageName(s.language);
   const tests = (r.tests || []).filter((t) => t.test);
   const measured = tests.filter((t) => Number(t.referenceCpuMs) > 0);  // 0: not measured yet
   const cpu = h(

@@ -1,0 +1,31 @@
+#include "judge/api/views.h"
+
+namespace judge {
+
+bool MayRead(const Principal& who, const judge::v1::Submission& s) {
+  if (who.role != Role::kCandidate) return true;
+  return s.candidate_id() == who.candidate_id && s.mode() != judge::v1::SUBMISSION_MODE_LIVE;
+}
+
+bool Listed(const Principal& who, const judge::v1::Submission& s) {
+  return s.mode() != judge::v1::SUBMISSION_MODE_PRACTICE && MayRead(who, s);
+}
+
+void ViewFor(const ChallengeMap& challenges, const Principal& who, judge::v1::Submission* s) {
+  if (who.role != Role::kCandidate) return;
+  s->clear_submitted_by();
+  auto it = challenges.find(s->challenge_id());
+  if (it != challenges.end()) HideTestNames(*it->second, s);
+}
+
+std::function<void(judge::v1::SubmissionEvent*)> EventViewFor(const ChallengeMap& challenges,
+                                                              const Principal& who,
+                                                              const std::string& challenge_id) {
+  if (who.role != Role::kCandidate) return nullptr;
+  auto it = challenges.find(challenge_id);
+  if (it == challenges.end()) return nullptr;
+  std::shared_ptr<const LoadedChallenge> ch = it->second;
+  return [ch](judge::v1::SubmissionEvent* e) { HideTestNames(*ch, e); };
+}
+
+}  // namespace judge
