@@ -1,12 +1,10 @@
 #include "judge/api/auth.h"
 
-#include <fstream>
-#include <sstream>
-
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "judge/api/config_file.h"
 #include "judge/core/sha256.h"
 
 namespace judge {
@@ -26,32 +24,25 @@ const char* RoleName(Role role) {
 }
 
 absl::StatusOr<KeyStore> KeyStore::Load(const std::string& path) {
-  std::ifstream in(path);
-  if (!in) return absl::NotFoundError(absl::StrCat("keys file ", path, ": cannot be read"));
+  absl::StatusOr<std::vector<ConfigRecord>> records = ReadConfigRecords(path, "keys file");
+  if (!records.ok()) return records.status();
   KeyStore store;
-  std::string line;
-  int n = 0;
-  while (std::getline(in, line)) {
-    ++n;
-    size_t hash_at = line.find('#');
-    if (hash_at != std::string::npos) line.resize(hash_at);
-    std::istringstream fields(line);
-    std::string hash, role, candidate, extra;
-    if (!(fields >> hash)) continue;
-    auto bad = [&](const std::string& why) {
-      return absl::InvalidArgumentError(absl::StrCat(path, ":", n, ": ", why));
-    };
+  for (const ConfigRecord& r : *records) {
+    auto bad = [&](const std::string& why) { return ConfigError(path, r, why); };
+    const std::string& hash = r.fields[0];
     if (hash.size() != 64 || hash.find_first_not_of("0123456789abcdef") != std::string::npos) {
       return bad("expected the token's sha256 as 64 lower-case hex digits");
     }
-    if (!(fields >> role)) return bad("missing role");
+    if (r.fields.size() < 2) return bad("missing role");
+    const std::string& role = r.fields[1];
+    size_t next = 2;
     Principal p;
     p.key_id = hash.substr(0, 12);
     p.key_hash = hash;
     if (role == "candidate") {
       p.role = Role::kCandidate;
-      if (!(fields >> candidate)) return bad("a candidate key needs a candidate id");
-      p.candidate_id = candidate;
+      if (r.fields.size() < 3) return bad("a candidate key needs a candidate id");
+      p.candidate_id = r.fields[next++];
     } else if (role == "interviewer") {
       p.role = Role::kInterviewer;
     } else if (role == "platform") {
@@ -61,7 +52,8 @@ absl::StatusOr<KeyStore> KeyStore::Load(const std::string& path) {
     } else {
       return bad("unknown role \"" + role + "\" (candidate, interviewer, platform, admin)");
     }
-    while (fields >> extra) {
+    for (; next < r.fields.size(); ++next) {
+      const std::string& extra = r.fields[next];
       double rate = 0;
       if (!absl::StartsWith(extra, "rate=") || !absl::SimpleAtod(extra.substr(5), &rate) ||
           !(rate > 0 && rate <= 100000)) {

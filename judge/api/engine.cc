@@ -6,6 +6,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "google/protobuf/util/time_util.h"
+#include "judge/api/backoff.h"
 #include "judge/api/log.h"
 #include "judge/core/similarity.h"
 
@@ -459,7 +460,8 @@ absl::Status Engine::Grade(judge::v1::Submission* submission,
         },
         submission);
     if (status.ok() || absl::IsCancelled(status) || attempt >= options_.host_retries) break;
-    const auto backoff = std::chrono::milliseconds(250 << (2 * attempt));
+    // 0.25 s, 1 s, 4 s, ...
+    const auto backoff = Backoff(std::chrono::milliseconds(250), 4, attempt, std::chrono::hours(1));
     spdlog::error("submission={} attempt {} failed on the host ({}); again in {} ms", id,
                   attempt + 1, std::string(status.message()), backoff.count());
     metrics_->AddSandboxFailure();
@@ -481,8 +483,7 @@ void Engine::Complete(judge::v1::Submission submission, const absl::Status& stat
     if (times < options_.max_rejudges) {
       // Never the final word on a candidate: judged again when the cause may be gone.
       verdict = Store::Verdict::kJudgeAgain;
-      const auto delay = std::min<std::chrono::milliseconds>(options_.rejudge_delay * (1 << times),
-                                                             std::chrono::minutes(10));
+      const auto delay = Backoff(options_.rejudge_delay, 2, times, std::chrono::minutes(10));
       ++times;
       judge::v1::Submission again = submission;
       rejudge_.emplace(std::chrono::steady_clock::now() + delay, again);

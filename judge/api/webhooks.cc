@@ -1,12 +1,10 @@
 #include "judge/api/webhooks.h"
 
-#include <fstream>
-#include <sstream>
-
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "judge/api/config_file.h"
 
 namespace judge {
 
@@ -60,29 +58,23 @@ absl::StatusOr<WebhookUrl> ParseWebhookUrl(const std::string& url) {
 }
 
 absl::StatusOr<WebhookRegistry> WebhookRegistry::Load(const std::string& path) {
-  std::ifstream in(path);
-  if (!in) return absl::NotFoundError(absl::StrCat("webhooks file ", path, ": cannot be read"));
+  absl::StatusOr<std::vector<ConfigRecord>> records = ReadConfigRecords(path, "webhooks file");
+  if (!records.ok()) return records.status();
   WebhookRegistry registry;
-  std::string line;
-  int n = 0;
-  while (std::getline(in, line)) {
-    ++n;
-    if (size_t hash = line.find('#'); hash != std::string::npos) line.resize(hash);
-    std::istringstream fields(line);
-    std::string key, url, secret, extra;
-    if (!(fields >> key)) continue;
-    auto bad = [&](const std::string& why) {
-      return absl::InvalidArgumentError(absl::StrCat(path, ":", n, ": ", why));
-    };
+  for (const ConfigRecord& r : *records) {
+    auto bad = [&](const std::string& why) { return ConfigError(path, r, why); };
+    const std::string& key = r.fields[0];
     if (key.size() != 12 || key.find_first_not_of("0123456789abcdef") != std::string::npos) {
       return bad("expected a key id: the first 12 hex digits of the token's sha256");
     }
-    if (!(fields >> url)) return bad("missing the URL");
+    if (r.fields.size() < 2) return bad("missing the URL");
+    const std::string& url = r.fields[1];
     absl::StatusOr<WebhookUrl> parsed = ParseWebhookUrl(url);
     if (!parsed.ok()) return bad(std::string(parsed.status().message()));
-    if (!(fields >> secret)) return bad("missing the signing secret");
+    if (r.fields.size() < 3) return bad("missing the signing secret");
+    const std::string& secret = r.fields[2];
     if (secret.size() < 16) return bad("the signing secret is shorter than 16 characters");
-    if (fields >> extra) return bad("unexpected \"" + extra + "\" after the secret");
+    if (r.fields.size() > 3) return bad("unexpected \"" + r.fields[3] + "\" after the secret");
     if (!registry.hooks_.emplace(key, Webhook{url, *parsed, secret}).second) {
       return bad("a second webhook for key " + key);
     }

@@ -9,6 +9,7 @@
 #include "absl/strings/str_cat.h"
 #include "google/protobuf/util/json_util.h"
 #include "httplib.h"
+#include "judge/api/backoff.h"
 #include "judge/api/log.h"
 #include "judge/api/prometheus.h"
 #include "judge/core/sha256.h"
@@ -197,7 +198,8 @@ void WebhookSender::Loop() {
       ++retry.attempts;
       // 1 s doubling to 5 min, each wait somewhere in its upper half: receivers that come back
       // are not hit by every judge at once.
-      const double full_ms = std::min(300000.0, 1000.0 * (1 << std::min(retry.attempts - 1, 9)));
+      const double full_ms = static_cast<double>(
+          Backoff(std::chrono::seconds(1), 2, retry.attempts - 1, std::chrono::minutes(5)).count());
       const auto wait = std::chrono::milliseconds(
           static_cast<int64_t>(std::uniform_real_distribution<double>(0.5, 1.0)(rng) * full_ms));
       retry.next = Clock::now() + wait;

@@ -9,8 +9,7 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
-#include "google/protobuf/io/coded_stream.h"
-#include "google/protobuf/wire_format_lite.h"
+#include "google/protobuf/unknown_field_set.h"
 #include "judge/service/peers.h"
 
 namespace judge {
@@ -22,20 +21,15 @@ using judge::v1::SubmissionEvent;
 // UTF-8 (top level only), or "".
 std::string InvalidUtf8Field(const google::protobuf::Descriptor& descriptor,
                              const std::string& bytes) {
-  google::protobuf::io::CodedInputStream in(reinterpret_cast<const uint8_t*>(bytes.data()),
-                                            static_cast<int>(bytes.size()));
-  while (uint32_t tag = in.ReadTag()) {
-    const int number = static_cast<int>(tag >> 3);
-    const auto wire = google::protobuf::internal::WireFormatLite::GetTagWireType(tag);
-    if (wire != google::protobuf::internal::WireFormatLite::WIRETYPE_LENGTH_DELIMITED) {
-      if (!google::protobuf::internal::WireFormatLite::SkipField(&in, tag)) return "";
-      continue;
-    }
-    std::string value;
-    if (!google::protobuf::internal::WireFormatLite::ReadString(&in, &value)) return "";
-    const google::protobuf::FieldDescriptor* f = descriptor.FindFieldByNumber(number);
+  // Read as unknown fields (public API, no message parse that would reject the bytes first).
+  google::protobuf::UnknownFieldSet fields;
+  if (!fields.ParseFromString(bytes)) return "";
+  for (int i = 0; i < fields.field_count(); ++i) {
+    const google::protobuf::UnknownField& field = fields.field(i);
+    if (field.type() != google::protobuf::UnknownField::TYPE_LENGTH_DELIMITED) continue;
+    const google::protobuf::FieldDescriptor* f = descriptor.FindFieldByNumber(field.number());
     if (f != nullptr && f->type() == google::protobuf::FieldDescriptor::TYPE_STRING &&
-        !ValidUtf8(value)) {
+        !ValidUtf8(field.length_delimited())) {
       return f->name();
     }
   }
