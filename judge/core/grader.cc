@@ -495,12 +495,23 @@ absl::StatusOr<Growth> Grader::MeasureGrowth(const LoadedChallenge& ch,
       RunProgram(series, *language, **program, "", "", 1 << 20);
   if (!empty.ok()) return empty.status();
   g.baseline_ms = static_cast<uint32_t>(empty->cpu_ms);
+  // Each size runs twice and keeps the smaller CPU time (once when the first run is over the
+  // cap): a one-off spike (another process's load on a shared core, a cold cache) would bend
+  // the fit, and the least a program took is closest to what it needs.
   for (const LoadedChallenge::ScalePoint& p : ch.scaling) {
-    absl::StatusOr<sandbox::RunResult> run =
-        RunProgram(series, *language, **program, p.input_path, "", 256ull << 20);
-    if (!run.ok()) return run.status();
-    GrowthPoint point{p.n, static_cast<uint32_t>(run->cpu_ms),
-                      run->status != sandbox::RunStatus::kOk};
+    GrowthPoint point{p.n, 0, false};
+    for (int attempt = 0; attempt < 2; ++attempt) {
+      absl::StatusOr<sandbox::RunResult> run =
+          RunProgram(series, *language, **program, p.input_path, "", 256ull << 20);
+      if (!run.ok()) return run.status();
+      const uint32_t cpu = static_cast<uint32_t>(run->cpu_ms);
+      const bool over = run->status != sandbox::RunStatus::kOk;
+      if (attempt == 0 || cpu < point.cpu_ms) {
+        point.cpu_ms = cpu;
+        point.over_limit = over;
+      }
+      if (over) break;
+    }
     g.points.push_back(point);
     if (point.over_limit) break;
   }
