@@ -59,24 +59,21 @@ TEST_P(GrowthTest, TheKnownSlowSolutionGrowsFasterThanTheReference) {
   // Told apart by growth alone: the bands are apart and the exponents 0.4 or more.
   if (slow.low > ref.high && slow.exponent > ref.exponent + 0.4) return;
   // Otherwise (the bands overlap or come close: the C++ reference's own growth bends up at
-  // large n, where its heap and hash map leave the caches, and by how much varies from run to
-  // run) it is told apart at the largest size both ran, where the slow one must take five times
-  // the reference's CPU and stop at the cap while the reference goes on. The report shows both.
-  std::printf("  bands overlap or close: comparing at equal size\n");
+  // large n, where its heap and hash map leave the caches, and under the suite's parallel load
+  // CPU times are noisy) it is told apart by how far each gets under the same CPU cap: the slow
+  // one stops at the cap, and the reference handles at least twice that size within it. (A
+  // fixed CPU ratio at one size is not robust: load inflates both sides unevenly.) The report
+  // shows both series.
+  std::printf("  bands overlap or close: comparing how far each gets under the cap\n");
   ASSERT_TRUE(slow.points.back().over_limit);
-  const GrowthPoint* slow_last = nullptr;
-  for (const GrowthPoint& p : slow.points) {
-    if (!p.over_limit) slow_last = &p;
-  }
-  ASSERT_NE(slow_last, nullptr);
-  const GrowthPoint* ref_same = nullptr;
+  const uint64_t slow_stopped_at = slow.points.back().n;
+  uint64_t ref_reached = 0;
   for (const GrowthPoint& p : ref.points) {
-    if (p.n == slow_last->n) ref_same = &p;
+    if (!p.over_limit) ref_reached = p.n;
   }
-  ASSERT_NE(ref_same, nullptr);
-  EXPECT_GE(slow_last->cpu_ms, 5 * std::max<uint32_t>(ref_same->cpu_ms, 1))
-      << "at n = " << slow_last->n;
-  EXPECT_FALSE(ref.points.back().over_limit && ref.points.back().n <= slow.points.back().n);
+  EXPECT_GE(ref_reached, 2 * slow_stopped_at)
+      << "the reference stayed under the cap only up to n = " << ref_reached
+      << ", the slow one stopped at n = " << slow_stopped_at;
 }
 
 INSTANTIATE_TEST_SUITE_P(
