@@ -17,7 +17,7 @@ packages=(
   librocksdb-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   libsqlite3-dev
-  libabsl-dev libcli11-dev libspdlog-dev libfmt-dev libcpp-httplib-dev
+  libabsl-dev libcli11-dev libspdlog-dev libfmt-dev libcpp-httplib-dev libboost-dev
   python3-grpcio python3-protobuf python3-grpc-tools python3-yaml
   bubblewrap
   # Candidate languages: Java, Go, Rust (and rustc's linker, gcc, above). Node.js below.

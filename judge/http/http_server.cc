@@ -1,119 +1,89 @@
 #include "judge/http/http_server.h"
 
+#include <fcntl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
-#include <cerrno>
-#include <condition_variable>
-#include <cstring>
+#include <array>
+#include <boost/asio.hpp>
+#include <boost/asio/ssl.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <boost/beast/ssl.hpp>
+#include <chrono>
 #include <deque>
-#include <mutex>
 #include <optional>
-#include <set>
+#include <thread>
 
 #include "absl/strings/ascii.h"
-#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_join.h"
-#include "google/protobuf/struct.pb.h"
-#include "google/protobuf/util/json_util.h"
-#include "httplib.h"
+#include "absl/strings/str_split.h"
 #include "judge/api/log.h"
 #include "judge/api/prometheus.h"
-#include "judge/http/json_body.h"
+#include "judge/http/http_routes.h"
 #include "judge/http/listen_address.h"
+#include "judge/http/static_files.h"
 
 namespace judge {
 namespace {
 
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+using tcp = asio::ip::tcp;
+using Clock = std::chrono::steady_clock;
 using judge::v1::SubmissionEvent;
 
-std::string ToJson(const google::protobuf::Message& message) {
-  google::protobuf::util::JsonPrintOptions options;
-  options.always_print_primitive_fields = true;  // a page reads `score: 0`, not a missing key
+constexpr size_t kHeaderBytes = 64 << 10;  // a request's whole header
+constexpr size_t kLineBytes = 16 << 10;    // one header line, and the request line
+constexpr size_t kMaxFields = 100;
+// An answer that refuses a request still being sent (413, 431) is followed by reading and
+// dropping what comes, for at most this long and this much, so the client reads the answer
+// instead of a reset; then the connection is closed.
+constexpr auto kLingerFor = std::chrono::seconds(3);
+constexpr size_t kLingerBytes = 64 << 20;
+
+enum State { kHandshake, kWaiting, kReading, kBusy, kStreaming, kClosing, kStates };
+constexpr const char* kStateNames[kStates] = {"handshake", "waiting",   "reading",
+                                              "busy",      "streaming", "closing"};
+
+// Every answer: no sniffing, no framing, no referrer; the page runs only its own script.
+template <class Message>
+void DefaultHeaders(Message& m) {
+  m.set("X-Content-Type-Options", "nosniff");
+  m.set("X-Frame-Options", "DENY");
+  m.set("Referrer-Policy", "no-referrer");
+  m.set(http::field::cache_control, "no-cache");
+  m.set("Content-Security-Policy",
+        "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+        "img-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'none'; "
+        "frame-ancestors 'none'");
+}
+
+int HexValue(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+// %XX decoded (a malformed escape is kept as it is); in a query, '+' is a space.
+std::string PercentDecode(absl::string_view in, bool plus_is_space) {
   std::string out;
-  if (!google::protobuf::util::MessageToJsonString(message, &out, options).ok()) return "{}";
+  out.reserve(in.size());
+  for (size_t i = 0; i < in.size(); ++i) {
+    if (in[i] == '%' && i + 2 < in.size() && HexValue(in[i + 1]) >= 0 && HexValue(in[i + 2]) >= 0) {
+      out.push_back(static_cast<char>(HexValue(in[i + 1]) * 16 + HexValue(in[i + 2])));
+      i += 2;
+    } else if (in[i] == '+' && plus_is_space) {
+      out.push_back(' ');
+    } else {
+      out.push_back(in[i]);
+    }
+  }
   return out;
 }
-
-void SendMessage(httplib::Response& res, const google::protobuf::Message& message) {
-  res.status = 200;
-  res.set_content(ToJson(message), "application/json");
-}
-
-// {"code": "NOT_FOUND", "message": "..."}: an error answer's body, or an event stream's error.
-std::string ErrorJson(absl::StatusCode code, const std::string& message) {
-  google::protobuf::Struct body;
-  (*body.mutable_fields())["code"].set_string_value(absl::StatusCodeToString(code));
-  (*body.mutable_fields())["message"].set_string_value(message);
-  std::string json;
-  (void)google::protobuf::util::MessageToJsonString(body, &json);
-  return json;
-}
-
-void SendError(httplib::Response& res, absl::StatusCode code, const std::string& message) {
-  res.status = HttpStatusFor(code);
-  res.set_content(ErrorJson(code, message), "application/json");
-  if (res.status == 401) res.set_header("WWW-Authenticate", "Bearer");
-}
-
-void SendError(httplib::Response& res, const absl::Status& status) {
-  SendError(res, status.code(), std::string(status.message()));
-}
-
-absl::StatusOr<Principal> Authenticate(const JudgeApi& api, const httplib::Request& req) {
-  if (!req.has_header("Authorization")) return api.Authenticate(false, "");
-  return api.Authenticate(true, req.get_header_value("Authorization"));
-}
-
-// The body as a `M` in protobuf's JSON mapping (either field-name spelling; unknown fields are
-// an error that names them).
-absl::Status CheckJsonBody(const httplib::Request& req) {
-  if (req.method != "POST" || !req.has_header("Content-Type")) return absl::OkStatus();
-  std::string type = absl::AsciiStrToLower(req.get_header_value("Content-Type"));
-  if (type.rfind("application/json", 0) != 0) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("the body must be JSON (Content-Type: "
-                     "application/json), not ",
-                     type.substr(0, 60)));
-  }
-  return absl::OkStatus();
-}
-
-template <typename M>
-absl::StatusOr<M> ParseBody(const httplib::Request& req) {
-  if (absl::Status st = CheckJsonBody(req); !st.ok()) return st;
-  return ParseJsonBody<M>(req.body);
-}
-
-// Query parameters: only `allowed`, each at most once. (A POST's form-encoded body would land
-// here too: it is refused for not being JSON first.)
-absl::Status CheckParams(const httplib::Request& req, const std::set<std::string>& allowed) {
-  if (absl::Status st = CheckJsonBody(req); !st.ok()) return st;
-  for (const auto& [name, value] : req.params) {
-    if (!allowed.count(name)) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "unknown query parameter \"", name.substr(0, 40),
-          "\" (known: ", allowed.empty() ? "none" : absl::StrJoin(allowed, ", "), ")"));
-    }
-    if (req.get_param_value_count(name) > 1) {
-      return absl::InvalidArgumentError(absl::StrCat("query parameter \"", name, "\" is repeated"));
-    }
-  }
-  return absl::OkStatus();
-}
-
-// A stream's events between the feed (any thread) and the HTTP thread writing them.
-struct EventQueue {
-  std::mutex mu;
-  std::condition_variable cv;
-  std::deque<SubmissionEvent> events;
-  // Why the feed broke before FINISHED (another node's submission whose owner went away).
-  std::optional<absl::Status> broken;
-  uint64_t sent = 0;
-  // Last member: destroyed first, so no delivery runs once the rest goes.
-  std::unique_ptr<EventFeed> feed;
-};
 
 std::string StateName(judge::v1::SubmissionState state) {
   std::string name = judge::v1::SubmissionState_Name(state);
@@ -122,375 +92,686 @@ std::string StateName(judge::v1::SubmissionState state) {
   return absl::AsciiStrToLower(name);
 }
 
+void Reset(int fd) {
+  linger l{1, 0};  // a reset, not a FIN: nothing lingers in TIME_WAIT on our side
+  setsockopt(fd, SOL_SOCKET, SO_LINGER, &l, sizeof l);
+  close(fd);
+}
+
+// Posts work to the I/O thread from any thread, until the door is taken down: event feeds and
+// workers reach the door only through this.
+class Poster {
+ public:
+  explicit Poster(asio::io_context* ioc) : ioc_(ioc) {}
+  template <class F>
+  void Post(F&& f) {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (ioc_ != nullptr) asio::post(*ioc_, std::forward<F>(f));
+  }
+  void Close() {
+    std::lock_guard<std::mutex> lock(mu_);
+    ioc_ = nullptr;
+  }
+
+ private:
+  std::mutex mu_;
+  asio::io_context* ioc_;
+};
+
 }  // namespace
 
-int HttpStatusFor(absl::StatusCode code) {
-  switch (code) {
-    case absl::StatusCode::kOk:
-      return 200;
-    case absl::StatusCode::kInvalidArgument:
-    case absl::StatusCode::kFailedPrecondition:
-    case absl::StatusCode::kOutOfRange:
-      return 400;
-    case absl::StatusCode::kUnauthenticated:
-      return 401;
-    case absl::StatusCode::kPermissionDenied:
-      return 403;
-    case absl::StatusCode::kNotFound:
-      return 404;
-    case absl::StatusCode::kAlreadyExists:
-    case absl::StatusCode::kAborted:
-      return 409;
-    case absl::StatusCode::kResourceExhausted:
-      return 429;
-    case absl::StatusCode::kUnimplemented:
-      return 501;
-    case absl::StatusCode::kUnavailable:
-      return 503;
-    case absl::StatusCode::kDeadlineExceeded:
-      return 504;
-    default:
-      return 500;
+class HttpServer::Impl {
+ public:
+  Impl(JudgeApi* api, HttpOptions options) : options(std::move(options)), routes(api) {
+    if (this->options.budget == nullptr) {
+      own_budget = std::make_unique<ConnectionBudget>(4096, 100);
+      this->options.budget = own_budget.get();
+    }
   }
-}
+  absl::Status Start();
+  void Stop();
+  void Refuse(const std::string& reason) {
+    std::lock_guard<std::mutex> lock(refused_mu);
+    ++refused[reason];
+  }
 
-HttpServer::HttpServer(JudgeApi* api, HttpOptions options)
-    : api_(api), options_(std::move(options)) {}
+  HttpOptions options;
+  ApiRoutes routes;
+  std::unique_ptr<ConnectionBudget> own_budget;
+  std::array<std::atomic<int64_t>, kStates> states{};
+  std::atomic<uint64_t> requests{0};
+  std::atomic<size_t> open_streams{0};
+  mutable std::mutex refused_mu;
+  std::map<std::string, uint64_t> refused;
+  std::atomic<bool> stopping{false};
+  int port = 0;
+  // Destroyed in this order by Stop(): the acceptor, then the workers, then the I/O context
+  // (and with it every connection still open).
+  std::unique_ptr<asio::io_context> ioc;
+  std::shared_ptr<Poster> poster;
+  std::unique_ptr<asio::thread_pool> pool;
+  std::unique_ptr<asio::ssl::context> tls;
+  std::unique_ptr<tcp::acceptor> acceptor;
+  std::unique_ptr<asio::steady_timer> accept_retry;
+  int spare_fd = -1;  // closed to accept and shed one connection when out of descriptors
+  std::thread thread;
 
-HttpServer::~HttpServer() { Stop(); }
+ private:
+  void Accept();
+  void OnAccept(const beast::error_code& ec, tcp::socket socket);
+  void Shed();
+};
 
-std::string HttpServer::RenderMetrics() const {
-  return PromText()
-      .One("judge_http_requests_total", "counter", "HTTP requests received (API and page).",
-           requests_.load())
-      .One("judge_http_streams_open", "gauge", "Server-sent event streams open.",
-           open_streams_.load())
-      .One("judge_http_streams_refused_total", "counter", "Event streams refused at the limit.",
-           streams_refused_.load())
-      .str();
-}
+namespace {
 
-absl::Status HttpServer::Start() {
-  absl::StatusOr<ListenAddress> listen = ParseListenAddress(options_.listen, "--http-listen");
+// One connection: requests read and answered in order; an event stream to the end.
+template <class Stream>
+class Session : public std::enable_shared_from_this<Session<Stream>> {
+ public:
+  Session(HttpServer::Impl* door, Stream stream, ConnectionBudget::Ticket ticket)
+      : door_(door),
+        stream_(std::move(stream)),
+        ticket_(std::move(ticket)),
+        buffer_(kHeaderBytes + 8192),
+        tick_(stream_.get_executor()) {}
+  ~Session() {
+    feed_.reset();  // no delivery after this
+    if (stream_slot_) --door_->open_streams;
+    if (state_ >= 0) --door_->states[state_];
+  }
+
+  void Run() {
+    if constexpr (kTls) {
+      SetState(kHandshake);
+      Tcp().expires_after(std::chrono::seconds(door_->options.header_timeout_s));
+      stream_.async_handshake(asio::ssl::stream_base::server,
+                              [self = this->shared_from_this()](const beast::error_code& ec) {
+                                if (ec) return self->Close();
+                                self->ReadHeader();
+                              });
+    } else {
+      ReadHeader();
+    }
+  }
+
+ private:
+  static constexpr bool kTls = !std::is_same_v<Stream, beast::tcp_stream>;
+  beast::tcp_stream& Tcp() { return beast::get_lowest_layer(stream_); }
+
+  void SetState(State s) {
+    if (state_ >= 0) --door_->states[state_];
+    state_ = s;
+    ++door_->states[s];
+  }
+
+  // --- requests
+
+  void ReadHeader() {
+    if (door_->stopping) return Close();
+    SetState(kWaiting);
+    parser_.emplace();
+    parser_->header_limit(kHeaderBytes);
+    parser_->body_limit(door_->options.max_body_bytes);
+    Tcp().expires_after(std::chrono::seconds(door_->options.header_timeout_s));
+    http::async_read_header(stream_, buffer_, *parser_,
+                            [self = this->shared_from_this()](const beast::error_code& ec, size_t) {
+                              self->OnHeader(ec);
+                            });
+  }
+
+  void OnHeader(const beast::error_code& ec) {
+    if (ec == beast::error::timeout) {
+      // Nothing of a next request is idle keep-alive; part of one is a slow header.
+      if (buffer_.size() > 0 || parser_->got_some()) door_->Refuse("header_timeout");
+      return Close();
+    }
+    if (ec == http::error::header_limit || ec == asio::error::no_buffer_space ||
+        ec == http::error::buffer_overflow) {
+      door_->Refuse("header_limit");
+      return Refuse(431, absl::StatusCode::kInvalidArgument,
+                    "the request's header is larger than 64 KiB");
+    }
+    if (ec == http::error::body_limit) {
+      door_->Refuse("body_limit");
+      return Refuse(413, absl::StatusCode::kResourceExhausted, "the request body is too large");
+    }
+    if (ec == http::error::end_of_stream || ec == asio::error::eof ||
+        ec == asio::error::connection_reset || ec == asio::error::operation_aborted) {
+      return Close();
+    }
+    if (ec) {
+      return Refuse(400, absl::StatusCode::kInvalidArgument,
+                    absl::StrCat("malformed request: ", ec.message()));
+    }
+    if (absl::Status st = CheckHeader(); !st.ok()) return;  // answered
+    const auto& req = parser_->get();
+    if (req[http::field::expect] == "100-continue" && !parser_->is_done()) {
+      auto cont = std::make_shared<http::response<http::empty_body>>(http::status::continue_, 11);
+      Tcp().expires_after(std::chrono::seconds(door_->options.io_timeout_s));
+      return http::async_write(
+          stream_, *cont,
+          [self = this->shared_from_this(), cont](const beast::error_code& ec, size_t) {
+            if (ec) return self->Close();
+            self->ReadBody();
+          });
+    }
+    ReadBody();
+  }
+
+  // The header's own limits, past what the parser checks. Answers the request when refused.
+  absl::Status CheckHeader() {
+    const auto& req = parser_->get();
+    size_t fields = 0;
+    bool long_line = req.target().size() > kLineBytes;
+    for (const auto& f : req) {
+      ++fields;
+      long_line |= f.name_string().size() + f.value().size() + 4 > kLineBytes;
+    }
+    if (fields > kMaxFields || long_line) {
+      door_->Refuse("header_limit");
+      Refuse(431, absl::StatusCode::kInvalidArgument,
+             fields > kMaxFields ? "more than 100 headers" : "a header line is longer than 16 KiB");
+      return absl::InvalidArgumentError("refused");
+    }
+    if (req.count(http::field::authorization) > 1) {
+      Refuse(400, absl::StatusCode::kInvalidArgument, "more than one Authorization header");
+      return absl::InvalidArgumentError("refused");
+    }
+    auto auth = req.find(http::field::authorization);
+    if (auth != req.end()) {
+      for (char c : auth->value()) {
+        if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) {
+          Refuse(401, absl::StatusCode::kUnauthenticated,
+                 "the Authorization header holds a control character");
+          return absl::InvalidArgumentError("refused");
+        }
+      }
+    }
+    return absl::OkStatus();
+  }
+
+  void ReadBody() {
+    if (parser_->is_done()) return Dispatch();
+    SetState(kReading);
+    Tcp().expires_after(std::chrono::seconds(door_->options.io_timeout_s));
+    http::async_read_some(stream_, buffer_, *parser_,
+                          [self = this->shared_from_this()](const beast::error_code& ec, size_t) {
+                            if (ec == http::error::body_limit) {
+                              self->door_->Refuse("body_limit");
+                              return self->Refuse(413, absl::StatusCode::kResourceExhausted,
+                                                  "the request body is too large");
+                            }
+                            if (ec == beast::error::timeout) {
+                              self->door_->Refuse("body_timeout");
+                              return self->Close();
+                            }
+                            if (ec) return self->Close();
+                            self->ReadBody();
+                          });
+  }
+
+  void Dispatch() {
+    ++door_->requests;
+    SetState(kBusy);
+    auto& msg = parser_->get();
+    keep_alive_ = msg.keep_alive();
+    auto req = std::make_shared<HttpRequest>();
+    req->method = std::string(msg.method_string());
+    absl::string_view target(msg.target().data(), msg.target().size());
+    const size_t q = target.find('?');
+    req->path = PercentDecode(target.substr(0, q), false);
+    if (q != absl::string_view::npos) {
+      for (absl::string_view pair : absl::StrSplit(target.substr(q + 1), '&', absl::SkipEmpty())) {
+        const size_t eq = pair.find('=');
+        req->query.emplace(PercentDecode(pair.substr(0, eq), true),
+                           eq == absl::string_view::npos
+                               ? std::string()
+                               : PercentDecode(pair.substr(eq + 1), true));
+      }
+    }
+    if (auto a = msg.find(http::field::authorization); a != msg.end()) {
+      req->authorization = std::string(a->value());
+    }
+    if (auto t = msg.find(http::field::content_type); t != msg.end()) {
+      req->content_type = std::string(t->value());
+    }
+    req->body = std::move(msg.body());
+    const HttpOptions& o = door_->options;
+    if (req->method == "OPTIONS" && !o.cors_origin.empty() && ApiRoutes::IsApiPath(req->path)) {
+      HttpReply preflight;
+      preflight.status = 204;
+      preflight.content_type.clear();
+      preflight.headers = {{"Access-Control-Allow-Methods", "GET, POST, DELETE"},
+                           {"Access-Control-Allow-Headers", "Authorization, Content-Type"},
+                           {"Access-Control-Max-Age", "600"}};
+      return Answer(std::move(preflight));
+    }
+    auto self = this->shared_from_this();
+    std::shared_ptr<Poster> poster = door_->poster;
+    if (ApiRoutes::IsApiPath(req->path)) {
+      asio::post(*door_->pool, [self, poster, req, routes = &door_->routes] {
+        auto outcome = std::make_shared<RouteOutcome>(routes->Handle(*req));
+        poster->Post([self, outcome] {
+          if (outcome->stream) return self->OpenStream(std::move(outcome->stream));
+          self->Answer(std::move(outcome->reply));
+        });
+      });
+      return;
+    }
+    if (!o.web_root.empty() && req->method == "GET") {
+      asio::post(*door_->pool, [self, poster, req, root = o.web_root] {
+        auto reply = std::make_shared<HttpReply>(ServeStaticFile(root, req->path));
+        poster->Post([self, reply] { self->Answer(std::move(*reply)); });
+      });
+      return;
+    }
+    Answer(ErrorReply(absl::NotFoundError(
+        absl::StrCat("no such route: ", req->method, " ", req->path.substr(0, 200)))));
+  }
+
+  // An error answer to a request whose rest may still be coming; then the connection closes.
+  void Refuse(int status, absl::StatusCode code, const std::string& message) {
+    HttpReply reply = ErrorReply(absl::Status(code, message));
+    reply.status = status;
+    keep_alive_ = false;
+    linger_ = true;
+    Answer(std::move(reply));
+  }
+
+  void Answer(HttpReply reply) {
+    if (closed_) return;
+    SetState(kBusy);
+    res_ = {};
+    res_.version(11);
+    res_.result(static_cast<unsigned>(reply.status));
+    DefaultHeaders(res_);
+    if (!reply.content_type.empty()) res_.set(http::field::content_type, reply.content_type);
+    for (const auto& [name, value] : reply.headers) res_.set(name, value);
+    Cors(res_);
+    res_.keep_alive(keep_alive_ && !door_->stopping);
+    res_.body() = std::move(reply.body);
+    res_.prepare_payload();
+    Tcp().expires_after(std::chrono::seconds(door_->options.io_timeout_s));
+    http::async_write(stream_, res_,
+                      [self = this->shared_from_this()](const beast::error_code& ec, size_t) {
+                        if (ec) return self->Close();
+                        if (self->linger_) return self->Linger();
+                        if (!self->res_.keep_alive()) return self->Close();
+                        self->ReadHeader();
+                      });
+  }
+
+  template <class Message>
+  void Cors(Message& m) {
+    if (door_->options.cors_origin.empty()) return;
+    m.set(http::field::access_control_allow_origin, door_->options.cors_origin);
+    m.set(http::field::vary, "Origin");
+  }
+
+  // After a refusal: read and drop what the client still sends, for a bounded time and size.
+  void Linger() {
+    SetState(kClosing);
+    beast::error_code ignored;
+    Tcp().socket().shutdown(tcp::socket::shutdown_send, ignored);
+    if (linger_until_ == Clock::time_point{}) linger_until_ = Clock::now() + kLingerFor;
+    if (lingered_ > kLingerBytes || Clock::now() >= linger_until_) return Close();
+    Tcp().expires_at(linger_until_);
+    buffer_.consume(buffer_.size());
+    Tcp().async_read_some(asio::buffer(probe_),
+                          [self = this->shared_from_this()](const beast::error_code& ec, size_t n) {
+                            if (ec) return self->Close();
+                            self->lingered_ += n;
+                            self->Linger();
+                          });
+  }
+
+  // --- event streams: one event per SubmissionEvent (`id` counts from 1, `event` is the
+  // state, `data` the event in JSON), a comment line every keepalive_s while nothing happens,
+  // and the end after FINISHED; or, if the feed breaks first, an `event: error` whose data is
+  // {code, message} and the end.
+
+  void OpenStream(StreamOpener open) {
+    if (closed_) return;
+    const size_t max = door_->options.max_streams;
+    if (door_->open_streams.fetch_add(1) >= max) {
+      --door_->open_streams;
+      door_->Refuse("streams");
+      keep_alive_ = false;
+      return Answer(ErrorReply(absl::ResourceExhaustedError(
+          absl::StrCat("too many open event streams (", max, "); retry when one has finished"))));
+    }
+    stream_slot_ = true;
+    SetState(kStreaming);
+    std::weak_ptr<Session> weak = this->shared_from_this();
+    std::shared_ptr<Poster> poster = door_->poster;
+    EventFeed::Deliver deliver = [weak, poster](SubmissionEvent e) {
+      const bool last = e.state() == judge::v1::SUBMISSION_STATE_FINISHED;
+      auto text = std::make_shared<std::string>(
+          absl::StrCat("event: ", StateName(e.state()), "\ndata: ", ToJson(e), "\n\n"));
+      poster->Post([weak, text, last] {
+        if (auto s = weak.lock()) s->Event(std::move(*text), last, true);
+      });
+    };
+    EventFeed::Broken broken = [weak, poster](const absl::Status& why) {
+      auto text = std::make_shared<std::string>(absl::StrCat(
+          "event: error\ndata: ", ErrorJson(why.code(), std::string(why.message())), "\n\n"));
+      poster->Post([weak, text] {
+        if (auto s = weak.lock()) s->Event(std::move(*text), true, false);
+      });
+    };
+    asio::post(*door_->pool, [self = this->shared_from_this(), poster, open = std::move(open),
+                              deliver = std::move(deliver), broken = std::move(broken)] {
+      auto feed = std::make_shared<absl::StatusOr<std::unique_ptr<EventFeed>>>(
+          open(std::move(deliver), std::move(broken)));
+      poster->Post([self, feed] { self->Opened(std::move(*feed)); });
+    });
+  }
+
+  void Opened(absl::StatusOr<std::unique_ptr<EventFeed>> feed) {
+    if (!feed.ok()) {
+      stream_slot_ = false;
+      --door_->open_streams;
+      pending_.clear();
+      return Answer(ErrorReply(feed.status()));
+    }
+    feed_ = *std::move(feed);
+    if (closed_) return Close();
+    sres_.emplace(http::status::ok, 11);
+    DefaultHeaders(*sres_);
+    sres_->set(http::field::content_type, "text/event-stream");
+    sres_->set(http::field::cache_control, "no-store");
+    sres_->set("X-Accel-Buffering", "no");
+    Cors(*sres_);
+    // Kept alive as HTTP/1.1 says (clients keep hold of the socket), closed after the end.
+    sres_->chunked(true);
+    sser_.emplace(*sres_);
+    Tcp().expires_never();
+    last_write_ = Clock::now();
+    writing_ = true;
+    http::async_write_header(
+        stream_, *sser_, [self = this->shared_from_this()](const beast::error_code& ec, size_t) {
+          self->writing_ = false;
+          if (ec) return self->Close();
+          self->header_sent_ = true;
+          self->Probe();
+          self->Tick();
+          self->Flush();
+        });
+  }
+
+  void Event(std::string text, bool last, bool numbered) {
+    if (closed_ || ended_) return;
+    if (numbered) text = absl::StrCat("id: ", ++sent_, "\n", text);
+    pending_.push_back(std::move(text));
+    ended_ = last;
+    Flush();
+  }
+
+  void Flush() {
+    if (closed_ || writing_ || !header_sent_) return;
+    if (pending_.empty()) {
+      if (!ended_) return;
+      writing_ = true;
+      return asio::async_write(
+          stream_, http::make_chunk_last(),
+          [self = this->shared_from_this()](const beast::error_code&, size_t) { self->Close(); });
+    }
+    out_.clear();
+    for (std::string& s : pending_) out_ += s;
+    pending_.clear();
+    writing_ = true;
+    last_write_ = Clock::now();
+    asio::async_write(stream_, http::make_chunk(asio::buffer(out_)),
+                      [self = this->shared_from_this()](const beast::error_code& ec, size_t) {
+                        self->writing_ = false;
+                        if (ec) return self->Close();
+                        self->Flush();
+                      });
+  }
+
+  // Reads while streaming: the client sends nothing more, so anything but data is its end
+  // (a closed tab, a dropped connection); a live run's feed then stops the run.
+  void Probe() {
+    stream_.async_read_some(asio::buffer(probe_),
+                            [self = this->shared_from_this()](const beast::error_code& ec, size_t) {
+                              if (ec) return self->Close();
+                              self->Probe();
+                            });
+  }
+
+  // Once a second: a keep-alive comment when nothing was written for keepalive_s; a client
+  // that has not taken a write for io_timeout_s is closed.
+  void Tick() {
+    tick_.expires_after(std::chrono::seconds(1));
+    tick_.async_wait([self = this->shared_from_this()](const beast::error_code& ec) {
+      if (ec || self->closed_) return;
+      const auto idle = Clock::now() - self->last_write_;
+      if (self->door_->stopping ||
+          (self->writing_ && idle > std::chrono::seconds(self->door_->options.io_timeout_s))) {
+        return self->Close();
+      }
+      if (!self->writing_ && self->pending_.empty() &&
+          idle >= std::chrono::seconds(self->door_->options.keepalive_s)) {
+        self->pending_.push_back(": keep-alive\n\n");
+        self->Flush();
+      }
+      self->Tick();
+    });
+  }
+
+  void Close() {
+    if (closed_) return;
+    closed_ = true;
+    SetState(kClosing);
+    tick_.cancel();
+    feed_.reset();  // a live run whose client has gone is stopped
+    beast::error_code ignored;
+    Tcp().socket().shutdown(tcp::socket::shutdown_both, ignored);
+    Tcp().close();
+  }
+
+  HttpServer::Impl* door_;
+  Stream stream_;
+  ConnectionBudget::Ticket ticket_;
+  beast::flat_buffer buffer_;
+  std::optional<http::request_parser<http::string_body>> parser_;
+  http::response<http::string_body> res_;
+  int state_ = -1;
+  bool keep_alive_ = true;
+  bool closed_ = false;
+  bool linger_ = false;
+  Clock::time_point linger_until_{};
+  size_t lingered_ = 0;
+  std::array<char, 16384> probe_{};
+  // Streaming.
+  asio::steady_timer tick_;
+  bool stream_slot_ = false;
+  std::unique_ptr<EventFeed> feed_;
+  std::optional<http::response<http::empty_body>> sres_;
+  std::optional<http::response_serializer<http::empty_body>> sser_;
+  std::deque<std::string> pending_;
+  std::string out_;
+  bool writing_ = false, header_sent_ = false, ended_ = false;
+  uint64_t sent_ = 0;
+  Clock::time_point last_write_{};
+};
+
+}  // namespace
+
+absl::Status HttpServer::Impl::Start() {
+  absl::StatusOr<ListenAddress> listen = ParseListenAddress(options.listen, "--http-listen");
   if (!listen.ok()) return listen.status();
-  const std::string& address = options_.listen;
-  const std::string host = listen->host;
-  const int port = listen->port;
-  if (!options_.web_root.empty()) {
+  if (!options.web_root.empty()) {
     struct stat st {};
-    if (stat((options_.web_root + "/index.html").c_str(), &st) != 0) {
+    if (stat((options.web_root + "/index.html").c_str(), &st) != 0) {
       return absl::FailedPreconditionError(
-          absl::StrCat("--web-root ", options_.web_root,
+          absl::StrCat("--web-root ", options.web_root,
                        " holds no index.html (the page is built by scripts/build-web.sh)"));
     }
   }
-  if (options_.tls_cert.empty()) {
-    server_ = std::make_unique<httplib::Server>();
-  } else {
-    auto tls =
-        std::make_unique<httplib::SSLServer>(options_.tls_cert.c_str(), options_.tls_key.c_str());
-    if (!tls->is_valid()) {
+  ioc = std::make_unique<asio::io_context>(1);
+  poster = std::make_shared<Poster>(ioc.get());
+  if (!options.tls_cert.empty()) {
+    tls = std::make_unique<asio::ssl::context>(asio::ssl::context::tls_server);
+    tls->set_options(asio::ssl::context::default_workarounds | asio::ssl::context::no_sslv2 |
+                     asio::ssl::context::no_sslv3 | asio::ssl::context::no_tlsv1 |
+                     asio::ssl::context::no_tlsv1_1);
+    beast::error_code ec;
+    tls->use_certificate_chain_file(options.tls_cert, ec);
+    if (!ec) tls->use_private_key_file(options.tls_key, asio::ssl::context::pem, ec);
+    if (ec) {
       return absl::InvalidArgumentError(absl::StrCat("--http-listen with TLS: cannot load ",
-                                                     options_.tls_cert, " and ", options_.tls_key));
+                                                     options.tls_cert, " and ", options.tls_key,
+                                                     ": ", ec.message()));
     }
-    server_ = std::move(tls);
   }
-  // Event streams each hold a thread while open; the rest of the API and the page get
-  // `workers` more, so a full house of streams never starves a GET.
-  const size_t threads = options_.workers + options_.max_streams;
-  server_->new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
-  server_->set_keep_alive_timeout(options_.idle_timeout_s);
-  server_->set_keep_alive_max_count(1000);
-  server_->set_read_timeout(options_.io_timeout_s, 0);
-  server_->set_write_timeout(options_.io_timeout_s, 0);
-  server_->set_payload_max_length(options_.max_body_bytes);
-  // Small JSON answers go out at once (Nagle and delayed ACKs cost 40 ms per request).
-  server_->set_tcp_nodelay(true);
-  server_->set_socket_options([](socket_t sock) {
-    int one = 1;
-    setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+  beast::error_code ec;
+  tcp::resolver resolver(*ioc);
+  const std::string host = listen->host.empty() || listen->host == "*" ? "0.0.0.0" : listen->host;
+  auto found = resolver.resolve(host, std::to_string(listen->port), tcp::resolver::passive, ec);
+  if (ec || found.empty()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("--http-listen ", options.listen, ": ", ec ? ec.message() : "no address"));
+  }
+  acceptor = std::make_unique<tcp::acceptor>(*ioc);
+  const tcp::endpoint endpoint = found.begin()->endpoint();
+  if (acceptor->open(endpoint.protocol(), ec); !ec) {
+    acceptor->set_option(asio::socket_base::reuse_address(true), ec);
+    acceptor->bind(endpoint, ec);
+    if (!ec) acceptor->listen(4096, ec);
+  }
+  if (ec) {
+    return absl::UnavailableError(
+        absl::StrCat("http listener ", options.listen, ": ", ec.message()));
+  }
+  port = acceptor->local_endpoint(ec).port();
+  accept_retry = std::make_unique<asio::steady_timer>(*ioc);
+  spare_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
+  pool = std::make_unique<asio::thread_pool>(options.workers);
+  Accept();
+  thread = std::thread([this] {
+    for (;;) {
+      try {
+        ioc->run();
+        return;
+      } catch (const std::exception& e) {
+        spdlog::error("http: {}", e.what());  // one connection's failure; the door goes on
+      }
+    }
   });
-  Routes();
-  port_ =
-      port == 0 ? server_->bind_to_any_port(host) : (server_->bind_to_port(host, port) ? port : -1);
-  if (port_ < 0) {
-    server_.reset();
-    return absl::UnavailableError(absl::StrCat("http listener ", address, ": ", strerror(errno)));
-  }
-  thread_ = std::thread([this] { server_->listen_after_bind(); });
   return absl::OkStatus();
 }
 
-void HttpServer::Stop() {
-  stopping_ = true;
-  if (server_) server_->stop();
-  if (thread_.joinable()) thread_.join();
-  server_.reset();
+void HttpServer::Impl::Accept() {
+  acceptor->async_accept(
+      [this](const beast::error_code& ec, tcp::socket socket) { OnAccept(ec, std::move(socket)); });
 }
 
-void HttpServer::Routes() {
-  httplib::Server& s = *server_;
-  JudgeApi* api = api_;
-
-  // Every answer: no sniffing, no framing, no referrer; the page runs only its own script.
-  s.set_default_headers({
-      {"X-Content-Type-Options", "nosniff"},
-      {"X-Frame-Options", "DENY"},
-      {"Referrer-Policy", "no-referrer"},
-      {"Cache-Control", "no-cache"},
-      {"Content-Security-Policy",
-       "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
-       "img-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'none'; "
-       "frame-ancestors 'none'"},
-  });
-  s.set_pre_routing_handler([this](const httplib::Request& req, httplib::Response& res) {
-    ++requests_;
-    if (req.headers.size() > 100) {
-      res.status = 431;
-      res.set_content("{\"code\":\"INVALID_ARGUMENT\",\"message\":\"more than 100 headers\"}",
-                      "application/json");
-      return httplib::Server::HandlerResponse::Handled;
-    }
-    if (!options_.cors_origin.empty()) {
-      res.set_header("Access-Control-Allow-Origin", options_.cors_origin);
-      res.set_header("Vary", "Origin");
-    }
-    return httplib::Server::HandlerResponse::Unhandled;
-  });
-  // Errors httplib answers itself (no route, body too large, a malformed request) get the
-  // same JSON body as the API's own.
-  s.set_error_handler([](const httplib::Request& req, httplib::Response& res) {
-    if (!res.body.empty()) return;
-    const int status = res.status;
-    switch (status) {
-      case 404:
-        SendError(res, absl::StatusCode::kNotFound,
-                  absl::StrCat("no such route: ", req.method, " ", req.path.substr(0, 200)));
-        break;
-      case 413:
-        SendError(res, absl::StatusCode::kResourceExhausted, "the request body is too large");
-        res.status = 413;
-        break;
-      case 414:
-        SendError(res, absl::StatusCode::kInvalidArgument, "the request URI is too long");
-        res.status = 414;
-        break;
-      default:
-        SendError(res, absl::StatusCode::kInvalidArgument,
-                  absl::StrCat("the request was refused (HTTP ", status, ")"));
-        res.status = status;
-    }
-  });
-  if (!options_.cors_origin.empty()) {
-    s.Options(R"(/v1/.*)", [](const httplib::Request&, httplib::Response& res) {
-      res.status = 204;
-      res.set_header("Access-Control-Allow-Methods", "GET, POST, DELETE");
-      res.set_header("Access-Control-Allow-Headers", "Authorization, Content-Type");
-      res.set_header("Access-Control-Max-Age", "600");
-    });
+void HttpServer::Impl::Shed() {
+  if (spare_fd < 0) return;
+  close(spare_fd);
+  spare_fd = -1;
+  const int fd = accept4(acceptor->native_handle(), nullptr, nullptr, SOCK_CLOEXEC);
+  if (fd >= 0) {
+    Reset(fd);
+    Refuse("descriptors");
   }
+  spare_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
+}
 
-  // A unary route: authenticate, check the query, call the API, answer JSON.
-  using Request = httplib::Request;
-  auto unary = [api](std::set<std::string> params, auto call) {
-    return [api, params, call](const Request& req, httplib::Response& res) {
-      absl::StatusOr<Principal> who = Authenticate(*api, req);
-      if (!who.ok()) return SendError(res, who.status());
-      if (absl::Status st = CheckParams(req, params); !st.ok()) return SendError(res, st);
-      auto answer = call(*who, req);
-      if (!answer.ok()) return SendError(res, answer.status());
-      SendMessage(res, *answer);
-    };
-  };
-
-  s.Get("/v1/whoami",
-        unary({}, [api](const Principal& who, const Request&) { return api->WhoAmI(who); }));
-  s.Get("/v1/languages",
-        unary({}, [api](const Principal& who, const Request&) { return api->ListLanguages(who); }));
-  s.Get("/v1/challenges", unary({}, [api](const Principal& who, const Request&) {
-          return api->ListChallenges(who);
-        }));
-  s.Get(R"(/v1/challenges/([^/]+))", unary({}, [api](const Principal& who, const Request& req) {
-          judge::v1::GetChallengeRequest r;
-          r.set_challenge_id(req.matches[1]);
-          return api->GetChallenge(who, r);
-        }));
-  s.Get(
-      R"(/v1/challenges/([^/]+)/similar)",
-      unary({"candidate_id", "min_score"},
-            [api](const Principal& who,
-                  const Request& req) -> absl::StatusOr<judge::v1::ListSimilarSubmissionsResponse> {
-              judge::v1::ListSimilarSubmissionsRequest r;
-              r.set_challenge_id(req.matches[1]);
-              r.set_candidate_id(req.get_param_value("candidate_id"));
-              if (req.has_param("min_score")) {
-                double min_score = 0;
-                if (!absl::SimpleAtod(req.get_param_value("min_score"), &min_score)) {
-                  return absl::InvalidArgumentError("min_score is not a number");
-                }
-                r.set_min_score(min_score);
-              }
-              return api->ListSimilarSubmissions(who, r);
-            }));
-  s.Post(
-      "/v1/submissions",
-      unary(
-          {},
-          [api](const Principal& who, const Request& req) -> absl::StatusOr<judge::v1::Submission> {
-            absl::StatusOr<judge::v1::SubmitRequest> r = ParseBody<judge::v1::SubmitRequest>(req);
-            if (!r.ok()) return r.status();
-            return api->Submit(who, *r);
-          }));
-  s.Get("/v1/submissions",
-        unary({"candidate_id", "challenge_id", "page_size", "page_token"},
-              [api](const Principal& who,
-                    const Request& req) -> absl::StatusOr<judge::v1::ListSubmissionsResponse> {
-                judge::v1::ListSubmissionsRequest r;
-                r.set_candidate_id(req.get_param_value("candidate_id"));
-                r.set_challenge_id(req.get_param_value("challenge_id"));
-                r.set_page_token(req.get_param_value("page_token"));
-                if (req.has_param("page_size")) {
-                  uint32_t size = 0;
-                  if (!absl::SimpleAtoi(req.get_param_value("page_size"), &size)) {
-                    return absl::InvalidArgumentError("page_size is not a number");
-                  }
-                  r.set_page_size(size);
-                }
-                return api->ListSubmissions(who, r);
-              }));
-  s.Get(R"(/v1/submissions/([^/]+))", unary({}, [api](const Principal& who, const Request& req) {
-          judge::v1::GetSubmissionRequest r;
-          r.set_submission_id(req.matches[1]);
-          return api->GetSubmission(who, r);
-        }));
-  s.Get(R"(/v1/submissions/([^/]+)/report)",
-        unary({}, [api](const Principal& who, const Request& req) {
-          judge::v1::GetReportRequest r;
-          r.set_submission_id(req.matches[1]);
-          return api->GetReport(who, r);
-        }));
-
-  s.Delete(R"(/v1/candidates/([^/]+))", unary({}, [api](const Principal& who, const Request& req) {
-             judge::v1::EraseCandidateRequest r;
-             r.set_candidate_id(req.matches[1]);
-             return api->EraseCandidate(who, r);
-           }));
-  s.Post("/v1/admin/backup",
-         unary({},
-               [api](const Principal& who,
-                     const Request& req) -> absl::StatusOr<judge::v1::BackupResponse> {
-                 absl::StatusOr<judge::v1::BackupRequest> r =
-                     ParseBody<judge::v1::BackupRequest>(req);
-                 if (!r.ok()) return r.status();
-                 return api->Backup(who, *r);
-               }));
-
-  // A server-sent event stream: refused (429) at max_streams before anything is queued; then
-  // one event per SubmissionEvent (`id` counts from 1, `event` is the state, `data` the event in
-  // JSON), a comment line every keepalive_s while nothing happens, and the end after FINISHED;
-  // or, if the feed breaks first, an `event: error` whose data is {code, message} and the end.
-  auto stream = [this](const Request& req, httplib::Response& res, auto open) {
-    if (open_streams_.fetch_add(1) >= options_.max_streams) {
-      --open_streams_;
-      ++streams_refused_;
-      return SendError(res, absl::ResourceExhaustedError(
-                                absl::StrCat("too many open event streams (", options_.max_streams,
-                                             "); retry when one has finished")));
-    }
-    auto queue = std::make_shared<EventQueue>();
-    EventQueue* q = queue.get();
-    absl::StatusOr<std::unique_ptr<EventFeed>> feed = open(
-        [q](SubmissionEvent e) {
-          std::lock_guard<std::mutex> lock(q->mu);
-          q->events.push_back(std::move(e));
-          q->cv.notify_all();
-        },
-        [q](const absl::Status& why) {
-          std::lock_guard<std::mutex> lock(q->mu);
-          q->broken = why;
-          q->cv.notify_all();
-        });
-    if (!feed.ok()) {
-      --open_streams_;
-      return SendError(res, feed.status());
-    }
-    {
-      std::lock_guard<std::mutex> lock(q->mu);
-      queue->feed = *std::move(feed);
-    }
-    res.set_header("X-Accel-Buffering", "no");
-    res.set_header("Cache-Control", "no-store");
-    const auto keepalive = std::chrono::seconds(options_.keepalive_s);
-    res.set_chunked_content_provider(
-        "text/event-stream",
-        [this, queue, keepalive](size_t, httplib::DataSink& sink) {
-          std::unique_lock<std::mutex> lock(queue->mu);
-          const auto deadline = std::chrono::steady_clock::now() + keepalive;
-          // Wake every 250 ms to notice a stop, or a client that has gone (a live run's is
-          // stopped then: the feed's end cancels it).
-          while (queue->events.empty() && !queue->broken && !stopping_ &&
-                 std::chrono::steady_clock::now() < deadline) {
-            queue->cv.wait_for(lock, std::chrono::milliseconds(250));
-            if (sink.is_writable && !sink.is_writable()) return false;
-          }
-          if (stopping_) return false;
-          std::string out;
-          bool last = false;
-          if (queue->events.empty() && !queue->broken) out = ": keep-alive\n\n";
-          while (!queue->events.empty() && !last) {
-            const SubmissionEvent& e = queue->events.front();
-            last = e.state() == judge::v1::SUBMISSION_STATE_FINISHED;
-            absl::StrAppend(&out, "id: ", ++queue->sent, "\nevent: ", StateName(e.state()),
-                            "\ndata: ", ToJson(e), "\n\n");
-            queue->events.pop_front();
-          }
-          if (queue->events.empty() && queue->broken && !last) {
-            absl::StrAppend(&out, "event: error\ndata: ",
-                            ErrorJson(queue->broken->code(), std::string(queue->broken->message())),
-                            "\n\n");
-            last = true;
-          }
-          lock.unlock();
-          if (!sink.write(out.data(), out.size())) return false;  // the client is gone
-          if (last) sink.done();
-          return true;
-        },
-        [this, queue](bool) {
-          std::unique_ptr<EventFeed> done;
-          {
-            std::lock_guard<std::mutex> lock(queue->mu);
-            done = std::move(queue->feed);
-          }
-          done.reset();  // outside the lock: a delivery in progress may need it
-          --open_streams_;
-        });
-  };
-  s.Get(R"(/v1/submissions/([^/]+)/events)",
-        [api, stream](const Request& req, httplib::Response& res) {
-          absl::StatusOr<Principal> who = Authenticate(*api, req);
-          if (!who.ok()) return SendError(res, who.status());
-          if (absl::Status st = CheckParams(req, {}); !st.ok()) return SendError(res, st);
-          judge::v1::WatchSubmissionRequest r;
-          r.set_submission_id(req.matches[1]);
-          stream(req, res, [&](EventFeed::Deliver deliver, EventFeed::Broken broken) {
-            return api->WatchSubmission(*who, r, std::move(deliver), std::move(broken));
-          });
-        });
-  s.Post("/v1/live", [api, stream](const Request& req, httplib::Response& res) {
-    absl::StatusOr<Principal> who = Authenticate(*api, req);
-    if (!who.ok()) return SendError(res, who.status());
-    if (absl::Status st = CheckParams(req, {}); !st.ok()) return SendError(res, st);
-    absl::StatusOr<judge::v1::RunLiveRequest> r = ParseBody<judge::v1::RunLiveRequest>(req);
-    if (!r.ok()) return SendError(res, r.status());
-    stream(req, res, [&](EventFeed::Deliver deliver, EventFeed::Broken) {
-      return api->RunLive(*who, *r, std::move(deliver));
+void HttpServer::Impl::OnAccept(const beast::error_code& ec, tcp::socket socket) {
+  if (stopping || ec == asio::error::operation_aborted) return;
+  if (ec) {
+    // Out of descriptors: shed one connection with the spare, then go on; without a spare the
+    // backlog waits a moment (the listener stays readable).
+    if (ec == asio::error::no_descriptors || ec.value() == ENFILE) Shed();
+    accept_retry->expires_after(std::chrono::milliseconds(spare_fd < 0 ? 20 : 0));
+    accept_retry->async_wait([this](const beast::error_code& e) {
+      if (!e && !stopping) Accept();
     });
-  });
-
-  if (!options_.web_root.empty()) {
-    s.set_mount_point("/", options_.web_root);
-    s.set_file_extension_and_mimetype_mapping("mjs", "text/javascript");
+    return;
   }
+  beast::error_code peer_ec;
+  const std::string peer = socket.remote_endpoint(peer_ec).address().to_string();
+  absl::StatusOr<ConnectionBudget::Ticket> ticket = options.budget->Admit(peer);
+  if (!ticket.ok()) {
+    Refuse(std::string(ticket.status().message()));
+    Reset(socket.release());
+  } else if (!peer_ec) {
+    socket.set_option(tcp::no_delay(true), peer_ec);
+    if (tls) {
+      std::make_shared<Session<beast::ssl_stream<beast::tcp_stream>>>(
+          this, beast::ssl_stream<beast::tcp_stream>(std::move(socket), *tls), *std::move(ticket))
+          ->Run();
+    } else {
+      std::make_shared<Session<beast::tcp_stream>>(this, beast::tcp_stream(std::move(socket)),
+                                                   *std::move(ticket))
+          ->Run();
+    }
+  }
+  Accept();
+}
+
+void HttpServer::Impl::Stop() {
+  if (stopping.exchange(true) || !ioc) return;
+  asio::post(*ioc, [this] {
+    beast::error_code ignored;
+    acceptor->close(ignored);
+    accept_retry->cancel();
+  });
+  // Streams notice at their next tick; every connection is closed with the context.
+  ioc->stop();
+  if (thread.joinable()) thread.join();
+  pool->join();
+  poster->Close();
+  acceptor.reset();
+  accept_retry.reset();
+  ioc.reset();
+  pool.reset();
+  if (spare_fd >= 0) close(spare_fd);
+  spare_fd = -1;
+}
+
+HttpServer::HttpServer(JudgeApi* api, HttpOptions options)
+    : impl_(std::make_unique<Impl>(api, std::move(options))) {}
+
+HttpServer::~HttpServer() { Stop(); }
+
+absl::Status HttpServer::Start() { return impl_->Start(); }
+
+void HttpServer::Stop() { impl_->Stop(); }
+
+int HttpServer::port() const { return impl_->port; }
+
+HttpStats HttpServer::Stats() const {
+  HttpStats s;
+  for (int i = 0; i < kStates; ++i) s.connections[kStateNames[i]] = impl_->states[i].load();
+  {
+    std::lock_guard<std::mutex> lock(impl_->refused_mu);
+    s.refused = impl_->refused;
+  }
+  s.requests = impl_->requests.load();
+  s.open_streams = impl_->open_streams.load();
+  return s;
+}
+
+std::string HttpServer::RenderMetrics() const {
+  HttpStats s = Stats();
+  PromText p;
+  p.One("judge_http_requests_total", "counter", "HTTP requests received (API and page).",
+        s.requests)
+      .One("judge_http_streams_open", "gauge", "Server-sent event streams open.", s.open_streams)
+      .One("judge_http_streams_refused_total", "counter", "Event streams refused at the limit.",
+           s.refused.count("streams") ? s.refused.at("streams") : 0)
+      .Family("judge_http_connections", "gauge", "HTTP connections open, by state.");
+  for (const auto& [state, n] : s.connections)
+    p.Sample("judge_http_connections", n, "state", state);
+  p.Family("judge_http_refused_total", "counter",
+           "HTTP connections and requests refused, by reason (total, per_peer, descriptors, "
+           "streams, header_limit, header_timeout, body_limit, body_timeout).");
+  for (const auto& [reason, n] : s.refused)
+    p.Sample("judge_http_refused_total", n, "reason", reason);
+  return p.str();
 }
 
 }  // namespace judge

@@ -1,79 +1,75 @@
-// The HTTP adapter (cpp-httplib): the gRPC API transcoded to JSON over HTTP/1.1, plus the
-// browser page's static files. Each route authenticates the "Authorization: Bearer" header and
-// calls the same JudgeApi method as its gRPC twin; bodies use protobuf's JSON mapping; errors are
-// {"code": "<gRPC code name>", "message": "..."} with the matching HTTP status.
+// The HTTP door: the JSON API (http_routes.h), its server-sent event streams and the page's
+// files over HTTP/1.1, on Boost.Beast's event-driven server. One I/O thread reads and writes every
+// connection; API calls, which may wait on the store, run on `workers` threads. A connection
+// costs a socket and a few KiB, an event stream the same, never a thread.
 //
-//   GET  /v1/whoami                               WhoAmI
-//   GET  /v1/challenges                           ListChallenges
-//   GET  /v1/challenges/{id}                      GetChallenge
-//   GET  /v1/challenges/{id}/similar?candidate_id=&min_score=    ListSimilarSubmissions
-//   POST /v1/submissions          SubmitRequest   Submit
-//   GET  /v1/submissions?candidate_id=&challenge_id=&page_size=&page_token=   ListSubmissions
-//   GET  /v1/submissions/{id}                     GetSubmission
-//   GET  /v1/submissions/{id}/report              GetReport
-//   GET  /v1/submissions/{id}/events              WatchSubmission, as server-sent events
-//   POST /v1/live                 RunLiveRequest  RunLive, as server-sent events
-//   DELETE /v1/candidates/{id}                    EraseCandidate
-//   POST /v1/admin/backup         BackupRequest   Backup
-//
-// Bounded: request bodies (413), open event streams (429), headers (431), idle connections and
-// slow reads/writes (timeouts). A stream holds an HTTP thread, never a judging worker; one whose
-// client vanished is noticed at the next event or keep-alive comment and closed.
+// Bounded, as nginx and Go's net/http are, before anything is parsed:
+//   - connections: the process's ConnectionBudget, shared with the gRPC acceptor (total, per
+//     peer, the descriptor reserve); out of descriptors, a spare one is closed to shed the
+//     connection, so the listener never stalls;
+//   - a request's header: 16 KiB a line, 64 KiB and 100 fields in all (431), arriving within
+//     header_timeout_s of the connection or the previous answer, or the connection is closed; the
+//     same wait bounds an idle keep-alive connection;
+//   - a body: max_body_bytes (413), each read within io_timeout_s; every write the same;
+//   - event streams: max_streams open (429, then closed).
+// Pipelined requests are answered in order, one at a time.
 #pragma once
 
+#include <array>
 #include <atomic>
+#include <cstdint>
+#include <map>
 #include <memory>
+#include <mutex>
 #include <string>
-#include <thread>
 
 #include "absl/status/status.h"
+#include "judge/api/connection_budget.h"
 #include "judge/api/judge_api.h"
-
-namespace httplib {
-class Server;
-}
 
 namespace judge {
 
 struct HttpOptions {
-  std::string listen;               // HOST:PORT
-  std::string tls_cert, tls_key;    // PEM files; both or neither
-  std::string web_root;             // the built page (index.html, ...); "" serves none
-  std::string cors_origin;          // "" : no CORS headers (same origin only)
-  size_t max_body_bytes = 4 << 20;  // JSON-escaped source and custom input fit
-  size_t max_streams = 64;          // open event streams
-  size_t workers = 16;              // threads for everything else
-  int keepalive_s = 10;             // a silent stream gets a comment line this often
-  int idle_timeout_s = 5;           // keep-alive wait between requests
-  int io_timeout_s = 10;            // one read or write
+  std::string listen;                  // HOST:PORT
+  std::string tls_cert, tls_key;       // PEM files; both or neither
+  std::string web_root;                // the built page (index.html, ...); "" serves none
+  std::string cors_origin;             // "" : no CORS headers (same origin only)
+  ConnectionBudget* budget = nullptr;  // shared with the gRPC door; nullptr: a budget of its own
+  size_t max_body_bytes = 4 << 20;     // JSON-escaped source and custom input fit
+  size_t max_streams = 64;             // open event streams
+  size_t workers = 16;                 // threads for API calls
+  int keepalive_s = 10;                // a silent stream gets a comment line this often
+  int header_timeout_s = 5;            // a whole header, and an idle keep-alive wait
+  int io_timeout_s = 10;               // one body read, one write
 };
 
-// Maps a gRPC/absl status code to the HTTP status the JSON API answers with.
-int HttpStatusFor(absl::StatusCode code);
+// The door's counters, for metrics and tests.
+struct HttpStats {
+  // Open connections by state: "handshake", "waiting" (for a request's header), "reading" (a
+  // body), "busy" (an API call or an answer being written), "streaming", "closing".
+  std::map<std::string, int64_t> connections;
+  std::map<std::string, uint64_t> refused;  // by reason
+  uint64_t requests = 0;
+  size_t open_streams = 0;
+};
 
 class HttpServer {
  public:
   HttpServer(JudgeApi* api, HttpOptions options);
   ~HttpServer();
+  HttpServer(const HttpServer&) = delete;
+  HttpServer& operator=(const HttpServer&) = delete;
   [[nodiscard]] absl::Status Start();
   void Stop();
-  int port() const { return port_; }
-  size_t open_streams() const { return open_streams_.load(); }
+  int port() const;
+  HttpStats Stats() const;
   // Prometheus lines for the metrics endpoint.
   std::string RenderMetrics() const;
 
- private:
-  void Routes();
+  class Impl;
 
-  JudgeApi* api_;
-  HttpOptions options_;
-  std::unique_ptr<httplib::Server> server_;
-  int port_ = 0;
-  std::thread thread_;
-  std::atomic<bool> stopping_{false};
-  std::atomic<size_t> open_streams_{0};
-  std::atomic<uint64_t> streams_refused_{0};
-  std::atomic<uint64_t> requests_{0};
+ private:
+  std::unique_ptr<Impl> impl_;
 };
 
 }  // namespace judge

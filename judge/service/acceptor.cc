@@ -49,7 +49,7 @@ uint64_t Inode(int fd) {
 }  // namespace
 
 struct Acceptor::Checking {
-  std::string peer;
+  ConnectionBudget::Ticket ticket;
   Clock::time_point deadline;
 };
 
@@ -203,22 +203,14 @@ void Acceptor::AcceptAll() {
       return;  // EAGAIN, or nothing more to do until a descriptor frees up
     }
     // gRPC may have closed an admitted connection whose number the kernel now reuses.
-    if (auto old = open_.find(fd); old != open_.end()) {
-      if (--per_peer_[old->second.peer] == 0) per_peer_.erase(old->second.peer);
-      open_.erase(old);
-    }
-    std::string peer = PeerAddress(fd);
-    if (open_.size() + checking_.size() >= options_.max_connections) {
-      Refuse(fd, "total");
+    open_.erase(fd);
+    absl::StatusOr<ConnectionBudget::Ticket> ticket = options_.budget->Admit(PeerAddress(fd));
+    if (!ticket.ok()) {
+      Refuse(fd, ticket.status().message() == "total" ? "total" : "per_peer");
       continue;
     }
-    if (per_peer_[peer] >= options_.max_per_peer) {
-      Refuse(fd, "per_peer");
-      continue;
-    }
-    ++per_peer_[peer];
     auto c = std::make_unique<Checking>();
-    c->peer = peer;
+    c->ticket = *std::move(ticket);
     c->deadline = Clock::now() + std::chrono::milliseconds(options_.preface_timeout_ms);
     checking_[fd] = std::move(c);
     epoll_event ev{};
@@ -234,7 +226,6 @@ void Acceptor::Sweep() {
       ++it;
       continue;
     }
-    if (--per_peer_[it->second.peer] == 0) per_peer_.erase(it->second.peer);
     it = open_.erase(it);
   }
 }
@@ -278,7 +269,6 @@ void Acceptor::Loop() {
         char head[kPrefaceSize];
         ssize_t got = recv(fd, head, sizeof head, MSG_PEEK);
         if (got < 0 && (errno == EAGAIN || errno == EINTR)) continue;
-        const std::string peer = it->second->peer;
         bool done = false;
         if (got <= 0) {
           close(fd);  // the peer went away (or the socket failed)
@@ -288,7 +278,7 @@ void Acceptor::Loop() {
           done = true;
         } else if (static_cast<size_t>(got) == kPrefaceSize) {
           epoll_ctl(epoll_fd_, EPOLL_CTL_DEL, fd, nullptr);
-          open_[fd] = Open{Inode(fd), peer};
+          open_[fd] = Open{Inode(fd), std::move(it->second->ticket)};
           ++admitted_;
           admitted.push_back(fd);
           checking_.erase(it);
@@ -297,10 +287,7 @@ void Acceptor::Loop() {
           close(fd);  // half the preface, then gone
           done = true;
         }
-        if (done) {
-          checking_.erase(it);
-          if (--per_peer_[peer] == 0) per_peer_.erase(peer);
-        }
+        if (done) checking_.erase(it);
       }
       const Clock::time_point now = Clock::now();
       for (auto it = checking_.begin(); it != checking_.end();) {
@@ -308,7 +295,6 @@ void Acceptor::Loop() {
           ++it;
           continue;
         }
-        if (--per_peer_[it->second->peer] == 0) per_peer_.erase(it->second->peer);
         Refuse(it->first, "no_preface");  // close() also takes it out of the epoll set
         it = checking_.erase(it);
       }

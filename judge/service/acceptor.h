@@ -18,12 +18,14 @@
 #include <thread>
 
 #include "absl/status/statusor.h"
+#include "judge/api/connection_budget.h"
 
 namespace judge {
 
 struct AcceptorOptions {
-  size_t max_connections = 1024;  // open at once: admitted ones and those still being checked
-  size_t max_per_peer = 100;      // the same, per remote IP address
+  // Connections open at once (admitted ones and those still being checked), in total and per
+  // remote address, counted with the process's other doors (the HTTP server). Not owned.
+  ConnectionBudget* budget = nullptr;
   int preface_timeout_ms = 5000;  // the HTTP/2 preface must arrive within this after accept
 };
 
@@ -80,10 +82,9 @@ class Acceptor {
   std::map<int, std::unique_ptr<Checking>> checking_;  // fd -> connection being checked
   struct Open {
     uint64_t inode;
-    std::string peer;
+    ConnectionBudget::Ticket ticket;
   };
-  std::map<int, Open> open_;                // fd -> admitted connection (gRPC owns the fd)
-  std::map<std::string, size_t> per_peer_;  // open + checking, per peer address
+  std::map<int, Open> open_;  // fd -> admitted connection (gRPC owns the fd)
   uint64_t admitted_ = 0;
   std::map<std::string, uint64_t> refused_;
 };

@@ -80,8 +80,7 @@ std::unique_ptr<grpc::Server> FrontDoor::BuildServer() {
 
 absl::StatusOr<std::unique_ptr<Acceptor>> FrontDoor::OpenAcceptor() {
   AcceptorOptions a;
-  a.max_connections = options_.max_connections;
-  a.max_per_peer = options_.max_connections_per_peer;
+  a.budget = options_.budget;
   a.preface_timeout_ms = options_.handshake_timeout_ms;
   return Acceptor::Listen(options_.listen, a, [this](int fd) {
     grpc::AddInsecureChannelFromFd(live_server_.load(), fd);

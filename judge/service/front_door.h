@@ -14,6 +14,7 @@
 
 #include "absl/status/statusor.h"
 #include "grpcpp/grpcpp.h"
+#include "judge/api/connection_budget.h"
 #include "judge/api/metrics.h"
 #include "judge/service/acceptor.h"
 
@@ -28,8 +29,8 @@ struct FrontDoorOptions {
   int idle_timeout_s = 300;
   int max_connection_age_s = 3600;
   int max_connection_age_grace_s = 600;
-  size_t max_connections = 0;
-  size_t max_connections_per_peer = 100;
+  // Shared with the HTTP door: --max-connections, --max-connections-per-peer. Not owned.
+  ConnectionBudget* budget = nullptr;
 };
 
 class FrontDoor {

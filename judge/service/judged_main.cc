@@ -164,7 +164,8 @@ judge::ApiOptions ApiOptionsFrom(const JudgedOptions& o) {
   return a;
 }
 
-judge::FrontDoorOptions FrontDoorOptionsFrom(const JudgedOptions& o) {
+judge::FrontDoorOptions FrontDoorOptionsFrom(const JudgedOptions& o,
+                                             judge::ConnectionBudget* budget) {
   judge::FrontDoorOptions f;
   f.listen = o.listen;
   if (!o.tls_cert.empty()) {
@@ -176,13 +177,13 @@ judge::FrontDoorOptions FrontDoorOptionsFrom(const JudgedOptions& o) {
   f.idle_timeout_s = o.idle_timeout_s;
   f.max_connection_age_s = o.max_connection_age_s;
   f.max_connection_age_grace_s = o.max_connection_age_grace_s;
-  f.max_connections = o.max_connections;
-  f.max_connections_per_peer = o.max_connections_per_peer;
+  f.budget = budget;
   return f;
 }
 
-judge::HttpOptions HttpOptionsFrom(const JudgedOptions& o) {
+judge::HttpOptions HttpOptionsFrom(const JudgedOptions& o, judge::ConnectionBudget* budget) {
   judge::HttpOptions h;
+  h.budget = budget;
   h.listen = o.http_listen;
   h.tls_cert = o.tls_cert;
   h.tls_key = o.tls_key;
@@ -253,11 +254,12 @@ int main(int argc, char** argv) {
   judge::PeerLinks peers;
   if (*cluster) peers = judge::JoinPeers(o, cluster->get(), &api, &metrics);
 
-  // The doors.
+  // The doors, on one connection budget.
+  judge::ConnectionBudget budget(o.max_connections, o.max_connections_per_peer);
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
   absl::StatusOr<std::unique_ptr<judge::FrontDoor>> door =
-      judge::FrontDoor::Open(FrontDoorOptionsFrom(o), &service, &metrics);
+      judge::FrontDoor::Open(FrontDoorOptionsFrom(o, &budget), &service, &metrics);
   if (!door.ok()) return Fail(door.status());
   judge::MetricsServer metrics_server(&metrics);
   if (!o.metrics_listen.empty()) {
@@ -266,7 +268,7 @@ int main(int argc, char** argv) {
   }
   std::unique_ptr<judge::HttpServer> http;
   if (!o.http_listen.empty()) {
-    http = std::make_unique<judge::HttpServer>(&api, HttpOptionsFrom(o));
+    http = std::make_unique<judge::HttpServer>(&api, HttpOptionsFrom(o, &budget));
     if (absl::Status s = http->Start(); !s.ok()) return Fail(s);
     metrics.AddRenderer([&http] { return http->RenderMetrics(); });
     const bool tls = !o.tls_cert.empty();
