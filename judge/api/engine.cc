@@ -37,7 +37,7 @@ void Engine::Cancel(const std::string& id) {
   if (it != stops_.end()) it->second->store(true);
 }
 
-absl::Status Engine::Reserve(judge::v1::SubmissionMode mode) {
+absl::Status Engine::Reserve(judge::v1::SubmissionMode mode, const std::string& key) {
   std::lock_guard<std::mutex> lock(mu_);
   if (stopping_) return absl::UnavailableError("the judge is shutting down");
   if (IsLive(mode)) {
@@ -45,6 +45,12 @@ absl::Status Engine::Reserve(judge::v1::SubmissionMode mode) {
       return absl::ResourceExhaustedError(absl::StrCat(
           "the live queue is full (", options_.live_queue_limit, " runs); retry in a moment"));
     }
+    if (!key.empty() && live_by_key_[key] >= options_.live_runs_per_key) {
+      return absl::ResourceExhaustedError(
+          absl::StrCat("this key already has ", options_.live_runs_per_key,
+                       " runs queued or running; stop one or wait for it to finish"));
+    }
+    if (!key.empty()) ++live_by_key_[key];
     ++live_reserved_;
     return absl::OkStatus();
   }
@@ -56,10 +62,16 @@ absl::Status Engine::Reserve(judge::v1::SubmissionMode mode) {
   return absl::OkStatus();
 }
 
-void Engine::Release(judge::v1::SubmissionMode mode) {
+void Engine::Release(judge::v1::SubmissionMode mode, const std::string& key) {
   std::lock_guard<std::mutex> lock(mu_);
   size_t& counter = IsLive(mode) ? live_reserved_ : reserved_;
   if (counter > 0) --counter;
+  if (IsLive(mode) && !key.empty()) ReleaseKey(key);
+}
+
+void Engine::ReleaseKey(const std::string& key) {
+  auto it = live_by_key_.find(key);
+  if (it != live_by_key_.end() && --it->second == 0) live_by_key_.erase(it);
 }
 
 absl::Status Engine::Push(const judge::v1::Submission& submission, bool reserved) {
@@ -86,11 +98,18 @@ absl::Status Engine::Push(const judge::v1::Submission& submission, bool reserved
     std::lock_guard<std::mutex> lock(mu_);
     size_t& counter = live ? live_reserved_ : reserved_;
     if (reserved && counter > 0) --counter;
+    const auto now = std::chrono::steady_clock::now();
     if (live) {
       stops_.try_emplace(submission.id(), std::make_shared<std::atomic<bool>>(false));
+      const std::string& key = submission.submitted_by();
+      if (!key.empty() && live_key_of_.emplace(submission.id(), key).second && !reserved) {
+        ++live_by_key_[key];  // requeued at a start: held as well
+      }
       live_.push_back(submission);
+      live_since_.push_back(now);
     } else {
       take_home_.push_back(submission);
+      take_home_since_.push_back(now);
     }
     metrics_->SetQueueDepth(static_cast<int64_t>(live_.size() + take_home_.size()));
   }
@@ -389,9 +408,19 @@ void Engine::Work(bool live_only) {
       cv_.wait(lock,
                [&] { return stopping_ || !live_.empty() || (!live_only && !take_home_.empty()); });
       if (stopping_) return;  // queued work stays pending in the store
-      std::deque<judge::v1::Submission>& q = live_.empty() ? take_home_ : live_;
+      // Live runs first, but never while a take-home submission has waited past the bound.
+      const auto now = std::chrono::steady_clock::now();
+      const bool live =
+          !live_.empty() && (live_only || take_home_.empty() ||
+                             now - take_home_since_.front() < options_.take_home_wait_bound);
+      std::deque<judge::v1::Submission>& q = live ? live_ : take_home_;
+      std::deque<std::chrono::steady_clock::time_point>& since =
+          live ? live_since_ : take_home_since_;
       next = std::move(q.front());
+      metrics_->AddQueueWait(live ? "live" : "take_home",
+                             std::chrono::duration<double>(now - since.front()).count());
       q.pop_front();
+      since.pop_front();
       metrics_->SetQueueDepth(static_cast<int64_t>(live_.size() + take_home_.size()));
     }
     Judge(std::move(next));
@@ -496,6 +525,10 @@ void Engine::Complete(judge::v1::Submission submission, const absl::Status& stat
   {
     std::lock_guard<std::mutex> lock(mu_);
     stops_.erase(id);
+    if (auto held = live_key_of_.find(id); held != live_key_of_.end()) {
+      ReleaseKey(held->second);
+      live_key_of_.erase(held);
+    }
   }
   submission.set_state(judge::v1::SUBMISSION_STATE_FINISHED);
   *submission.mutable_finished_at() = google::protobuf::util::TimeUtil::GetCurrentTime();

@@ -34,6 +34,11 @@ struct EngineOptions {
   int live_workers = 1;           // take live runs only: an interviewer never waits for take-homes
   size_t queue_limit = 1000;      // take-home submissions queued at most
   size_t live_queue_limit = 100;  // live runs queued at most, counted apart
+  // Live and practice runs one key holds at once (queued or running); more are refused.
+  size_t live_runs_per_key = 4;
+  // A worker that takes any work takes a live run first only while the oldest take-home
+  // submission has waited less than this; then the take-home one goes first.
+  std::chrono::milliseconds take_home_wait_bound{2000};
   // A grading the host broke (EMFILE, ENOMEM, ENOSPC, a failed cgroup or mount: any non-OK
   // status from the grader) is tried again this many times, after 0.25 s, 1 s, 4 s, ...
   int host_retries = 3;
@@ -64,9 +69,10 @@ class Engine {
   ~Engine();
 
   // Takes a place in the mode's queue for a submission about to be stored; ResourceExhausted
-  // when that queue is full. Every successful Reserve is followed by Push or Release.
-  [[nodiscard]] absl::Status Reserve(judge::v1::SubmissionMode mode);
-  void Release(judge::v1::SubmissionMode mode);
+  // when that queue is full, or for a live run when `key` already holds live_runs_per_key.
+  // Every successful Reserve is followed by Push or Release (with the same key).
+  [[nodiscard]] absl::Status Reserve(judge::v1::SubmissionMode mode, const std::string& key = "");
+  void Release(judge::v1::SubmissionMode mode, const std::string& key = "");
   // Queues a stored submission (publishes QUEUED). `reserved`: a place was taken with Reserve.
   // Fails only in a cluster, when the shared queue cannot take it (NATS unreachable).
   [[nodiscard]] absl::Status Push(const judge::v1::Submission& submission, bool reserved);
@@ -97,6 +103,8 @@ class Engine {
  private:
   // Push failed (a cluster's queue out of reach): tries again shortly, from RejudgeLoop.
   void QueueLater(const judge::v1::Submission& submission, const absl::Status& why);
+  // One live run of `key` ended or was never queued (mu_ held).
+  void ReleaseKey(const std::string& key);
   void Work(bool live_only);
   void Judge(judge::v1::Submission submission);
   // Grades with retries on host failures; events go to `publish`. Cancelled when stopping.
@@ -130,6 +138,9 @@ class Engine {
   mutable std::mutex mu_;
   std::condition_variable cv_;
   std::deque<judge::v1::Submission> live_, take_home_;
+  std::deque<std::chrono::steady_clock::time_point> live_since_, take_home_since_;  // queued at
+  std::map<std::string, size_t> live_by_key_;       // live runs held (reserved, queued, running)
+  std::map<std::string, std::string> live_key_of_;  // live run id -> its key, until it ends
   // Live and practice runs queued or being judged: their stop flags (see Cancel).
   std::map<std::string, std::shared_ptr<std::atomic<bool>>> stops_;
   size_t reserved_ = 0, live_reserved_ = 0;

@@ -532,8 +532,9 @@ absl::StatusOr<std::unique_ptr<EventFeed>> JudgeApi::RunLive(const Principal& wh
   const judge::v1::SubmissionMode mode =
       practice ? judge::v1::SUBMISSION_MODE_PRACTICE : judge::v1::SUBMISSION_MODE_LIVE;
   // Live runs have a queue of their own: a full take-home queue never refuses an interviewer.
-  if (absl::Status s = engine_->Reserve(mode); !s.ok()) {
-    metrics_->AddRejected("live_queue_full");
+  if (absl::Status s = engine_->Reserve(mode, who.key_id); !s.ok()) {
+    metrics_->AddRejected(absl::StrContains(s.message(), "this key") ? "live_runs_per_key"
+                                                                     : "live_queue_full");
     return s;
   }
   judge::v1::Submission sub =
@@ -544,7 +545,7 @@ absl::StatusOr<std::unique_ptr<EventFeed>> JudgeApi::RunLive(const Principal& wh
   if (sub.samples_only() || sub.use_custom_stdin()) sub.set_max_score(0);
   absl::StatusOr<Store::Created> created = store_->Create(sub, "");
   if (!created.ok()) {
-    engine_->Release(mode);
+    engine_->Release(mode, who.key_id);
     return created.status();
   }
   // Queued first (the hub keeps its history), then subscribed: the stream misses nothing, and

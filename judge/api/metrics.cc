@@ -1,5 +1,7 @@
 #include "judge/api/metrics.h"
 
+#include <algorithm>
+
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "judge/api/prometheus.h"
@@ -21,6 +23,17 @@ void Metrics::AddRejected(const std::string& reason) {
   ++rejected_[reason];
 }
 
+void Metrics::AddQueueWait(const std::string& queue, double seconds) {
+  std::lock_guard<std::mutex> lock(mu_);
+  Waits& w = waits_[queue];
+  if (w.ring.size() < kWaitSamples) {
+    w.ring.push_back(seconds);
+  } else {
+    w.ring[w.next] = seconds;
+  }
+  w.next = (w.next + 1) % kWaitSamples;
+}
+
 std::string Metrics::Render() const {
   std::lock_guard<std::mutex> lock(mu_);
   PromText p;
@@ -38,6 +51,17 @@ std::string Metrics::Render() const {
   p.Sample("judge_latency_seconds_bucket", latency_count_, "le", "+Inf")
       .Sample("judge_latency_seconds_sum", absl::StrFormat("%.6f", latency_sum_))
       .Sample("judge_latency_seconds_count", latency_count_);
+  p.Family("judge_queue_wait_seconds", "summary",
+           "Queue waits before a worker took the submission, over the last 1024 of each queue.");
+  for (const auto& [queue, w] : waits_) {
+    std::vector<double> sorted = w.ring;
+    std::sort(sorted.begin(), sorted.end());
+    for (double q : {0.5, 0.99}) {
+      const size_t at = std::min(sorted.size() - 1, static_cast<size_t>(q * sorted.size()));
+      p.Sample("judge_queue_wait_seconds", absl::StrFormat("%.6f", sorted[at]), "queue", queue,
+               "quantile", q == 0.5 ? "0.5" : "0.99");
+    }
+  }
   p.One("judge_sandbox_failures_total", "counter", "Internal errors of the sandbox.",
         sandbox_failures_.load());
   p.One("judge_jobs_taken_total", "counter", "Jobs this node took from the cluster's shared queue.",

@@ -24,6 +24,10 @@ class Metrics {
   void AddSandboxFailure() { ++sandbox_failures_; }
   void AddJobTaken() { ++jobs_taken_; }  // cluster: jobs this node took from the shared queue
   void AddRejected(const std::string& reason);
+  // How long a submission waited in its queue ("live" or "take_home") before a worker took it;
+  // the last kWaitSamples of each give the p50 and p99.
+  void AddQueueWait(const std::string& queue, double seconds);
+  static constexpr size_t kWaitSamples = 1024;
   // More text appended to every Render (gauges kept elsewhere, e.g. connections).
   void AddRenderer(std::function<std::string()> renderer);
   std::string Render() const;
@@ -36,6 +40,11 @@ class Metrics {
   mutable std::mutex mu_;
   std::map<std::string, int64_t> by_verdict_;
   std::map<std::string, int64_t> rejected_;
+  struct Waits {
+    std::vector<double> ring;
+    size_t next = 0;
+  };
+  std::map<std::string, Waits> waits_;
   std::array<int64_t, kBuckets.size()> buckets_{};
   int64_t latency_count_ = 0;
   double latency_sum_ = 0;

@@ -17,14 +17,18 @@ class PromText {
     absl::StrAppend(&text_, "# HELP ", name, " ", help, "\n# TYPE ", name, " ", type, "\n");
     return *this;
   }
-  // "<name> <value>", or "<name>{<label>="<label_value>"} <value>".
+  // "<name> <value>", or "<name>{<label>="<label_value>"[,<label2>="<value2>"]} <value>".
   template <typename V>
   PromText& Sample(absl::string_view name, V value, absl::string_view label = {},
-                   absl::string_view label_value = {}) {
+                   absl::string_view label_value = {}, absl::string_view label2 = {},
+                   absl::string_view label2_value = {}) {
     if (label.empty()) {
       absl::StrAppend(&text_, name, " ", value, "\n");
-    } else {
+    } else if (label2.empty()) {
       absl::StrAppend(&text_, name, "{", label, "=\"", label_value, "\"} ", value, "\n");
+    } else {
+      absl::StrAppend(&text_, name, "{", label, "=\"", label_value, "\",", label2, "=\"",
+                      label2_value, "\"} ", value, "\n");
     }
     return *this;
   }

@@ -6,8 +6,8 @@
 #include <condition_variable>
 #include <mutex>
 
-#include "gtest/gtest.h"
 #include "google/protobuf/util/time_util.h"
+#include "gtest/gtest.h"
 #include "judge/api/hub.h"
 #include "judge/api/metrics.h"
 #include "tests/core/test_judge.h"
@@ -27,13 +27,22 @@ class Watcher : public Listener {
   void OnEvent(const SubmissionEvent& e) override {
     std::lock_guard<std::mutex> lock(mu_);
     events_.push_back(e);
-    if (e.state() == judge::v1::SUBMISSION_STATE_FINISHED) {
-      finished_as_ = ++*order_;
-      cv_.notify_all();
-    }
+    if (e.state() == judge::v1::SUBMISSION_STATE_FINISHED) finished_as_ = ++*order_;
+    cv_.notify_all();
+  }
+  // True once a worker has taken it (compiling or running), false after `timeout`.
+  bool WaitTaken(std::chrono::seconds timeout = std::chrono::seconds(60)) {
+    std::unique_lock<std::mutex> lock(mu_);
+    return cv_.wait_for(lock, timeout, [&] {
+      for (const auto& e : events_) {
+        if (e.state() != judge::v1::SUBMISSION_STATE_QUEUED) return true;
+      }
+      return false;
+    });
   }
   // The final event, or nullopt after `timeout`.
-  std::optional<SubmissionEvent> WaitFinished(std::chrono::seconds timeout = std::chrono::seconds(120)) {
+  std::optional<SubmissionEvent> WaitFinished(
+      std::chrono::seconds timeout = std::chrono::seconds(120)) {
     std::unique_lock<std::mutex> lock(mu_);
     if (!cv_.wait_for(lock, timeout, [&] { return finished_as_ > 0; })) return std::nullopt;
     return events_.back();
@@ -95,8 +104,9 @@ class EngineTest : public ::testing::Test {
     return s;
   }
   // Stores, reserves, pushes and watches a submission.
-  std::shared_ptr<Watcher> Submit(const std::string& source,
-                                  judge::v1::SubmissionMode mode = judge::v1::SUBMISSION_MODE_TAKE_HOME) {
+  std::shared_ptr<Watcher> Submit(
+      const std::string& source,
+      judge::v1::SubmissionMode mode = judge::v1::SUBMISSION_MODE_TAKE_HOME) {
     Submission s = Stored(source, mode);
     EXPECT_TRUE(engine_->Reserve(mode).ok());
     EXPECT_TRUE(engine_->Push(s, true).ok());
@@ -184,6 +194,7 @@ TEST_F(EngineTest, ALiveRunGoesAheadOfQueuedTakeHomeWork) {
   EngineOptions o;
   o.workers = 1;
   o.live_workers = 0;  // one worker for everything: the order is the queue's alone
+  o.take_home_wait_bound = std::chrono::hours(1);  // the take-home work is never overdue here
   MakeEngine(o);
   ASSERT_TRUE(engine_->Start().ok());
   std::shared_ptr<Watcher> busy = Submit(kBusy);  // holds the worker for ~1.5 s
@@ -195,6 +206,41 @@ TEST_F(EngineTest, ALiveRunGoesAheadOfQueuedTakeHomeWork) {
   EXPECT_LT(live->finished_as(), c->finished_as());
   EXPECT_LT(b->finished_as(), c->finished_as());  // take-home in order
   EXPECT_EQ(busy->WaitFinished()->submission().verdict(), judge::v1::VERDICT_TIME_LIMIT_EXCEEDED);
+}
+
+TEST_F(EngineTest, TakeHomeWorkOverItsWaitBoundGoesBeforeLiveRuns) {
+  EngineOptions o;
+  o.workers = 1;
+  o.live_workers = 0;
+  o.take_home_wait_bound = std::chrono::milliseconds(200);
+  MakeEngine(o);
+  ASSERT_TRUE(engine_->Start().ok());
+  std::shared_ptr<Watcher> busy = Submit(kBusy);  // holds the worker for over a second
+  ASSERT_TRUE(busy->WaitTaken());
+  std::shared_ptr<Watcher> b = Submit(kEcho);
+  std::shared_ptr<Watcher> c = Submit(kEcho);
+  std::shared_ptr<Watcher> live = Submit(kEcho, judge::v1::SUBMISSION_MODE_LIVE);
+  for (auto& w : {busy, b, c, live}) ASSERT_TRUE(w->WaitFinished().has_value());
+  // b and c waited past the bound behind the busy program: both go before the live run.
+  EXPECT_LT(b->finished_as(), live->finished_as());
+  EXPECT_LT(c->finished_as(), live->finished_as());
+}
+
+TEST_F(EngineTest, OneKeyHoldsAtMostItsShareOfLiveRuns) {
+  EngineOptions o;
+  o.live_runs_per_key = 2;
+  MakeEngine(o);
+  const auto live = judge::v1::SUBMISSION_MODE_LIVE;
+  ASSERT_TRUE(engine_->Reserve(live, "interviewer-1").ok());
+  ASSERT_TRUE(engine_->Reserve(live, "interviewer-1").ok());
+  absl::Status third = engine_->Reserve(live, "interviewer-1");
+  EXPECT_TRUE(absl::IsResourceExhausted(third)) << third;
+  EXPECT_NE(third.message().find("this key already has 2 runs"), std::string::npos) << third;
+  EXPECT_TRUE(engine_->Reserve(live, "interviewer-2").ok());  // another key has its own share
+  engine_->Release(live, "interviewer-1");
+  EXPECT_TRUE(engine_->Reserve(live, "interviewer-1").ok());
+  // Take-home work is not counted.
+  EXPECT_TRUE(engine_->Reserve(judge::v1::SUBMISSION_MODE_TAKE_HOME, "interviewer-1").ok());
 }
 
 }  // namespace
