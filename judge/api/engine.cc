@@ -35,6 +35,11 @@ void Engine::Cancel(const std::string& id) {
   std::lock_guard<std::mutex> lock(mu_);
   auto it = stops_.find(id);
   if (it != stops_.end()) it->second->store(true);
+  // Its key may start another run at once: a stopped run no longer counts as held.
+  if (auto held = live_key_of_.find(id); held != live_key_of_.end()) {
+    ReleaseKey(held->second);
+    live_key_of_.erase(held);
+  }
 }
 
 absl::Status Engine::Reserve(judge::v1::SubmissionMode mode, const std::string& key) {

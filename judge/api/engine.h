@@ -86,6 +86,7 @@ class Engine {
   size_t queued() const;
   // Stops a live or practice run (its client has gone): a queued one is never judged, a
   // running one is killed within kStopCheckMs; it ends as VERDICT_CANCELLED. No-op otherwise.
+  // Its key's share of live runs is free again at once.
   void Cancel(const std::string& id);
   // Drops what the compile cache keeps of a source (an erased candidate's).
   void ForgetSource(const std::string& language, const std::string& source);

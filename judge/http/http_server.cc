@@ -40,9 +40,11 @@ constexpr size_t kLineBytes = 16 << 10;    // one header line, and the request l
 constexpr size_t kMaxFields = 100;
 // An answer that refuses a request still being sent (413, 431) is followed by reading and
 // dropping what comes, for at most this long and this much, so the client reads the answer
-// instead of a reset; then the connection is closed.
+// instead of a reset; then the connection is closed. A body the client announced (413) is
+// drained up to kLingerBytes; anything else (a header bomb, garbage) only up to kLingerShort.
 constexpr auto kLingerFor = std::chrono::seconds(3);
 constexpr size_t kLingerBytes = 64 << 20;
+constexpr size_t kLingerShort = 256 << 10;
 
 enum State { kHandshake, kWaiting, kReading, kBusy, kStreaming, kClosing, kStates };
 constexpr const char* kStateNames[kStates] = {"handshake", "waiting",   "reading",
@@ -375,6 +377,7 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
     reply.status = status;
     keep_alive_ = false;
     linger_ = true;
+    linger_cap_ = status == 413 ? kLingerBytes : kLingerShort;
     Answer(std::move(reply));
   }
 
@@ -414,7 +417,7 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
     beast::error_code ignored;
     Tcp().socket().shutdown(tcp::socket::shutdown_send, ignored);
     if (linger_until_ == Clock::time_point{}) linger_until_ = Clock::now() + kLingerFor;
-    if (lingered_ > kLingerBytes || Clock::now() >= linger_until_) return Close();
+    if (lingered_ > linger_cap_ || Clock::now() >= linger_until_) return Close();
     Tcp().expires_at(linger_until_);
     buffer_.consume(buffer_.size());
     Tcp().async_read_some(asio::buffer(probe_),
@@ -582,6 +585,7 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
   bool linger_ = false;
   Clock::time_point linger_until_{};
   size_t lingered_ = 0;
+  size_t linger_cap_ = kLingerShort;
   std::array<char, 16384> probe_{};
   // Streaming.
   asio::steady_timer tick_;
