@@ -41,10 +41,18 @@ constexpr size_t kMaxFields = 100;
 // An answer that refuses a request still being sent (413, 431) is followed by reading and
 // dropping what comes, for at most this long and this much, so the client reads the answer
 // instead of a reset; then the connection is closed. A body the client announced (413) is
-// drained up to kLingerBytes; anything else (a header bomb, garbage) only up to kLingerShort.
+// drained up to kLingerBytes; anything else (a header bomb, garbage) is closed at once: its
+// answer went out first, and reading more of a bomb only costs the door.
 constexpr auto kLingerFor = std::chrono::seconds(3);
 constexpr size_t kLingerBytes = 64 << 20;
-constexpr size_t kLingerShort = 256 << 10;
+constexpr size_t kLingerShort = 0;
+
+// A peer address whose requests broke the header's bounds (too large, too slow) this many times
+// within kOffenseWindow has its new connections reset unread for kPenaltyFor: a header bomb or
+// slowloris flood then costs the door an accept, not 64 KiB or 5 s of reading each.
+constexpr int kOffensesAllowed = 20;
+constexpr auto kOffenseWindow = std::chrono::seconds(10);
+constexpr auto kPenaltyFor = std::chrono::seconds(10);
 
 enum State { kHandshake, kWaiting, kReading, kBusy, kStreaming, kClosing, kStates };
 constexpr const char* kStateNames[kStates] = {"handshake", "waiting",   "reading",
@@ -136,6 +144,10 @@ class HttpServer::Impl {
     std::lock_guard<std::mutex> lock(refused_mu);
     ++refused[reason];
   }
+  // On the I/O thread: a request from `peer` broke the header's bounds.
+  void Offense(const std::string& peer);
+  // On the I/O thread: whether `peer`'s connections are being reset for now.
+  bool Penalized(const std::string& peer);
 
   HttpOptions options;
   ApiRoutes routes;
@@ -157,6 +169,11 @@ class HttpServer::Impl {
   std::unique_ptr<asio::steady_timer> accept_retry;
   int spare_fd = -1;  // closed to accept and shed one connection when out of descriptors
   std::thread thread;
+  struct Offenses {
+    int count = 0;
+    Clock::time_point window_start, penalized_until;
+  };
+  std::map<std::string, Offenses> offenses;  // I/O thread only
 
  private:
   void Accept();
@@ -224,12 +241,16 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
   void OnHeader(const beast::error_code& ec) {
     if (ec == beast::error::timeout) {
       // Nothing of a next request is idle keep-alive; part of one is a slow header.
-      if (buffer_.size() > 0 || parser_->got_some()) door_->Refuse("header_timeout");
+      if (buffer_.size() > 0 || parser_->got_some()) {
+        door_->Refuse("header_timeout");
+        door_->Offense(ticket_.peer());
+      }
       return Close();
     }
     if (ec == http::error::header_limit || ec == asio::error::no_buffer_space ||
         ec == http::error::buffer_overflow) {
       door_->Refuse("header_limit");
+      door_->Offense(ticket_.peer());
       return Refuse(431, absl::StatusCode::kInvalidArgument,
                     "the request's header is larger than 64 KiB");
     }
@@ -417,7 +438,7 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
     beast::error_code ignored;
     Tcp().socket().shutdown(tcp::socket::shutdown_send, ignored);
     if (linger_until_ == Clock::time_point{}) linger_until_ = Clock::now() + kLingerFor;
-    if (lingered_ > linger_cap_ || Clock::now() >= linger_until_) return Close();
+    if (lingered_ >= linger_cap_ || Clock::now() >= linger_until_) return Close();
     Tcp().expires_at(linger_until_);
     buffer_.consume(buffer_.size());
     Tcp().async_read_some(asio::buffer(probe_),
@@ -671,6 +692,25 @@ void HttpServer::Impl::Accept() {
       [this](const beast::error_code& ec, tcp::socket socket) { OnAccept(ec, std::move(socket)); });
 }
 
+void HttpServer::Impl::Offense(const std::string& peer) {
+  const Clock::time_point now = Clock::now();
+  if (offenses.size() > 65536) {  // forget the settled ones
+    for (auto it = offenses.begin(); it != offenses.end();) {
+      const bool settled =
+          now - it->second.window_start > kOffenseWindow && now > it->second.penalized_until;
+      it = settled ? offenses.erase(it) : std::next(it);
+    }
+  }
+  Offenses& o = offenses[peer];
+  if (now - o.window_start > kOffenseWindow) o = Offenses{0, now, o.penalized_until};
+  if (++o.count >= kOffensesAllowed) o.penalized_until = now + kPenaltyFor;
+}
+
+bool HttpServer::Impl::Penalized(const std::string& peer) {
+  auto it = offenses.find(peer);
+  return it != offenses.end() && Clock::now() < it->second.penalized_until;
+}
+
 void HttpServer::Impl::Shed() {
   if (spare_fd < 0) return;
   close(spare_fd);
@@ -697,6 +737,11 @@ void HttpServer::Impl::OnAccept(const beast::error_code& ec, tcp::socket socket)
   }
   beast::error_code peer_ec;
   const std::string peer = socket.remote_endpoint(peer_ec).address().to_string();
+  if (Penalized(peer)) {
+    Refuse("penalized");
+    Reset(socket.release());
+    return Accept();
+  }
   absl::StatusOr<ConnectionBudget::Ticket> ticket = options.budget->Admit(peer);
   if (!ticket.ok()) {
     Refuse(std::string(ticket.status().message()));
@@ -772,7 +817,7 @@ std::string HttpServer::RenderMetrics() const {
     p.Sample("judge_http_connections", n, "state", state);
   p.Family("judge_http_refused_total", "counter",
            "HTTP connections and requests refused, by reason (total, per_peer, descriptors, "
-           "streams, header_limit, header_timeout, body_limit, body_timeout).");
+           "streams, header_limit, header_timeout, body_limit, body_timeout, penalized).");
   for (const auto& [reason, n] : s.refused)
     p.Sample("judge_http_refused_total", n, "reason", reason);
   return p.str();

@@ -11,7 +11,9 @@
 //     header_timeout_s of the connection or the previous answer, or the connection is closed; the
 //     same wait bounds an idle keep-alive connection;
 //   - a body: max_body_bytes (413), each read within io_timeout_s; every write the same;
-//   - event streams: max_streams open (429, then closed).
+//   - event streams: max_streams open (429, then closed);
+//   - a peer address that breaks the header bounds 20 times in 10 s has its connections reset
+//     unread for 10 s.
 // Pipelined requests are answered in order, one at a time.
 #pragma once
 

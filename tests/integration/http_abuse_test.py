@@ -1017,6 +1017,29 @@ class DoorTest(unittest.TestCase):
         finally:
             s.close()
 
+    def test_an_address_that_keeps_breaking_the_header_bounds_is_shut_out_for_a_while(self):
+        # 20 oversized headers from one address within 10 s: its next connections are reset
+        # unread (no 64 KiB read each), another address is served as before.
+        bomber = "127.0.0.91"
+        big = b"GET /v1/whoami HTTP/1.1\r\nHost: x\r\nX-Fill: " + b"a" * (70 << 10) + b"\r\n\r\n"
+        before = refused(self.judged, "penalized")
+        for _ in range(20):
+            try:
+                status = raw_exchange(self.port, big, source=bomber)[0]
+                self.assertEqual(status, 431)
+            except (OSError, ConnectionError):
+                pass  # the answer may be lost to the reset that follows it
+        shut_out = False
+        try:
+            raw_exchange(self.port, request_bytes("GET", "/v1/whoami", self.tok["platform"]), source=bomber)
+        except (OSError, ConnectionError, AssertionError):
+            shut_out = True
+        self.assertTrue(shut_out, "a well-formed request from the offending address was still served")
+        self.assertGreater(refused(self.judged, "penalized"), before)
+        status = raw_exchange(self.port, request_bytes("GET", "/v1/whoami", self.tok["platform"]),
+                              source="127.0.0.92")[0]
+        self.assertEqual(status, 200)
+
     def test_body_bound(self):
         body_before = refused(self.judged, "body_limit")
         # Far over the bound: 413 (RESOURCE_EXHAUSTED), whether judged reads the body or not.
