@@ -18,7 +18,7 @@ packages=(
   libgtest-dev libgmock-dev libbenchmark-dev
   libsqlite3-dev
   libabsl-dev libcli11-dev libspdlog-dev libfmt-dev libcpp-httplib-dev libboost-dev
-  python3-grpcio python3-protobuf python3-grpc-tools python3-yaml
+  python3-grpcio python3-protobuf python3-grpc-tools python3-yaml python3-websocket
   bubblewrap
   # Candidate languages: Java, Go, Rust (and rustc's linker, gcc, above). Node.js below.
   openjdk-17-jdk-headless golang-go rustc

@@ -22,6 +22,7 @@
 #include "judge/api/live_runs.h"
 #include "judge/api/reads.h"
 #include "judge/api/reports.h"
+#include "judge/api/sessions.h"
 #include "judge/api/submissions.h"
 #include "judge/api/views.h"
 
@@ -89,6 +90,37 @@ class JudgeApi {
     return live_.RunLive(who, req, std::move(deliver));
   }
 
+  // Interview sessions (sessions.h); the pad is joined by the HTTP door's WebSocket.
+  absl::StatusOr<judge::v1::Session> CreateSession(const Principal& who,
+                                                   const judge::v1::CreateSessionRequest& req) {
+    return sessions_.Create(who, req);
+  }
+  absl::StatusOr<judge::v1::Session> GetSession(const Principal& who,
+                                                const judge::v1::GetSessionRequest& req) {
+    return sessions_.Get(who, req.session_id());
+  }
+  absl::StatusOr<judge::v1::SessionTimeline> GetSessionTimeline(
+      const Principal& who, const judge::v1::GetSessionTimelineRequest& req) {
+    return sessions_.Timeline(who, req.session_id());
+  }
+  absl::StatusOr<judge::v1::ListSessionsResponse> ListSessions(
+      const Principal& who, const judge::v1::ListSessionsRequest& req) {
+    return sessions_.List(who, req);
+  }
+  absl::StatusOr<judge::v1::Session> EndSession(const Principal& who,
+                                                const judge::v1::EndSessionRequest& req) {
+    return sessions_.End(who, req.session_id());
+  }
+  absl::StatusOr<judge::v1::Session> SetSessionNotes(const Principal& who,
+                                                     const judge::v1::SetSessionNotesRequest& req) {
+    return sessions_.SetNotes(who, req);
+  }
+  absl::StatusOr<std::unique_ptr<PadLink>> JoinPad(const Principal& who,
+                                                   const std::string& session_id, int64_t version,
+                                                   std::function<void(std::string, bool)> send) {
+    return sessions_.Join(who, session_id, version, std::move(send));
+  }
+
   const ApiOptions& options() const { return ctx_.options; }
 
   // Whether calls about this submission go to another node (a cluster's other owner).
@@ -110,7 +142,8 @@ class JudgeApi {
   ApiContext ctx_;
   Reads reads_{&ctx_};
   Submissions submissions_{&ctx_, &reads_};
-  LiveRuns live_{&ctx_, &reads_, &submissions_};
+  Sessions sessions_{&ctx_};
+  LiveRuns live_{&ctx_, &reads_, &submissions_, &sessions_};
   Reports reports_{&ctx_, &reads_};
   Admin admin_{&ctx_};
 };

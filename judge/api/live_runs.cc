@@ -77,6 +77,12 @@ absl::StatusOr<std::unique_ptr<EventFeed>> LiveRuns::RunLive(const Principal& wh
       !s.ok()) {
     return s;
   }
+  if (!req.session_id().empty()) {
+    if (absl::Status s = sessions_->CheckRun(who, req.session_id(), req.challenge_id()); !s.ok()) {
+      return s;
+    }
+  }
+
   if (req.custom_stdin().size() > ctx_->options.max_custom_stdin_bytes) {
     return absl::InvalidArgumentError(absl::StrCat("custom_stdin is larger than ",
                                                    ctx_->options.max_custom_stdin_bytes, " bytes"));
@@ -120,6 +126,7 @@ absl::StatusOr<std::unique_ptr<EventFeed>> LiveRuns::RunLive(const Principal& wh
   // Its client gone (the stream closed, the call cancelled), the run stops: it would hold a
   // worker for nobody.
   (*feed)->on_close_ = [engine = ctx_->engine, id = sub.id()] { engine->Cancel(id); };
+  if (!req.session_id().empty()) sessions_->RunStarted(who, req.session_id(), sub);
   return feed;
 }
 

@@ -8,14 +8,15 @@
 #include "judge/api/api_context.h"
 #include "judge/api/event_feed.h"
 #include "judge/api/reads.h"
+#include "judge/api/sessions.h"
 #include "judge/api/submissions.h"
 
 namespace judge {
 
 class LiveRuns {
  public:
-  LiveRuns(ApiContext* ctx, const Reads* reads, const Submissions* submissions)
-      : ctx_(ctx), reads_(reads), submissions_(submissions) {}
+  LiveRuns(ApiContext* ctx, const Reads* reads, const Submissions* submissions, Sessions* sessions)
+      : ctx_(ctx), reads_(reads), submissions_(submissions), sessions_(sessions) {}
   absl::StatusOr<std::unique_ptr<EventFeed>> WatchSubmission(
       const Principal& who, const judge::v1::WatchSubmissionRequest& req,
       EventFeed::Deliver deliver, EventFeed::Broken broken) const;
@@ -32,6 +33,7 @@ class LiveRuns {
   ApiContext* ctx_;
   const Reads* reads_;
   const Submissions* submissions_;
+  Sessions* sessions_;  // a run in a session is shown on its pad
 };
 
 }  // namespace judge

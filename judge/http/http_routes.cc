@@ -194,6 +194,49 @@ ApiRoutes::ApiRoutes(JudgeApi* api) : api_(api) {
     if (!r.ok()) return r.status();
     return Json(api->Backup(c.who, *r));
   });
+  Add("POST", "/v1/sessions", {}, [api](const Call& c) -> absl::StatusOr<std::string> {
+    absl::StatusOr<CreateSessionRequest> r = ParseBody<CreateSessionRequest>(c.req);
+    if (!r.ok()) return r.status();
+    return Json(api->CreateSession(c.who, *r));
+  });
+  Add("GET", "/v1/sessions", {"candidate_id", "page_size", "page_token"},
+      [api](const Call& c) -> absl::StatusOr<std::string> {
+        ListSessionsRequest r;
+        r.set_candidate_id(c.Param("candidate_id"));
+        r.set_page_token(c.Param("page_token"));
+        if (c.req.query.count("page_size")) {
+          uint32_t size = 0;
+          if (!absl::SimpleAtoi(c.Param("page_size"), &size)) {
+            return absl::InvalidArgumentError("page_size is not a number");
+          }
+          r.set_page_size(size);
+        }
+        return Json(api->ListSessions(c.who, r));
+      });
+  Add("GET", "/v1/sessions/{}", {}, [api](const Call& c) {
+    GetSessionRequest r;
+    r.set_session_id(c.ids[0]);
+    return Json(api->GetSession(c.who, r));
+  });
+  Add("GET", "/v1/sessions/{}/timeline", {}, [api](const Call& c) {
+    GetSessionTimelineRequest r;
+    r.set_session_id(c.ids[0]);
+    return Json(api->GetSessionTimeline(c.who, r));
+  });
+  Add("POST", "/v1/sessions/{}/end", {}, [api](const Call& c) {
+    EndSessionRequest r;
+    r.set_session_id(c.ids[0]);
+    return Json(api->EndSession(c.who, r));
+  });
+  Add("POST", "/v1/sessions/{}/notes", {}, [api](const Call& c) -> absl::StatusOr<std::string> {
+    absl::StatusOr<SetSessionNotesRequest> r = ParseBody<SetSessionNotesRequest>(c.req);
+    if (!r.ok()) return r.status();
+    if (!r->session_id().empty() && r->session_id() != c.ids[0]) {
+      return absl::InvalidArgumentError("the body's sessionId is not the path's");
+    }
+    r->set_session_id(c.ids[0]);
+    return Json(api->SetSessionNotes(c.who, *r));
+  });
   AddStream("GET", "/v1/submissions/{}/events",
             [api](const Call& c) -> absl::StatusOr<StreamOpener> {
               WatchSubmissionRequest r;

@@ -17,6 +17,13 @@
 //   POST /v1/live                 RunLiveRequest  RunLive, as server-sent events
 //   DELETE /v1/candidates/{id}                    EraseCandidate
 //   POST /v1/admin/backup         BackupRequest   Backup
+//   POST /v1/sessions             CreateSessionRequest   CreateSession
+//   GET  /v1/sessions?candidate_id=&page_size=&page_token=   ListSessions
+//   GET  /v1/sessions/{id}                        GetSession
+//   GET  /v1/sessions/{id}/timeline               GetSessionTimeline
+//   POST /v1/sessions/{id}/end                    EndSession
+//   POST /v1/sessions/{id}/notes  {"notes"}       SetSessionNotes
+//   GET  /v1/sessions/{id}/pad                    the pad, as a WebSocket (http_server.cc)
 #pragma once
 
 #include <functional>

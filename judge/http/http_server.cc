@@ -11,6 +11,8 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl.hpp>
+#include <boost/beast/websocket.hpp>
+#include <boost/beast/websocket/ssl.hpp>
 #include <chrono>
 #include <deque>
 #include <optional>
@@ -19,6 +21,8 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "google/protobuf/struct.pb.h"
+#include "google/protobuf/util/json_util.h"
 #include "judge/api/log.h"
 #include "judge/api/prometheus.h"
 #include "judge/http/http_routes.h"
@@ -31,6 +35,7 @@ namespace {
 namespace asio = boost::asio;
 namespace beast = boost::beast;
 namespace http = beast::http;
+namespace websocket = beast::websocket;
 using tcp = asio::ip::tcp;
 using Clock = std::chrono::steady_clock;
 using judge::v1::SubmissionEvent;
@@ -132,7 +137,7 @@ class Poster {
 
 class HttpServer::Impl {
  public:
-  Impl(JudgeApi* api, HttpOptions options) : options(std::move(options)), routes(api) {
+  Impl(JudgeApi* api, HttpOptions options) : options(std::move(options)), api(api), routes(api) {
     if (this->options.budget == nullptr) {
       own_budget = std::make_unique<ConnectionBudget>(4096, 100);
       this->options.budget = own_budget.get();
@@ -150,6 +155,7 @@ class HttpServer::Impl {
   bool Penalized(const std::string& peer);
 
   HttpOptions options;
+  JudgeApi* api;
   ApiRoutes routes;
   std::unique_ptr<ConnectionBudget> own_budget;
   std::array<std::atomic<int64_t>, kStates> states{};
@@ -182,6 +188,146 @@ class HttpServer::Impl {
 };
 
 namespace {
+
+// A session's pad over a WebSocket (/v1/sessions/{id}/pad): the first frame is the client's
+// hello with its token; then each frame goes to the pad in order (on a strand of the workers,
+// since the pad may write the store) and each frame from the pad is written in order. Counts as
+// an event stream (--http-max-streams); the socket pings a silent peer and drops a dead one.
+template <class Stream>
+class PadSocket : public std::enable_shared_from_this<PadSocket<Stream>> {
+ public:
+  PadSocket(HttpServer::Impl* door, Stream stream, ConnectionBudget::Ticket ticket,
+            std::string session_id)
+      : door_(door),
+        ws_(std::move(stream)),
+        ticket_(std::move(ticket)),
+        session_id_(std::move(session_id)),
+        strand_(asio::make_strand(*door->pool)),
+        link_(std::make_shared<std::unique_ptr<PadLink>>()) {
+    ++door_->states[kStreaming];
+  }
+  ~PadSocket() {
+    --door_->states[kStreaming];
+    --door_->open_streams;
+    // The link leaves the pad on the strand (it writes the store), never on the I/O thread.
+    asio::post(strand_, [link = link_] { link->reset(); });
+  }
+
+  void Accept(http::request<http::string_body> req) {
+    beast::get_lowest_layer(ws_).expires_never();
+    ws_.set_option(websocket::stream_base::timeout::suggested(beast::role_type::server));
+    ws_.read_message_max(1 << 20);
+    ws_.async_accept(req, [self = this->shared_from_this()](const beast::error_code& ec) {
+      if (ec) return;
+      self->Read();
+    });
+  }
+
+ private:
+  void Read() {
+    in_.clear();
+    ws_.async_read(in_, [self = this->shared_from_this()](const beast::error_code& ec, size_t) {
+      if (ec) return self->Gone();
+      std::string frame = beast::buffers_to_string(self->in_.data());
+      if (!self->hello_done_) {
+        self->hello_done_ = true;
+        self->Hello(std::move(frame));
+      } else {
+        asio::post(self->strand_, [link = self->link_, frame = std::move(frame)] {
+          if (*link) (*link)->Receive(frame);
+        });
+      }
+      self->Read();
+    });
+  }
+
+  // {"type":"hello","token":"...","version":N}: who the client is and what it has.
+  void Hello(std::string frame) {
+    std::weak_ptr<PadSocket> weak = this->shared_from_this();
+    std::shared_ptr<Poster> poster = door_->poster;
+    auto send = [weak, poster](std::string out, bool last) {
+      poster->Post([weak, out = std::move(out), last]() mutable {
+        if (auto s = weak.lock()) s->Send(std::move(out), last);
+      });
+    };
+    asio::post(strand_, [api = door_->api, id = session_id_, link = link_, frame, send] {
+      google::protobuf::Struct hello;
+      absl::Status st;
+      if (!google::protobuf::util::JsonStringToMessage(frame, &hello).ok() ||
+          hello.fields().count("type") == 0 ||
+          hello.fields().at("type").string_value() != "hello") {
+        st = absl::InvalidArgumentError(
+            "the first frame is {\"type\":\"hello\",\"token\":...,\"version\":N}");
+      }
+      absl::StatusOr<Principal> who = absl::UnauthenticatedError("");
+      if (st.ok()) {
+        auto token = hello.fields().find("token");
+        who = api->Authenticate(
+            token != hello.fields().end(),
+            absl::StrCat("Bearer ",
+                         token == hello.fields().end() ? "" : token->second.string_value()));
+        if (!who.ok()) st = who.status();
+      }
+      if (st.ok()) {
+        auto v = hello.fields().find("version");
+        const int64_t version =
+            v == hello.fields().end() ? -1 : static_cast<int64_t>(v->second.number_value());
+        absl::StatusOr<std::unique_ptr<PadLink>> joined = api->JoinPad(*who, id, version, send);
+        if (joined.ok()) {
+          *link = *std::move(joined);
+          return;
+        }
+        st = joined.status();
+      }
+      send(absl::StrCat(R"({"type":"error","code":")", absl::StatusCodeToString(st.code()),
+                        R"(","message":)", ErrorJson(st.code(), std::string(st.message())), "}"),
+           true);
+    });
+  }
+
+  void Send(std::string frame, bool last) {
+    if (closing_) return;
+    out_.push_back(std::move(frame));
+    close_after_ = close_after_ || last;
+    Write();
+  }
+
+  void Write() {
+    if (writing_) return;
+    if (out_.empty()) {
+      if (close_after_ && !closing_) {
+        closing_ = true;
+        ws_.async_close(websocket::close_code::normal,
+                        [self = this->shared_from_this()](const beast::error_code&) {});
+      }
+      return;
+    }
+    writing_ = true;
+    ws_.text(true);
+    ws_.async_write(asio::buffer(out_.front()),
+                    [self = this->shared_from_this()](const beast::error_code& ec, size_t) {
+                      self->writing_ = false;
+                      if (ec) return self->Gone();
+                      self->out_.pop_front();
+                      self->Write();
+                    });
+  }
+
+  void Gone() {
+    closing_ = true;
+    out_.clear();
+  }
+
+  HttpServer::Impl* door_;
+  websocket::stream<Stream> ws_;
+  ConnectionBudget::Ticket ticket_;
+  std::string session_id_;
+  asio::strand<asio::thread_pool::executor_type> strand_;
+  std::shared_ptr<std::unique_ptr<PadLink>> link_;  // used on the strand only
+  beast::flat_buffer in_;
+  std::deque<std::string> out_;
+  bool hello_done_ = false, writing_ = false, closing_ = false, close_after_ = false;
+};
 
 // One connection: requests read and answered in order; an event stream to the end.
 template <class Stream>
@@ -352,6 +498,7 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
                                : PercentDecode(pair.substr(eq + 1), true));
       }
     }
+    if (websocket::is_upgrade(msg)) return Upgrade(req->path);
     if (auto a = msg.find(http::field::authorization); a != msg.end()) {
       req->authorization = std::string(a->value());
     }
@@ -390,6 +537,28 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
     }
     Answer(ErrorReply(absl::NotFoundError(
         absl::StrCat("no such route: ", req->method, " ", req->path.substr(0, 200)))));
+  }
+
+  // A WebSocket: the pad of a session (/v1/sessions/{id}/pad), a stream slot like an event
+  // stream; the connection becomes the PadSocket's.
+  void Upgrade(const std::string& path) {
+    std::vector<std::string> parts = absl::StrSplit(path, '/');
+    if (parts.size() != 5 || parts[1] != "v1" || parts[2] != "sessions" || parts[3].empty() ||
+        parts[4] != "pad") {
+      return Answer(ErrorReply(absl::NotFoundError(
+          absl::StrCat("no WebSocket at ", path.substr(0, 200), " (/v1/sessions/{id}/pad)"))));
+    }
+    const size_t max = door_->options.max_streams;
+    if (door_->open_streams.fetch_add(1) >= max) {
+      --door_->open_streams;
+      door_->Refuse("streams");
+      keep_alive_ = false;
+      return Answer(ErrorReply(absl::ResourceExhaustedError(
+          absl::StrCat("too many open streams (", max, "); retry when one has finished"))));
+    }
+    closed_ = true;  // the connection is the pad socket's from here
+    std::make_shared<PadSocket<Stream>>(door_, std::move(stream_), std::move(ticket_), parts[3])
+        ->Accept(parser_->release());
   }
 
   // An error answer to a request whose rest may still be coming; then the connection closes.

@@ -285,6 +285,43 @@ grpc::ServerUnaryReactor* JudgeServiceImpl::Backup(grpc::CallbackServerContext* 
   return Unary(ctx, resp, [&](const Principal& who) { return api_->Backup(who, *req); });
 }
 
+grpc::ServerUnaryReactor* JudgeServiceImpl::CreateSession(
+    grpc::CallbackServerContext* ctx, const judge::v1::CreateSessionRequest* req,
+    judge::v1::Session* resp) {
+  return Unary(ctx, resp, [&](const Principal& who) { return api_->CreateSession(who, *req); });
+}
+
+grpc::ServerUnaryReactor* JudgeServiceImpl::GetSession(grpc::CallbackServerContext* ctx,
+                                                       const judge::v1::GetSessionRequest* req,
+                                                       judge::v1::Session* resp) {
+  return Unary(ctx, resp, [&](const Principal& who) { return api_->GetSession(who, *req); });
+}
+
+grpc::ServerUnaryReactor* JudgeServiceImpl::GetSessionTimeline(
+    grpc::CallbackServerContext* ctx, const judge::v1::GetSessionTimelineRequest* req,
+    judge::v1::SessionTimeline* resp) {
+  return Unary(ctx, resp,
+               [&](const Principal& who) { return api_->GetSessionTimeline(who, *req); });
+}
+
+grpc::ServerUnaryReactor* JudgeServiceImpl::ListSessions(grpc::CallbackServerContext* ctx,
+                                                         const judge::v1::ListSessionsRequest* req,
+                                                         judge::v1::ListSessionsResponse* resp) {
+  return Unary(ctx, resp, [&](const Principal& who) { return api_->ListSessions(who, *req); });
+}
+
+grpc::ServerUnaryReactor* JudgeServiceImpl::EndSession(grpc::CallbackServerContext* ctx,
+                                                       const judge::v1::EndSessionRequest* req,
+                                                       judge::v1::Session* resp) {
+  return Unary(ctx, resp, [&](const Principal& who) { return api_->EndSession(who, *req); });
+}
+
+grpc::ServerUnaryReactor* JudgeServiceImpl::SetSessionNotes(
+    grpc::CallbackServerContext* ctx, const judge::v1::SetSessionNotesRequest* req,
+    judge::v1::Session* resp) {
+  return Unary(ctx, resp, [&](const Principal& who) { return api_->SetSessionNotes(who, *req); });
+}
+
 grpc::ServerUnaryReactor* JudgeServiceImpl::ListChallenges(
     grpc::CallbackServerContext* ctx, const judge::v1::ListChallengesRequest*,
     judge::v1::ListChallengesResponse* resp) {

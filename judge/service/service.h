@@ -39,6 +39,24 @@ class JudgeServiceImpl final : public judge::v1::JudgeService::WithRawCallbackMe
   grpc::ServerUnaryReactor* Backup(grpc::CallbackServerContext* ctx,
                                    const judge::v1::BackupRequest* req,
                                    judge::v1::BackupResponse* resp) override;
+  grpc::ServerUnaryReactor* CreateSession(grpc::CallbackServerContext* ctx,
+                                          const judge::v1::CreateSessionRequest* req,
+                                          judge::v1::Session* resp) override;
+  grpc::ServerUnaryReactor* GetSession(grpc::CallbackServerContext* ctx,
+                                       const judge::v1::GetSessionRequest* req,
+                                       judge::v1::Session* resp) override;
+  grpc::ServerUnaryReactor* GetSessionTimeline(grpc::CallbackServerContext* ctx,
+                                               const judge::v1::GetSessionTimelineRequest* req,
+                                               judge::v1::SessionTimeline* resp) override;
+  grpc::ServerUnaryReactor* ListSessions(grpc::CallbackServerContext* ctx,
+                                         const judge::v1::ListSessionsRequest* req,
+                                         judge::v1::ListSessionsResponse* resp) override;
+  grpc::ServerUnaryReactor* EndSession(grpc::CallbackServerContext* ctx,
+                                       const judge::v1::EndSessionRequest* req,
+                                       judge::v1::Session* resp) override;
+  grpc::ServerUnaryReactor* SetSessionNotes(grpc::CallbackServerContext* ctx,
+                                            const judge::v1::SetSessionNotesRequest* req,
+                                            judge::v1::Session* resp) override;
   grpc::ServerUnaryReactor* ListChallenges(grpc::CallbackServerContext* ctx,
                                            const judge::v1::ListChallengesRequest* req,
                                            judge::v1::ListChallengesResponse* resp) override;

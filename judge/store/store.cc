@@ -21,9 +21,9 @@
 namespace judge {
 namespace {
 
-constexpr const char* kCfNames[] = {"default",      "submissions", "results", "by_candidate",
-                                    "by_challenge", "requests",    "pending", "prints",
-                                    "print_index",  "similar",     "outbox"};
+constexpr const char* kCfNames[] = {
+    "default", "submissions", "results", "by_candidate", "by_challenge", "requests",      "pending",
+    "prints",  "print_index", "similar", "outbox",       "sessions",     "session_events"};
 static_assert(sizeof(kCfNames) / sizeof(kCfNames[0]) == static_cast<int>(Cf::kCount));
 
 // The one adapter from rocksdb::Status to the project's status.
@@ -530,6 +530,93 @@ absl::StatusOr<Store::Page> Store::List(const std::string& candidate_id,
     last_id = id;
   }
   if (!it->status().ok()) return FromRocks(it->status(), "listing submissions");
+  return page;
+}
+
+namespace {
+std::string SessionEventKey(const std::string& id, uint64_t seq) {
+  std::string k = id;
+  k.push_back('\0');
+  for (int shift = 56; shift >= 0; shift -= 8)
+    k.push_back(static_cast<char>((seq >> shift) & 0xff));
+  return k;
+}
+}  // namespace
+
+absl::Status Store::PutSession(const judge::v1::Session& session, bool sync) {
+  rocksdb::WriteOptions options;
+  options.sync = sync;
+  return FromRocks(db_->Put(options, cf(Cf::kSessions), session.id(), session.SerializeAsString()),
+                   "storing session " + session.id());
+}
+
+absl::Status Store::AppendSessionEvents(const judge::v1::Session& session,
+                                        const std::vector<judge::v1::SessionEvent>& events) {
+  rocksdb::WriteBatch batch;
+  batch.Put(cf(Cf::kSessions), session.id(), session.SerializeAsString());
+  for (const judge::v1::SessionEvent& e : events) {
+    batch.Put(cf(Cf::kSessionEvents), SessionEventKey(session.id(), e.seq()),
+              e.SerializeAsString());
+  }
+  return FromRocks(db_->Write(rocksdb::WriteOptions(), &batch),
+                   "storing events of session " + session.id());
+}
+
+absl::StatusOr<judge::v1::Session> Store::GetSession(const std::string& id) const {
+  std::string value;
+  rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), cf(Cf::kSessions), id, &value);
+  if (s.IsNotFound()) return absl::NotFoundError("no session " + id);
+  if (!s.ok()) return FromRocks(s, "session " + id);
+  judge::v1::Session session;
+  if (!session.ParseFromString(value)) return absl::DataLossError("corrupt session " + id);
+  return session;
+}
+
+absl::StatusOr<std::vector<judge::v1::SessionEvent>> Store::SessionEvents(
+    const std::string& id) const {
+  std::vector<judge::v1::SessionEvent> events;
+  const std::string prefix = id + std::string(1, '\0');
+  std::unique_ptr<rocksdb::Iterator> it(
+      db_->NewIterator(rocksdb::ReadOptions(), cf(Cf::kSessionEvents)));
+  for (it->Seek(prefix); it->Valid() && it->key().starts_with(prefix); it->Next()) {
+    judge::v1::SessionEvent e;
+    if (!e.ParseFromArray(it->value().data(), static_cast<int>(it->value().size()))) {
+      return absl::DataLossError("a corrupt event of session " + id);
+    }
+    events.push_back(std::move(e));
+  }
+  if (!it->status().ok()) return FromRocks(it->status(), "events of session " + id);
+  return events;
+}
+
+absl::StatusOr<Store::SessionPage> Store::ListSessions(const std::string& candidate_id,
+                                                       uint32_t page_size,
+                                                       const std::string& page_token) const {
+  SessionPage page;
+  std::unique_ptr<rocksdb::Iterator> it(
+      db_->NewIterator(rocksdb::ReadOptions(), cf(Cf::kSessions)));
+  if (page_token.empty()) {
+    it->SeekToLast();
+  } else {
+    it->SeekForPrev(page_token);
+    if (it->Valid() && it->key().ToString() == page_token) it->Prev();
+  }
+  std::string last_id;
+  for (; it->Valid(); it->Prev()) {
+    judge::v1::Session session;
+    if (!session.ParseFromArray(it->value().data(), static_cast<int>(it->value().size()))) {
+      return absl::DataLossError("corrupt session " + it->key().ToString());
+    }
+    if (!candidate_id.empty() && session.candidate_id() != candidate_id) continue;
+    if (page.sessions.size() == page_size) {
+      page.next_page_token = last_id;
+      break;
+    }
+    last_id = session.id();
+    session.clear_document();
+    session.clear_notes();
+    page.sessions.push_back(std::move(session));
+  }
   return page;
 }
 

@@ -25,16 +25,18 @@ namespace judge {
 // Column families, declared once: the enum and the name table are in the same order.
 enum class Cf : int {
   kDefault = 0,
-  kSubmissions,  // id -> Submission without test results (what listings show)
-  kResults,      // id -> Submission with compile output and per-test results (finished only)
-  kByCandidate,  // candidate_id \0 id -> ""
-  kByChallenge,  // challenge_id \0 id -> ""
-  kRequests,     // caller \0 request_id -> id (idempotent Submit)
-  kPending,      // id -> "" while not finished (judged again at start)
-  kPrints,       // id -> the submission's similarity fingerprints (encoded)
-  kPrintIndex,   // challenge \0 language \0 hash (8 bytes) \0 id -> ""
-  kSimilar,      // challenge \0 id_a \0 id_b -> SimilarPair
-  kOutbox,       // id -> key id \t enqueued (ms since the epoch): a webhook delivery to make
+  kSubmissions,    // id -> Submission without test results (what listings show)
+  kResults,        // id -> Submission with compile output and per-test results (finished only)
+  kByCandidate,    // candidate_id \0 id -> ""
+  kByChallenge,    // challenge_id \0 id -> ""
+  kRequests,       // caller \0 request_id -> id (idempotent Submit)
+  kPending,        // id -> "" while not finished (judged again at start)
+  kPrints,         // id -> the submission's similarity fingerprints (encoded)
+  kPrintIndex,     // challenge \0 language \0 hash (8 bytes) \0 id -> ""
+  kSimilar,        // challenge \0 id_a \0 id_b -> SimilarPair
+  kOutbox,         // id -> key id \t enqueued (ms since the epoch): a webhook delivery to make
+  kSessions,       // session id -> Session (its document and version as of its last event)
+  kSessionEvents,  // session id \0 seq (8 bytes, big-endian) -> SessionEvent
   kCount,
 };
 
@@ -131,6 +133,24 @@ class Store {
   [[nodiscard]] static absl::Status Restore(const std::string& backup_dir,
                                             const std::string& db_dir);
   uint64_t CountSubmissions() const;
+
+  // Interview sessions. A new session is stored synced; events go with the session's new state
+  // in one batch (the WAL unsynced: an edit survives judged's crash, not the machine's).
+  [[nodiscard]] absl::Status PutSession(const judge::v1::Session& session, bool sync);
+  [[nodiscard]] absl::Status AppendSessionEvents(
+      const judge::v1::Session& session, const std::vector<judge::v1::SessionEvent>& events);
+  [[nodiscard]] absl::StatusOr<judge::v1::Session> GetSession(const std::string& id) const;
+  // Every event of a session, in order.
+  [[nodiscard]] absl::StatusOr<std::vector<judge::v1::SessionEvent>> SessionEvents(
+      const std::string& id) const;
+  struct SessionPage {
+    std::vector<judge::v1::Session> sessions;  // newest first
+    std::string next_page_token;
+  };
+  // candidate_id "" : every session; page_token is a previous next_page_token.
+  [[nodiscard]] absl::StatusOr<SessionPage> ListSessions(const std::string& candidate_id,
+                                                         uint32_t page_size,
+                                                         const std::string& page_token) const;
 
   struct Page {
     std::vector<judge::v1::Submission> submissions;  // newest first, without source and tests
