@@ -24,6 +24,7 @@
 #include "CLI/CLI.hpp"
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
+#include "google/protobuf/struct.pb.h"
 #include "google/protobuf/util/json_util.h"
 #include "google/protobuf/util/time_util.h"
 #include "grpc/support/log.h"
@@ -202,7 +203,7 @@ int FollowStream(grpc::ClientReaderInterface<pb::SubmissionEvent>* reader, bool 
 
 // Every subcommand's arguments, as parsed.
 struct Args {
-  std::string id, challenge, language, candidate, file, request_id, stdin_file, dir;
+  std::string id, challenge, language, candidate, file, request_id, stdin_file, dir, notes;
   bool wait = false, show_source = false;
   uint32_t page_size = 20;
   std::string page_token;
@@ -560,6 +561,196 @@ int WatchCmd(Client& client, const Global& g, const Args& a) {
   return FollowStream(reader.get(), g.json);
 }
 
+// One unary call: the context, the call, its error as the one-line reason (exit 2).
+template <typename Req, typename Resp>
+int Call(Client& client,
+         grpc::Status (pb::JudgeService::Stub::*method)(grpc::ClientContext*, const Req&, Resp*),
+         const Req& req, Resp* resp) {
+  grpc::ClientContext ctx;
+  client.Prepare(&ctx);
+  grpc::Status s = (client.stub()->*method)(&ctx, req, resp);
+  return s.ok() ? 0 : RpcFail(s);
+}
+
+std::string Short(pb::SessionState s) {
+  return s == pb::SESSION_STATE_ENDED ? "ended" : s == pb::SESSION_STATE_OPEN ? "open" : "?";
+}
+
+void PrintSession(const pb::Session& s, bool with_document) {
+  std::printf("session %s  %s\n", s.id().c_str(), Short(s.state()).c_str());
+  std::printf("  challenge %s, candidate %s, language %s, version %u\n", s.challenge_id().c_str(),
+              s.candidate_id().c_str(), s.language().c_str(), s.version());
+  std::printf("  join: the judge's page at %s (the candidate signs in with its own token)\n",
+              s.join_url().c_str());
+  std::string who;
+  for (const std::string& p : s.participants()) who += (who.empty() ? "" : ", ") + p;
+  std::printf("  on the pad now: %s\n", who.empty() ? "nobody" : who.c_str());
+  if (s.has_candidate_joined_at()) {
+    std::printf("  candidate joined at %s\n",
+                google::protobuf::util::TimeUtil::ToString(s.candidate_joined_at()).c_str());
+  }
+  if (!s.notes().empty()) std::printf("  notes:\n%s\n", s.notes().c_str());
+  if (with_document) std::printf("--- pad ---\n%s\n--- end ---\n", s.document().c_str());
+}
+
+// judgectl session create --challenge C --candidate X [--language L] [FILE]
+int SessionCreateCmd(Client& client, const Global& g, const Args& a) {
+  pb::CreateSessionRequest req;
+  req.set_challenge_id(a.challenge);
+  req.set_candidate_id(a.candidate);
+  req.set_language(a.language);
+  if (!a.file.empty()) {
+    std::string text;
+    if (!ReadFile(a.file, &text))
+      return UsageFail("cannot read " + a.file + ": " + strerror(errno));
+    req.set_document(text);
+  }
+  pb::Session resp;
+  if (int rc = Call(client, &pb::JudgeService::Stub::CreateSession, req, &resp)) return rc;
+  if (g.json) {
+    std::printf("%s\n", Json(resp).c_str());
+  } else {
+    PrintSession(resp, false);
+  }
+  return 0;
+}
+
+// judgectl session get ID
+int SessionGetCmd(Client& client, const Global& g, const Args& a) {
+  pb::GetSessionRequest req;
+  req.set_session_id(a.id);
+  pb::Session resp;
+  if (int rc = Call(client, &pb::JudgeService::Stub::GetSession, req, &resp)) return rc;
+  if (g.json) {
+    std::printf("%s\n", Json(resp).c_str());
+  } else {
+    PrintSession(resp, true);
+  }
+  return 0;
+}
+
+// "edit +12 -3": characters inserted and deleted by a ChangeSet's JSON.
+std::string EditSummary(const std::string& changes) {
+  google::protobuf::ListValue parts;
+  if (!google::protobuf::util::JsonStringToMessage(changes, &parts).ok()) return "edit";
+  size_t inserted = 0, deleted = 0;
+  for (const google::protobuf::Value& p : parts.values()) {
+    if (!p.has_list_value() || p.list_value().values_size() == 0) continue;
+    deleted += static_cast<size_t>(p.list_value().values(0).number_value());
+    for (int i = 1; i < p.list_value().values_size(); ++i) {
+      inserted += p.list_value().values(i).string_value().size() + (i > 1 ? 1 : 0);
+    }
+  }
+  return "edit +" + std::to_string(inserted) + " -" + std::to_string(deleted);
+}
+
+// judgectl session timeline ID: one line a step.
+int SessionTimelineCmd(Client& client, const Global& g, const Args& a) {
+  pb::GetSessionTimelineRequest req;
+  req.set_session_id(a.id);
+  pb::SessionTimeline resp;
+  if (int rc = Call(client, &pb::JudgeService::Stub::GetSessionTimeline, req, &resp)) return rc;
+  if (g.json) {
+    std::printf("%s\n", Json(resp).c_str());
+    return 0;
+  }
+  for (const pb::SessionEvent& e : resp.events()) {
+    std::string what;
+    switch (e.kind_case()) {
+      case pb::SessionEvent::kChanges:
+        what = EditSummary(e.changes());
+        break;
+      case pb::SessionEvent::kLanguage:
+        what = "language " + e.language();
+        break;
+      case pb::SessionEvent::kJoined:
+        what = "joined";
+        break;
+      case pb::SessionEvent::kLeft:
+        what = "left";
+        break;
+      case pb::SessionEvent::kTabHidden:
+        what = "left the tab";
+        break;
+      case pb::SessionEvent::kTabVisible:
+        what = "back on the tab";
+        break;
+      case pb::SessionEvent::kRunStarted:
+        what = "run " + e.run_started();
+        break;
+      case pb::SessionEvent::kRunFinished:
+        what = "run " + e.run_finished().id() + " " + Short(e.run_finished().verdict());
+        break;
+      case pb::SessionEvent::kEnded:
+        what = "ended the session";
+        break;
+      default:
+        what = "?";
+    }
+    std::printf("%5llu  %s  v%-5u %-11s %s\n", static_cast<unsigned long long>(e.seq()),
+                google::protobuf::util::TimeUtil::ToString(e.at()).c_str(), e.version(),
+                e.who().c_str(), what.c_str());
+  }
+  return 0;
+}
+
+// judgectl session list [--candidate X]
+int SessionListCmd(Client& client, const Global& g, const Args& a) {
+  pb::ListSessionsRequest req;
+  req.set_candidate_id(a.candidate);
+  req.set_page_size(a.page_size);
+  req.set_page_token(a.page_token);
+  pb::ListSessionsResponse resp;
+  if (int rc = Call(client, &pb::JudgeService::Stub::ListSessions, req, &resp)) return rc;
+  if (g.json) {
+    std::printf("%s\n", Json(resp).c_str());
+    return 0;
+  }
+  for (const pb::Session& s : resp.sessions()) {
+    std::printf("%s  %-16s %-18s %-8s %-6s v%-5u %s\n", s.id().c_str(), s.candidate_id().c_str(),
+                s.challenge_id().c_str(), s.language().c_str(), Short(s.state()).c_str(),
+                s.version(), google::protobuf::util::TimeUtil::ToString(s.created_at()).c_str());
+  }
+  if (!resp.next_page_token().empty()) {
+    std::printf("next page: --page-token %s\n", resp.next_page_token().c_str());
+  }
+  return 0;
+}
+
+// judgectl session end ID
+int SessionEndCmd(Client& client, const Global& g, const Args& a) {
+  pb::EndSessionRequest req;
+  req.set_session_id(a.id);
+  pb::Session resp;
+  if (int rc = Call(client, &pb::JudgeService::Stub::EndSession, req, &resp)) return rc;
+  if (g.json) {
+    std::printf("%s\n", Json(resp).c_str());
+  } else {
+    std::printf("session %s ended at version %u; the pad is read-only\n", resp.id().c_str(),
+                resp.version());
+  }
+  return 0;
+}
+
+// judgectl session notes ID (--set TEXT | --file F)
+int SessionNotesCmd(Client& client, const Global& g, const Args& a) {
+  pb::SetSessionNotesRequest req;
+  req.set_session_id(a.id);
+  std::string notes = a.notes;
+  if (!a.file.empty() && !ReadFile(a.file, &notes)) {
+    return UsageFail("cannot read " + a.file + ": " + strerror(errno));
+  }
+  req.set_notes(notes);
+  pb::Session resp;
+  if (int rc = Call(client, &pb::JudgeService::Stub::SetSessionNotes, req, &resp)) return rc;
+  if (g.json) {
+    std::printf("%s\n", Json(resp).c_str());
+  } else {
+    std::printf("notes of session %s saved (%zu bytes)\n", resp.id().c_str(), resp.notes().size());
+  }
+  return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -639,6 +830,32 @@ int main(int argc, char** argv) {
   auto* erase = admin->add_subcommand(
       "erase-candidate", "Delete every submission, source and record of a candidate, for good");
   erase->add_option("ID", a.candidate, "Candidate id")->required();
+  auto* session = app.add_subcommand(
+      "session", "Live interview sessions: one pad for interviewer and candidate (the page)");
+  session->require_subcommand(1);
+  auto* s_create =
+      session->add_subcommand("create", "Open a session for a challenge and candidate");
+  s_create->add_option("--challenge", a.challenge, "Challenge id")->required();
+  s_create->add_option("--candidate", a.candidate, "The candidate who may join")->required();
+  s_create->add_option("--language", a.language,
+                       "The pad's language (default: the challenge's first)");
+  s_create->add_option("FILE", a.file,
+                       "The pad's starting text (default: the language's template)");
+  auto* s_get = session->add_subcommand("get", "Show a session and its pad's text now");
+  s_get->add_option("ID", a.id, "Session id")->required();
+  auto* s_timeline =
+      session->add_subcommand("timeline", "Every step of a session: edits, runs, joins, tab marks");
+  s_timeline->add_option("ID", a.id, "Session id")->required();
+  auto* s_list = session->add_subcommand("list", "List sessions, newest first");
+  s_list->add_option("--candidate", a.candidate, "Only this candidate's");
+  s_list->add_option("--page-size", a.page_size, "1..100")->capture_default_str();
+  s_list->add_option("--page-token", a.page_token, "From a previous page");
+  auto* s_end = session->add_subcommand("end", "End a session: its pad becomes read-only");
+  s_end->add_option("ID", a.id, "Session id")->required();
+  auto* s_notes = session->add_subcommand("notes", "Set the interviewer's private notes");
+  s_notes->add_option("ID", a.id, "Session id")->required();
+  auto* notes_text = s_notes->add_option("--set", a.notes, "The notes (Markdown)");
+  s_notes->add_option("--file", a.file, "Read the notes from this file")->excludes(notes_text);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -672,6 +889,12 @@ int main(int argc, char** argv) {
       {similar, SimilarCmd},
       {backup, BackupCmd},
       {erase, EraseCmd},
+      {s_create, SessionCreateCmd},
+      {s_get, SessionGetCmd},
+      {s_timeline, SessionTimelineCmd},
+      {s_list, SessionListCmd},
+      {s_end, SessionEndCmd},
+      {s_notes, SessionNotesCmd},
   };
   for (const auto& [command, run] : commands) {
     if (*command) return run(client, g, a);
