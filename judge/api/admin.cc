@@ -38,12 +38,16 @@ absl::StatusOr<judge::v1::EraseCandidateResponse> Admin::EraseCandidate(
                      "'s submissions are being judged or wait to be judged again; erase again once "
                      "they finish"));
   }
+  absl::StatusOr<uint32_t> sessions = sessions_->EraseCandidate(candidate);
+  if (!sessions.ok()) return sessions.status();
   if (absl::Status s = ctx_->store->Erase(*subs); !s.ok()) return s;
   for (const judge::v1::Submission& s : *subs) ctx_->engine->ForgetSource(s.language(), s.source());
-  spdlog::info("candidate={} erased: {} submissions key={}", candidate, subs->size(), who.key_id);
+  spdlog::info("candidate={} erased: {} submissions, {} sessions key={}", candidate, subs->size(),
+               *sessions, who.key_id);
   judge::v1::EraseCandidateResponse resp;
   resp.set_candidate_id(candidate);
   resp.set_submissions_erased(static_cast<uint32_t>(subs->size()));
+  resp.set_sessions_erased(*sessions);
   return resp;
 }
 

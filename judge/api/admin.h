@@ -2,12 +2,13 @@
 #pragma once
 
 #include "judge/api/api_context.h"
+#include "judge/api/sessions.h"
 
 namespace judge {
 
 class Admin {
  public:
-  explicit Admin(ApiContext* ctx) : ctx_(ctx) {}
+  Admin(ApiContext* ctx, Sessions* sessions) : ctx_(ctx), sessions_(sessions) {}
   absl::StatusOr<judge::v1::EraseCandidateResponse> EraseCandidate(
       const Principal& who, const judge::v1::EraseCandidateRequest& req);
   absl::StatusOr<judge::v1::BackupResponse> Backup(const Principal& who,
@@ -15,6 +16,7 @@ class Admin {
 
  private:
   ApiContext* ctx_;
+  Sessions* sessions_;  // an erased candidate's interview sessions go too
 };
 
 }  // namespace judge

@@ -145,7 +145,7 @@ class JudgeApi {
   Sessions sessions_{&ctx_};
   LiveRuns live_{&ctx_, &reads_, &submissions_, &sessions_};
   Reports reports_{&ctx_, &reads_};
-  Admin admin_{&ctx_};
+  Admin admin_{&ctx_, &sessions_};
 };
 
 }  // namespace judge

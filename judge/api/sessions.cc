@@ -608,6 +608,27 @@ void Sessions::Handle(Pad& pad, uint64_t client, const std::string& frame) {
                                                 "\" (push, cursor, language, visibility)")));
 }
 
+absl::StatusOr<uint32_t> Sessions::EraseCandidate(const std::string& candidate_id) {
+  std::vector<std::shared_ptr<Pad>> gone;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    for (auto it = pads_.begin(); it != pads_.end();) {
+      if (it->second->session.candidate_id() == candidate_id) {
+        gone.push_back(it->second);
+        it = pads_.erase(it);
+      } else {
+        ++it;
+      }
+    }
+  }
+  for (const auto& pad : gone) {
+    std::lock_guard<std::mutex> lock(pad->mu);
+    pad->session.set_state(judge::v1::SESSION_STATE_ENDED);
+    for (auto& [cid, c] : pad->clients) c.send(R"({"type":"ended"})", true);
+  }
+  return ctx_->store->EraseSessionsOf(candidate_id);
+}
+
 absl::Status Sessions::CheckRun(const Principal& who, const std::string& id,
                                 const std::string& challenge_id) {
   absl::StatusOr<std::shared_ptr<Pad>> pad = Open(who, id);

@@ -64,6 +64,9 @@ class Sessions {
                                                 int64_t version,
                                                 std::function<void(std::string, bool)> send);
 
+  // Erases the candidate's sessions (store and memory); their pads are told they ended.
+  absl::StatusOr<uint32_t> EraseCandidate(const std::string& candidate_id);
+
   // Runs: whether `who` may run code in session `id` (open, and `who` may join it); the run's
   // challenge is the session's.
   absl::Status CheckRun(const Principal& who, const std::string& id,

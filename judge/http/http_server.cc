@@ -56,6 +56,8 @@ constexpr size_t kLingerShort = 0;
 // within kOffenseWindow has its new connections reset unread for kPenaltyFor: a header bomb or
 // slowloris flood then costs the door an accept, not 64 KiB or 5 s of reading each.
 constexpr int kOffensesAllowed = 20;
+// A pad socket whose unsent frames pass this is closed (its client stopped reading).
+constexpr size_t kPadBacklog = 8 << 20;
 constexpr auto kOffenseWindow = std::chrono::seconds(10);
 constexpr auto kPenaltyFor = std::chrono::seconds(10);
 
@@ -287,6 +289,13 @@ class PadSocket : public std::enable_shared_from_this<PadSocket<Stream>> {
 
   void Send(std::string frame, bool last) {
     if (closing_) return;
+    queued_bytes_ += frame.size();
+    if (queued_bytes_ > kPadBacklog) {  // a client that stopped reading: let it go
+      Gone();
+      beast::error_code ignored;
+      beast::get_lowest_layer(ws_).socket().close(ignored);
+      return;
+    }
     out_.push_back(std::move(frame));
     close_after_ = close_after_ || last;
     Write();
@@ -307,7 +316,8 @@ class PadSocket : public std::enable_shared_from_this<PadSocket<Stream>> {
     ws_.async_write(asio::buffer(out_.front()),
                     [self = this->shared_from_this()](const beast::error_code& ec, size_t) {
                       self->writing_ = false;
-                      if (ec) return self->Gone();
+                      if (ec || self->out_.empty()) return self->Gone();
+                      self->queued_bytes_ -= self->out_.front().size();
                       self->out_.pop_front();
                       self->Write();
                     });
@@ -316,6 +326,7 @@ class PadSocket : public std::enable_shared_from_this<PadSocket<Stream>> {
   void Gone() {
     closing_ = true;
     out_.clear();
+    queued_bytes_ = 0;
   }
 
   HttpServer::Impl* door_;
@@ -327,6 +338,7 @@ class PadSocket : public std::enable_shared_from_this<PadSocket<Stream>> {
   beast::flat_buffer in_;
   std::deque<std::string> out_;
   bool hello_done_ = false, writing_ = false, closing_ = false, close_after_ = false;
+  size_t queued_bytes_ = 0;
 };
 
 // One connection: requests read and answered in order; an event stream to the end.

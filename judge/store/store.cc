@@ -589,6 +589,30 @@ absl::StatusOr<std::vector<judge::v1::SessionEvent>> Store::SessionEvents(
   return events;
 }
 
+absl::StatusOr<uint32_t> Store::EraseSessionsOf(const std::string& candidate_id) {
+  rocksdb::WriteBatch batch;
+  uint32_t erased = 0;
+  std::unique_ptr<rocksdb::Iterator> it(
+      db_->NewIterator(rocksdb::ReadOptions(), cf(Cf::kSessions)));
+  for (it->SeekToFirst(); it->Valid(); it->Next()) {
+    judge::v1::Session session;
+    if (!session.ParseFromArray(it->value().data(), static_cast<int>(it->value().size())) ||
+        session.candidate_id() != candidate_id) {
+      continue;
+    }
+    batch.Delete(cf(Cf::kSessions), session.id());
+    std::string from = session.id() + std::string(1, '\0');
+    std::string to = session.id() + std::string(1, '\1');
+    batch.DeleteRange(cf(Cf::kSessionEvents), from, to);
+    ++erased;
+  }
+  if (erased == 0) return erased;
+  rocksdb::WriteOptions sync;
+  sync.sync = true;
+  if (absl::Status s = FromRocks(db_->Write(sync, &batch), "erasing sessions"); !s.ok()) return s;
+  return erased;
+}
+
 absl::StatusOr<Store::SessionPage> Store::ListSessions(const std::string& candidate_id,
                                                        uint32_t page_size,
                                                        const std::string& page_token) const {

@@ -143,6 +143,9 @@ class Store {
   // Every event of a session, in order.
   [[nodiscard]] absl::StatusOr<std::vector<judge::v1::SessionEvent>> SessionEvents(
       const std::string& id) const;
+  // Deletes every session naming the candidate and its timeline (synced); how many. Erase
+  // (which compacts) then takes the bytes out of the files.
+  [[nodiscard]] absl::StatusOr<uint32_t> EraseSessionsOf(const std::string& candidate_id);
   struct SessionPage {
     std::vector<judge::v1::Session> sessions;  // newest first
     std::string next_page_token;
