@@ -5,6 +5,8 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "absl/time/clock.h"
+#include "absl/time/time.h"
 #include "google/protobuf/struct.pb.h"
 #include "google/protobuf/util/json_util.h"
 #include "google/protobuf/util/time_util.h"
@@ -83,6 +85,12 @@ std::string InsertAll(const std::string& text) {
 }
 
 bool Readonly(const Session& s) { return s.state() == judge::v1::SESSION_STATE_ENDED; }
+
+// Now, to the nanosecond (protobuf's TimeUtil::GetCurrentTime has whole seconds here, and
+// playback paces keystrokes within a second).
+google::protobuf::Timestamp Now() {
+  return google::protobuf::util::TimeUtil::NanosecondsToTimestamp(absl::ToUnixNanos(absl::Now()));
+}
 
 }  // namespace
 
@@ -205,7 +213,7 @@ class Sessions::RunRelay final : public Listener {
     SessionEvent e = sessions_->NewEvent(*pad_, runner_);
     *e.mutable_run_finished() = event.submission();
     e.mutable_run_finished()->clear_source();
-    (void)sessions_->Record(*pad_, {e});
+    (void)sessions_->Record(*pad_, &e);
     auto& runs = pad_->runs;
     runs.erase(
         std::remove_if(runs.begin(), runs.end(),
@@ -227,21 +235,28 @@ void PadLink::Receive(const std::string& frame) { sessions_->Handle(*pad_, clien
 
 Sessions::~Sessions() = default;
 
+absl::Status Sessions::Record(Pad& pad, SessionEvent* event) {
+  std::vector<SessionEvent> one{*event};
+  absl::Status s = Record(pad, &one);
+  *event = one[0];
+  return s;
+}
+
 SessionEvent Sessions::NewEvent(Pad& pad, const std::string& who) const {
   SessionEvent e;
   e.set_who(who);
-  *e.mutable_at() = google::protobuf::util::TimeUtil::GetCurrentTime();
+  *e.mutable_at() = Now();
   return e;
 }
 
-absl::Status Sessions::Record(Pad& pad, std::vector<SessionEvent> events) {
+absl::Status Sessions::Record(Pad& pad, std::vector<SessionEvent>* events) {
   pad.session.set_document(Utf8(pad.doc));
   pad.session.set_version(static_cast<uint32_t>(pad.updates.size()));
-  for (SessionEvent& e : events) {
+  for (SessionEvent& e : *events) {
     e.set_seq(pad.next_seq++);
-    e.set_version(static_cast<uint32_t>(pad.updates.size()));
+    if (e.version() == 0) e.set_version(static_cast<uint32_t>(pad.updates.size()));
   }
-  absl::Status s = ctx_->store->AppendSessionEvents(pad.session, events);
+  absl::Status s = ctx_->store->AppendSessionEvents(pad.session, *events);
   if (!s.ok()) spdlog::error("session={}: {}", pad.session.id(), std::string(s.message()));
   return s;
 }
@@ -282,7 +297,7 @@ absl::StatusOr<Session> Sessions::Create(const Principal& who,
   s.set_language(language);
   s.set_state(judge::v1::SESSION_STATE_OPEN);
   s.set_created_by(who.key_id);
-  *s.mutable_created_at() = google::protobuf::util::TimeUtil::GetCurrentTime();
+  *s.mutable_created_at() = Now();
   s.set_join_url(absl::StrCat("/#/sessions/", s.id()));
   pad->doc = Utf16(document);
   pad->updates.push_back(Pad::Update{"judge", InsertAll(document), RoleName(who.role)});
@@ -291,7 +306,7 @@ absl::StatusOr<Session> Sessions::Create(const Principal& who,
   if (absl::Status st = ctx_->store->PutSession(pad->session, true); !st.ok()) return st;
   SessionEvent first = NewEvent(*pad, RoleName(who.role));
   first.set_changes(pad->updates[0].changes);
-  if (absl::Status st = Record(*pad, {first}); !st.ok()) return st;
+  if (absl::Status st = Record(*pad, &first); !st.ok()) return st;
   {
     std::lock_guard<std::mutex> lock(mu_);
     pads_[s.id()] = pad;
@@ -406,10 +421,10 @@ absl::StatusOr<Session> Sessions::End(const Principal& who, const std::string& i
   std::lock_guard<std::mutex> lock(pad.mu);
   if (!Readonly(pad.session)) {
     pad.session.set_state(judge::v1::SESSION_STATE_ENDED);
-    *pad.session.mutable_ended_at() = google::protobuf::util::TimeUtil::GetCurrentTime();
+    *pad.session.mutable_ended_at() = Now();
     SessionEvent e = NewEvent(pad, RoleName(who.role));
     e.set_ended(true);
-    if (absl::Status s = Record(pad, {e}); !s.ok()) return s;
+    if (absl::Status s = Record(pad, &e); !s.ok()) return s;
     for (auto& [cid, c] : pad.clients) c.send(R"({"type":"ended"})", true);
   }
   return ViewOf(who, pad);
@@ -459,11 +474,11 @@ absl::StatusOr<std::unique_ptr<PadLink>> Sessions::Join(
   absl::StrAppend(&welcome, R"(,"session":)", Json(ViewOf(who, pad)), "}");
   pad.clients[link->client_].send(welcome, false);
   if (who.role == Role::kCandidate && !pad.session.has_candidate_joined_at()) {
-    *pad.session.mutable_candidate_joined_at() = google::protobuf::util::TimeUtil::GetCurrentTime();
+    *pad.session.mutable_candidate_joined_at() = Now();
   }
   SessionEvent e = NewEvent(pad, role);
   e.set_joined(true);
-  (void)Record(pad, {e});
+  (void)Record(pad, &e);
   const std::string presence = PresenceFrame(pad);
   const std::string mark = absl::StrCat(R"({"type":"mark","event":)", Json(e), "}");
   for (auto& [cid, c] : pad.clients) {
@@ -482,7 +497,7 @@ void Sessions::Leave(Pad& pad, uint64_t client) {
   pad.clients.erase(it);
   SessionEvent e = NewEvent(pad, role);
   e.set_left(true);
-  (void)Record(pad, {e});
+  (void)Record(pad, &e);
   const std::string presence = PresenceFrame(pad);
   const std::string mark = absl::StrCat(R"({"type":"mark","event":)", Json(e), "}");
   for (auto& [cid, c] : pad.clients) {
@@ -491,119 +506,142 @@ void Sessions::Leave(Pad& pad, uint64_t client) {
   }
 }
 
+// A frame's fields, read leniently (a missing field is empty or -1).
+struct Frame {
+  const google::protobuf::Struct& msg;
+  std::string Str(const char* name) const {
+    auto it = msg.fields().find(name);
+    return it == msg.fields().end() ? std::string() : it->second.string_value();
+  }
+  double Num(const char* name) const {
+    auto it = msg.fields().find(name);
+    return it == msg.fields().end() ? -1.0 : it->second.number_value();
+  }
+};
+
+absl::Status Sessions::Push(Pad& pad, const std::string& role,
+                            const google::protobuf::Struct& msg) {
+  const auto& f = msg.fields();
+  auto num = [&](const char* name) { return Frame{msg}.Num(name); };
+  if (num("version") != static_cast<double>(pad.updates.size()))
+    return absl::OkStatus();  // it catches up
+  auto updates = f.find("updates");
+  if (updates == f.end() || !updates->second.has_list_value()) {
+    return absl::InvalidArgumentError("a push carries \"updates\": [...]");
+  }
+  const std::u16string before = pad.doc;
+  const size_t had = pad.updates.size();
+  std::vector<SessionEvent> events;
+  for (const google::protobuf::Value& u : updates->second.list_value().values()) {
+    const auto& uf = u.struct_value().fields();
+    auto changes = uf.find("changes");
+    auto client_id = uf.find("clientID");
+    if (changes == uf.end() || client_id == uf.end()) {
+      pad.doc = before;
+      pad.updates.resize(had);
+      return absl::InvalidArgumentError("an update carries clientID and changes");
+    }
+    std::string json;
+    (void)google::protobuf::util::MessageToJsonString(changes->second, &json);
+    absl::StatusOr<std::u16string> next = ApplyChangeSet(pad.doc, json);
+    if (next.ok() && Utf8(*next).size() > ctx_->options.max_source_bytes) {
+      next = absl::InvalidArgumentError(
+          absl::StrCat("the pad would hold more than ", ctx_->options.max_source_bytes, " bytes"));
+    }
+    if (!next.ok()) {
+      pad.doc = before;
+      pad.updates.resize(had);
+      return next.status();
+    }
+    pad.doc = *std::move(next);
+    pad.updates.push_back(Pad::Update{client_id->second.string_value(), json, role});
+    SessionEvent e = NewEvent(pad, role);
+    e.set_changes(json);
+    e.set_version(static_cast<uint32_t>(pad.updates.size()));  // after this one
+    events.push_back(std::move(e));
+  }
+  if (absl::Status st = Record(pad, &events); !st.ok()) {
+    pad.doc = before;
+    pad.updates.resize(had);
+    return st;
+  }
+  std::vector<std::string> sent;
+  for (size_t v = had; v < pad.updates.size(); ++v) sent.push_back(UpdateJson(pad.updates[v]));
+  const std::string out = absl::StrCat(R"({"type":"updates","version":)", pad.updates.size(),
+                                       R"(,"updates":[)", absl::StrJoin(sent, ","), "]}");
+  for (auto& [cid, c] : pad.clients) c.send(out, false);
+  return absl::OkStatus();
+}
+
+absl::Status Sessions::SwitchLanguage(Pad& pad, const std::string& role,
+                                      const google::protobuf::Struct& msg) {
+  auto str = [&](const char* name) { return Frame{msg}.Str(name); };
+  const std::string language = str("language");
+  const auto& allowed = ctx_->challenges->at(pad.session.challenge_id())->manifest.languages();
+  if (std::find(allowed.begin(), allowed.end(), language) == allowed.end()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("this challenge takes ", absl::StrJoin(allowed, ", ")));
+  }
+  pad.session.set_language(language);
+  SessionEvent e = NewEvent(pad, role);
+  e.set_language(language);
+  if (absl::Status st = Record(pad, &e); !st.ok()) return st;
+  const std::string out = absl::StrCat(R"({"type":"language","who":)", Quote(role),
+                                       R"(,"language":)", Quote(language), "}");
+  for (auto& [cid, c] : pad.clients) c.send(out, false);
+  return absl::OkStatus();
+}
+
+absl::Status Sessions::Visibility(Pad& pad, const Principal& who,
+                                  const google::protobuf::Struct& msg) {
+  const auto& f = msg.fields();
+  const std::string role = RoleName(who.role);
+  if (who.role != Role::kCandidate) return absl::OkStatus();
+  SessionEvent e = NewEvent(pad, role);
+  auto hidden = f.find("hidden");
+  if (hidden != f.end() && hidden->second.bool_value()) {
+    e.set_tab_hidden(true);
+  } else {
+    e.set_tab_visible(true);
+  }
+  (void)Record(pad, &e);
+  const std::string mark = absl::StrCat(R"({"type":"mark","event":)", Json(e), "}");
+  for (auto& [cid, c] : pad.clients) {
+    if (c.who.role != Role::kCandidate) c.send(mark, false);
+  }
+  return absl::OkStatus();
+}
+
 void Sessions::Handle(Pad& pad, uint64_t client, const std::string& frame) {
   google::protobuf::Struct msg;
   std::lock_guard<std::mutex> lock(pad.mu);
   auto self = pad.clients.find(client);
   if (self == pad.clients.end()) return;
-  auto reply = [&](const absl::Status& st) { self->second.send(ErrorFrame(st), false); };
+  auto reply = [&](const absl::Status& st) {
+    if (!st.ok()) self->second.send(ErrorFrame(st), false);
+  };
   if (!google::protobuf::util::JsonStringToMessage(frame, &msg).ok()) {
     return reply(absl::InvalidArgumentError("a frame is one JSON object"));
   }
-  const auto& f = msg.fields();
-  auto str = [&](const char* name) {
-    auto it = f.find(name);
-    return it == f.end() ? std::string() : it->second.string_value();
-  };
-  auto num = [&](const char* name) {
-    auto it = f.find(name);
-    return it == f.end() ? -1.0 : it->second.number_value();
-  };
-  const std::string type = str("type");
+  const Frame f{msg};
+  const std::string type = f.Str("type");
   const Principal& who = self->second.who;
   const std::string role = RoleName(who.role);
   if (type == "cursor") {
     const std::string out = absl::StrCat(R"({"type":"cursor","who":)", Quote(role), R"(,"anchor":)",
-                                         static_cast<int64_t>(num("anchor")), R"(,"head":)",
-                                         static_cast<int64_t>(num("head")), "}");
+                                         static_cast<int64_t>(f.Num("anchor")), R"(,"head":)",
+                                         static_cast<int64_t>(f.Num("head")), "}");
     for (auto& [cid, c] : pad.clients) {
       if (cid != client) c.send(out, false);
     }
     return;
   }
-  if (Readonly(pad.session) && type != "visibility") {
+  if (type == "visibility") return reply(Visibility(pad, who, msg));
+  if (Readonly(pad.session)) {
     return reply(absl::FailedPreconditionError("the session has ended; the pad is read-only"));
   }
-  if (type == "push") {
-    if (num("version") != static_cast<double>(pad.updates.size())) return;  // it catches up
-    auto updates = f.find("updates");
-    if (updates == f.end() || !updates->second.has_list_value()) {
-      return reply(absl::InvalidArgumentError("a push carries \"updates\": [...]"));
-    }
-    const std::u16string before = pad.doc;
-    const size_t had = pad.updates.size();
-    std::vector<SessionEvent> events;
-    for (const google::protobuf::Value& u : updates->second.list_value().values()) {
-      const auto& uf = u.struct_value().fields();
-      auto changes = uf.find("changes");
-      auto client_id = uf.find("clientID");
-      if (changes == uf.end() || client_id == uf.end()) {
-        pad.doc = before;
-        pad.updates.resize(had);
-        return reply(absl::InvalidArgumentError("an update carries clientID and changes"));
-      }
-      std::string json;
-      (void)google::protobuf::util::MessageToJsonString(changes->second, &json);
-      absl::StatusOr<std::u16string> next = ApplyChangeSet(pad.doc, json);
-      if (next.ok() && Utf8(*next).size() > ctx_->options.max_source_bytes) {
-        next = absl::InvalidArgumentError(absl::StrCat("the pad would hold more than ",
-                                                       ctx_->options.max_source_bytes, " bytes"));
-      }
-      if (!next.ok()) {
-        pad.doc = before;
-        pad.updates.resize(had);
-        return reply(next.status());
-      }
-      pad.doc = *std::move(next);
-      pad.updates.push_back(Pad::Update{client_id->second.string_value(), json, role});
-      SessionEvent e = NewEvent(pad, role);
-      e.set_changes(json);
-      events.push_back(std::move(e));
-    }
-    if (absl::Status st = Record(pad, events); !st.ok()) {
-      pad.doc = before;
-      pad.updates.resize(had);
-      return reply(st);
-    }
-    std::vector<std::string> sent;
-    for (size_t v = had; v < pad.updates.size(); ++v) sent.push_back(UpdateJson(pad.updates[v]));
-    const std::string out = absl::StrCat(R"({"type":"updates","version":)", pad.updates.size(),
-                                         R"(,"updates":[)", absl::StrJoin(sent, ","), "]}");
-    for (auto& [cid, c] : pad.clients) c.send(out, false);
-    return;
-  }
-  if (type == "language") {
-    const std::string language = str("language");
-    const auto& allowed = ctx_->challenges->at(pad.session.challenge_id())->manifest.languages();
-    if (std::find(allowed.begin(), allowed.end(), language) == allowed.end()) {
-      return reply(absl::InvalidArgumentError(
-          absl::StrCat("this challenge takes ", absl::StrJoin(allowed, ", "))));
-    }
-    pad.session.set_language(language);
-    SessionEvent e = NewEvent(pad, role);
-    e.set_language(language);
-    if (absl::Status st = Record(pad, {e}); !st.ok()) return reply(st);
-    const std::string out = absl::StrCat(R"({"type":"language","who":)", Quote(role),
-                                         R"(,"language":)", Quote(language), "}");
-    for (auto& [cid, c] : pad.clients) c.send(out, false);
-    return;
-  }
-  if (type == "visibility") {
-    if (who.role != Role::kCandidate) return;
-    SessionEvent e = NewEvent(pad, role);
-    auto hidden = f.find("hidden");
-    if (hidden != f.end() && hidden->second.bool_value()) {
-      e.set_tab_hidden(true);
-    } else {
-      e.set_tab_visible(true);
-    }
-    (void)Record(pad, {e});
-    const std::string mark = absl::StrCat(R"({"type":"mark","event":)", Json(e), "}");
-    for (auto& [cid, c] : pad.clients) {
-      if (c.who.role != Role::kCandidate) c.send(mark, false);
-    }
-    return;
-  }
+  if (type == "push") return reply(Push(pad, role, msg));
+  if (type == "language") return reply(SwitchLanguage(pad, role, msg));
   reply(absl::InvalidArgumentError(absl::StrCat("unknown frame type \"", type.substr(0, 32),
                                                 "\" (push, cursor, language, visibility)")));
 }
@@ -653,7 +691,7 @@ void Sessions::RunStarted(const Principal& who, const std::string& id,
     std::lock_guard<std::mutex> lock((*pad)->mu);
     SessionEvent e = NewEvent(**pad, RoleName(who.role));
     e.set_run_started(run.id());
-    (void)Record(**pad, {e});
+    (void)Record(**pad, &e);
     (*pad)->runs.push_back(relay);
   }
   ctx_->hub->Subscribe(run.id(), relay);  // outside the pad's lock: the history comes at once

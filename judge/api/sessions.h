@@ -17,6 +17,7 @@
 #include <string>
 #include <vector>
 
+#include "google/protobuf/struct.pb.h"
 #include "judge/api/api_context.h"
 
 namespace judge {
@@ -83,9 +84,16 @@ class Sessions {
   absl::StatusOr<std::shared_ptr<Pad>> Open(const Principal& who, const std::string& id);
   judge::v1::Session ViewOf(const Principal& who, const Pad& pad) const;
   void Handle(Pad& pad, uint64_t client, const std::string& frame);
+  // The frames that change the pad (pad.mu held); an error is answered to the sender.
+  absl::Status Push(Pad& pad, const std::string& role, const google::protobuf::Struct& msg);
+  absl::Status SwitchLanguage(Pad& pad, const std::string& role,
+                              const google::protobuf::Struct& msg);
+  absl::Status Visibility(Pad& pad, const Principal& who, const google::protobuf::Struct& msg);
   void Leave(Pad& pad, uint64_t client);
   // Appends events to the timeline (store first, then the pad's state); pad.mu held.
-  absl::Status Record(Pad& pad, std::vector<judge::v1::SessionEvent> events);
+  // Each event gets its seq, and its version unless set (an edit's own).
+  absl::Status Record(Pad& pad, std::vector<judge::v1::SessionEvent>* events);
+  absl::Status Record(Pad& pad, judge::v1::SessionEvent* event);
   judge::v1::SessionEvent NewEvent(Pad& pad, const std::string& who) const;
 
   ApiContext* ctx_;
