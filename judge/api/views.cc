@@ -25,7 +25,10 @@ std::function<void(judge::v1::SubmissionEvent*)> EventViewFor(const ChallengeMap
   auto it = challenges.find(challenge_id);
   if (it == challenges.end()) return nullptr;
   std::shared_ptr<const LoadedChallenge> ch = it->second;
-  return [ch](judge::v1::SubmissionEvent* e) { HideTestNames(*ch, e); };
+  return [ch](judge::v1::SubmissionEvent* e) {
+    HideTestNames(*ch, e);
+    if (e->has_submission()) e->mutable_submission()->clear_submitted_by();  // as ViewFor
+  };
 }
 
 }  // namespace judge

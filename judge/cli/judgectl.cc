@@ -20,6 +20,7 @@
 #include <iostream>
 #include <sstream>
 #include <thread>
+#include <vector>
 
 #include "CLI/CLI.hpp"
 #include "absl/status/status.h"
@@ -751,36 +752,10 @@ int SessionNotesCmd(Client& client, const Global& g, const Args& a) {
   return 0;
 }
 
-}  // namespace
+using Command = int (*)(Client&, const Global&, const Args&);
 
-int main(int argc, char** argv) {
-  // Ctrl-C during `live` is handled by a thread of its own (LiveCmd); blocked here, before any
-  // thread starts, so that every thread inherits the mask. Elsewhere it ends us as usual.
-  sigset_t interrupt;
-  sigemptyset(&interrupt);
-  sigaddset(&interrupt, SIGINT);
-  sigaddset(&interrupt, SIGUSR1);
-  const bool wants_live = argc > 1 && std::find_if(argv + 1, argv + argc, [](const char* a) {
-                                        return std::string(a) == "live";
-                                      }) != argv + argc;
-  if (wants_live) pthread_sigmask(SIG_BLOCK, &interrupt, nullptr);
-  Global g;
-  const char* env_server = std::getenv("JUDGE_SERVER");
-  const char* env_token = std::getenv("JUDGE_TOKEN");
-  g.server = env_server ? env_server : "127.0.0.1:50051";
-  g.token = env_token ? env_token : "";
-  Args a;
-  CLI::App app{"judgectl: talk to a judged server (judge.v1.JudgeService)", "judgectl"};
-  app.add_option("--server", g.server, "HOST:PORT (default $JUDGE_SERVER or 127.0.0.1:50051)");
-  app.add_option("--token", g.token, "Bearer token (default $JUDGE_TOKEN)");
-  app.add_flag("--json", g.json, "Print protobuf's JSON mapping");
-  app.add_flag("--tls", g.tls, "Use TLS");
-  app.add_option("--ca", g.ca_file, "PEM root certificates for --tls");
-  app.require_subcommand(1);
-  // Global options work after the subcommand too (judgectl submit ... --json).
-  app.fallthrough();
-  app.footer("Exit status: 0 ok; 1 a verdict other than ACCEPTED (--wait, watch, live); 2 error.");
-
+// Every subcommand, its options into `a`, and the function that runs it.
+std::vector<std::pair<CLI::App*, Command>> DeclareCommands(CLI::App& app, Args& a) {
   auto* challenges = app.add_subcommand("challenges", "List the challenges");
   auto* languages =
       app.add_subcommand("languages", "List the languages: id, file extensions, toolchain");
@@ -814,7 +789,6 @@ int main(int argc, char** argv) {
   live->add_option("--candidate", a.candidate, "Whose code this is");
   live->add_option("--stdin", a.stdin_file, "Run once on this input instead of the tests");
   live->add_option("FILE", a.file, "Source file")->required();
-  app.add_flag("--verbose", g.verbose, "Let gRPC's own log lines through (TLS handshakes, ...)");
   auto* report = app.add_subcommand("report", "What an interviewer learns of a submission");
   report->add_option("ID", a.id, "Submission id")->required();
   auto* similar =
@@ -856,26 +830,7 @@ int main(int argc, char** argv) {
   s_notes->add_option("ID", a.id, "Session id")->required();
   auto* notes_text = s_notes->add_option("--set", a.notes, "The notes (Markdown)");
   s_notes->add_option("--file", a.file, "Read the notes from this file")->excludes(notes_text);
-  try {
-    app.parse(argc, argv);
-  } catch (const CLI::ParseError& e) {
-    // --help prints and succeeds; a usage error prints its reason and exits 2, as every error.
-    const int code = app.exit(e);
-    return code == 0 ? 0 : 2;
-  }
-
-  if (!g.verbose) gpr_set_log_function([](gpr_log_func_args*) {});  // one line per error: ours
-  if (g.token.empty()) return UsageFail("no token: pass --token or set JUDGE_TOKEN");
-  // A token read from a file often ends with a newline; gRPC aborts on one in metadata.
-  while (!g.token.empty() && (g.token.back() == '\n' || g.token.back() == '\r')) g.token.pop_back();
-  for (char c : g.token) {
-    if (c <= ' ' || c > '~') {
-      return UsageFail("the token holds whitespace or a control character (check $JUDGE_TOKEN)");
-    }
-  }
-  Client client(g);
-  using Command = int (*)(Client&, const Global&, const Args&);
-  const std::pair<CLI::App*, Command> commands[] = {
+  return {
       {challenges, ListChallengesCmd},
       {languages, LanguagesCmd},
       {show, ShowCmd},
@@ -896,6 +851,59 @@ int main(int argc, char** argv) {
       {s_end, SessionEndCmd},
       {s_notes, SessionNotesCmd},
   };
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  // Ctrl-C during `live` is handled by a thread of its own (LiveCmd); blocked here, before any
+  // thread starts, so that every thread inherits the mask. Elsewhere it ends us as usual.
+  sigset_t interrupt;
+  sigemptyset(&interrupt);
+  sigaddset(&interrupt, SIGINT);
+  sigaddset(&interrupt, SIGUSR1);
+  const bool wants_live = argc > 1 && std::find_if(argv + 1, argv + argc, [](const char* a) {
+                                        return std::string(a) == "live";
+                                      }) != argv + argc;
+  if (wants_live) pthread_sigmask(SIG_BLOCK, &interrupt, nullptr);
+  Global g;
+  const char* env_server = std::getenv("JUDGE_SERVER");
+  const char* env_token = std::getenv("JUDGE_TOKEN");
+  g.server = env_server ? env_server : "127.0.0.1:50051";
+  g.token = env_token ? env_token : "";
+  Args a;
+  CLI::App app{"judgectl: talk to a judged server (judge.v1.JudgeService)", "judgectl"};
+  app.add_option("--server", g.server, "HOST:PORT (default $JUDGE_SERVER or 127.0.0.1:50051)");
+  app.add_option("--token", g.token, "Bearer token (default $JUDGE_TOKEN)");
+  app.add_flag("--json", g.json, "Print protobuf's JSON mapping");
+  app.add_flag("--tls", g.tls, "Use TLS");
+  app.add_option("--ca", g.ca_file, "PEM root certificates for --tls");
+  app.require_subcommand(1);
+  // Global options work after the subcommand too (judgectl submit ... --json).
+  app.fallthrough();
+  app.footer("Exit status: 0 ok; 1 a verdict other than ACCEPTED (--wait, watch, live); 2 error.");
+
+  app.add_flag("--verbose", g.verbose, "Let gRPC's own log lines through (TLS handshakes, ...)");
+  const std::vector<std::pair<CLI::App*, Command>> commands = DeclareCommands(app, a);
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    // --help prints and succeeds; a usage error prints its reason and exits 2, as every error.
+    const int code = app.exit(e);
+    return code == 0 ? 0 : 2;
+  }
+
+  if (!g.verbose) gpr_set_log_function([](gpr_log_func_args*) {});  // one line per error: ours
+  if (g.token.empty()) return UsageFail("no token: pass --token or set JUDGE_TOKEN");
+  // A token read from a file often ends with a newline; gRPC aborts on one in metadata.
+  while (!g.token.empty() && (g.token.back() == '\n' || g.token.back() == '\r')) g.token.pop_back();
+  for (char c : g.token) {
+    if (c <= ' ' || c > '~') {
+      return UsageFail("the token holds whitespace or a control character (check $JUDGE_TOKEN)");
+    }
+  }
+  Client client(g);
+
   for (const auto& [command, run] : commands) {
     if (*command) return run(client, g, a);
   }

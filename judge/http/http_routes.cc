@@ -113,6 +113,15 @@ HttpReply ErrorReply(const absl::Status& status) {
   return reply;
 }
 
+absl::StatusOr<uint32_t> ApiRoutes::PageSize(const Call& c) {
+  if (c.req.query.count("page_size") == 0) return 0;
+  uint32_t size = 0;
+  if (!absl::SimpleAtoi(c.Param("page_size"), &size)) {
+    return absl::InvalidArgumentError("page_size is not a number");
+  }
+  return size;
+}
+
 std::string ApiRoutes::Call::Param(const std::string& name) const {
   auto it = req.query.find(name);
   return it == req.query.end() ? std::string() : it->second;
@@ -130,7 +139,16 @@ void ApiRoutes::AddStream(std::string method, const std::string& path,
 }
 
 ApiRoutes::ApiRoutes(JudgeApi* api) : api_(api) {
+  AddCatalogRoutes();
+  AddSubmissionRoutes();
+  AddSessionRoutes();
+  AddStreamRoutes();
+}
+
+// Who the caller is; the languages and challenges.
+void ApiRoutes::AddCatalogRoutes() {
   using namespace judge::v1;  // NOLINT: the request types
+  JudgeApi* api = api_;
   Add("GET", "/v1/whoami", {}, [api](const Call& c) { return Json(api->WhoAmI(c.who)); });
   Add("GET", "/v1/languages", {}, [api](const Call& c) { return Json(api->ListLanguages(c.who)); });
   Add("GET", "/v1/challenges", {},
@@ -154,6 +172,12 @@ ApiRoutes::ApiRoutes(JudgeApi* api) : api_(api) {
         }
         return Json(api->ListSimilarSubmissions(c.who, r));
       });
+}
+
+// Submissions: taking, reading, reports; a candidate's erasure and backups.
+void ApiRoutes::AddSubmissionRoutes() {
+  using namespace judge::v1;  // NOLINT: the request types
+  JudgeApi* api = api_;
   Add("POST", "/v1/submissions", {}, [api](const Call& c) -> absl::StatusOr<std::string> {
     absl::StatusOr<SubmitRequest> r = ParseBody<SubmitRequest>(c.req);
     if (!r.ok()) return r.status();
@@ -165,13 +189,9 @@ ApiRoutes::ApiRoutes(JudgeApi* api) : api_(api) {
         r.set_candidate_id(c.Param("candidate_id"));
         r.set_challenge_id(c.Param("challenge_id"));
         r.set_page_token(c.Param("page_token"));
-        if (c.req.query.count("page_size")) {
-          uint32_t size = 0;
-          if (!absl::SimpleAtoi(c.Param("page_size"), &size)) {
-            return absl::InvalidArgumentError("page_size is not a number");
-          }
-          r.set_page_size(size);
-        }
+        absl::StatusOr<uint32_t> size = PageSize(c);
+        if (!size.ok()) return size.status();
+        r.set_page_size(*size);
         return Json(api->ListSubmissions(c.who, r));
       });
   Add("GET", "/v1/submissions/{}", {}, [api](const Call& c) {
@@ -194,6 +214,12 @@ ApiRoutes::ApiRoutes(JudgeApi* api) : api_(api) {
     if (!r.ok()) return r.status();
     return Json(api->Backup(c.who, *r));
   });
+}
+
+// Interview sessions (the pad itself is the WebSocket, in http_server.cc).
+void ApiRoutes::AddSessionRoutes() {
+  using namespace judge::v1;  // NOLINT: the request types
+  JudgeApi* api = api_;
   Add("POST", "/v1/sessions", {}, [api](const Call& c) -> absl::StatusOr<std::string> {
     absl::StatusOr<CreateSessionRequest> r = ParseBody<CreateSessionRequest>(c.req);
     if (!r.ok()) return r.status();
@@ -204,13 +230,9 @@ ApiRoutes::ApiRoutes(JudgeApi* api) : api_(api) {
         ListSessionsRequest r;
         r.set_candidate_id(c.Param("candidate_id"));
         r.set_page_token(c.Param("page_token"));
-        if (c.req.query.count("page_size")) {
-          uint32_t size = 0;
-          if (!absl::SimpleAtoi(c.Param("page_size"), &size)) {
-            return absl::InvalidArgumentError("page_size is not a number");
-          }
-          r.set_page_size(size);
-        }
+        absl::StatusOr<uint32_t> size = PageSize(c);
+        if (!size.ok()) return size.status();
+        r.set_page_size(*size);
         return Json(api->ListSessions(c.who, r));
       });
   Add("GET", "/v1/sessions/{}", {}, [api](const Call& c) {
@@ -237,6 +259,12 @@ ApiRoutes::ApiRoutes(JudgeApi* api) : api_(api) {
     r->set_session_id(c.ids[0]);
     return Json(api->SetSessionNotes(c.who, *r));
   });
+}
+
+// The event streams: watching a submission, live and practice runs.
+void ApiRoutes::AddStreamRoutes() {
+  using namespace judge::v1;  // NOLINT: the request types
+  JudgeApi* api = api_;
   AddStream("GET", "/v1/submissions/{}/events",
             [api](const Call& c) -> absl::StatusOr<StreamOpener> {
               WatchSubmissionRequest r;

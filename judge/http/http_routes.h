@@ -97,6 +97,12 @@ class ApiRoutes {
     std::function<absl::StatusOr<std::string>(const Call&)> unary;  // the answer's JSON
     std::function<absl::StatusOr<StreamOpener>(const Call&)> stream;
   };
+  void AddCatalogRoutes();
+  void AddSubmissionRoutes();
+  void AddSessionRoutes();
+  void AddStreamRoutes();
+  // ?page_size= as a number (0 when absent).
+  static absl::StatusOr<uint32_t> PageSize(const Call& c);
   void Add(std::string method, const std::string& path, std::vector<std::string> params,
            std::function<absl::StatusOr<std::string>(const Call&)> unary);
   void AddStream(std::string method, const std::string& path,

@@ -281,8 +281,12 @@ class PadSocket : public std::enable_shared_from_this<PadSocket<Stream>> {
         }
         st = joined.status();
       }
+      google::protobuf::Value message;
+      message.set_string_value(std::string(st.message()));
+      std::string quoted;
+      (void)google::protobuf::util::MessageToJsonString(message, &quoted);
       send(absl::StrCat(R"({"type":"error","code":")", absl::StatusCodeToString(st.code()),
-                        R"(","message":)", ErrorJson(st.code(), std::string(st.message())), "}"),
+                        R"(","message":)", quoted, "}"),
            true);
     });
   }
@@ -304,7 +308,17 @@ class PadSocket : public std::enable_shared_from_this<PadSocket<Stream>> {
   void Write() {
     if (writing_) return;
     if (out_.empty()) {
-      if (close_after_ && !closing_) {
+      // After the last frame, answers to what the client had already sent (a push right after
+      // its hello to an ended pad) still go out for a moment; then the close.
+      if (close_after_ && !close_armed_) {
+        close_armed_ = true;
+        close_timer_.expires_after(std::chrono::milliseconds(200));
+        close_timer_.async_wait([self = this->shared_from_this()](const beast::error_code&) {
+          self->close_due_ = true;
+          self->Write();
+        });
+      }
+      if (close_due_ && !closing_) {
         closing_ = true;
         ws_.async_close(websocket::close_code::normal,
                         [self = this->shared_from_this()](const beast::error_code&) {});
@@ -338,6 +352,8 @@ class PadSocket : public std::enable_shared_from_this<PadSocket<Stream>> {
   beast::flat_buffer in_;
   std::deque<std::string> out_;
   bool hello_done_ = false, writing_ = false, closing_ = false, close_after_ = false;
+  bool close_armed_ = false, close_due_ = false;
+  asio::steady_timer close_timer_{ws_.get_executor()};
   size_t queued_bytes_ = 0;
 };
 
