@@ -76,136 +76,137 @@ std::string NormalOperator(const std::string& op) {
   return it == kMap->end() ? op : it->second;
 }
 
-std::vector<Token> Tokens(const std::string& language, const std::string& s) {
-  const Family family = FamilyOf(language);
-  std::vector<Token> out;
-  uint32_t line = 1;
-  size_t i = 0;
-  const size_t n = s.size();
-  auto skip_to = [&](size_t end) {
-    for (; i < end && i < n; ++i) line += s[i] == '\n';
-  };
-  // `x++` and `++x` read as `x += 1`, and `x op= y` as `x = x op y`: the three are one.
-  auto push_op = [&](const std::string& op) {
-    if (op == "++" || op == "--") {
-      const bool prefix = out.empty() || (out.back().text != "V" && out.back().text != "]");
-      if (prefix) out.push_back({"V", line});  // the operand that follows, taken for this one
-      for (const char* t : {"=", "V", op == "++" ? "+" : "-", "N"}) out.push_back({t, line});
-      return prefix;
+// Reads a source into tokens, one kind of lexeme at a time; `i` and `line` walk the text.
+class Lexer {
+ public:
+  Lexer(const std::string& language, const std::string& s)
+      : language_(language), family_(FamilyOf(language)), s_(s), n_(s.size()) {}
+
+  std::vector<Token> Run() {
+    while (i_ < n_) {
+      const char c = s_[i_];
+      if (c == '\n') {
+        ++line_;
+        ++i_;
+      } else if (isspace(static_cast<unsigned char>(c))) {
+        ++i_;
+      } else if (Comment(c)) {
+      } else if (c == '"' || c == '\'' || c == '`') {
+        String(c);
+      } else if (isalpha(static_cast<unsigned char>(c)) || c == '_' || c == '$') {
+        Word();
+      } else if (isdigit(static_cast<unsigned char>(c))) {
+        Number();
+      } else {
+        Operator(c);
+      }
     }
-    if (op.size() >= 2 && op.back() == '=' && op != "==" && op != "!=" && op != "<=" &&
-        op != ">=" && op != "===" && op != "!==") {
-      out.push_back({"=", line});
-      out.push_back({"V", line});
-      out.push_back({op.substr(0, op.size() - 1), line});
-      return false;
-    }
-    const std::string normal = NormalOperator(op);
-    if (!normal.empty()) out.push_back({normal, line});
-    return false;
-  };
-  bool skip_next_name = false;  // a prefix increment's operand, already emitted
-  while (i < n) {
-    const char c = s[i];
-    if (c == '\n') {
-      ++line;
-      ++i;
-      continue;
-    }
-    if (isspace(static_cast<unsigned char>(c))) {
-      ++i;
-      continue;
-    }
-    // Comments.
+    return std::move(out_);
+  }
+
+ private:
+  void SkipTo(size_t end) {
+    for (; i_ < end && i_ < n_; ++i_) line_ += s_[i_] == '\n';
+  }
+  void Emit(const std::string& text) { out_.push_back({text, line_}); }
+
+  // A comment at i: skipped (true), or none there (false).
+  bool Comment(char c) {
     const bool line_comment =
-        (family == Family::kCLike && c == '/' && i + 1 < n && s[i + 1] == '/') ||
-        (family == Family::kPython && c == '#') ||
-        (family == Family::kSql && c == '-' && i + 1 < n && s[i + 1] == '-');
+        (family_ == Family::kCLike && c == '/' && i_ + 1 < n_ && s_[i_ + 1] == '/') ||
+        (family_ == Family::kPython && c == '#') ||
+        (family_ == Family::kSql && c == '-' && i_ + 1 < n_ && s_[i_ + 1] == '-');
     if (line_comment) {
-      while (i < n && s[i] != '\n') ++i;
-      continue;
+      while (i_ < n_ && s_[i_] != '\n') ++i_;
+      return true;
     }
-    if (family != Family::kPython && c == '/' && i + 1 < n && s[i + 1] == '*') {
-      size_t end = s.find("*/", i + 2);
-      skip_to(end == std::string::npos ? n : end + 2);
-      continue;
+    if (family_ != Family::kPython && c == '/' && i_ + 1 < n_ && s_[i_ + 1] == '*') {
+      size_t end = s_.find("*/", i_ + 2);
+      SkipTo(end == std::string::npos ? n_ : end + 2);
+      return true;
     }
-    // Strings (Python's triple quotes too; a Rust lifetime is a quote with no closing one near).
-    if (c == '"' || c == '\'' || c == '`') {
-      if (family == Family::kPython && i + 2 < n && s[i + 1] == c && s[i + 2] == c) {
-        // Triple quotes: docstrings, comments in all but name. Dropped.
-        size_t end = s.find(std::string(3, c), i + 3);
-        skip_to(end == std::string::npos ? n : end + 3);
-        continue;
-      }
-      size_t j = i + 1;
-      while (j < n && s[j] != c && (s[j] != '\n' || c == '`')) {
-        j += s[j] == '\\' ? 2 : 1;
-      }
-      if (c == '\'' && language == "rust" && (j >= n || j - i > 4 || s[j] != c)) {
-        ++i;  // a lifetime: the name follows as an identifier
-        continue;
-      }
-      out.push_back({"S", line});
-      skip_to(std::min(n, j + 1));
-      continue;
+    return false;
+  }
+
+  // Strings (Python's triple quotes too; a Rust lifetime is a quote with no closing one near).
+  void String(char c) {
+    if (family_ == Family::kPython && i_ + 2 < n_ && s_[i_ + 1] == c && s_[i_ + 2] == c) {
+      // Triple quotes: docstrings, comments in all but name. Dropped.
+      size_t end = s_.find(std::string(3, c), i_ + 3);
+      SkipTo(end == std::string::npos ? n_ : end + 3);
+      return;
     }
-    if (isalpha(static_cast<unsigned char>(c)) || c == '_' || c == '$') {
-      size_t j = i;
-      while (j < n && (isalnum(static_cast<unsigned char>(s[j])) || s[j] == '_' || s[j] == '$'))
-        ++j;
-      std::string word = s.substr(i, j - i);
-      std::transform(word.begin(), word.end(), word.begin(),
-                     [](unsigned char ch) { return static_cast<char>(tolower(ch)); });
-      i = j;
-      switch (KindOf(language, word)) {
-        case WordKind::kKeep:
-          if (word == "and" && family == Family::kPython) {
-            out.push_back({"&&", line});
-          } else if (word == "or" && family == Family::kPython) {
-            out.push_back({"||", line});
-          } else if (word == "elif") {
-            out.push_back({"else", line});
-            out.push_back({"if", line});
-          } else {
-            out.push_back({word, line});
-          }
-          break;
-        case WordKind::kDrop:
-          break;
-        case WordKind::kLiteral:
-          out.push_back({"N", line});
-          break;
-        case WordKind::kName:
-          if (skip_next_name) {
-            skip_next_name = false;
-          } else {
-            out.push_back({"V", line});
-          }
-          break;
-      }
-      continue;
+    size_t j = i_ + 1;
+    while (j < n_ && s_[j] != c && (s_[j] != '\n' || c == '`')) {
+      j += s_[j] == '\\' ? 2 : 1;
     }
-    if (isdigit(static_cast<unsigned char>(c))) {
-      size_t j = i;
-      while (j < n && (isalnum(static_cast<unsigned char>(s[j])) || s[j] == '.' || s[j] == '_'))
-        ++j;
-      out.push_back({"N", line});
-      i = j;
-      continue;
+    if (c == '\'' && language_ == "rust" && (j >= n_ || j - i_ > 4 || s_[j] != c)) {
+      ++i_;  // a lifetime: the name follows as an identifier
+      return;
     }
-    // The longest operator, its characters read across spaces (`< =` is `<=` reformatted: an
-    // operator's spelling does not depend on the spaces in it, either way).
+    Emit("S");
+    SkipTo(std::min(n_, j + 1));
+  }
+
+  void Word() {
+    size_t j = i_;
+    while (j < n_ && (isalnum(static_cast<unsigned char>(s_[j])) || s_[j] == '_' || s_[j] == '$')) {
+      ++j;
+    }
+    std::string word = s_.substr(i_, j - i_);
+    std::transform(word.begin(), word.end(), word.begin(),
+                   [](unsigned char ch) { return static_cast<char>(tolower(ch)); });
+    i_ = j;
+    switch (KindOf(language_, word)) {
+      case WordKind::kKeep:
+        if (word == "and" && family_ == Family::kPython) {
+          Emit("&&");
+        } else if (word == "or" && family_ == Family::kPython) {
+          Emit("||");
+        } else if (word == "elif") {
+          Emit("else");
+          Emit("if");
+        } else {
+          Emit(word);
+        }
+        break;
+      case WordKind::kDrop:
+        break;
+      case WordKind::kLiteral:
+        Emit("N");
+        break;
+      case WordKind::kName:
+        if (skip_next_name_) {
+          skip_next_name_ = false;
+        } else {
+          Emit("V");
+        }
+        break;
+    }
+  }
+
+  void Number() {
+    size_t j = i_;
+    while (j < n_ && (isalnum(static_cast<unsigned char>(s_[j])) || s_[j] == '.' || s_[j] == '_')) {
+      ++j;
+    }
+    Emit("N");
+    i_ = j;
+  }
+
+  // The longest operator, its characters read across spaces (`< =` is `<=` reformatted: an
+  // operator's spelling does not depend on the spaces in it, either way).
+  void Operator(char c) {
     std::string op(1, c), chars(1, c);
-    size_t op_end = i + 1;
-    std::vector<size_t> ends = {i + 1};
-    for (size_t j = i + 1; j < n && chars.size() < 3;) {
-      if (s[j] == ' ' || s[j] == '\t') {
+    size_t op_end = i_ + 1;
+    std::vector<size_t> ends = {i_ + 1};
+    for (size_t j = i_ + 1; j < n_ && chars.size() < 3;) {
+      if (s_[j] == ' ' || s_[j] == '\t') {
         ++j;
         continue;
       }
-      if (!strchr("=!<>&|+-*/%^:.", s[j])) break;
-      chars.push_back(s[j]);
+      if (!strchr("=!<>&|+-*/%^:.", s_[j])) break;
+      chars.push_back(s_[j]);
       ends.push_back(++j);
     }
     for (const char* o : kOperators) {
@@ -215,14 +216,47 @@ std::vector<Token> Tokens(const std::string& language, const std::string& s) {
         op_end = ends[len - 1];
       }
     }
-    if (op == "//" && family != Family::kPython) {
+    if (op == "//" && family_ != Family::kPython) {
       op = "/";
-      op_end = i + 1;
+      op_end = i_ + 1;
     }
-    i = op_end;
-    if (push_op(op)) skip_next_name = true;
+    i_ = op_end;
+    if (PushOp(op)) skip_next_name_ = true;
   }
-  return out;
+
+  // `x++` and `++x` read as `x += 1`, and `x op= y` as `x = x op y`: the three are one. True
+  // when the operand that follows was emitted already (a prefix increment).
+  bool PushOp(const std::string& op) {
+    if (op == "++" || op == "--") {
+      const bool prefix = out_.empty() || (out_.back().text != "V" && out_.back().text != "]");
+      if (prefix) Emit("V");  // the operand that follows, taken for this one
+      for (const char* t : {"=", "V", op == "++" ? "+" : "-", "N"}) Emit(t);
+      return prefix;
+    }
+    if (op.size() >= 2 && op.back() == '=' && op != "==" && op != "!=" && op != "<=" &&
+        op != ">=" && op != "===" && op != "!==") {
+      Emit("=");
+      Emit("V");
+      Emit(op.substr(0, op.size() - 1));
+      return false;
+    }
+    const std::string normal = NormalOperator(op);
+    if (!normal.empty()) Emit(normal);
+    return false;
+  }
+
+  const std::string& language_;
+  const Family family_;
+  const std::string& s_;
+  const size_t n_;
+  size_t i_ = 0;
+  uint32_t line_ = 1;
+  std::vector<Token> out_;
+  bool skip_next_name_ = false;  // a prefix increment's operand, already emitted
+};
+
+std::vector<Token> Tokens(const std::string& language, const std::string& s) {
+  return Lexer(language, s).Run();
 }
 
 uint64_t Fnv1a(const std::vector<Token>& tokens, size_t from, size_t count) {
