@@ -36,6 +36,7 @@ struct PadLink::Pad {
   std::map<uint64_t, Client> clients;
   uint64_t next_client = 1;
   std::vector<std::shared_ptr<Listener>> runs;  // relays of the runs in progress
+  bool erased = false;                          // its candidate was erased: nothing more is stored
 };
 
 namespace {
@@ -250,6 +251,7 @@ SessionEvent Sessions::NewEvent(Pad& pad, const std::string& who) const {
 }
 
 absl::Status Sessions::Record(Pad& pad, std::vector<SessionEvent>* events) {
+  if (pad.erased) return absl::NotFoundError("the session was erased");
   pad.session.set_document(Utf8(pad.doc));
   pad.session.set_version(static_cast<uint32_t>(pad.updates.size()));
   for (SessionEvent& e : *events) {
@@ -504,6 +506,17 @@ void Sessions::Leave(Pad& pad, uint64_t client) {
     c.send(presence, false);
     if (c.who.role != Role::kCandidate) c.send(mark, false);
   }
+  // Nobody on the pad and no run in progress: its memory goes (the store keeps it all; the
+  // next Open loads it again).
+  if (pad.clients.empty() && pad.runs.empty()) {
+    std::lock_guard<std::mutex> map_lock(mu_);  // (pad.mu, then mu_: nowhere the other way)
+    auto kept = pads_.find(pad.session.id());
+    // Held only by the map and the leaving link: no call is using it (copies are made under
+    // mu_, in Open, so none can appear meanwhile).
+    if (kept != pads_.end() && kept->second.get() == &pad && kept->second.use_count() <= 2) {
+      pads_.erase(kept);
+    }
+  }
 }
 
 // A frame's fields, read leniently (a missing field is empty or -1).
@@ -577,7 +590,11 @@ absl::Status Sessions::SwitchLanguage(Pad& pad, const std::string& role,
                                       const google::protobuf::Struct& msg) {
   auto str = [&](const char* name) { return Frame{msg}.Str(name); };
   const std::string language = str("language");
-  const auto& allowed = ctx_->challenges->at(pad.session.challenge_id())->manifest.languages();
+  auto ch = ctx_->challenges->find(pad.session.challenge_id());
+  if (ch == ctx_->challenges->end()) {
+    return absl::FailedPreconditionError("the session's challenge is no longer loaded");
+  }
+  const auto& allowed = ch->second->manifest.languages();
   if (std::find(allowed.begin(), allowed.end(), language) == allowed.end()) {
     return absl::InvalidArgumentError(
         absl::StrCat("this challenge takes ", absl::StrJoin(allowed, ", ")));
@@ -661,6 +678,7 @@ absl::StatusOr<uint32_t> Sessions::EraseCandidate(const std::string& candidate_i
   }
   for (const auto& pad : gone) {
     std::lock_guard<std::mutex> lock(pad->mu);
+    pad->erased = true;
     pad->session.set_state(judge::v1::SESSION_STATE_ENDED);
     for (auto& [cid, c] : pad->clients) c.send(R"({"type":"ended"})", true);
   }
@@ -694,7 +712,19 @@ void Sessions::RunStarted(const Principal& who, const std::string& id,
     (void)Record(**pad, &e);
     (*pad)->runs.push_back(relay);
   }
-  ctx_->hub->Subscribe(run.id(), relay);  // outside the pad's lock: the history comes at once
+  // Outside the pad's lock: the history comes at once. A run that already finished is recorded
+  // from the store.
+  if (ctx_->hub->Subscribe(run.id(), relay)) return;
+  absl::StatusOr<judge::v1::Submission> done = ctx_->store->Get(run.id());
+  std::lock_guard<std::mutex> lock((*pad)->mu);
+  auto& runs = (*pad)->runs;
+  runs.erase(std::remove(runs.begin(), runs.end(), std::shared_ptr<Listener>(relay)), runs.end());
+  if (done.ok() && done->state() == judge::v1::SUBMISSION_STATE_FINISHED) {
+    SessionEvent e = NewEvent(**pad, RoleName(who.role));
+    done->clear_source();
+    *e.mutable_run_finished() = *std::move(done);
+    (void)Record(**pad, &e);
+  }
 }
 
 }  // namespace judge

@@ -58,6 +58,21 @@ constexpr size_t kLingerShort = 0;
 constexpr int kOffensesAllowed = 20;
 // A pad socket whose unsent frames pass this is closed (its client stopped reading).
 constexpr size_t kPadBacklog = 8 << 20;
+// Frames of one pad socket read but not yet handled; reading waits past this.
+constexpr int kPadInFlight = 32;
+// A request body must arrive within this, however it trickles (each read within io_timeout_s).
+constexpr auto kBodyDeadline = std::chrono::seconds(60);
+
+// Runs `f` on a worker; a throw (a bug) is logged instead of ending judged (asio's pool would
+// call std::terminate).
+template <class F>
+void SafeCall(F&& f) {
+  try {
+    f();
+  } catch (const std::exception& e) {
+    spdlog::error("http: a worker task failed: {}", e.what());
+  }
+}
 constexpr auto kOffenseWindow = std::chrono::seconds(10);
 constexpr auto kPenaltyFor = std::chrono::seconds(10);
 
@@ -223,6 +238,15 @@ class PadSocket : public std::enable_shared_from_this<PadSocket<Stream>> {
       if (ec) return;
       self->Read();
     });
+    // A socket that has not joined its pad within the header deadline gives its slot back.
+    hello_timer_.expires_after(std::chrono::seconds(door_->options.header_timeout_s));
+    hello_timer_.async_wait([self = this->shared_from_this()](const beast::error_code& ec) {
+      if (ec || self->joined_->load()) return;
+      self->door_->Refuse("header_timeout");
+      self->Gone();
+      beast::error_code ignored;
+      beast::get_lowest_layer(self->ws_).socket().close(ignored);
+    });
   }
 
  private:
@@ -235,11 +259,23 @@ class PadSocket : public std::enable_shared_from_this<PadSocket<Stream>> {
         self->hello_done_ = true;
         self->Hello(std::move(frame));
       } else {
-        asio::post(self->strand_, [link = self->link_, frame = std::move(frame)] {
-          if (*link) (*link)->Receive(frame);
-        });
+        ++*self->in_flight_;
+        asio::post(self->strand_,
+                   [in_flight = self->in_flight_, link = self->link_, frame = std::move(frame)] {
+                     if (*link) SafeCall([&] { (*link)->Receive(frame); });
+                     --*in_flight;
+                   });
       }
-      self->Read();
+      self->ReadWhenRoom();
+    });
+  }
+
+  // Reads on while the pad keeps up: at most kPadInFlight frames wait for the strand.
+  void ReadWhenRoom() {
+    if (in_flight_->load() < kPadInFlight) return Read();
+    wait_timer_.expires_after(std::chrono::milliseconds(5));
+    wait_timer_.async_wait([self = this->shared_from_this()](const beast::error_code& ec) {
+      if (!ec && !self->closing_) self->ReadWhenRoom();
     });
   }
 
@@ -252,7 +288,8 @@ class PadSocket : public std::enable_shared_from_this<PadSocket<Stream>> {
         if (auto s = weak.lock()) s->Send(std::move(out), last);
       });
     };
-    asio::post(strand_, [api = door_->api, id = session_id_, link = link_, frame, send] {
+    asio::post(strand_, [api = door_->api, id = session_id_, link = link_, frame, send,
+                         joined_flag = joined_] {
       google::protobuf::Struct hello;
       absl::Status st;
       if (!google::protobuf::util::JsonStringToMessage(frame, &hello).ok() ||
@@ -272,11 +309,12 @@ class PadSocket : public std::enable_shared_from_this<PadSocket<Stream>> {
       }
       if (st.ok()) {
         auto v = hello.fields().find("version");
-        const int64_t version =
-            v == hello.fields().end() ? -1 : static_cast<int64_t>(v->second.number_value());
+        const double asked = v == hello.fields().end() ? -1 : v->second.number_value();
+        const int64_t version = asked >= 0 && asked < 1e12 ? static_cast<int64_t>(asked) : -1;
         absl::StatusOr<std::unique_ptr<PadLink>> joined = api->JoinPad(*who, id, version, send);
         if (joined.ok()) {
           *link = *std::move(joined);
+          joined_flag->store(true);
           return;
         }
         st = joined.status();
@@ -330,16 +368,25 @@ class PadSocket : public std::enable_shared_from_this<PadSocket<Stream>> {
     ws_.async_write(asio::buffer(out_.front()),
                     [self = this->shared_from_this()](const beast::error_code& ec, size_t) {
                       self->writing_ = false;
-                      if (ec || self->out_.empty()) return self->Gone();
+                      if (ec || self->closing_ || self->out_.empty()) {
+                        self->out_.clear();
+                        return self->Gone();
+                      }
                       self->queued_bytes_ -= self->out_.front().size();
                       self->out_.pop_front();
                       self->Write();
                     });
   }
 
+  // The client is gone or let go: nothing more is sent. A frame being written stays alive
+  // until its write completes.
   void Gone() {
     closing_ = true;
-    out_.clear();
+    if (writing_ && !out_.empty()) {
+      out_.erase(out_.begin() + 1, out_.end());
+    } else {
+      out_.clear();
+    }
     queued_bytes_ = 0;
   }
 
@@ -354,6 +401,10 @@ class PadSocket : public std::enable_shared_from_this<PadSocket<Stream>> {
   bool hello_done_ = false, writing_ = false, closing_ = false, close_after_ = false;
   bool close_armed_ = false, close_due_ = false;
   asio::steady_timer close_timer_{ws_.get_executor()};
+  asio::steady_timer hello_timer_{ws_.get_executor()};
+  asio::steady_timer wait_timer_{ws_.get_executor()};
+  std::shared_ptr<std::atomic<bool>> joined_ = std::make_shared<std::atomic<bool>>(false);
+  std::shared_ptr<std::atomic<int>> in_flight_ = std::make_shared<std::atomic<int>>(0);
   size_t queued_bytes_ = 0;
 };
 
@@ -489,8 +540,10 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
 
   void ReadBody() {
     if (parser_->is_done()) return Dispatch();
+    if (state_ != kReading) body_deadline_ = Clock::now() + kBodyDeadline;
     SetState(kReading);
-    Tcp().expires_after(std::chrono::seconds(door_->options.io_timeout_s));
+    Tcp().expires_at(
+        std::min(Clock::now() + std::chrono::seconds(door_->options.io_timeout_s), body_deadline_));
     http::async_read_some(stream_, buffer_, *parser_,
                           [self = this->shared_from_this()](const beast::error_code& ec, size_t) {
                             if (ec == http::error::body_limit) {
@@ -500,6 +553,7 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
                             }
                             if (ec == beast::error::timeout) {
                               self->door_->Refuse("body_timeout");
+                              self->door_->Offense(self->ticket_.peer());
                               return self->Close();
                             }
                             if (ec) return self->Close();
@@ -512,6 +566,10 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
     SetState(kBusy);
     auto& msg = parser_->get();
     keep_alive_ = msg.keep_alive();
+    if (msg.target().empty() || msg.target()[0] != '/') {
+      return Refuse(400, absl::StatusCode::kInvalidArgument,
+                    "the request target must be a path starting with /");
+    }
     auto req = std::make_shared<HttpRequest>();
     req->method = std::string(msg.method_string());
     absl::string_view target(msg.target().data(), msg.target().size());
@@ -548,7 +606,9 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
     std::shared_ptr<Poster> poster = door_->poster;
     if (ApiRoutes::IsApiPath(req->path)) {
       asio::post(*door_->pool, [self, poster, req, routes = &door_->routes] {
-        auto outcome = std::make_shared<RouteOutcome>(routes->Handle(*req));
+        auto outcome = std::make_shared<RouteOutcome>();
+        outcome->reply = ErrorReply(absl::InternalError("the request failed inside the judge"));
+        SafeCall([&] { *outcome = routes->Handle(*req); });
         poster->Post([self, outcome] {
           if (outcome->stream) return self->OpenStream(std::move(outcome->stream));
           self->Answer(std::move(outcome->reply));
@@ -558,7 +618,9 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
     }
     if (!o.web_root.empty() && req->method == "GET") {
       asio::post(*door_->pool, [self, poster, req, root = o.web_root] {
-        auto reply = std::make_shared<HttpReply>(ServeStaticFile(root, req->path));
+        auto reply = std::make_shared<HttpReply>(
+            ErrorReply(absl::InternalError("the request failed inside the judge")));
+        SafeCall([&] { *reply = ServeStaticFile(root, req->path); });
         poster->Post([self, reply] { self->Answer(std::move(*reply)); });
       });
       return;
@@ -683,7 +745,8 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
     asio::post(*door_->pool, [self = this->shared_from_this(), poster, open = std::move(open),
                               deliver = std::move(deliver), broken = std::move(broken)] {
       auto feed = std::make_shared<absl::StatusOr<std::unique_ptr<EventFeed>>>(
-          open(std::move(deliver), std::move(broken)));
+          absl::InternalError("the stream failed inside the judge"));
+      SafeCall([&] { *feed = open(std::move(deliver), std::move(broken)); });
       poster->Post([self, feed] { self->Opened(std::move(*feed)); });
     });
   }
@@ -803,6 +866,7 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
   bool linger_ = false;
   Clock::time_point linger_until_{};
   size_t lingered_ = 0;
+  Clock::time_point body_deadline_{};
   size_t linger_cap_ = kLingerShort;
   std::array<char, 16384> probe_{};
   // Streaming.
@@ -968,7 +1032,7 @@ void HttpServer::Impl::Stop() {
   // Streams notice at their next tick; every connection is closed with the context.
   ioc->stop();
   if (thread.joinable()) thread.join();
-  pool->join();
+  if (pool) pool->join();
   poster->Close();
   acceptor.reset();
   accept_retry.reset();

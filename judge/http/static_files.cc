@@ -28,6 +28,9 @@ std::string MimeType(const std::string& name) {
 
 HttpReply ServeStaticFile(const std::string& root, const std::string& path) {
   HttpReply reply;
+  if (path.empty() || path[0] != '/') {
+    return ErrorReply(absl::InvalidArgumentError("the request path must start with /"));
+  }
   std::string name = path == "/" ? "/index.html" : path;
   for (absl::string_view part : absl::StrSplit(name.substr(1), '/')) {
     const bool control = std::any_of(part.begin(), part.end(), [](char c) {

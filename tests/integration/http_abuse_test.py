@@ -1040,6 +1040,15 @@ class DoorTest(unittest.TestCase):
                               source="127.0.0.92")[0]
         self.assertEqual(status, 200)
 
+    def test_a_target_that_is_not_a_path_is_refused_and_the_door_stays_up(self):
+        # "GET ?x" once threw out of the page's file lookup on a worker, which ends the process.
+        for target in (b"?x", b"x", b"*", b"http:"):
+            status = raw_exchange(self.port, b"GET " + target + b" HTTP/1.1\r\nHost: x\r\n\r\n")[0]
+            self.assertEqual(status, 400, target)
+        status = raw_exchange(self.port, request_bytes("GET", "/v1/whoami", self.tok["platform"]))[0]
+        self.assertEqual(status, 200)
+        self.assertIsNone(self.judged.proc.poll(), "judged is gone")
+
     def test_body_bound(self):
         body_before = refused(self.judged, "body_limit")
         # Far over the bound: 413 (RESOURCE_EXHAUSTED), whether judged reads the body or not.

@@ -11,6 +11,7 @@ small ChangeSet applier in UTF-16 code units checks every document.
 """
 import http.client
 import json
+import time
 import os
 import re
 import secrets
@@ -1069,6 +1070,27 @@ class SessionsTest(SessionsBase):
         ended_at = [k for k, e in enumerate(events) if e.WhichOneof("kind") == "ended"]
         self.assertEqual(len(ended_at), 1)
         self.assertFalse([e for e in events[ended_at[0]:] if e.WhichOneof("kind") == "changes"])
+
+    def test_a_socket_that_never_says_hello_gives_its_stream_slot_back(self):
+        # Slots are --http-max-streams for event streams and pads alike: a silent socket must not
+        # keep one (pings would keep it alive for ever otherwise).
+        s = self.create(document="x\n")
+        ws = websocket.create_connection("ws://127.0.0.1:%d/v1/sessions/%s/pad" % (self.judged.http_port, s.id),
+                                         timeout=WAIT)
+        started = time.monotonic()
+        closed = False
+        try:
+            while time.monotonic() - started < 15:
+                op, _ = ws.recv_data(control_frame=True)
+                if op == ABNF.OPCODE_CLOSE:
+                    closed = True
+                    break
+        except (websocket.WebSocketConnectionClosedException, ConnectionError, OSError):
+            closed = True
+        finally:
+            ws.shutdown()
+        self.assertTrue(closed, "a socket without a hello stayed open")
+        self.assertLess(time.monotonic() - started, 10)
 
     def test_an_ended_pad_answers_every_push_with_an_error(self):
         """A push that reaches an ended pad is refused out loud (FAILED_PRECONDITION), not
