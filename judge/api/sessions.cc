@@ -481,14 +481,18 @@ absl::StatusOr<std::unique_ptr<PadLink>> Sessions::Join(
   SessionEvent e = NewEvent(pad, role);
   e.set_joined(true);
   (void)Record(pad, &e);
+  Announce(pad, e);
+  if (Readonly(pad.session)) pad.clients[link->client_].send(R"({"type":"ended"})", true);
+  return link;
+}
+
+void Sessions::Announce(Pad& pad, const SessionEvent& e) {
   const std::string presence = PresenceFrame(pad);
   const std::string mark = absl::StrCat(R"({"type":"mark","event":)", Json(e), "}");
   for (auto& [cid, c] : pad.clients) {
     c.send(presence, false);
     if (c.who.role != Role::kCandidate) c.send(mark, false);
   }
-  if (Readonly(pad.session)) pad.clients[link->client_].send(R"({"type":"ended"})", true);
-  return link;
 }
 
 void Sessions::Leave(Pad& pad, uint64_t client) {
@@ -500,12 +504,7 @@ void Sessions::Leave(Pad& pad, uint64_t client) {
   SessionEvent e = NewEvent(pad, role);
   e.set_left(true);
   (void)Record(pad, &e);
-  const std::string presence = PresenceFrame(pad);
-  const std::string mark = absl::StrCat(R"({"type":"mark","event":)", Json(e), "}");
-  for (auto& [cid, c] : pad.clients) {
-    c.send(presence, false);
-    if (c.who.role != Role::kCandidate) c.send(mark, false);
-  }
+  Announce(pad, e);
   // Nobody on the pad and no run in progress: its memory goes (the store keeps it all; the
   // next Open loads it again).
   if (pad.clients.empty() && pad.runs.empty()) {

@@ -90,6 +90,8 @@ class Sessions {
                               const google::protobuf::Struct& msg);
   absl::Status Visibility(Pad& pad, const Principal& who, const google::protobuf::Struct& msg);
   void Leave(Pad& pad, uint64_t client);
+  // A join or leave: who is on the pad now to everyone, the event to the interviewer side.
+  void Announce(Pad& pad, const judge::v1::SessionEvent& e);
   // Appends events to the timeline (store first, then the pad's state); pad.mu held.
   // Each event gets its seq, and its version unless set (an edit's own).
   absl::Status Record(Pad& pad, std::vector<judge::v1::SessionEvent>* events);

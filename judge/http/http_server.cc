@@ -629,6 +629,19 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
         absl::StrCat("no such route: ", req->method, " ", req->path.substr(0, 200)))));
   }
 
+  // One of --http-max-streams (event streams and pads alike); when none is left the request
+  // is answered 429 and the connection closed, and false.
+  bool TakeStreamSlot(const char* what) {
+    const size_t max = door_->options.max_streams;
+    if (door_->open_streams.fetch_add(1) < max) return true;
+    --door_->open_streams;
+    door_->Refuse("streams");
+    keep_alive_ = false;
+    Answer(ErrorReply(absl::ResourceExhaustedError(
+        absl::StrCat("too many open ", what, " (", max, "); retry when one has finished"))));
+    return false;
+  }
+
   // A WebSocket: the pad of a session (/v1/sessions/{id}/pad), a stream slot like an event
   // stream; the connection becomes the PadSocket's.
   void Upgrade(const std::string& path) {
@@ -638,14 +651,7 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
       return Answer(ErrorReply(absl::NotFoundError(
           absl::StrCat("no WebSocket at ", path.substr(0, 200), " (/v1/sessions/{id}/pad)"))));
     }
-    const size_t max = door_->options.max_streams;
-    if (door_->open_streams.fetch_add(1) >= max) {
-      --door_->open_streams;
-      door_->Refuse("streams");
-      keep_alive_ = false;
-      return Answer(ErrorReply(absl::ResourceExhaustedError(
-          absl::StrCat("too many open streams (", max, "); retry when one has finished"))));
-    }
+    if (!TakeStreamSlot("streams")) return;
     closed_ = true;  // the connection is the pad socket's from here
     std::make_shared<PadSocket<Stream>>(door_, std::move(stream_), std::move(ticket_), parts[3])
         ->Accept(parser_->release());
@@ -715,14 +721,7 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
 
   void OpenStream(StreamOpener open) {
     if (closed_) return;
-    const size_t max = door_->options.max_streams;
-    if (door_->open_streams.fetch_add(1) >= max) {
-      --door_->open_streams;
-      door_->Refuse("streams");
-      keep_alive_ = false;
-      return Answer(ErrorReply(absl::ResourceExhaustedError(
-          absl::StrCat("too many open event streams (", max, "); retry when one has finished"))));
-    }
+    if (!TakeStreamSlot("event streams")) return;
     stream_slot_ = true;
     SetState(kStreaming);
     std::weak_ptr<Session> weak = this->shared_from_this();
