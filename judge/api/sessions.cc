@@ -10,6 +10,7 @@
 #include "google/protobuf/struct.pb.h"
 #include "google/protobuf/util/json_util.h"
 #include "google/protobuf/util/time_util.h"
+#include "judge/api/json_text.h"
 #include "judge/api/log.h"
 #include "judge/api/views.h"
 #include "judge/core/language.h"
@@ -39,37 +40,22 @@ struct PadLink::Pad {
   bool erased = false;                          // its candidate was erased: nothing more is stored
 };
 
+std::string PadErrorFrame(const absl::Status& status) {
+  return absl::StrCat(R"({"type":"error","code":)",
+                      JsonQuote(absl::StatusCodeToString(status.code())), R"(,"message":)",
+                      JsonQuote(std::string(status.message())), "}");
+}
+
 namespace {
 
-std::string Json(const google::protobuf::Message& m) {
-  google::protobuf::util::JsonPrintOptions options;
-  options.always_print_primitive_fields = true;
-  std::string out;
-  if (!google::protobuf::util::MessageToJsonString(m, &out, options).ok()) return "{}";
-  return out;
-}
-
-std::string Quote(const std::string& s) {
-  google::protobuf::Value v;
-  v.set_string_value(s);
-  std::string out;
-  (void)google::protobuf::util::MessageToJsonString(v, &out);
-  return out;
-}
-
-std::string ErrorFrame(const absl::Status& status) {
-  return absl::StrCat(R"({"type":"error","code":)", Quote(absl::StatusCodeToString(status.code())),
-                      R"(,"message":)", Quote(std::string(status.message())), "}");
-}
-
 std::string UpdateJson(const PadLink::Pad::Update& u) {
-  return absl::StrCat(R"({"clientID":)", Quote(u.client_id), R"(,"changes":)", u.changes,
-                      R"(,"who":)", Quote(u.who), "}");
+  return absl::StrCat(R"({"clientID":)", JsonQuote(u.client_id), R"(,"changes":)", u.changes,
+                      R"(,"who":)", JsonQuote(u.who), "}");
 }
 
 std::string PresenceFrame(const PadLink::Pad& pad) {
   std::set<std::string> roles;
-  for (const auto& [id, c] : pad.clients) roles.insert(Quote(RoleName(c.who.role)));
+  for (const auto& [id, c] : pad.clients) roles.insert(JsonQuote(RoleName(c.who.role)));
   return absl::StrCat(R"({"type":"presence","participants":[)", absl::StrJoin(roles, ","), "]}");
 }
 
@@ -79,9 +65,9 @@ std::string InsertAll(const std::string& text) {
   std::vector<std::string> lines;
   size_t start = 0;
   for (size_t nl; (nl = text.find('\n', start)) != std::string::npos; start = nl + 1) {
-    lines.push_back(Quote(text.substr(start, nl - start)));
+    lines.push_back(JsonQuote(text.substr(start, nl - start)));
   }
-  lines.push_back(Quote(text.substr(start)));
+  lines.push_back(JsonQuote(text.substr(start)));
   return absl::StrCat("[[0,", absl::StrJoin(lines, ","), "]]");
 }
 
@@ -206,9 +192,9 @@ class Sessions::RunRelay final : public Listener {
     for (auto& [id, c] : pad_->clients) {
       SubmissionEvent copy = event;
       if (auto view = EventViewFor(*sessions_->ctx_->challenges, c.who, challenge_)) view(&copy);
-      c.send(
-          absl::StrCat(R"({"type":"run","who":)", Quote(runner_), R"(,"event":)", Json(copy), "}"),
-          false);
+      c.send(absl::StrCat(R"({"type":"run","who":)", JsonQuote(runner_), R"(,"event":)",
+                          ToJson(copy), "}"),
+             false);
     }
     if (event.state() != judge::v1::SUBMISSION_STATE_FINISHED) return;
     SessionEvent e = sessions_->NewEvent(*pad_, runner_);
@@ -462,18 +448,18 @@ absl::StatusOr<std::unique_ptr<PadLink>> Sessions::Join(
   std::lock_guard<std::mutex> lock(pad.mu);
   link->client_ = pad.next_client++;
   const std::string role = RoleName(who.role);
-  std::string welcome = absl::StrCat(R"({"type":"welcome","role":)", Quote(role), R"(,"version":)",
-                                     pad.updates.size());
+  std::string welcome = absl::StrCat(R"({"type":"welcome","role":)", JsonQuote(role),
+                                     R"(,"version":)", pad.updates.size());
   if (version >= 0 && static_cast<size_t>(version) <= pad.updates.size()) {
     std::vector<std::string> since;
     for (size_t v = version; v < pad.updates.size(); ++v)
       since.push_back(UpdateJson(pad.updates[v]));
     absl::StrAppend(&welcome, R"(,"updates":[)", absl::StrJoin(since, ","), "]");
   } else {
-    absl::StrAppend(&welcome, R"(,"doc":)", Quote(Utf8(pad.doc)));
+    absl::StrAppend(&welcome, R"(,"doc":)", JsonQuote(Utf8(pad.doc)));
   }
   pad.clients[link->client_] = Pad::Client{who, std::move(send)};
-  absl::StrAppend(&welcome, R"(,"session":)", Json(ViewOf(who, pad)), "}");
+  absl::StrAppend(&welcome, R"(,"session":)", ToJson(ViewOf(who, pad)), "}");
   pad.clients[link->client_].send(welcome, false);
   if (who.role == Role::kCandidate && !pad.session.has_candidate_joined_at()) {
     *pad.session.mutable_candidate_joined_at() = Now();
@@ -488,7 +474,7 @@ absl::StatusOr<std::unique_ptr<PadLink>> Sessions::Join(
 
 void Sessions::Announce(Pad& pad, const SessionEvent& e) {
   const std::string presence = PresenceFrame(pad);
-  const std::string mark = absl::StrCat(R"({"type":"mark","event":)", Json(e), "}");
+  const std::string mark = absl::StrCat(R"({"type":"mark","event":)", ToJson(e), "}");
   for (auto& [cid, c] : pad.clients) {
     c.send(presence, false);
     if (c.who.role != Role::kCandidate) c.send(mark, false);
@@ -602,8 +588,8 @@ absl::Status Sessions::SwitchLanguage(Pad& pad, const std::string& role,
   SessionEvent e = NewEvent(pad, role);
   e.set_language(language);
   if (absl::Status st = Record(pad, &e); !st.ok()) return st;
-  const std::string out = absl::StrCat(R"({"type":"language","who":)", Quote(role),
-                                       R"(,"language":)", Quote(language), "}");
+  const std::string out = absl::StrCat(R"({"type":"language","who":)", JsonQuote(role),
+                                       R"(,"language":)", JsonQuote(language), "}");
   for (auto& [cid, c] : pad.clients) c.send(out, false);
   return absl::OkStatus();
 }
@@ -621,7 +607,7 @@ absl::Status Sessions::Visibility(Pad& pad, const Principal& who,
     e.set_tab_visible(true);
   }
   (void)Record(pad, &e);
-  const std::string mark = absl::StrCat(R"({"type":"mark","event":)", Json(e), "}");
+  const std::string mark = absl::StrCat(R"({"type":"mark","event":)", ToJson(e), "}");
   for (auto& [cid, c] : pad.clients) {
     if (c.who.role != Role::kCandidate) c.send(mark, false);
   }
@@ -634,7 +620,7 @@ void Sessions::Handle(Pad& pad, uint64_t client, const std::string& frame) {
   auto self = pad.clients.find(client);
   if (self == pad.clients.end()) return;
   auto reply = [&](const absl::Status& st) {
-    if (!st.ok()) self->second.send(ErrorFrame(st), false);
+    if (!st.ok()) self->second.send(PadErrorFrame(st), false);
   };
   if (!google::protobuf::util::JsonStringToMessage(frame, &msg).ok()) {
     return reply(absl::InvalidArgumentError("a frame is one JSON object"));
@@ -644,9 +630,9 @@ void Sessions::Handle(Pad& pad, uint64_t client, const std::string& frame) {
   const Principal& who = self->second.who;
   const std::string role = RoleName(who.role);
   if (type == "cursor") {
-    const std::string out = absl::StrCat(R"({"type":"cursor","who":)", Quote(role), R"(,"anchor":)",
-                                         static_cast<int64_t>(f.Num("anchor")), R"(,"head":)",
-                                         static_cast<int64_t>(f.Num("head")), "}");
+    const std::string out = absl::StrCat(R"({"type":"cursor","who":)", JsonQuote(role),
+                                         R"(,"anchor":)", static_cast<int64_t>(f.Num("anchor")),
+                                         R"(,"head":)", static_cast<int64_t>(f.Num("head")), "}");
     for (auto& [cid, c] : pad.clients) {
       if (cid != client) c.send(out, false);
     }

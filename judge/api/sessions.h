@@ -108,6 +108,8 @@ class Sessions {
 absl::StatusOr<std::u16string> ApplyChangeSet(const std::u16string& doc,
                                               const std::string& changes_json);
 std::u16string Utf16(const std::string& utf8);
+// {"type":"error","code":"NOT_FOUND","message":"..."}: how the pad refuses a frame or a hello.
+std::string PadErrorFrame(const absl::Status& status);
 std::string Utf8(const std::u16string& utf16);
 
 }  // namespace judge

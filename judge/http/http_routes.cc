@@ -88,14 +88,6 @@ int HttpStatusFor(absl::StatusCode code) {
   }
 }
 
-std::string ToJson(const google::protobuf::Message& message) {
-  google::protobuf::util::JsonPrintOptions options;
-  options.always_print_primitive_fields = true;
-  std::string out;
-  if (!google::protobuf::util::MessageToJsonString(message, &out, options).ok()) return "{}";
-  return out;
-}
-
 std::string ErrorJson(absl::StatusCode code, const std::string& message) {
   google::protobuf::Struct body;
   (*body.mutable_fields())["code"].set_string_value(absl::StatusCodeToString(code));

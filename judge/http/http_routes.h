@@ -36,6 +36,7 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "judge/api/json_text.h"
 #include "judge/api/judge_api.h"
 
 namespace judge {
@@ -72,8 +73,6 @@ int HttpStatusFor(absl::StatusCode code);
 // {"code": "NOT_FOUND", "message": "..."}: an error answer's body, or an event stream's error.
 std::string ErrorJson(absl::StatusCode code, const std::string& message);
 HttpReply ErrorReply(const absl::Status& status);
-// A message in protobuf's JSON mapping with every primitive field (`score: 0`, not missing).
-std::string ToJson(const google::protobuf::Message& message);
 
 class ApiRoutes {
  public:

@@ -319,13 +319,7 @@ class PadSocket : public std::enable_shared_from_this<PadSocket<Stream>> {
         }
         st = joined.status();
       }
-      google::protobuf::Value message;
-      message.set_string_value(std::string(st.message()));
-      std::string quoted;
-      (void)google::protobuf::util::MessageToJsonString(message, &quoted);
-      send(absl::StrCat(R"({"type":"error","code":")", absl::StatusCodeToString(st.code()),
-                        R"(","message":)", quoted, "}"),
-           true);
+      send(PadErrorFrame(st), true);
     });
   }
 
