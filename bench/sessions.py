@@ -15,7 +15,11 @@ again against the new version. Measured:
                   created, over the number of sessions;
   long timeline   one more session brought to --timeline-edits edits (default 20,000) by pushes
                   of --batch one-character updates each, then GET /v1/sessions/{id}/timeline
-                  and gRPC GetSessionTimeline, timed (best and median of --reads; goal 1 s).
+                  and gRPC GetSessionTimeline, timed (best and median of --reads; goal 1 s);
+  in the page     that session's playback (#/sessions/{id}/playback) opened --reads times in
+                  headless Chromium: from the request to the pad shown and seekable, and to every
+                  edit replayed, and the time of a seek (goal 1 s from the timeline's arrival to
+                  shown, as the page's own performance.now() figures; --no-page skips it).
 
 All clients run in this process on one thread (selectors, non-blocking sockets, frames built
 and parsed by hand), each session's two sockets from a loopback address of their own (127.0.x.y)
@@ -23,7 +27,7 @@ as from separate hosts; judged's and this process's CPU are shown, since on a 2-
 they share it.
 
   /usr/bin/python3 bench/sessions.py [--sessions 100] [--seconds 60] [--rate 5]
-                                     [--timeline-edits 20000] [--batch 500]
+                                     [--timeline-edits 20000] [--batch 500] [--no-page]
 Starts its own judged (build/bin/judged, or $JUDGE_BUILD_DIR/bin/judged) on free loopback ports.
 About --seconds plus 20 s."""
 import argparse
@@ -400,7 +404,63 @@ def long_timeline(judged, edits, batch, reads):
         grpc_times.append(time.monotonic() - t)
     channel.close()
     return {"edits": version - 1, "build_s": build_s, "events": count, "grpc_events": len(tl.events),
-            "bytes": size, "http": http_times, "grpc": grpc_times}
+            "bytes": size, "http": http_times, "grpc": grpc_times, "id": s["id"]}
+
+
+def page_playback(judged, sid, reads):
+    """The long session's playback opened `reads` times in headless Chromium; the page's own
+    figures (data-* of #playback-stats, from performance.now()) and three seeks each time."""
+    import shutil
+    import tempfile
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+    from selenium.webdriver.support.ui import WebDriverWait
+    profile = tempfile.mkdtemp(prefix="bench-sessions-chrome-")
+    opts = webdriver.ChromeOptions()
+    opts.binary_location = "/usr/bin/chromium"
+    for a in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+              "--disable-component-update", "--no-first-run", "--disable-dev-shm-usage",
+              "--window-size=1440,1000", "--user-data-dir=" + profile):
+        opts.add_argument(a)
+    d = webdriver.Chrome(service=Service("/usr/bin/chromedriver"), options=opts)
+    d.set_page_load_timeout(60)
+    url = "http://127.0.0.1:%d/" % judged.http_port
+    tok = judged.tokens["interviewer"]
+    who = api(judged.http_port, "GET", "/v1/whoami", tok)
+    out = {"fetch": [], "shown": [], "replay": [], "done": [], "seek": []}
+    try:
+        d.get(url)
+        d.execute_script("sessionStorage.setItem('judge.token', arguments[0]);"
+                         "sessionStorage.setItem('judge.caller', arguments[1]);", tok, who.decode())
+        for _ in range(reads):
+            d.get("about:blank")
+            d.get(url + "#/sessions/%s/playback" % sid)
+            WebDriverWait(d, 120).until(lambda d: d.execute_script(
+                "const s = document.getElementById('playback-stats');"
+                "return s && s.getAttribute('data-replayed') === 'true';"))
+            a = d.execute_script(
+                "const s = document.getElementById('playback-stats');"
+                "return ['fetch-ms', 'load-ms', 'replay-ms', 'done-ms', 'consistent']"
+                ".map((k) => s.getAttribute('data-' + k));")
+            if a[4] != "true":
+                raise RuntimeError("the page's replay does not end at the judge's document")
+            fetch, load, replay, done = (int(v) for v in a[:4])
+            out["fetch"].append(fetch)
+            out["shown"].append(load - fetch)
+            out["replay"].append(replay)
+            out["done"].append(done - fetch)
+            n = int(d.execute_script("return document.getElementById('playback-slider').max"))
+            for i in (n // 2, 123, max(0, n - 1)):
+                out["seek"].append(d.execute_script("""
+                    const t0 = performance.now();
+                    const s = document.getElementById('playback-slider');
+                    s.value = String(arguments[0]);
+                    s.dispatchEvent(new Event('input', {bubbles: true}));
+                    return performance.now() - t0;""", i))
+    finally:
+        d.quit()
+        shutil.rmtree(profile, ignore_errors=True)
+    return out
 
 
 def main():
@@ -411,6 +471,7 @@ def main():
     ap.add_argument("--timeline-edits", type=int, default=20000, help="edits of the long session (default 20000)")
     ap.add_argument("--batch", type=int, default=500, help="updates per push when building it (default 500)")
     ap.add_argument("--reads", type=int, default=5, help="timeline reads to time (default 5)")
+    ap.add_argument("--no-page", action="store_true", help="do not open the long session's playback in Chromium")
     args = ap.parse_args()
     if not 1 <= args.sessions <= 2000:
         ap.error("--sessions must be between 1 and 2000 (judged's --http-max-streams is at most 4096)")
@@ -422,8 +483,15 @@ def main():
     import grpc
     import harness
     pb, rpc = harness.load_stubs("/tmp/judge-bench-sessions-stubs")
+    web = os.path.join(harness.BUILD, "web")
+    page = not args.no_page
+    if page and not os.path.isfile(os.path.join(web, "index.html")):
+        sys.exit("sessions.py: no page at %s (build it, or pass --no-page)" % web)
+    if page and not os.path.exists("/usr/bin/chromedriver"):
+        sys.exit("sessions.py: the page measure needs chromium and chromium-driver (or pass --no-page)")
     judged = harness.Judged(extra_args=["--workers", "1", "--rate-limit", "100000", "--http-listen", "127.0.0.1:0",
-                                        "--http-max-streams", str(min(4096, 2 * args.sessions + 64))])
+                                        "--http-max-streams", str(min(4096, 2 * args.sessions + 64))]
+                            + (["--web-root", web] if page else []))
     judged.start()
     pid = judged.proc.pid
     try:
@@ -495,6 +563,7 @@ def main():
             c.sock.close()
 
         long = long_timeline(judged, args.timeline_edits, args.batch, args.reads)
+        shown = page_playback(judged, long["id"], args.reads) if page else None
         channel.close()
     finally:
         judged.cleanup()
@@ -539,6 +608,17 @@ def main():
         ("GetSessionTimeline (gRPC), best / median", "%.3f / %.3f s" % (grpc_best, grpc_med),
          "<= %.0f s" % GOAL_TIMELINE_S, ok(grpc_med, GOAL_TIMELINE_S)),
     ]
+    if shown:
+        med = {k: statistics.median(v) for k, v in shown.items()}
+        rows += [
+            ("page: timeline fetched, median of %d" % len(shown["fetch"]), "%.0f ms" % med["fetch"], "", ""),
+            ("page: fetched -> shown and seekable", "%.0f ms" % med["shown"], "<= %.0f ms" % (GOAL_TIMELINE_S * 1000),
+             ok(med["shown"], GOAL_TIMELINE_S * 1000)),
+            ("page: every edit replayed (work, in slices)", "%.0f ms" % med["replay"], "", ""),
+            ("page: fetched -> all replayed", "%.0f ms" % med["done"], "", ""),
+            ("page: a seek, median / max of %d" % len(shown["seek"]),
+             "%.1f / %.1f ms" % (statistics.median(shown["seek"]), max(shown["seek"])), "", ""),
+        ]
     for name, value, goal, verdict in rows:
         print("%-44s %14s %12s %s" % (name, value, goal, verdict))
     if bench.errors:
