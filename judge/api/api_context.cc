@@ -25,15 +25,16 @@ bool ValidName(const std::string& s, size_t max) {
   });
 }
 
-absl::StatusOr<std::string> RemoteOwner(const ApiContext& ctx, const std::string& id) {
+absl::StatusOr<std::string> RemoteOwner(const ApiContext& ctx, const std::string& id,
+                                        const char* what) {
   if (ctx.cluster == nullptr) return std::string();
   const std::string owner = OwnerOf(id);
   if (owner.empty() || owner == ctx.cluster->node_id()) return std::string();
-  if (!ValidName(id, 64)) return absl::InvalidArgumentError("submission_id is malformed");
+  if (!ValidName(id, 64)) return absl::InvalidArgumentError(absl::StrCat(what, "_id is malformed"));
   const std::map<std::string, std::string> nodes = ctx.cluster->Nodes();
   auto it = nodes.find(owner);
   if (it == nodes.end()) {
-    return absl::UnavailableError(absl::StrCat("submission ", id, " is kept by node ", owner,
+    return absl::UnavailableError(absl::StrCat(what, " ", id, " is kept by node ", owner,
                                                ", which is not reachable now; retry later"));
   }
   return it->second;

@@ -66,16 +66,19 @@ struct ApiContext {
 bool ValidName(const std::string& s, size_t max);
 bool ValidUtf8(std::string_view s);
 
-// The address of the node that owns submission `id` when it is another node (forward the call
-// there); "" when it is this node's; UNAVAILABLE when the owner is not alive.
-absl::StatusOr<std::string> RemoteOwner(const ApiContext& ctx, const std::string& id);
+// The address of the node that owns submission (or session: `what`) `id` when it is another
+// node (forward the call there); "" when it is this node's; UNAVAILABLE when the owner is not
+// alive.
+absl::StatusOr<std::string> RemoteOwner(const ApiContext& ctx, const std::string& id,
+                                        const char* what = "submission");
 
-// An answer forwarded from the owner of submission `id`: its own errors as it gave them, its
-// silence as UNAVAILABLE naming the node.
+// An answer forwarded from the owner of submission (or session) `id`: its own errors as it gave
+// them, its silence as UNAVAILABLE naming the node.
 template <typename T>
-absl::StatusOr<T> FromOwner(absl::StatusOr<T> answer, const std::string& id) {
+absl::StatusOr<T> FromOwner(absl::StatusOr<T> answer, const std::string& id,
+                            const char* what = "submission") {
   if (answer.ok() || !absl::IsUnavailable(answer.status())) return answer;
-  return absl::UnavailableError(absl::StrCat("submission ", id, " is kept by node ", OwnerOf(id),
+  return absl::UnavailableError(absl::StrCat(what, " ", id, " is kept by node ", OwnerOf(id),
                                              ", which ", answer.status().message()));
 }
 

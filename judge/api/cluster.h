@@ -95,6 +95,42 @@ class Peers {
       const judge::v1::WatchSubmissionRequest& req,
       std::function<void(judge::v1::SubmissionEvent)> deliver,
       std::function<void(const absl::Status&)> broken) = 0;
+  // A live run in a session the node at `address` owns: judged there, streamed as Watch does.
+  virtual absl::StatusOr<std::function<void()>> RunLive(
+      const std::string& address, const Principal& who, const judge::v1::RunLiveRequest& req,
+      std::function<void(judge::v1::SubmissionEvent)> deliver,
+      std::function<void(const absl::Status&)> broken) = 0;
+
+  // Sessions kept by the node at `address`.
+  virtual absl::StatusOr<judge::v1::Session> GetSession(
+      const std::string& address, const Principal& who,
+      const judge::v1::GetSessionRequest& req) = 0;
+  virtual absl::StatusOr<judge::v1::SessionTimeline> GetSessionTimeline(
+      const std::string& address, const Principal& who,
+      const judge::v1::GetSessionTimelineRequest& req) = 0;
+  virtual absl::StatusOr<judge::v1::Session> EndSession(
+      const std::string& address, const Principal& who,
+      const judge::v1::EndSessionRequest& req) = 0;
+  virtual absl::StatusOr<judge::v1::Session> SetSessionNotes(
+      const std::string& address, const Principal& who,
+      const judge::v1::SetSessionNotesRequest& req) = 0;
+  // That node's own sessions only.
+  virtual absl::StatusOr<judge::v1::ListSessionsResponse> ListSessionsLocal(
+      const std::string& address, const Principal& who,
+      const judge::v1::ListSessionsRequest& req) = 0;
+
+  // A link to the pad of a session the node at `address` keeps: frames given to Send go to the
+  // owner's pad in order (never blocking); its frames come to `deliver` (`last`: the pad closes
+  // after it), and when the owner stops answering, one error frame with `last`. Destroying the
+  // link leaves the pad; no delivery starts after that.
+  class PadPeer {
+   public:
+    virtual ~PadPeer() = default;
+    virtual void Send(std::string json) = 0;
+  };
+  virtual std::unique_ptr<PadPeer> JoinPad(const std::string& address, const Principal& who,
+                                           const std::string& session_id, int64_t version,
+                                           std::function<void(std::string, bool)> deliver) = 0;
 };
 
 }  // namespace judge

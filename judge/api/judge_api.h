@@ -84,10 +84,12 @@ class JudgeApi {
       EventFeed::Deliver deliver, EventFeed::Broken broken = nullptr) const {
     return live_.WatchSubmission(who, req, std::move(deliver), std::move(broken));
   }
+  // A run in a session that another node keeps runs there; `broken` as for WatchSubmission.
   absl::StatusOr<std::unique_ptr<EventFeed>> RunLive(const Principal& who,
                                                      const judge::v1::RunLiveRequest& req,
-                                                     EventFeed::Deliver deliver) {
-    return live_.RunLive(who, req, std::move(deliver));
+                                                     EventFeed::Deliver deliver,
+                                                     EventFeed::Broken broken = nullptr) {
+    return live_.RunLive(who, req, std::move(deliver), std::move(broken));
   }
 
   // Interview sessions (sessions.h); the pad is joined by the HTTP door's WebSocket.
@@ -123,7 +125,8 @@ class JudgeApi {
 
   const ApiOptions& options() const { return ctx_.options; }
 
-  // Whether calls about this submission go to another node (a cluster's other owner).
+  // Whether calls about this submission (or session) go to another node (a cluster's other
+  // owner).
   bool KeptElsewhere(const std::string& submission_id) const {
     return ctx_.cluster != nullptr && !OwnerOf(submission_id).empty() &&
            OwnerOf(submission_id) != ctx_.cluster->node_id();

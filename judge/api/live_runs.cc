@@ -56,7 +56,24 @@ absl::StatusOr<std::unique_ptr<EventFeed>> LiveRuns::WatchSubmission(
 
 absl::StatusOr<std::unique_ptr<EventFeed>> LiveRuns::RunLive(const Principal& who,
                                                              const judge::v1::RunLiveRequest& req,
-                                                             EventFeed::Deliver deliver) {
+                                                             EventFeed::Deliver deliver,
+                                                             EventFeed::Broken broken) {
+  // A run in a session another node keeps is that node's: it runs there, beside the pad it
+  // shows on, and its events come back through it.
+  if (!req.session_id().empty()) {
+    absl::StatusOr<std::string> remote = RemoteOwner(*ctx_, req.session_id(), "session");
+    if (!remote.ok()) return remote.status();
+    if (!remote->empty()) {
+      auto on_broken = [broken = std::move(broken), id = req.session_id()](const absl::Status& s) {
+        if (broken) broken(FromOwner(absl::StatusOr<bool>(s), id, "session").status());
+      };
+      absl::StatusOr<std::function<void()>> stop = FromOwner(
+          ctx_->peers->RunLive(*remote, who, req, std::move(deliver), std::move(on_broken)),
+          req.session_id(), "session");
+      if (!stop.ok()) return stop.status();
+      return std::unique_ptr<EventFeed>(new EventFeed(req.session_id(), *std::move(stop)));
+    }
+  }
   // A candidate's Run is practice before a graded Submit: the samples or their own input, on
   // the live queue, never a submission (never listed, graded or compared), at a rate of its own.
   const bool practice = who.role == Role::kCandidate;

@@ -22,7 +22,8 @@ class LiveRuns {
       EventFeed::Deliver deliver, EventFeed::Broken broken) const;
   absl::StatusOr<std::unique_ptr<EventFeed>> RunLive(const Principal& who,
                                                      const judge::v1::RunLiveRequest& req,
-                                                     EventFeed::Deliver deliver);
+                                                     EventFeed::Deliver deliver,
+                                                     EventFeed::Broken broken = nullptr);
 
  private:
   // Subscribes a feed for `who` to submission `id`: its history then live events, or the

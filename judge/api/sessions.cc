@@ -10,6 +10,7 @@
 #include "google/protobuf/struct.pb.h"
 #include "google/protobuf/util/json_util.h"
 #include "google/protobuf/util/time_util.h"
+#include "judge/api/cluster_list.h"
 #include "judge/api/json_text.h"
 #include "judge/api/log.h"
 #include "judge/api/views.h"
@@ -218,7 +219,10 @@ PadLink::~PadLink() {
   if (sessions_ != nullptr && pad_ != nullptr) sessions_->Leave(*pad_, client_);
 }
 
-void PadLink::Receive(const std::string& frame) { sessions_->Handle(*pad_, client_, frame); }
+void PadLink::Receive(const std::string& frame) {
+  if (peer_ != nullptr) return peer_->Send(frame);
+  sessions_->Handle(*pad_, client_, frame);
+}
 
 Sessions::~Sessions() = default;
 
@@ -279,7 +283,9 @@ absl::StatusOr<Session> Sessions::Create(const Principal& who,
   }
   auto pad = std::make_shared<Pad>();
   Session& s = pad->session;
-  s.set_id(absl::StrCat("s", ctx_->store->NewId()));
+  s.set_id(ctx_->cluster != nullptr
+               ? absl::StrCat("s", ctx_->store->NewId(), ".", ctx_->cluster->node_id())
+               : absl::StrCat("s", ctx_->store->NewId()));
   s.set_challenge_id(req.challenge_id());
   s.set_candidate_id(req.candidate_id());
   s.set_language(language);
@@ -351,6 +357,13 @@ Session Sessions::ViewOf(const Principal& who, const Pad& pad) const {
 }
 
 absl::StatusOr<Session> Sessions::Get(const Principal& who, const std::string& id) {
+  absl::StatusOr<std::string> remote = RemoteOwner(*ctx_, id, "session");
+  if (!remote.ok()) return remote.status();
+  if (!remote->empty()) {
+    judge::v1::GetSessionRequest req;
+    req.set_session_id(id);
+    return FromOwner(ctx_->peers->GetSession(*remote, who, req), id, "session");
+  }
   absl::StatusOr<std::shared_ptr<Pad>> pad = Open(who, id);
   if (!pad.ok()) return pad.status();
   std::lock_guard<std::mutex> lock((*pad)->mu);
@@ -359,6 +372,13 @@ absl::StatusOr<Session> Sessions::Get(const Principal& who, const std::string& i
 
 absl::StatusOr<judge::v1::SessionTimeline> Sessions::Timeline(const Principal& who,
                                                               const std::string& id) {
+  absl::StatusOr<std::string> remote = RemoteOwner(*ctx_, id, "session");
+  if (!remote.ok()) return remote.status();
+  if (!remote->empty()) {
+    judge::v1::GetSessionTimelineRequest req;
+    req.set_session_id(id);
+    return FromOwner(ctx_->peers->GetSessionTimeline(*remote, who, req), id, "session");
+  }
   absl::StatusOr<std::shared_ptr<Pad>> pad = Open(who, id);
   if (!pad.ok()) return pad.status();
   absl::StatusOr<std::vector<SessionEvent>> events = ctx_->store->SessionEvents(id);
@@ -374,6 +394,21 @@ absl::StatusOr<judge::v1::SessionTimeline> Sessions::Timeline(const Principal& w
 }
 
 absl::StatusOr<judge::v1::ListSessionsResponse> Sessions::List(
+    const Principal& who, const judge::v1::ListSessionsRequest& req) {
+  if (ctx_->cluster == nullptr || who.this_node_only) return ListHere(who, req);
+  return ListEverywhere<judge::v1::ListSessionsRequest, judge::v1::ListSessionsResponse>(
+      *ctx_->cluster, who, req,
+      [this](const Principal& here, const judge::v1::ListSessionsRequest& r) {
+        return ListHere(here, r);
+      },
+      [this](const std::string& address, const Principal& w,
+             const judge::v1::ListSessionsRequest& r) {
+        return ctx_->peers->ListSessionsLocal(address, w, r);
+      },
+      &judge::v1::ListSessionsResponse::mutable_sessions);
+}
+
+absl::StatusOr<judge::v1::ListSessionsResponse> Sessions::ListHere(
     const Principal& who, const judge::v1::ListSessionsRequest& req) {
   std::string candidate = req.candidate_id();
   if (who.role == Role::kCandidate) {
@@ -400,6 +435,13 @@ absl::StatusOr<judge::v1::ListSessionsResponse> Sessions::List(
 }
 
 absl::StatusOr<Session> Sessions::End(const Principal& who, const std::string& id) {
+  absl::StatusOr<std::string> remote = RemoteOwner(*ctx_, id, "session");
+  if (!remote.ok()) return remote.status();
+  if (!remote->empty()) {
+    judge::v1::EndSessionRequest req;
+    req.set_session_id(id);
+    return FromOwner(ctx_->peers->EndSession(*remote, who, req), id, "session");
+  }
   absl::StatusOr<std::shared_ptr<Pad>> opened = Open(who, id);
   if (!opened.ok()) return opened.status();
   if (who.role == Role::kCandidate) {
@@ -420,6 +462,11 @@ absl::StatusOr<Session> Sessions::End(const Principal& who, const std::string& i
 
 absl::StatusOr<Session> Sessions::SetNotes(const Principal& who,
                                            const judge::v1::SetSessionNotesRequest& req) {
+  absl::StatusOr<std::string> remote = RemoteOwner(*ctx_, req.session_id(), "session");
+  if (!remote.ok()) return remote.status();
+  if (!remote->empty()) {
+    return FromOwner(ctx_->peers->SetSessionNotes(*remote, who, req), req.session_id(), "session");
+  }
   absl::StatusOr<std::shared_ptr<Pad>> opened = Open(who, req.session_id());
   if (!opened.ok()) return opened.status();
   if (who.role == Role::kCandidate) {
@@ -439,6 +486,13 @@ absl::StatusOr<Session> Sessions::SetNotes(const Principal& who,
 absl::StatusOr<std::unique_ptr<PadLink>> Sessions::Join(
     const Principal& who, const std::string& id, int64_t version,
     std::function<void(std::string, bool)> send) {
+  absl::StatusOr<std::string> remote = RemoteOwner(*ctx_, id, "session");
+  if (!remote.ok()) return remote.status();
+  if (!remote->empty()) {
+    std::unique_ptr<PadLink> link(new PadLink());
+    link->peer_ = ctx_->peers->JoinPad(*remote, who, id, version, std::move(send));
+    return link;
+  }
   absl::StatusOr<std::shared_ptr<Pad>> opened = Open(who, id);
   if (!opened.ok()) return opened.status();
   Pad& pad = **opened;

@@ -8,6 +8,10 @@
 // every client. The judge applies each ChangeSet (JSON, positions in UTF-16 code units) to its
 // own copy, so it always knows the text. No transport here: the HTTP door carries the frames
 // over a WebSocket (PadLink); every frame is JSON.
+//
+// In a cluster a session is kept by the node that created it (its id ends in ".<node id>", as a
+// submission's does); the other nodes forward every call about it to that node, the pad and the
+// runs in it included, so any node serves any session.
 #pragma once
 
 #include <functional>
@@ -42,6 +46,8 @@ class PadLink {
   Sessions* sessions_ = nullptr;
   std::shared_ptr<Pad> pad_;
   uint64_t client_ = 0;
+  // A session another node of the cluster keeps: its pad is reached through that node.
+  std::unique_ptr<Peers::PadPeer> peer_;
 };
 
 class Sessions {
@@ -55,6 +61,9 @@ class Sessions {
   absl::StatusOr<judge::v1::SessionTimeline> Timeline(const Principal& who, const std::string& id);
   absl::StatusOr<judge::v1::ListSessionsResponse> List(const Principal& who,
                                                        const judge::v1::ListSessionsRequest& req);
+  // This node's own sessions.
+  absl::StatusOr<judge::v1::ListSessionsResponse> ListHere(
+      const Principal& who, const judge::v1::ListSessionsRequest& req);
   absl::StatusOr<judge::v1::Session> End(const Principal& who, const std::string& id);
   absl::StatusOr<judge::v1::Session> SetNotes(const Principal& who,
                                               const judge::v1::SetSessionNotesRequest& req);

@@ -270,8 +270,8 @@ void ApiRoutes::AddStreamRoutes() {
     absl::StatusOr<RunLiveRequest> r = ParseBody<RunLiveRequest>(c.req);
     if (!r.ok()) return r.status();
     Principal who = c.who;
-    return StreamOpener([api, who, req = *std::move(r)](EventFeed::Deliver d, EventFeed::Broken) {
-      return api->RunLive(who, req, std::move(d));
+    return StreamOpener([api, who, req = *std::move(r)](EventFeed::Deliver d, EventFeed::Broken b) {
+      return api->RunLive(who, req, std::move(d), std::move(b));
     });
   });
 }

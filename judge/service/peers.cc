@@ -1,9 +1,12 @@
 #include "judge/service/peers.h"
 
 #include <condition_variable>
+#include <deque>
 #include <thread>
 
 #include "absl/strings/str_cat.h"
+#include "judge/api/json_text.h"
+#include "judge/api/sessions.h"
 
 namespace judge {
 
@@ -74,8 +77,41 @@ absl::StatusOr<judge::v1::ListSubmissionsResponse> GrpcPeers::ListLocal(
       address, who, req, &judge::v1::JudgeService::Stub::ListSubmissions, /*this_node_only=*/true);
 }
 
-absl::StatusOr<std::function<void()>> GrpcPeers::Watch(
-    const std::string& address, const Principal& who, const judge::v1::WatchSubmissionRequest& req,
+absl::StatusOr<judge::v1::Session> GrpcPeers::GetSession(const std::string& address,
+                                                         const Principal& who,
+                                                         const judge::v1::GetSessionRequest& req) {
+  return Call<judge::v1::Session>(address, who, req, &judge::v1::JudgeService::Stub::GetSession);
+}
+
+absl::StatusOr<judge::v1::SessionTimeline> GrpcPeers::GetSessionTimeline(
+    const std::string& address, const Principal& who,
+    const judge::v1::GetSessionTimelineRequest& req) {
+  return Call<judge::v1::SessionTimeline>(address, who, req,
+                                          &judge::v1::JudgeService::Stub::GetSessionTimeline);
+}
+
+absl::StatusOr<judge::v1::Session> GrpcPeers::EndSession(const std::string& address,
+                                                         const Principal& who,
+                                                         const judge::v1::EndSessionRequest& req) {
+  return Call<judge::v1::Session>(address, who, req, &judge::v1::JudgeService::Stub::EndSession);
+}
+
+absl::StatusOr<judge::v1::Session> GrpcPeers::SetSessionNotes(
+    const std::string& address, const Principal& who,
+    const judge::v1::SetSessionNotesRequest& req) {
+  return Call<judge::v1::Session>(address, who, req,
+                                  &judge::v1::JudgeService::Stub::SetSessionNotes);
+}
+
+absl::StatusOr<judge::v1::ListSessionsResponse> GrpcPeers::ListSessionsLocal(
+    const std::string& address, const Principal& who, const judge::v1::ListSessionsRequest& req) {
+  return Call<judge::v1::ListSessionsResponse>(
+      address, who, req, &judge::v1::JudgeService::Stub::ListSessions, /*this_node_only=*/true);
+}
+
+template <typename Req, typename Method>
+absl::StatusOr<std::function<void()>> GrpcPeers::Events(
+    const std::string& address, const Principal& who, const Req& req, Method method,
     std::function<void(judge::v1::SubmissionEvent)> deliver,
     std::function<void(const absl::Status&)> broken) {
   // The first event is read here, on the calling thread (which drives the call as a unary call
@@ -95,7 +131,7 @@ absl::StatusOr<std::function<void()>> GrpcPeers::Watch(
   state->deliver = std::move(deliver);
   state->broken = std::move(broken);
   Prepare(&state->ctx, address, who, true);
-  state->reader = StubFor(address)->WatchSubmission(&state->ctx, req);
+  state->reader = (StubFor(address)->*method)(&state->ctx, req);
   std::thread guard([state, timeout = timeout_] {
     std::unique_lock<std::mutex> lock(state->mu);
     if (!state->cv.wait_for(lock, timeout, [&] { return state->first_read; })) {
@@ -146,9 +182,10 @@ absl::StatusOr<std::function<void()>> GrpcPeers::Watch(
     if (status.ok()) {
       status = grpc::Status(grpc::StatusCode::UNAVAILABLE, "the stream ended before FINISHED");
     }
-    state->broken(
-        absl::UnavailableError(absl::StrCat("stopped answering at ", address, " during the watch (",
-                                            status.error_message(), "); watch again")));
+    if (!state->broken) return;
+    state->broken(absl::UnavailableError(absl::StrCat("stopped answering at ", address,
+                                                      " during the stream (",
+                                                      status.error_message(), "); watch again")));
   }).detach();
   return std::function<void()>([state] {
     {
@@ -157,6 +194,135 @@ absl::StatusOr<std::function<void()>> GrpcPeers::Watch(
     }
     state->ctx.TryCancel();
   });
+}
+
+absl::StatusOr<std::function<void()>> GrpcPeers::Watch(
+    const std::string& address, const Principal& who, const judge::v1::WatchSubmissionRequest& req,
+    std::function<void(judge::v1::SubmissionEvent)> deliver,
+    std::function<void(const absl::Status&)> broken) {
+  return Events(address, who, req, &judge::v1::JudgeService::Stub::WatchSubmission,
+                std::move(deliver), std::move(broken));
+}
+
+absl::StatusOr<std::function<void()>> GrpcPeers::RunLive(
+    const std::string& address, const Principal& who, const judge::v1::RunLiveRequest& req,
+    std::function<void(judge::v1::SubmissionEvent)> deliver,
+    std::function<void(const absl::Status&)> broken) {
+  return Events(address, who, req, &judge::v1::JudgeService::Stub::RunLive, std::move(deliver),
+                std::move(broken));
+}
+
+namespace {
+
+// The client side of JoinPad. Lives until gRPC is done with it (it holds itself until OnDone); a
+// hold keeps the call open while the PeerPad link may still write. The mutex is recursive: gRPC
+// may run a reaction on the thread that started the operation.
+class PadCall final : public grpc::ClientBidiReactor<judge::v1::PadFrame, judge::v1::PadFrame> {
+ public:
+  explicit PadCall(std::function<void(std::string, bool)> deliver) : deliver_(std::move(deliver)) {}
+
+  void Start(std::shared_ptr<PadCall> self, judge::v1::JudgeService::Stub* stub,
+             std::string hello) {
+    self_ = std::move(self);
+    stub->async()->JoinPad(&ctx, this);
+    AddHold();
+    StartRead(&in_);
+    Send(std::move(hello));
+    StartCall();
+  }
+
+  void Send(std::string json) {
+    std::lock_guard<std::recursive_mutex> lock(mu_);
+    if (stopped_) return;
+    judge::v1::PadFrame f;
+    f.set_json(std::move(json));
+    out_.push_back(std::move(f));
+    if (!writing_) {
+      writing_ = true;
+      StartWrite(&out_.front());
+    }
+  }
+
+  // The link is gone: no more writes or deliveries; the call ends.
+  void Stop() {
+    {
+      std::lock_guard<std::recursive_mutex> lock(mu_);
+      if (stopped_) return;
+      stopped_ = true;
+    }
+    ctx.TryCancel();
+    RemoveHold();
+  }
+
+  void OnWriteDone(bool ok) override {
+    std::lock_guard<std::recursive_mutex> lock(mu_);
+    out_.pop_front();
+    if (!ok || out_.empty()) {
+      writing_ = false;
+      if (!ok) out_.clear();
+      return;
+    }
+    StartWrite(&out_.front());
+  }
+
+  void OnReadDone(bool ok) override {
+    std::lock_guard<std::recursive_mutex> lock(mu_);
+    if (!ok) {
+      // The owner ended the stream: if it never said this was the last frame, the client hears
+      // why and is let go.
+      if (!stopped_ && !got_last_) {
+        got_last_ = true;
+        deliver_(PadErrorFrame(absl::UnavailableError(
+                     "the node that keeps this session stopped answering; join again")),
+                 true);
+      }
+      return;
+    }
+    if (!stopped_ && !got_last_) {
+      got_last_ = in_.last();
+      deliver_(in_.json(), in_.last());
+    }
+    StartRead(&in_);
+  }
+
+  void OnDone(const grpc::Status&) override {
+    std::shared_ptr<PadCall> self;
+    std::lock_guard<std::recursive_mutex> lock(mu_);
+    self.swap(self_);  // may be the last reference: `this` goes when `self` does
+  }
+
+  grpc::ClientContext ctx;
+
+ private:
+  std::recursive_mutex mu_;
+  std::function<void(std::string, bool)> deliver_;
+  std::deque<judge::v1::PadFrame> out_;
+  judge::v1::PadFrame in_;
+  bool writing_ = false, stopped_ = false, got_last_ = false;
+  std::shared_ptr<PadCall> self_;
+};
+
+class GrpcPadPeer final : public Peers::PadPeer {
+ public:
+  explicit GrpcPadPeer(std::shared_ptr<PadCall> call) : call_(std::move(call)) {}
+  ~GrpcPadPeer() override { call_->Stop(); }
+  void Send(std::string json) override { call_->Send(std::move(json)); }
+
+ private:
+  std::shared_ptr<PadCall> call_;
+};
+
+}  // namespace
+
+std::unique_ptr<Peers::PadPeer> GrpcPeers::JoinPad(const std::string& address, const Principal& who,
+                                                   const std::string& session_id, int64_t version,
+                                                   std::function<void(std::string, bool)> deliver) {
+  auto call = std::make_shared<PadCall>(std::move(deliver));
+  Prepare(&call->ctx, address, who, true);
+  call->Start(call, StubFor(address),
+              absl::StrCat(R"({"type":"hello","session":)", JsonQuote(session_id), R"(,"version":)",
+                           version, "}"));
+  return std::make_unique<GrpcPadPeer>(std::move(call));
 }
 
 }  // namespace judge

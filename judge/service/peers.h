@@ -44,6 +44,26 @@ class GrpcPeers final : public Peers {
       const judge::v1::WatchSubmissionRequest& req,
       std::function<void(judge::v1::SubmissionEvent)> deliver,
       std::function<void(const absl::Status&)> broken) override;
+  absl::StatusOr<std::function<void()>> RunLive(
+      const std::string& address, const Principal& who, const judge::v1::RunLiveRequest& req,
+      std::function<void(judge::v1::SubmissionEvent)> deliver,
+      std::function<void(const absl::Status&)> broken) override;
+  absl::StatusOr<judge::v1::Session> GetSession(const std::string& address, const Principal& who,
+                                                const judge::v1::GetSessionRequest& req) override;
+  absl::StatusOr<judge::v1::SessionTimeline> GetSessionTimeline(
+      const std::string& address, const Principal& who,
+      const judge::v1::GetSessionTimelineRequest& req) override;
+  absl::StatusOr<judge::v1::Session> EndSession(const std::string& address, const Principal& who,
+                                                const judge::v1::EndSessionRequest& req) override;
+  absl::StatusOr<judge::v1::Session> SetSessionNotes(
+      const std::string& address, const Principal& who,
+      const judge::v1::SetSessionNotesRequest& req) override;
+  absl::StatusOr<judge::v1::ListSessionsResponse> ListSessionsLocal(
+      const std::string& address, const Principal& who,
+      const judge::v1::ListSessionsRequest& req) override;
+  std::unique_ptr<PadPeer> JoinPad(const std::string& address, const Principal& who,
+                                   const std::string& session_id, int64_t version,
+                                   std::function<void(std::string, bool)> deliver) override;
 
  private:
   judge::v1::JudgeService::Stub* StubFor(const std::string& address);
@@ -55,6 +75,12 @@ class GrpcPeers final : public Peers {
   template <typename Resp, typename Req, typename Method>
   absl::StatusOr<Resp> Call(const std::string& address, const Principal& who, const Req& req,
                             Method method, bool this_node_only = false);
+  // A server stream of SubmissionEvents on `who`'s behalf, until FINISHED (see Watch).
+  template <typename Req, typename Method>
+  absl::StatusOr<std::function<void()>> Events(
+      const std::string& address, const Principal& who, const Req& req, Method method,
+      std::function<void(judge::v1::SubmissionEvent)> deliver,
+      std::function<void(const absl::Status&)> broken);
 
   std::shared_ptr<grpc::ChannelCredentials> credentials_;
   const PeerTrust* trust_;

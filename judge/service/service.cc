@@ -9,7 +9,9 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "google/protobuf/struct.pb.h"
 #include "google/protobuf/unknown_field_set.h"
+#include "google/protobuf/util/json_util.h"
 #include "judge/service/peers.h"
 
 namespace judge {
@@ -148,6 +150,156 @@ grpc::ServerWriteReactor<SubmissionEvent>* StartStream(Open open) {
   }
   return stream;
 }
+
+// The pad over gRPC (JoinPad): the first frame is the hello, then each frame goes to the pad in
+// order and each of the pad's frames is written in order; the pad's last frame ends the call.
+// Holds itself until gRPC is done with it; the pad's sends hold it weakly. The write lock is
+// recursive (gRPC may run a reaction on the thread that started the operation); the link has a
+// lock of its own, never held with the write lock (the pad sends while holding its own lock).
+class PadStream final : public grpc::ServerBidiReactor<judge::v1::PadFrame, judge::v1::PadFrame>,
+                        public std::enable_shared_from_this<PadStream> {
+ public:
+  using Runner = std::function<void(std::function<void()>)>;
+  PadStream(JudgeApi* api, absl::StatusOr<Principal> who, Runner run)
+      : api_(api), who_(std::move(who)), run_(std::move(run)) {}
+
+  void Begin() {
+    self_ = shared_from_this();
+    StartRead(&in_);
+  }
+
+  void OnReadDone(bool ok) override {
+    if (!ok) {  // the client is through (or gone): leave the pad, end once the writes are out
+      Unlink();
+      End(grpc::Status::OK);
+      return;
+    }
+    if (!hello_done_) {
+      hello_done_ = true;
+      // Joining reads the store, and for another node's session calls that node: not on a
+      // gRPC thread. The next read starts once the link is there.
+      run_([self = shared_from_this(), frame = in_.json()] { self->Hello(frame); });
+      return;
+    }
+    {
+      std::lock_guard<std::mutex> lock(link_mu_);
+      if (link_ != nullptr) link_->Receive(in_.json());
+    }
+    StartRead(&in_);
+  }
+
+  void OnWriteDone(bool ok) override {
+    std::lock_guard<std::recursive_mutex> lock(mu_);
+    const bool last = out_.front().last();
+    out_.pop_front();
+    writing_ = false;
+    if (!ok) return FinishLocked(grpc::Status(grpc::StatusCode::CANCELLED, "write failed"));
+    if (last) return FinishLocked(grpc::Status::OK);
+    WriteNextLocked();
+  }
+
+  void OnCancel() override { End(grpc::Status(grpc::StatusCode::CANCELLED, "cancelled")); }
+
+  void OnDone() override {
+    Unlink();
+    std::shared_ptr<PadStream> self;
+    std::lock_guard<std::recursive_mutex> lock(mu_);
+    done_ = true;
+    self.swap(self_);  // may be the last reference
+  }
+
+ private:
+  void Hello(const std::string& frame) {
+    auto send = [weak = weak_from_this()](std::string json, bool last) {
+      if (auto self = weak.lock()) self->Push(std::move(json), last);
+    };
+    google::protobuf::Struct hello;
+    absl::Status st = who_.status();
+    if (st.ok() &&
+        (!google::protobuf::util::JsonStringToMessage(frame, &hello).ok() ||
+         hello.fields().count("type") == 0 || hello.fields().at("type").string_value() != "hello" ||
+         hello.fields().count("session") == 0)) {
+      st = absl::InvalidArgumentError(
+          "the first frame is {\"type\":\"hello\",\"session\":\"<id>\",\"version\":N}");
+    }
+    if (st.ok()) {
+      auto v = hello.fields().find("version");
+      const double asked = v == hello.fields().end() ? -1 : v->second.number_value();
+      const int64_t version = asked >= 0 && asked < 1e12 ? static_cast<int64_t>(asked) : -1;
+      absl::StatusOr<std::unique_ptr<PadLink>> joined =
+          api_->JoinPad(*who_, hello.fields().at("session").string_value(), version, send);
+      if (joined.ok()) {
+        {
+          std::lock_guard<std::mutex> lock(link_mu_);
+          link_ = *std::move(joined);
+        }
+        std::lock_guard<std::recursive_mutex> lock(mu_);
+        if (!finished_) StartRead(&in_);
+        return;
+      }
+      st = joined.status();
+    }
+    send(PadErrorFrame(st), true);
+  }
+
+  void Push(std::string json, bool last) {
+    std::lock_guard<std::recursive_mutex> lock(mu_);
+    if (finished_ || done_) return;
+    judge::v1::PadFrame f;
+    f.set_json(std::move(json));
+    f.set_last(last);
+    out_.push_back(std::move(f));
+    WriteNextLocked();
+  }
+
+  void WriteNextLocked() {
+    if (writing_ || finished_) return;
+    if (out_.empty()) {
+      if (end_when_written_) FinishLocked(end_status_);
+      return;
+    }
+    writing_ = true;
+    StartWrite(&out_.front());
+  }
+
+  void End(const grpc::Status& status) {
+    std::lock_guard<std::recursive_mutex> lock(mu_);
+    if (end_when_written_) return;
+    end_when_written_ = true;
+    end_status_ = status;
+    if (status.ok()) return WriteNextLocked();
+    out_.clear();  // cancelled: nothing more goes out
+    if (!writing_) FinishLocked(status);
+  }
+
+  void FinishLocked(const grpc::Status& status) {
+    if (finished_) return;
+    finished_ = true;
+    Finish(status);
+  }
+
+  void Unlink() {
+    std::unique_ptr<PadLink> link;
+    {
+      std::lock_guard<std::mutex> lock(link_mu_);
+      link.swap(link_);
+    }
+    // Leaves the pad here, with no lock of ours held.
+  }
+
+  JudgeApi* api_;
+  absl::StatusOr<Principal> who_;
+  Runner run_;
+  judge::v1::PadFrame in_;
+  bool hello_done_ = false;  // reads are one at a time: no lock
+  std::mutex link_mu_;
+  std::unique_ptr<PadLink> link_;
+  std::recursive_mutex mu_;
+  std::deque<judge::v1::PadFrame> out_;
+  bool writing_ = false, finished_ = false, done_ = false, end_when_written_ = false;
+  grpc::Status end_status_;
+  std::shared_ptr<PadStream> self_;
+};
 
 }  // namespace
 
@@ -294,32 +446,36 @@ grpc::ServerUnaryReactor* JudgeServiceImpl::CreateSession(
 grpc::ServerUnaryReactor* JudgeServiceImpl::GetSession(grpc::CallbackServerContext* ctx,
                                                        const judge::v1::GetSessionRequest* req,
                                                        judge::v1::Session* resp) {
-  return Unary(ctx, resp, [&](const Principal& who) { return api_->GetSession(who, *req); });
+  return Forwardable(ctx, resp,
+                     [this, req](const Principal& who) { return api_->GetSession(who, *req); });
 }
 
 grpc::ServerUnaryReactor* JudgeServiceImpl::GetSessionTimeline(
     grpc::CallbackServerContext* ctx, const judge::v1::GetSessionTimelineRequest* req,
     judge::v1::SessionTimeline* resp) {
-  return Unary(ctx, resp,
-               [&](const Principal& who) { return api_->GetSessionTimeline(who, *req); });
+  return Forwardable(
+      ctx, resp, [this, req](const Principal& who) { return api_->GetSessionTimeline(who, *req); });
 }
 
 grpc::ServerUnaryReactor* JudgeServiceImpl::ListSessions(grpc::CallbackServerContext* ctx,
                                                          const judge::v1::ListSessionsRequest* req,
                                                          judge::v1::ListSessionsResponse* resp) {
-  return Unary(ctx, resp, [&](const Principal& who) { return api_->ListSessions(who, *req); });
+  return Forwardable(ctx, resp,
+                     [this, req](const Principal& who) { return api_->ListSessions(who, *req); });
 }
 
 grpc::ServerUnaryReactor* JudgeServiceImpl::EndSession(grpc::CallbackServerContext* ctx,
                                                        const judge::v1::EndSessionRequest* req,
                                                        judge::v1::Session* resp) {
-  return Unary(ctx, resp, [&](const Principal& who) { return api_->EndSession(who, *req); });
+  return Forwardable(ctx, resp,
+                     [this, req](const Principal& who) { return api_->EndSession(who, *req); });
 }
 
 grpc::ServerUnaryReactor* JudgeServiceImpl::SetSessionNotes(
     grpc::CallbackServerContext* ctx, const judge::v1::SetSessionNotesRequest* req,
     judge::v1::Session* resp) {
-  return Unary(ctx, resp, [&](const Principal& who) { return api_->SetSessionNotes(who, *req); });
+  return Forwardable(
+      ctx, resp, [this, req](const Principal& who) { return api_->SetSessionNotes(who, *req); });
 }
 
 grpc::ServerUnaryReactor* JudgeServiceImpl::ListChallenges(
@@ -406,10 +562,27 @@ grpc::ServerWriteReactor<SubmissionEvent>* JudgeServiceImpl::WatchSubmission(
 grpc::ServerWriteReactor<SubmissionEvent>* JudgeServiceImpl::RunLive(
     grpc::CallbackServerContext* ctx, const judge::v1::RunLiveRequest* req) {
   absl::StatusOr<Principal> who = Authenticate(ctx);
-  return StartStream([&](EventFeed::Deliver deliver) -> absl::StatusOr<std::unique_ptr<EventFeed>> {
-    if (!who.ok()) return who.status();
-    return api_->RunLive(*who, *req, std::move(deliver));
+  if (pool_ == nullptr || req->session_id().empty() || !api_->KeptElsewhere(req->session_id())) {
+    return StartStream(
+        [&](EventFeed::Deliver deliver) -> absl::StatusOr<std::unique_ptr<EventFeed>> {
+          if (!who.ok()) return who.status();
+          return api_->RunLive(*who, *req, std::move(deliver));
+        });
+  }
+  // A run in another node's session runs there: opened on the pool, as a watch of another
+  // node's submission is.
+  auto* stream = new EventStream();
+  stream->BeginOpen();
+  pool_->Run([this, stream, who, request = *req] {
+    absl::StatusOr<std::unique_ptr<EventFeed>> feed = who.status();
+    if (who.ok()) {
+      feed = api_->RunLive(
+          *who, request, [stream](SubmissionEvent e) { stream->Push(std::move(e)); },
+          [stream](const absl::Status& s) { stream->FinishWith(ToGrpc(s)); });
+    }
+    stream->EndOpen(std::move(feed));
   });
+  return stream;
 }
 
 grpc::ServerUnaryReactor* JudgeServiceImpl::ListSimilarSubmissions(
@@ -424,6 +597,18 @@ grpc::ServerUnaryReactor* JudgeServiceImpl::GetReport(grpc::CallbackServerContex
                                                       judge::v1::SubmissionReport* resp) {
   return Forwardable(ctx, resp,
                      [this, req](const Principal& who) { return api_->GetReport(who, *req); });
+}
+
+grpc::ServerBidiReactor<judge::v1::PadFrame, judge::v1::PadFrame>* JudgeServiceImpl::JoinPad(
+    grpc::CallbackServerContext* ctx) {
+  CallPool* pool = pool_.get();
+  auto stream =
+      std::make_shared<PadStream>(api_, Authenticate(ctx), [pool](std::function<void()> task) {
+        if (pool != nullptr) return pool->Run(std::move(task));
+        task();
+      });
+  stream->Begin();
+  return stream.get();
 }
 
 }  // namespace judge

@@ -75,6 +75,8 @@ class JudgeServiceImpl final : public judge::v1::JudgeService::WithRawCallbackMe
       grpc::CallbackServerContext* ctx, const judge::v1::WatchSubmissionRequest* req) override;
   grpc::ServerWriteReactor<judge::v1::SubmissionEvent>* RunLive(
       grpc::CallbackServerContext* ctx, const judge::v1::RunLiveRequest* req) override;
+  grpc::ServerBidiReactor<judge::v1::PadFrame, judge::v1::PadFrame>* JoinPad(
+      grpc::CallbackServerContext* ctx) override;
   grpc::ServerUnaryReactor* GetReport(grpc::CallbackServerContext* ctx,
                                       const judge::v1::GetReportRequest* req,
                                       judge::v1::SubmissionReport* resp) override;

@@ -4,7 +4,8 @@ Each test starts its own NATS and nodes (fresh streams), so the tests are indepe
 forwarded reads with the roles enforced; submissions through one entry point judged on every
 node; kill -9 of a worker and of an owner; idempotent Submit through different nodes; NATS
 restarted mid-load; a node without NATS refusing Submit; a stopped peer failing fast; mutual
-TLS between the nodes and to NATS, and clients posing as nodes refused.
+TLS between the nodes and to NATS, and clients posing as nodes refused; an interview session
+created through one node and held through another (its pad, a run in it, notes, the end).
 """
 import os
 import re
@@ -15,6 +16,7 @@ import socket
 import subprocess
 import sys
 import tempfile
+import json
 import threading
 import time
 import unittest
@@ -24,6 +26,7 @@ import grpc
 
 sys.path.insert(0, os.path.dirname(__file__))
 import harness  # noqa: E402
+from sessions_test import Http, Pad, change, text_of  # noqa: E402
 
 pb, rpc = harness.load_stubs(os.environ.get("JUDGE_IT_TMP", "/tmp/judge-it-stubs-%d" % os.getpid()))
 NATS_SERVER = shutil.which("nats-server") or "/usr/bin/nats-server"
@@ -516,6 +519,92 @@ class ClusterTest(unittest.TestCase):
                                                             metadata=posing, timeout=10)
             self.assertEqual(err.exception.code(), grpc.StatusCode.UNAVAILABLE)
 
+
+    def test_a_session_created_on_one_node_is_held_through_another(self):
+        c = self.cluster = Cluster(2, extra_args=["--http-listen", "127.0.0.1:0"])
+        a, b = c.nodes
+        ia, ib = c.md("interviewer"), c.md("interviewer")
+        sa, sb = c.stub(a), c.stub(b)
+        s = sa.CreateSession(pb.CreateSessionRequest(challenge_id=SQL, candidate_id="cand-1", language="sql",
+                                                     document="SELECT 1;\n"), metadata=ia)
+        self.assertTrue(s.id.endswith(".node-0"), s.id)
+        try:
+            # The interviewer on A, the candidate through B: one pad.
+            interviewer = Pad(a.http_port, s.id, c.tokens["interviewer"])
+            candidate = Pad(b.http_port, s.id, c.tokens["candidate"])
+            interviewer.welcome()
+            candidate.welcome()
+            self.assertEqual(candidate.doc, interviewer.doc)
+            candidate.insert(lambda doc: len(doc) // 2, "-- typed through node-1\n")
+            interviewer.next_updates()
+            self.assertEqual(text_of(interviewer.doc), "SELECT 1;\n-- typed through node-1\n")
+            interviewer.edit(lambda doc: change(len(doc) // 2, 0, len("SELECT 1;"), ACCEPTED_SQL.strip()))
+            candidate.next_updates()
+            self.assertEqual(candidate.doc, interviewer.doc)
+            for stub in (sa, sb):
+                got = stub.GetSession(pb.GetSessionRequest(session_id=s.id), metadata=ib)
+                self.assertEqual(got.document, text_of(interviewer.doc))
+                self.assertEqual(sorted(got.participants), ["candidate", "interviewer"])
+            # The candidate's run, asked of B, runs beside the pad on A: both pads see it, and
+            # it is on the timeline whichever node is asked.
+            status, events = Http(b.http_port).live(c.tokens["candidate"], {
+                "challengeId": SQL, "language": "sql", "source": text_of(candidate.doc), "sessionId": s.id})
+            self.assertEqual(status, 200, events)
+            done = events[-1][1]["submission"]
+            self.assertEqual(done["verdict"], "VERDICT_ACCEPTED")
+            self.assertTrue(done["id"].endswith(".node-0"), done["id"])
+            for pad in (interviewer, candidate):
+                pad.take(lambda f: f.get("event", {}).get("state") == "SUBMISSION_STATE_FINISHED", type="run")
+            timeline = sb.GetSessionTimeline(pb.GetSessionTimelineRequest(session_id=s.id), metadata=ib).events
+            self.assertIn(done["id"], [e.run_started for e in timeline])
+            self.assertIn(done["id"], [e.run_finished.id for e in timeline if e.HasField("run_finished")])
+            # Notes through B are kept on A, and never reach the candidate through either node.
+            sb.SetSessionNotes(pb.SetSessionNotesRequest(session_id=s.id, notes="knew the NULL trap"), metadata=ib)
+            self.assertEqual(sa.GetSession(pb.GetSessionRequest(session_id=s.id), metadata=ia).notes,
+                             "knew the NULL trap")
+            for stub in (sa, sb):
+                seen = stub.GetSession(pb.GetSessionRequest(session_id=s.id), metadata=c.md("candidate"))
+                self.assertEqual(seen.notes, "")
+                # Another candidate learns nothing, through either node.
+                with self.assertRaises(grpc.RpcError) as err:
+                    stub.GetSession(pb.GetSessionRequest(session_id=s.id), metadata=c.md("candidate2"))
+                self.assertEqual(err.exception.code(), grpc.StatusCode.NOT_FOUND)
+            other = Pad(b.http_port, s.id, c.tokens["candidate2"])
+            self.assertEqual(other.take(type="error")["code"], "NOT_FOUND")
+            self.assertTrue(other.wait_closed())
+            # Listed through either node; another session on B merges in, newest first.
+            s2 = sb.CreateSession(pb.CreateSessionRequest(challenge_id=SQL, candidate_id="cand-1"), metadata=ib)
+            self.assertTrue(s2.id.endswith(".node-1"), s2.id)
+            for stub in (sa, sb):
+                listed = stub.ListSessions(pb.ListSessionsRequest(candidate_id="cand-1"), metadata=ib)
+                self.assertEqual([x.id for x in listed.sessions], [s2.id, s.id])
+            # Ended through B: the candidate's pad, reached through B, hears it and closes.
+            sb.EndSession(pb.EndSessionRequest(session_id=s.id), metadata=ib)
+            candidate.take(type="ended")
+            self.assertTrue(candidate.wait_closed())
+            self.assertEqual(sa.GetSession(pb.GetSessionRequest(session_id=s.id), metadata=ia).state,
+                             pb.SESSION_STATE_ENDED)
+            # The pad over gRPC, as a client that speaks gRPC (and as the nodes do): read-only now.
+            hello = pb.PadFrame(json='{"type":"hello","session":"%s","version":-1}' % s.id)
+            through = threading.Event()
+
+            def requests():
+                yield hello
+                through.wait(20)  # the client stays on until the judge's last frame
+            frames = []
+            for f in sb.JoinPad(requests(), metadata=ia, timeout=20):
+                frames.append(f)
+                if f.last:
+                    break
+            through.set()
+            self.assertEqual(json.loads(frames[0].json)["type"], "welcome")
+            self.assertEqual(json.loads(frames[0].json)["doc"], text_of(interviewer.doc))
+            self.assertTrue(frames[-1].last)
+            self.assertEqual(json.loads(frames[-1].json)["type"], "ended")
+        finally:
+            for pad in Pad.opened:
+                pad.drop()
+            Pad.opened.clear()
 
 if __name__ == "__main__":
     unittest.main()
