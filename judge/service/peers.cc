@@ -233,7 +233,16 @@ class PadCall final : public grpc::ClientBidiReactor<judge::v1::PadFrame, judge:
 
   void Send(std::string json) {
     std::lock_guard<std::recursive_mutex> lock(mu_);
-    if (stopped_) return;
+    if (stopped_ || got_last_) return;
+    queued_bytes_ += json.size();
+    if (queued_bytes_ > kBacklog) {  // the owner does not keep up: the client joins again
+      got_last_ = true;
+      deliver_(PadErrorFrame(absl::UnavailableError(
+                   "the node that keeps this session does not keep up; join again")),
+               true);
+      ctx.TryCancel();
+      return;
+    }
     judge::v1::PadFrame f;
     f.set_json(std::move(json));
     out_.push_back(std::move(f));
@@ -256,10 +265,14 @@ class PadCall final : public grpc::ClientBidiReactor<judge::v1::PadFrame, judge:
 
   void OnWriteDone(bool ok) override {
     std::lock_guard<std::recursive_mutex> lock(mu_);
+    queued_bytes_ -= out_.front().json().size();
     out_.pop_front();
     if (!ok || out_.empty()) {
       writing_ = false;
-      if (!ok) out_.clear();
+      if (!ok) {
+        out_.clear();
+        queued_bytes_ = 0;
+      }
       return;
     }
     StartWrite(&out_.front());
@@ -299,6 +312,8 @@ class PadCall final : public grpc::ClientBidiReactor<judge::v1::PadFrame, judge:
   std::deque<judge::v1::PadFrame> out_;
   judge::v1::PadFrame in_;
   bool writing_ = false, stopped_ = false, got_last_ = false;
+  size_t queued_bytes_ = 0;
+  static constexpr size_t kBacklog = 8 << 20;
   std::shared_ptr<PadCall> self_;
 };
 

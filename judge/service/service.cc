@@ -191,6 +191,7 @@ class PadStream final : public grpc::ServerBidiReactor<judge::v1::PadFrame, judg
   void OnWriteDone(bool ok) override {
     std::lock_guard<std::recursive_mutex> lock(mu_);
     const bool last = out_.front().last();
+    queued_bytes_ -= out_.front().json().size();
     out_.pop_front();
     writing_ = false;
     if (!ok) return FinishLocked(grpc::Status(grpc::StatusCode::CANCELLED, "write failed"));
@@ -244,7 +245,15 @@ class PadStream final : public grpc::ServerBidiReactor<judge::v1::PadFrame, judg
 
   void Push(std::string json, bool last) {
     std::lock_guard<std::recursive_mutex> lock(mu_);
-    if (finished_ || done_) return;
+    if (finished_ || done_ || end_when_written_) return;
+    queued_bytes_ += json.size();
+    if (queued_bytes_ > kBacklog) {  // a client that stopped reading: let it go
+      out_.erase(writing_ ? out_.begin() + 1 : out_.begin(), out_.end());
+      end_when_written_ = true;
+      end_status_ = grpc::Status(grpc::StatusCode::RESOURCE_EXHAUSTED,
+                                 "the client read the pad's frames too slowly");
+      return WriteNextLocked();
+    }
     judge::v1::PadFrame f;
     f.set_json(std::move(json));
     f.set_last(last);
@@ -268,7 +277,7 @@ class PadStream final : public grpc::ServerBidiReactor<judge::v1::PadFrame, judg
     end_when_written_ = true;
     end_status_ = status;
     if (status.ok()) return WriteNextLocked();
-    out_.clear();  // cancelled: nothing more goes out
+    out_.erase(writing_ && !out_.empty() ? out_.begin() + 1 : out_.begin(), out_.end());
     if (!writing_) FinishLocked(status);
   }
 
@@ -298,6 +307,8 @@ class PadStream final : public grpc::ServerBidiReactor<judge::v1::PadFrame, judg
   std::deque<judge::v1::PadFrame> out_;
   bool writing_ = false, finished_ = false, done_ = false, end_when_written_ = false;
   grpc::Status end_status_;
+  size_t queued_bytes_ = 0;
+  static constexpr size_t kBacklog = 8 << 20;  // as the WebSocket's
   std::shared_ptr<PadStream> self_;
 };
 

@@ -1110,6 +1110,63 @@ class SessionsTest(SessionsBase):
         self.assertEqual(self.get(s.id).version, 1)
 
 
+    def grpc_pad(self, md, *frames):
+        """JoinPad over gRPC: sends `frames` (dicts), then reads until the judge's last frame or
+        the stream's end; returns (frames read, a function that sends one more, the call)."""
+        import queue
+        q = queue.Queue()
+        for f in frames:
+            q.put(pb.PadFrame(json=json.dumps(f)))
+
+        def requests():
+            while True:
+                f = q.get()
+                if f is None:
+                    return
+                yield f
+        call = self.stub.JoinPad(requests(), metadata=md, timeout=WAIT)
+        got = []
+
+        def read_until(pred):
+            for f in call:
+                got.append((json.loads(f.json), f.last))
+                if f.last or pred(got[-1][0]):
+                    return got[-1][0]
+            return None
+        return got, q, call, read_until
+
+    def test_the_pad_over_grpc(self):
+        s = self.create(document="SELECT 1;\n")
+        web = self.pad(s.id, "interviewer")
+        got, q, call, read_until = self.grpc_pad(self.md("candidate"),
+                                                 {"type": "hello", "session": s.id, "version": -1})
+        welcome = read_until(lambda f: f["type"] == "welcome")
+        self.assertEqual((welcome["role"], welcome["doc"], welcome["version"]), ("candidate", "SELECT 1;\n", 1))
+        # A push over gRPC reaches the WebSocket client, and the judge's document.
+        changes = change(units("SELECT 1;\n"), 0, 0, "-- from gRPC\n")
+        q.put(pb.PadFrame(json=json.dumps({"type": "push", "version": 1,
+                                           "updates": [{"clientID": "g", "changes": changes}]})))
+        self.assertEqual(read_until(lambda f: f["type"] == "updates")["version"], 2)
+        web.next_updates()
+        self.assertEqual(text_of(web.doc), "-- from gRPC\nSELECT 1;\n")
+        self.assertEqual(self.get(s.id).document, "-- from gRPC\nSELECT 1;\n")
+        self.assertEqual(self.get(s.id).participants, ["candidate", "interviewer"])
+        q.put(None)  # the client is through: it leaves the pad
+        list(call)
+        web.take(type="presence", pred=lambda f: f["participants"] == ["interviewer"])
+        # Refused, each with one error frame that is the last: a first frame that is not a
+        # hello, another candidate (as if the session did not exist), no key.
+        cases = [(self.md("candidate"), {"type": "push"}, "INVALID_ARGUMENT"),
+                 (self.md("candidate2"), {"type": "hello", "session": s.id}, "NOT_FOUND"),
+                 ([], {"type": "hello", "session": s.id}, "UNAUTHENTICATED"),
+                 (self.md("interviewer"), {"type": "hello", "session": "no-such"}, "NOT_FOUND")]
+        for md, first, code in cases:
+            got, q, call, read_until = self.grpc_pad(md, first)
+            read_until(lambda f: False)
+            q.put(None)
+            self.assertEqual(len(got), 1, got)
+            self.assertEqual((got[0][0]["type"], got[0][0]["code"], got[0][1]), ("error", code, True), first)
+
 class SessionsRestartTest(SessionsBase):
     def test_the_pad_survives_a_restart(self):
         first = self.start_judged()
