@@ -185,7 +185,7 @@ absl::StatusOr<std::function<void()>> GrpcPeers::Events(
     if (!state->broken) return;
     state->broken(absl::UnavailableError(absl::StrCat("stopped answering at ", address,
                                                       " during the stream (",
-                                                      status.error_message(), "); watch again")));
+                                                      status.error_message(), "); try again")));
   }).detach();
   return std::function<void()>([state] {
     {
@@ -219,7 +219,9 @@ namespace {
 // may run a reaction on the thread that started the operation.
 class PadCall final : public grpc::ClientBidiReactor<judge::v1::PadFrame, judge::v1::PadFrame> {
  public:
-  explicit PadCall(std::function<void(std::string, bool)> deliver) : deliver_(std::move(deliver)) {}
+  // `owner`: how the owner is named in an error ("session s1.node-0 is kept by node node-0").
+  PadCall(std::function<void(std::string, bool)> deliver, std::string owner)
+      : deliver_(std::move(deliver)), owner_(std::move(owner)) {}
 
   void Start(std::shared_ptr<PadCall> self, judge::v1::JudgeService::Stub* stub,
              std::string hello) {
@@ -238,7 +240,7 @@ class PadCall final : public grpc::ClientBidiReactor<judge::v1::PadFrame, judge:
     if (queued_bytes_ > kBacklog) {  // the owner does not keep up: the client joins again
       got_last_ = true;
       deliver_(PadErrorFrame(absl::UnavailableError(
-                   "the node that keeps this session does not keep up; join again")),
+                   absl::StrCat(owner_, ", which does not keep up; join again"))),
                true);
       ctx.TryCancel();
       return;
@@ -286,7 +288,7 @@ class PadCall final : public grpc::ClientBidiReactor<judge::v1::PadFrame, judge:
       if (!stopped_ && !got_last_) {
         got_last_ = true;
         deliver_(PadErrorFrame(absl::UnavailableError(
-                     "the node that keeps this session stopped answering; join again")),
+                     absl::StrCat(owner_, ", which stopped answering; join again"))),
                  true);
       }
       return;
@@ -309,6 +311,7 @@ class PadCall final : public grpc::ClientBidiReactor<judge::v1::PadFrame, judge:
  private:
   std::recursive_mutex mu_;
   std::function<void(std::string, bool)> deliver_;
+  const std::string owner_;
   std::deque<judge::v1::PadFrame> out_;
   judge::v1::PadFrame in_;
   bool writing_ = false, stopped_ = false, got_last_ = false;
@@ -332,7 +335,9 @@ class GrpcPadPeer final : public Peers::PadPeer {
 std::unique_ptr<Peers::PadPeer> GrpcPeers::JoinPad(const std::string& address, const Principal& who,
                                                    const std::string& session_id, int64_t version,
                                                    std::function<void(std::string, bool)> deliver) {
-  auto call = std::make_shared<PadCall>(std::move(deliver));
+  auto call = std::make_shared<PadCall>(std::move(deliver),
+                                        absl::StrCat("session ", session_id, " is kept by node ",
+                                                     OwnerOf(session_id), " (", address, ")"));
   Prepare(&call->ctx, address, who, true);
   call->Start(call, StubFor(address),
               absl::StrCat(R"({"type":"hello","session":)", JsonQuote(session_id), R"(,"version":)",

@@ -155,7 +155,9 @@ grpc::ServerWriteReactor<SubmissionEvent>* StartStream(Open open) {
 // order and each of the pad's frames is written in order; the pad's last frame ends the call.
 // Holds itself until gRPC is done with it; the pad's sends hold it weakly. The write lock is
 // recursive (gRPC may run a reaction on the thread that started the operation); the link has a
-// lock of its own, never held with the write lock (the pad sends while holding its own lock).
+// lock of its own, taken before the pad's and the write lock (a frame handed to the pad may be
+// answered at once), never after. Joining, each frame and leaving run through `run` (the call
+// pool on a cluster node): they read and write the store, and joining may call another node.
 class PadStream final : public grpc::ServerBidiReactor<judge::v1::PadFrame, judge::v1::PadFrame>,
                         public std::enable_shared_from_this<PadStream> {
  public:
@@ -165,6 +167,7 @@ class PadStream final : public grpc::ServerBidiReactor<judge::v1::PadFrame, judg
 
   void Begin() {
     self_ = shared_from_this();
+    if (!who_.ok()) return Push(PadErrorFrame(who_.status()), true);  // no key: no pad
     StartRead(&in_);
   }
 
@@ -181,11 +184,14 @@ class PadStream final : public grpc::ServerBidiReactor<judge::v1::PadFrame, judg
       run_([self = shared_from_this(), frame = in_.json()] { self->Hello(frame); });
       return;
     }
-    {
-      std::lock_guard<std::mutex> lock(link_mu_);
-      if (link_ != nullptr) link_->Receive(in_.json());
-    }
-    StartRead(&in_);
+    run_([self = shared_from_this(), frame = in_.json()] {
+      {
+        std::lock_guard<std::mutex> lock(self->link_mu_);
+        if (self->link_ != nullptr) self->link_->Receive(frame);
+      }
+      std::lock_guard<std::recursive_mutex> lock(self->mu_);
+      if (!self->finished_) self->StartRead(&self->in_);
+    });
   }
 
   void OnWriteDone(bool ok) override {
@@ -230,12 +236,17 @@ class PadStream final : public grpc::ServerBidiReactor<judge::v1::PadFrame, judg
       absl::StatusOr<std::unique_ptr<PadLink>> joined =
           api_->JoinPad(*who_, hello.fields().at("session").string_value(), version, send);
       if (joined.ok()) {
+        std::unique_ptr<PadLink> late;  // the call ended meanwhile: leaves here, no lock held
         {
-          std::lock_guard<std::mutex> lock(link_mu_);
-          link_ = *std::move(joined);
+          std::lock_guard<std::mutex> link_lock(link_mu_);
+          std::lock_guard<std::recursive_mutex> lock(mu_);
+          if (finished_ || done_) {
+            late = *std::move(joined);
+          } else {
+            link_ = *std::move(joined);
+            StartRead(&in_);
+          }
         }
-        std::lock_guard<std::recursive_mutex> lock(mu_);
-        if (!finished_) StartRead(&in_);
         return;
       }
       st = joined.status();
@@ -288,12 +299,13 @@ class PadStream final : public grpc::ServerBidiReactor<judge::v1::PadFrame, judg
   }
 
   void Unlink() {
-    std::unique_ptr<PadLink> link;
+    std::shared_ptr<PadLink> link;
     {
       std::lock_guard<std::mutex> lock(link_mu_);
-      link.swap(link_);
+      link = std::move(link_);
     }
-    // Leaves the pad here, with no lock of ours held.
+    // Leaves the pad through `run`, with no lock of ours held.
+    if (link != nullptr) run_([link = std::move(link)]() mutable { link.reset(); });
   }
 
   JudgeApi* api_;
