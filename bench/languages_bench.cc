@@ -38,7 +38,7 @@ double Median(std::vector<double> v) {
 }
 
 std::string Comment(const judge::Language& lang, int n) {
-  return absl::StrCat(lang.id == "python3" ? "# " : "// ", "bench ", n, "\n");
+  return absl::StrCat(lang.family == judge::SourceFamily::kPython ? "# " : "// ", "bench ", n, "\n");
 }
 
 // Runs argv outside any sandbox with stdin from /dev/null and stdout to /dev/null; wall and CPU

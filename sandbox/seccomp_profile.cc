@@ -148,6 +148,13 @@ constexpr const char* kRunAllowed[] = {
     "alarm",
     "getitimer",
     "setitimer",
+    // POSIX timers of the caller's own process: a signal or a thread of its own when one
+    // fires (Ruby's thread scheduler arms SIGVTALRM with timer_create at start).
+    "timer_create",
+    "timer_settime",
+    "timer_gettime",
+    "timer_getoverrun",
+    "timer_delete",
     // Threads and their synchronisation (clone itself is checked below).
     "futex",
     "futex_waitv",
@@ -233,8 +240,9 @@ constexpr unsigned long kAllowedIoctls[] = {TCGETS,  TIOCGWINSZ, FIONREAD,
                                             FIONBIO, FIOCLEX,    FIONCLEX};
 
 // prctl options a runtime uses on itself.
-constexpr int kAllowedPrctl[] = {PR_SET_NAME, PR_GET_NAME,    PR_GET_DUMPABLE,
-                                 PR_SET_VMA,  PR_GET_SECCOMP, PR_CAPBSET_READ};
+// PR_SET_THP_DISABLE: Ruby turns transparent huge pages off for its own heap at start.
+constexpr int kAllowedPrctl[] = {PR_SET_NAME,    PR_GET_NAME,     PR_GET_DUMPABLE,   PR_SET_VMA,
+                                 PR_GET_SECCOMP, PR_CAPBSET_READ, PR_SET_THP_DISABLE};
 
 // Namespace flags that clone must never carry: no new namespaces from inside the box.
 constexpr uint64_t kCloneNewFlags = CLONE_NEWNS | CLONE_NEWCGROUP | CLONE_NEWUTS | CLONE_NEWIPC |
@@ -269,6 +277,17 @@ absl::Status AddCommonRules(scmp_filter_ctx ctx) {
   for (int option : kAllowedPrctl) {
     scmp_arg_cmp cmp = SCMP_A0(SCMP_CMP_MASKED_EQ, 0xFFFFFFFFu, static_cast<uint32_t>(option));
     if (absl::Status s = Add(ctx, SCMP_ACT_ALLOW, "prctl", 1, &cmp); !s.ok()) return s;
+  }
+  // Scheduling policy: a thread may (re)set the normal policy on itself or another of its
+  // threads (Mono sets SCHED_OTHER on its finalizer and GC threads); any other policy (the
+  // real-time ones, SCHED_BATCH, SCHED_IDLE) is answered EPERM, as to a user without
+  // CAP_SYS_NICE.
+  scmp_arg_cmp other = SCMP_A1(SCMP_CMP_MASKED_EQ, 0xFFFFFFFFu, SCHED_NORMAL);
+  if (absl::Status s = Add(ctx, SCMP_ACT_ALLOW, "sched_setscheduler", 1, &other); !s.ok()) return s;
+  scmp_arg_cmp not_other = SCMP_A1(SCMP_CMP_NE, SCHED_NORMAL);
+  if (absl::Status s = Add(ctx, SCMP_ACT_ERRNO(EPERM), "sched_setscheduler", 1, &not_other);
+      !s.ok()) {
+    return s;
   }
   // clone3 passes its flags in memory, which seccomp cannot read: answer ENOSYS so that libc
   // falls back to clone, whose flags we can check.

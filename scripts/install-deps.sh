@@ -22,6 +22,8 @@ packages=(
   bubblewrap
   # Candidate languages: Java, Go, Rust (and rustc's linker, gcc, above). Node.js below.
   openjdk-17-jdk-headless golang-go rustc
+  # C# (Mono's mcs and runtime), Ruby 3.1, PHP 8.2's CLI.
+  mono-mcs mono-runtime ruby3.1 php8.2-cli
   # Several nodes: NATS JetStream (server for the cluster tests and local runs, C client).
   nats-server libnats-dev
   # The browser tests: Debian's Chromium driven by Selenium.

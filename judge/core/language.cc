@@ -446,6 +446,148 @@ fn main() {
   rust.out_of_memory_markers = {"memory allocation of "};
   rust.self_test_source = "fn main() { println!(\"ok\"); }\n";
   langs->push_back(rust);
+
+  // C#: Debian's Mono, mcs (C# up to 7.2) to main.exe, run by mono with SGen's heap capped at
+  // the memory limit. mcs is a .NET program too, started by mono directly (/usr/bin/mcs is a
+  // shell script). Mono's shared area (a file in /dev/shm per process) is off; its look-up of
+  // the user through nscd gets the box's EACCES and goes on.
+  Language cs;
+  cs.id = "csharp";
+  cs.display = "C# 7.2 (Mono 6.8: mcs -optimize+, mono)";
+  cs.name = "C# (Mono)";
+  cs.extensions = {".cs"};
+  cs.editor_mode = "csharp";
+  cs.starter = R"src(using System;
+using System.IO;
+using System.Text;
+
+public class Program {
+    public static void Main() {
+        var input = new StreamReader(Console.OpenStandardInput());
+        var output = new StringBuilder();
+        string line;
+        while ((line = input.ReadLine()) != null) {
+            // handle one line of input
+        }
+        Console.Write(output);
+    }
+}
+)src";
+  cs.family = SourceFamily::kCLike;
+  cs.keywords = {"if",     "else",  "for",       "foreach", "while",     "do",
+                 "return", "break", "continue",  "switch",  "case",      "default",
+                 "goto",   "class", "struct",    "enum",    "interface", "new",
+                 "try",    "catch", "finally",   "throw",   "in",        "is",
+                 "as",     "using", "namespace", "yield",   "delegate",  "operator"};
+  cs.source_name = "main.cs";
+  cs.compile_argv = {"/usr/bin/mono", "/usr/lib/mono/4.5/mcs.exe",
+                     "-optimize+",    "-langversion:7.2",
+                     "-nologo",       "-out:main.exe",
+                     "main.cs"};
+  const std::vector<std::string> mono_env = {"MONO_DISABLE_SHARED_AREA=1",
+                                             "MONO_ENV_OPTIONS=", "MONO_CFG_DIR=/etc"};
+  cs.compile_env = with(mono_env);
+  cs.compile_env.push_back("MONO_GC_PARAMS=max-heap-size=512m");
+  cs.artifact = "main.exe";
+  cs.run_argv = {"/usr/bin/mono", "--gc=sgen", "{artifact}"};
+  cs.run_env = with(mono_env);
+  cs.run_env.push_back("MONO_GC_PARAMS=max-heap-size={heap_mib}m");
+  cs.host_paths = {"/etc/mono"};
+  cs.runtime_overhead_mib = 48;
+  cs.runtime_threads = 8;
+  cs.address_space_extra_mib = 1024;
+  cs.out_of_memory_markers = {"System.OutOfMemoryException"};
+  cs.default_time_multiplier = 2.0;
+  cs.self_test_source =
+      "public class P { public static void Main() { System.Console.WriteLine(\"ok\"); } }\n";
+  langs->push_back(cs);
+
+  // Ruby 3.1 without RubyGems (its start goes from ~43 ms to ~7 ms; a judge has no gems to
+  // load). The syntax check compiles the file to Ruby's instructions (`ruby -c` would also print
+// "Syntax OK", which would be shown as the compiler's output).
+  Language rb;
+  rb.id = "ruby";
+  rb.display = "Ruby 3.1 (ruby --disable-gems, standard library)";
+  rb.name = "Ruby";
+  rb.extensions = {".rb"};
+  rb.editor_mode = "ruby";
+  rb.starter = R"src(out = []
+$stdin.each_line do |line|
+  line = line.chomp
+  # handle one line of input
+end
+$stdout.write(out.join("\n"))
+)src";
+  rb.family = SourceFamily::kPython;  // # comments, `and`/`or` words
+  rb.keywords = {"if",  "elsif", "else",   "unless", "case",   "when",   "while", "until",
+                 "for", "in",    "do",     "end",    "return", "break",  "next",  "redo",
+                 "def", "class", "module", "begin",  "rescue", "ensure", "raise", "yield",
+                 "and", "or",    "not",    "then",   "lambda", "proc"};
+  rb.source_name = "main.rb";
+  rb.compile_argv = {"/usr/bin/ruby3.1", "--disable-gems", "-e",
+                     "begin\n"
+                     "  RubyVM::InstructionSequence.compile_file('main.rb')\n"
+                     "rescue SyntaxError => e\n"
+                     "  $stderr.puts(e.message)\n"
+                     "  exit(1)\n"
+                     "end\n"};
+  rb.compile_env = env;
+  rb.artifact = "main.rb";
+  rb.run_argv = {"/usr/bin/ruby3.1", "--disable-gems", "{artifact}"};
+  rb.run_env = with({"RUBYOPT=", "RUBYLIB="});
+  rb.runtime_threads = 4;
+  rb.address_space_extra_mib = 256;
+  rb.out_of_memory_markers = {"(NoMemoryError)", "failed to allocate memory"};
+  rb.default_time_multiplier = 5.0;
+  rb.self_test_source = "puts 'ok'\n";
+  langs->push_back(rb);
+
+  // PHP 8.2's CLI without php.ini (-n: Debian's sets memory_limit to -1 and loads extensions
+  // by ini), memory_limit from the memory limit, errors to stderr (never into the answer); the
+  // syntax check is `php -l`, its errors on stderr and its "No syntax errors detected" dropped.
+  Language php;
+  php.id = "php";
+  php.display = "PHP 8.2 (php -n, CLI)";
+  php.name = "PHP";
+  php.extensions = {".php"};
+  php.editor_mode = "php";
+  php.starter = R"src(<?php
+$out = [];
+while (($line = fgets(STDIN)) !== false) {
+    $line = rtrim($line, "\n");
+    // handle one line of input
+}
+echo implode("\n", $out);
+)src";
+  php.family = SourceFamily::kCLike;
+  php.keywords = {"if",       "else",  "elseif",     "for",    "foreach", "while",   "do",
+                  "return",   "break", "continue",   "switch", "case",    "default", "match",
+                  "function", "fn",    "class",      "new",    "try",     "catch",   "finally",
+                  "throw",    "as",    "instanceof", "echo",   "print",   "use",     "namespace",
+                  "yield",    "and",   "or"};
+  php.source_name = "main.php";
+  php.compile_argv = {"/usr/bin/dash", "-c",
+                      "exec /usr/bin/php8.2 -n -d display_errors=stderr -l main.php >/dev/null"};
+  php.compile_env = env;
+  php.artifact = "main.php";
+  php.run_argv = {"/usr/bin/php8.2",
+                  "-n",
+                  "-d",
+                  "memory_limit={heap_mib}M",
+                  "-d",
+                  "display_errors=stderr",
+                  "-d",
+                  "error_reporting=-1",
+                  "-d",
+                  "zend.assertions=-1",
+                  "{artifact}"};
+  php.run_env = env;
+  php.runtime_overhead_mib = 16;
+  php.address_space_extra_mib = 256;
+  php.out_of_memory_markers = {"Allowed memory size of"};
+  php.default_time_multiplier = 3.0;
+  php.self_test_source = "<?php\necho \"ok\\n\";\n";
+  langs->push_back(php);
   return langs;
 }
 

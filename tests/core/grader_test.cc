@@ -11,6 +11,7 @@
 #include <cstdlib>
 #include <fstream>
 #include <memory>
+#include <regex>
 #include <set>
 #include <string>
 #include <thread>
@@ -440,8 +441,22 @@ TEST_F(GraderTest, EveryLanguageIsAcceptedWithFullScore) {
 // What clients read from the table (ListLanguages): every language says how it is shown and
 // guessed, and its starter compiles and runs (printing nothing, so a wrong answer).
 TEST_F(GraderTest, EveryLanguageHasWhatClientsNeedAndItsStarterCompiles) {
-  const std::set<std::string> modes = {"c",          "cpp",        "python", "sql", "java",
-                                       "javascript", "typescript", "go",     "rust"};
+  // The page's editor modes: the keys of MODES in web/src/editor.js.
+  std::set<std::string> modes;
+  {
+    std::ifstream in(EDITOR_JS);
+    ASSERT_TRUE(in) << EDITOR_JS;
+    std::string line;
+    bool inside = false;
+    const std::regex key(R"(^  ([a-z0-9]+): \(\) =>)");
+    while (std::getline(in, line)) {
+      if (line.rfind("const MODES = {", 0) == 0) inside = true;
+      if (inside && line.rfind("};", 0) == 0) break;
+      std::smatch m;
+      if (inside && std::regex_search(line, m, key)) modes.insert(m[1]);
+    }
+    ASSERT_GE(modes.size(), 9u) << "no MODES found in " << EDITOR_JS;
+  }
   std::set<std::string> extensions;
   for (const Language& l : Languages()) {
     EXPECT_FALSE(l.name.empty()) << l.id;

@@ -3,7 +3,7 @@
 import { EditorView, basicSetup } from "codemirror";
 import { EditorState, Compartment, Prec } from "@codemirror/state";
 import { keymap } from "@codemirror/view";
-import { indentUnit } from "@codemirror/language";
+import { StreamLanguage, indentUnit } from "@codemirror/language";
 import { indentWithTab } from "@codemirror/commands";
 import { cpp } from "@codemirror/lang-cpp";
 import { python } from "@codemirror/lang-python";
@@ -12,6 +12,9 @@ import { java } from "@codemirror/lang-java";
 import { javascript } from "@codemirror/lang-javascript";
 import { rust } from "@codemirror/lang-rust";
 import { go } from "@codemirror/lang-go";
+import { php } from "@codemirror/lang-php";
+import { csharp } from "@codemirror/legacy-modes/mode/clike";
+import { ruby } from "@codemirror/legacy-modes/mode/ruby";
 
 // By editor mode (the server's language table names each language's: GET /v1/languages).
 const MODES = {
@@ -24,6 +27,9 @@ const MODES = {
   typescript: () => javascript({ typescript: true }),
   go: () => go(),
   rust: () => rust(),
+  csharp: () => StreamLanguage.define(csharp),
+  ruby: () => [StreamLanguage.define(ruby), indentUnit.of("  ")],
+  php: () => php(),  // a source that opens with <?php
 };
 
 export function languageSupport(mode) {
