@@ -504,7 +504,7 @@ public class Program {
 
   // Ruby 3.1 without RubyGems (its start goes from ~43 ms to ~7 ms; a judge has no gems to
   // load). The syntax check compiles the file to Ruby's instructions (`ruby -c` would also print
-// "Syntax OK", which would be shown as the compiler's output).
+  // "Syntax OK", which would be shown as the compiler's output).
   Language rb;
   rb.id = "ruby";
   rb.display = "Ruby 3.1 (ruby --disable-gems, standard library)";

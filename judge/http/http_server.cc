@@ -53,8 +53,9 @@ constexpr size_t kLingerBytes = 64 << 20;
 constexpr size_t kLingerShort = 0;
 
 // A peer address whose requests broke the header's bounds (too large, too slow) this many times
-// within kOffenseWindow has its new connections reset unread for kPenaltyFor: a header bomb or
-// slowloris flood then costs the door an accept, not 64 KiB or 5 s of reading each.
+// within kOffenseWindow has its new connections held unread until kPenaltyFor is over, then
+// answered 429 and reset (see Tarpit): a header bomb or slowloris flood then costs the door one
+// accept per connection per penalty, not 64 KiB or 5 s of reading each.
 constexpr int kOffensesAllowed = 20;
 // A pad socket whose unsent frames pass this is closed (its client stopped reading).
 constexpr size_t kPadBacklog = 8 << 20;
@@ -168,8 +169,8 @@ class HttpServer::Impl {
   }
   // On the I/O thread: a request from `peer` broke the header's bounds.
   void Offense(const std::string& peer);
-  // On the I/O thread: whether `peer`'s connections are being reset for now.
-  bool Penalized(const std::string& peer);
+  // On the I/O thread: until when `peer`'s connections are held (Tarpit); a past time when not.
+  Clock::time_point PenalizedUntil(const std::string& peer);
 
   HttpOptions options;
   JudgeApi* api;
@@ -205,6 +206,36 @@ class HttpServer::Impl {
 };
 
 namespace {
+
+// A connection from a penalized address, within that address's share of the connection budget:
+// held unread until the penalty is over, then answered 429 and reset. Reset at once, a flood
+// reconnected as fast as the door could accept, each cycle an accept and a close on the I/O
+// thread; held, its connections wait, and cost a descriptor and a timer. The receive buffer is
+// made as small as the kernel allows, so what a bomb sends into it stops at a few KiB.
+class Tarpit : public std::enable_shared_from_this<Tarpit> {
+ public:
+  Tarpit(tcp::socket socket, ConnectionBudget::Ticket ticket)
+      : socket_(std::move(socket)), ticket_(std::move(ticket)), timer_(socket_.get_executor()) {
+    beast::error_code ignored;
+    socket_.set_option(asio::socket_base::receive_buffer_size(1024), ignored);
+  }
+  void Hold(Clock::time_point until) {
+    timer_.expires_at(until);
+    timer_.async_wait([self = shared_from_this()](const beast::error_code&) { self->LetGo(); });
+  }
+
+ private:
+  void LetGo() {
+    static constexpr char kAnswer[] =
+        "HTTP/1.1 429 Too Many Requests\r\nRetry-After: 10\r\nContent-Length: 0\r\n"
+        "Connection: close\r\n\r\n";
+    (void)send(socket_.native_handle(), kAnswer, sizeof kAnswer - 1, MSG_DONTWAIT | MSG_NOSIGNAL);
+    Reset(socket_.release());
+  }
+  tcp::socket socket_;
+  ConnectionBudget::Ticket ticket_;
+  asio::steady_timer timer_;
+};
 
 // A session's pad over a WebSocket (/v1/sessions/{id}/pad): the first frame is the client's
 // hello with its token; then each frame goes to the pad in order (on a strand of the workers,
@@ -960,9 +991,9 @@ void HttpServer::Impl::Offense(const std::string& peer) {
   if (++o.count >= kOffensesAllowed) o.penalized_until = now + kPenaltyFor;
 }
 
-bool HttpServer::Impl::Penalized(const std::string& peer) {
+Clock::time_point HttpServer::Impl::PenalizedUntil(const std::string& peer) {
   auto it = offenses.find(peer);
-  return it != offenses.end() && Clock::now() < it->second.penalized_until;
+  return it == offenses.end() ? Clock::time_point() : it->second.penalized_until;
 }
 
 void HttpServer::Impl::Shed() {
@@ -991,12 +1022,16 @@ void HttpServer::Impl::OnAccept(const beast::error_code& ec, tcp::socket socket)
   }
   beast::error_code peer_ec;
   const std::string peer = socket.remote_endpoint(peer_ec).address().to_string();
-  if (Penalized(peer)) {
+  absl::StatusOr<ConnectionBudget::Ticket> ticket = options.budget->Admit(peer);
+  if (const Clock::time_point until = PenalizedUntil(peer); until > Clock::now()) {
     Refuse("penalized");
-    Reset(socket.release());
+    if (ticket.ok()) {
+      std::make_shared<Tarpit>(std::move(socket), *std::move(ticket))->Hold(until);
+    } else {
+      Reset(socket.release());
+    }
     return Accept();
   }
-  absl::StatusOr<ConnectionBudget::Ticket> ticket = options.budget->Admit(peer);
   if (!ticket.ok()) {
     Refuse(std::string(ticket.status().message()));
     Reset(socket.release());
