@@ -674,6 +674,12 @@ absl::Status Engine::ApplyResult(const judge::v1::SubmissionEvent& event) {
 void Engine::ForgetSource(const std::string& language, const std::string& source) {
   const Language* lang = FindLanguage(language);
   if (lang != nullptr) grader_->compiler()->Forget(*lang, source);
+  // A class form compiles the same source as another program: its entries go too.
+  for (const auto& [id, ch] : *challenges_) {
+    if (auto it = ch->harness_languages.find(language); it != ch->harness_languages.end()) {
+      grader_->compiler()->Forget(it->second, source);
+    }
+  }
 }
 
 }  // namespace judge

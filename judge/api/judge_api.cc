@@ -117,6 +117,10 @@ absl::StatusOr<judge::v1::ChallengeDetail> JudgeApi::GetChallenge(
     judge::v1::LanguageLimits* ll = resp.add_language_limits();
     ll->set_language(language);
     fill(ch.LimitsFor(language), ll->mutable_limits());
+    if (auto stub = ch.stubs.find(language); stub != ch.stubs.end()) {
+      ll->set_stub(stub->second);
+      ll->set_source_name(ch.LanguageFor(language)->source_name);
+    }
   }
   resp.set_max_score(ch.max_score);
   uint32_t hidden = 0;

@@ -275,7 +275,12 @@ absl::StatusOr<Session> Sessions::Create(const Principal& who,
   }
   std::string document = req.document();
   if (document.empty()) {
-    if (const Language* l = FindLanguage(language)) document = l->starter;
+    // A class-form challenge starts the pad from its stub; any other from the language's starter.
+    if (auto stub = ch->second->stubs.find(language); stub != ch->second->stubs.end()) {
+      document = stub->second;
+    } else if (const Language* l = FindLanguage(language)) {
+      document = l->starter;
+    }
   }
   if (document.size() > ctx_->options.max_source_bytes || !ValidUtf8(document)) {
     return absl::InvalidArgumentError(absl::StrCat("document must be UTF-8 of at most ",

@@ -357,6 +357,20 @@ int ShowCmd(Client& client, const Global& g, const Args& a) {
   pb::ChallengeDetail resp;
   grpc::Status s = client.stub()->GetChallenge(&ctx, req, &resp);
   if (!s.ok()) return RpcFail(s);
+  if (!a.language.empty()) {
+    for (const pb::LanguageLimits& l : resp.language_limits()) {
+      if (l.language() != a.language) continue;
+      if (l.stub().empty()) {
+        return UsageFail(absl::StrCat(a.id,
+                                      " is not a class-form challenge: write a whole program "
+                                      "that reads stdin (judgectl show ",
+                                      a.id, ")"));
+      }
+      std::printf("%s", l.stub().c_str());
+      return 0;
+    }
+    return UsageFail(absl::StrCat(a.id, " does not take language \"", a.language, "\""));
+  }
   if (g.json) {
     std::printf("%s\n", Json(resp).c_str());
     return 0;
@@ -366,6 +380,12 @@ int ShowCmd(Client& client, const Global& g, const Args& a) {
       resp.statement().c_str(), resp.limits().cpu_time_ms(),
       static_cast<unsigned long>(resp.limits().memory_kib()),
       static_cast<size_t>(resp.samples_size()), resp.hidden_tests(), resp.max_score());
+  for (const pb::LanguageLimits& l : resp.language_limits()) {
+    if (l.stub().empty()) continue;
+    std::printf("class form: in %s write %s (judgectl show %s --stub %s > %s)\n",
+                l.language().c_str(), l.source_name().c_str(), a.id.c_str(), l.language().c_str(),
+                l.source_name().c_str());
+  }
   return 0;
 }
 
@@ -761,6 +781,9 @@ std::vector<std::pair<CLI::App*, Command>> DeclareCommands(CLI::App& app, Args& 
       app.add_subcommand("languages", "List the languages: id, file extensions, toolchain");
   auto* show = app.add_subcommand("show", "Show a challenge: statement, limits, samples");
   show->add_option("ID", a.id, "Challenge id")->required();
+  show->add_option("--stub", a.language,
+                   "Print only the starter of a class-form challenge in this language (the "
+                   "class to implement), e.g. > solution.py");
   auto* submit = app.add_subcommand("submit", "Submit a solution");
   submit->add_option("--challenge", a.challenge, "Challenge id")->required();
   submit->add_option("--language", a.language,

@@ -12,6 +12,7 @@
 #include <cstring>
 #include <set>
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_replace.h"
@@ -62,6 +63,11 @@ bool ValidId(const std::string& id) {
 }
 
 }  // namespace
+
+const Language* LoadedChallenge::LanguageFor(const std::string& language) const {
+  auto it = harness_languages.find(language);
+  return it != harness_languages.end() ? &it->second : FindLanguage(language);
+}
 
 double LoadedChallenge::TimeMultiplier(const std::string& language) const {
   auto it = manifest.time_multiplier().find(language);
@@ -165,7 +171,7 @@ class Loader {
     for (absl::Status (Loader::*step)() :
          {&Loader::ParseManifest, &Loader::CheckHeader, &Loader::CheckLimits, &Loader::CheckChecker,
           &Loader::LoadTests, &Loader::NameHiddenTests, &Loader::ReadStatement,
-          &Loader::LoadScaling}) {
+          &Loader::LoadScaling, &Loader::LoadHarnesses}) {
       if (absl::Status s = (this->*step)(); !s.ok()) return s;
     }
     return std::shared_ptr<const LoadedChallenge>(std::move(ch_));
@@ -234,6 +240,81 @@ class Loader {
     }
     fixtures_ = inputs.count(TestInput::kFixture) > 0;
     return absl::OkStatus();
+  }
+
+  // The class form: one harness per offered language, each with its files and stub read now
+  // (bounded), the candidate's file name apart from the harness's own.
+  absl::Status LoadHarnesses() {
+    const judge::v1::Challenge& m = ch_->manifest;
+    if (m.harnesses().empty()) return absl::OkStatus();
+    if (fixtures_) return Bad("harnesses", "sql reads a fixture: it has no class form");
+    for (int i = 0; i < m.harnesses_size(); ++i) {
+      const judge::v1::Harness& h = m.harnesses(i);
+      const std::string hf = absl::StrCat("harnesses[", i, "]");
+      if (!langs_.count(h.language())) {
+        return Bad(hf + ".language", absl::StrCat("\"", h.language().substr(0, 32),
+                                                  "\" is not one of the challenge's languages"));
+      }
+      if (ch_->harness_languages.count(h.language())) {
+        return Bad(hf + ".language", absl::StrCat(h.language(), " has two harnesses"));
+      }
+      if (!SimpleFileName(h.source_name())) {
+        return Bad(hf + ".source_name", "must be a plain file name (letters, digits, . _ -)");
+      }
+      Language lang = *FindLanguage(h.language());
+      lang.source_name = h.source_name();
+      lang.source_name_for = nullptr;
+      std::set<std::string> names = {h.source_name()};
+      for (int f = 0; f < h.files_size(); ++f) {
+        const std::string ff = absl::StrCat(hf, ".files[", f, "]");
+        absl::StatusOr<std::string> path = ResolveInside(ch_->dir, h.files(f), ff);
+        if (!path.ok()) return InFile(path.status());
+        const std::string name = path->substr(path->rfind('/') + 1);
+        if (!names.insert(name).second) {
+          return Bad(ff, absl::StrCat("a second file named ", name, " in the compile box"));
+        }
+        absl::StatusOr<std::string> text = ReadTextFile(*path, 4 << 20);
+        if (!text.ok()) return InFile(text.status());
+        lang.extra_files.emplace_back(name, *std::move(text));
+      }
+      if (!h.compile_argv().empty())
+        lang.compile_argv.assign(h.compile_argv().begin(), h.compile_argv().end());
+      if (!h.artifact().empty()) lang.artifact = h.artifact();
+      if (!h.run_argv().empty()) lang.run_argv.assign(h.run_argv().begin(), h.run_argv().end());
+      if (!h.entry().empty()) {
+        lang.fixed_entry = h.entry();
+        lang.entry_for = nullptr;
+      }
+      if (lang.compile_argv.empty()) {
+        return Bad(hf + ".compile_argv",
+                   "the class form needs a compile step (the artifact holds "
+                   "the harness and the candidate's file)");
+      }
+      if (h.stub().empty()) return Bad(hf + ".stub", "is required (the editor's starter)");
+      absl::StatusOr<std::string> stub_path = ResolveInside(ch_->dir, h.stub(), hf + ".stub");
+      if (!stub_path.ok()) return InFile(stub_path.status());
+      absl::StatusOr<std::string> stub = ReadTextFile(*stub_path, 64 << 10);
+      if (!stub.ok()) return InFile(stub.status());
+      ch_->stubs[h.language()] = *std::move(stub);
+      ch_->harness_languages.emplace(h.language(), std::move(lang));
+    }
+    for (const std::string& l : langs_) {
+      if (!ch_->harness_languages.count(l)) {
+        return Bad("harnesses", absl::StrCat("language ", l,
+                                             " has no harness (a class-form "
+                                             "challenge needs one in every language it offers)"));
+      }
+    }
+    return absl::OkStatus();
+  }
+
+  static bool SimpleFileName(const std::string& name) {
+    if (name.empty() || name.size() > 64 || name[0] == '.') return false;
+    for (char c : name) {
+      if (!(absl::ascii_isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '_' || c == '-'))
+        return false;
+    }
+    return true;
   }
 
   absl::Status CheckLimits() {

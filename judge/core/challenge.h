@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "judge/core/language.h"
 #include "judge/v1/challenge.pb.h"
 #include "judge/v1/judge.pb.h"
 #include "sandbox/spec.h"
@@ -45,6 +46,15 @@ struct LoadedChallenge {
     std::string input_path;
   };
   std::vector<ScalePoint> scaling;
+
+  // The class form (manifest `harnesses`): per language, the language as the challenge compiles
+  // and runs it (the candidate's file name, the harness's files, its commands) and the editor's
+  // stub. Empty for a stdin/stdout challenge.
+  std::map<std::string, Language> harness_languages;
+  std::map<std::string, std::string> stubs;
+  // The language a submission in `language` is compiled and run as: the challenge's class-form
+  // variant, else the built-in one; nullptr when unknown.
+  const Language* LanguageFor(const std::string& language) const;
 
   // Effective multiplier for a language.
   double TimeMultiplier(const std::string& language) const;

@@ -89,9 +89,15 @@ void Compiler::EvictLocked() {
 }
 
 std::string Compiler::KeyOf(const Language& language, const std::string& source) {
-  return Sha256Hex(absl::StrCat(language.id, "\n", absl::StrJoin(language.compile_argv, "\x1f"),
-                                "\n", absl::StrJoin(language.compile_env, "\x1f"), "\n",
-                                language.artifact, "\n", source));
+  std::string key =
+      absl::StrCat(language.id, "\n", absl::StrJoin(language.compile_argv, "\x1f"), "\n",
+                   absl::StrJoin(language.compile_env, "\x1f"), "\n", language.artifact, "\n",
+                   language.source_name, "\n", language.fixed_entry, "\n", source);
+  // A class form's harness files: the same source with another harness is another program.
+  for (const auto& [name, content] : language.extra_files) {
+    absl::StrAppend(&key, "\x1e", name, "\x1f", Sha256Hex(content));
+  }
+  return Sha256Hex(key);
 }
 
 void Compiler::Forget(const Language& language, const std::string& source) {
@@ -186,6 +192,9 @@ absl::StatusOr<std::shared_ptr<const CompileResult>> Compiler::CompileUncached(
     if (std::string own = language.source_name_for(source); !own.empty()) source_name = own;
   }
   if (absl::Status s = dir->WriteFile(source_name, source); !s.ok()) return s;
+  for (const auto& [name, content] : language.extra_files) {
+    if (absl::Status s = dir->WriteFile(name, content); !s.ok()) return s;
+  }
   sandbox::RunSpec spec;
   sandbox::Sandbox::AddSystemMounts(spec);
   for (const std::string& path : language.host_paths) spec.mounts.push_back({path, path, false});
@@ -246,6 +255,7 @@ absl::StatusOr<std::shared_ptr<const CompileResult>> Compiler::CompileUncached(
     return std::shared_ptr<const CompileResult>(result);
   }
   result->message = message;  // warnings
+  result->entry = language.fixed_entry;
   if (language.entry_for != nullptr) {
     result->entry = language.entry_for(result->artifact_path, source_name);
     if (result->entry.empty()) {

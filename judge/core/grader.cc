@@ -475,7 +475,7 @@ absl::StatusOr<Growth> Grader::MeasureGrowth(const LoadedChallenge& ch,
                                              const std::string& language_id,
                                              const std::string& source, uint32_t cap_ms) {
   if (ch.scaling.empty()) return absl::NotFoundError("the challenge has no scaling series");
-  const Language* language = FindLanguage(language_id);
+  const Language* language = ch.LanguageFor(language_id);
   if (language == nullptr) return absl::InvalidArgumentError("unknown language " + language_id);
   absl::StatusOr<std::shared_ptr<const CompileResult>> program =
       compiler_->Compile(*language, source);
@@ -542,7 +542,7 @@ uint32_t Score(const LoadedChallenge& ch, const judge::v1::Submission& graded) {
 absl::Status Grader::Grade(const GradeRequest& request, const ProgressCallback& progress,
                            judge::v1::Submission* out) {
   const LoadedChallenge& ch = *request.challenge;
-  const Language* language = FindLanguage(request.language);
+  const Language* language = ch.LanguageFor(request.language);
   if (language == nullptr) {
     return absl::InvalidArgumentError(absl::StrCat("unknown language ", request.language));
   }

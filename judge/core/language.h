@@ -107,6 +107,12 @@ struct Language {
   std::string self_test_source;
   std::string self_test_fixture;
   std::string self_test_output = "ok\n";
+
+  // A class-form challenge's variant of a language (LoadedChallenge::LanguageFor): files the
+  // compile box gets beside the candidate's source (name, content), and the class to run when
+  // it is fixed ({entry}; entry_for is then unset). Empty in the built-in table.
+  std::vector<std::pair<std::string, std::string>> extra_files;
+  std::string fixed_entry;
 };
 
 // The built-in languages, in display order.

@@ -2,6 +2,7 @@
 // header declares:
 //   -- expect: WRONG_ANSWER          (or # / // comments; the overall verdict)
 //   -- fails-on: null-in-blocklist   (optional: the first test that does not pass)
+//   // compile-says: solution.py", line 3   (optional: the compiler's output holds this)
 // The language comes from the extension, as the language table names its source file
 // (.sql, .py, .c, .cc, .java, .js, .ts, .go, .rs).
 #include <dirent.h>
@@ -84,6 +85,7 @@ TEST_P(SolutionsTest, GetsTheVerdictItsHeaderDeclares) {
   ASSERT_TRUE(source.ok()) << source.status();
   std::string expect = HeaderValue(*source, "expect");
   std::string fails_on = HeaderValue(*source, "fails-on");
+  std::string compile_says = HeaderValue(*source, "compile-says");
   ASSERT_FALSE(expect.empty()) << sol.file << " declares no \"expect:\" in its first lines";
   std::string language = LanguageOf(sol.file);
   ASSERT_FALSE(language.empty()) << "unknown extension: " << sol.file;
@@ -107,6 +109,11 @@ TEST_P(SolutionsTest, GetsTheVerdictItsHeaderDeclares) {
   EXPECT_EQ(verdict, expect) << sol.file << "\n" << out.compile_output() << report;
   if (!fails_on.empty()) {
     EXPECT_EQ(first_failure, fails_on) << sol.file << " must fail on its own trap\n" << report;
+  }
+  if (!compile_says.empty()) {
+    EXPECT_NE(out.compile_output().find(compile_says), std::string::npos)
+        << sol.file << ": the compiler's output does not say \"" << compile_says << "\":\n"
+        << out.compile_output();
   }
   if (expect == "ACCEPTED") {
     EXPECT_EQ(out.score(), out.max_score());

@@ -171,6 +171,10 @@ async function challengeView(id) {
     return showError(body, e);
   }
   const langs = detail.summary.languages;
+  // A class-form challenge brings its own stub per language (the contract to implement); any
+  // other starts from the language's stdin/stdout starter.
+  const stubs = Object.fromEntries((detail.languageLimits || []).filter((l) => l.stub).map((l) => [l.language, l]));
+  const startText = (l) => stubs[l]?.stub ?? starter(l);
   let language = sessionStorage.getItem(`judge.lang.${id}`) || langs[0];
   if (!langs.includes(language)) language = langs[0];
 
@@ -225,7 +229,7 @@ async function challengeView(id) {
     sizeLine.textContent = `${num(bytes)} / ${num(maxBytes)} bytes` + (bytes > maxBytes ? " — over the limit" : "");
   };
   const editor = createEditor(editorBox, {
-    doc: sessionStorage.getItem(draftKey(id, language)) ?? starter(language),
+    doc: sessionStorage.getItem(draftKey(id, language)) ?? startText(language),
     language: editorMode(language),
     onRun: () => primary(),
     onChange: (text) => {
@@ -241,11 +245,19 @@ async function challengeView(id) {
       ),
   });
   showSize(editor.text());
+  // The class form compiles the candidate's code as a file of its own: its name, shown by the
+  // size line, is the one compiler errors and stack traces give.
+  const fileName = h("span", { class: "muted", id: "source-name" });
+  const showFileName = () => {
+    fileName.textContent = stubs[language] ? `${stubs[language].sourceName} · ` : "";
+  };
+  showFileName();
   picker.addEventListener("change", () => {
     language = picker.value;
     sessionStorage.setItem(`judge.lang.${id}`, language);
     editor.setLanguage(editorMode(language));
-    editor.setText(sessionStorage.getItem(draftKey(id, language)) ?? starter(language));
+    editor.setText(sessionStorage.getItem(draftKey(id, language)) ?? startText(language));
+    showFileName();
   });
 
   const abort = new AbortController();
@@ -359,7 +371,7 @@ async function challengeView(id) {
       )
     : null;
   if (custom) customInput.addEventListener("input", () => (customToggle.checked = true));
-  const below = h("div", { class: "below-editor", title: "The source's size in UTF-8 bytes against the judge's limit" }, h("span", { class: "muted" }, "Source size"), sizeLine);
+  const below = h("div", { class: "below-editor", title: "The source's size in UTF-8 bytes against the judge's limit" }, fileName, h("span", { class: "muted" }, "Source size"), sizeLine);
   const right = h("section", { class: "right" }, controls, editorBox, below, editorMessage, custom, results);
   body.replaceChildren(left, right);
   editor.focus();
