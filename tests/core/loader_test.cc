@@ -152,4 +152,61 @@ TEST_F(LoaderTest, AChallengeMayShowHiddenTestNames) {
 }
 
 }  // namespace
+// The class form: a harness per offered language, its files and stub inside the challenge, the
+// candidate's file a plain name apart from the harness's; each error names the field.
+TEST_F(LoaderTest, ClassFormHarnessesAreCheckedAndMakeTheLanguageVariant) {
+  mkdir((dir_ + "/harness").c_str(), 0755);
+  Write("harness/main.cc", "#include \"solution.cc\"\nint main() {}\n");
+  Write("harness/main.py", "import solution\n");
+  Write("harness/stub.cc", "class TtlLruCache {};\n");
+  Write("harness/stub.py", "class TtlLruCache:\n    pass\n");
+  const std::string cpp =
+      "harnesses { language: \"cpp\" source_name: \"solution.cc\" files: \"harness/main.cc\" "
+      "compile_argv: \"/usr/bin/g++\" compile_argv: \"main.cc\" stub: \"harness/stub.cc\" }\n";
+  const std::string py =
+      "harnesses { language: \"python3\" source_name: \"solution.py\" files: \"harness/main.py\" "
+      "artifact: \"out/\" run_argv: \"/usr/bin/python3\" run_argv: \"{artifact}/main.py\" "
+      "stub: \"harness/stub.py\" }\n";
+  Write("challenge.textproto", Manifest("input: \"tests/1.in\" answer: \"tests/1.ans\"", cpp + py));
+  auto ch = LoadChallenge(dir_);
+  ASSERT_TRUE(ch.ok()) << ch.status();
+  const Language* l = (*ch)->LanguageFor("cpp");
+  ASSERT_NE(l, nullptr);
+  EXPECT_EQ(l->source_name, "solution.cc");
+  ASSERT_EQ(l->extra_files.size(), 1u);
+  EXPECT_EQ(l->extra_files[0].first, "main.cc");
+  EXPECT_EQ(l->compile_argv, (std::vector<std::string>{"/usr/bin/g++", "main.cc"}));
+  EXPECT_EQ(l->run_argv, FindLanguage("cpp")->run_argv);  // not given: the language's
+  EXPECT_EQ((*ch)->LanguageFor("python3")->artifact, "out/");
+  EXPECT_EQ((*ch)->LanguageFor("python3")->compile_argv, FindLanguage("python3")->compile_argv);
+  EXPECT_EQ((*ch)->stubs.at("python3"), "class TtlLruCache:\n    pass\n");
+  EXPECT_EQ((*ch)->LanguageFor("java"), FindLanguage("java"));  // not offered: the table's
+
+  auto error = [&](const std::string& harnesses) {
+    absl::Status s = Load(Manifest("input: \"tests/1.in\" answer: \"tests/1.ans\"", harnesses));
+    EXPECT_EQ(s.code(), absl::StatusCode::kInvalidArgument) << harnesses;
+    return std::string(s.message());
+  };
+  EXPECT_NE(error(cpp).find("harnesses: language python3 has no harness"), std::string::npos);
+  EXPECT_NE(error(cpp + py + "harnesses { language: \"java\" source_name: \"A.java\" stub: "
+                          "\"harness/stub.py\" }\n")
+                .find("harnesses[2].language: \"java\" is not one of the challenge's languages"),
+            std::string::npos);
+  EXPECT_NE(error(cpp + py + cpp).find("harnesses[2].language: cpp has two harnesses"),
+            std::string::npos);
+  std::string bad_name = py;
+  bad_name.replace(bad_name.find("solution.py"), 11, "../x.py");
+  EXPECT_NE(error(cpp + bad_name).find("harnesses[1].source_name: must be a plain file name"),
+            std::string::npos);
+  std::string clash = py;
+  clash.replace(clash.find("solution.py"), 11, "main.py");
+  EXPECT_NE(error(cpp + clash).find("a second file named main.py"), std::string::npos);
+  std::string no_stub = py;
+  no_stub.replace(no_stub.find("stub: \"harness/stub.py\""), 24, "");
+  EXPECT_NE(error(cpp + no_stub).find("harnesses[1].stub: is required"), std::string::npos);
+  std::string missing = py;
+  missing.replace(missing.find("harness/main.py"), 15, "harness/nope.py");
+  EXPECT_NE(error(cpp + missing).find("harnesses[1].files[0]: harness/nope.py"), std::string::npos);
+}
+
 }  // namespace judge

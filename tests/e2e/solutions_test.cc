@@ -130,7 +130,8 @@ TEST_P(SolutionsTest, GetsTheVerdictItsHeaderDeclares) {
 // says it in one sentence, except random tests (they catch nothing in particular); a trap about
 // speed explains a TIME_LIMIT_EXCEEDED, not a wrong answer.
 TEST(ChallengesTest, EveryHiddenTestSaysWhatItCatches) {
-  for (const char* id : {"sql-null-trap", "ttl-lru-cache", "slow-query-digest"}) {
+  for (const char* id :
+       {"sql-null-trap", "ttl-lru-cache", "slow-query-digest", "ttl-lru-cache-class"}) {
     auto ch = LoadChallenge(std::string(CHALLENGES_DIR) + "/" + id);
     ASSERT_TRUE(ch.ok()) << ch.status();
     for (const LoadedTest& t : (*ch)->tests) {
@@ -149,6 +150,27 @@ TEST(ChallengesTest, EveryHiddenTestSaysWhatItCatches) {
                     judge::v1::VERDICT_TIME_LIMIT_EXCEEDED) != t.trap_verdicts.end();
       EXPECT_EQ(about_speed, explains_tle) << id << "/" << t.name << ": " << t.trap;
     }
+  }
+}
+
+// A class-form challenge's stub, as the editor shows it, compiles with the harness in every
+// language and gets wrong answers on the samples: never a compilation or runtime error, a crash
+// or a timeout (a candidate who runs it first sees the harness work).
+TEST(ChallengesTest, EveryStubCompilesAndAnswersWrong) {
+  auto judge = judge_test::MakeTestJudge("stubs-test", 16);
+  ASSERT_NE(judge, nullptr);
+  auto ch = LoadChallenge(std::string(CHALLENGES_DIR) + "/ttl-lru-cache-class");
+  ASSERT_TRUE(ch.ok()) << ch.status();
+  ASSERT_EQ((*ch)->stubs.size(), static_cast<size_t>((*ch)->manifest.languages_size()));
+  for (const auto& [language, stub] : (*ch)->stubs) {
+    judge::v1::Submission out;
+    GradeRequest request{*ch, language, stub, false, ""};
+    request.samples_only = true;
+    absl::Status s = judge->grader->Grade(request, nullptr, &out);
+    ASSERT_TRUE(s.ok()) << language << ": " << s;
+    EXPECT_EQ(out.verdict(), judge::v1::VERDICT_WRONG_ANSWER)
+        << language << ": " << judge::v1::Verdict_Name(out.verdict()) << "\n"
+        << out.compile_output() << out.message();
   }
 }
 
