@@ -1,0 +1,63 @@
+# expect: WRONG_ANSWER
+# fails-on: random-1-cross-checked
+# Trap: assigning to a key already in an OrderedDict keeps its old position, so a PUT of a
+# live key here leaves it where it was instead of making it the most recently used. No
+# hand-made test re-puts a key that is not already the most recent; the random ones do.
+# Reference: an OrderedDict in recency order plus a heap of deadlines; expired entries leave
+# before each operation, so they never hold capacity. O(log n) amortised per operation.
+# A heap entry carries the stamp of the write it belongs to, so entries of replaced or removed
+# keys are skipped when they come up.
+from collections import OrderedDict
+from heapq import heappush, heappop
+
+
+class TtlLruCache:
+    def __init__(self, capacity: int):
+        self.cap = capacity
+        self.od = OrderedDict()  # key -> [value, stamp]
+        self.heap = []  # (deadline, stamp, key)
+        self.stamp = 0
+
+    def _expire(self, now: int) -> None:
+        heap, od = self.heap, self.od
+        while heap and heap[0][0] <= now:
+            _, s, k = heappop(heap)
+            e = od.get(k)
+            if e is not None and e[1] == s:
+                del od[k]
+
+    def put(self, now: int, key: int, value: int, ttl: int) -> None:
+        heap = self.heap
+        if heap and heap[0][0] <= now:
+            self._expire(now)
+        od = self.od
+        if key in od:
+            pass  # the assignment below updates it in place (and in its old position)
+        elif len(od) == self.cap:
+            od.popitem(last=False)
+        self.stamp = stamp = self.stamp + 1
+        od[key] = [value, stamp]
+        if ttl:
+            heappush(heap, (now + ttl, stamp, key))
+
+    def get(self, now: int, key: int) -> int:
+        heap = self.heap
+        if heap and heap[0][0] <= now:
+            self._expire(now)
+        e = self.od.get(key)
+        if e is None:
+            return -1
+        self.od.move_to_end(key)
+        return e[0]
+
+    def remove(self, now: int, key: int) -> bool:
+        heap = self.heap
+        if heap and heap[0][0] <= now:
+            self._expire(now)
+        return self.od.pop(key, None) is not None
+
+    def size(self, now: int) -> int:
+        heap = self.heap
+        if heap and heap[0][0] <= now:
+            self._expire(now)
+        return len(self.od)
