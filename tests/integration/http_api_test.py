@@ -151,7 +151,7 @@ class HttpApiTest(unittest.TestCase):
         status, _, lst = self.http.call("GET", "/v1/challenges", self.tok["candidate"])
         self.assertEqual(status, 200)
         self.assertEqual(sorted(c["id"] for c in lst["challenges"]),
-                         ["slow-query-digest", "sql-null-trap", "ttl-lru-cache"])
+                         ["slow-query-digest", "sql-null-trap", "ttl-lru-cache", "ttl-lru-cache-class"])
         status, _, ch = self.http.call("GET", "/v1/challenges/ttl-lru-cache", self.tok["candidate"])
         self.assertEqual(status, 200)
         self.assertGreater(ch["hiddenTests"], 0)

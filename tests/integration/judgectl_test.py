@@ -35,16 +35,30 @@ class JudgectlTest(unittest.TestCase):
         self.assertEqual(r.returncode, 0, r.stderr)
         self.assertIn("sql-null-trap", r.stdout)
         r = self.ctl("--json", "challenges")
-        self.assertEqual(len(json.loads(r.stdout)["challenges"]), 3)
+        self.assertEqual(len(json.loads(r.stdout)["challenges"]), 4)
         r = self.ctl("show", "slow-query-digest", role="candidate")
         self.assertEqual(r.returncode, 0)
         self.assertIn("pt-query-digest", r.stdout)
+        # A class-form challenge: show says which file to write, --stub prints the class to fill in.
+        r = self.ctl("show", "ttl-lru-cache-class", role="candidate")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn("class form: in python3 write solution.py", r.stdout)
+        r = self.ctl("show", "ttl-lru-cache-class", "--stub", "python3", role="candidate")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn("class TtlLruCache", r.stdout)
+        self.assertNotIn("sys.stdin", r.stdout)
+        r = self.ctl("show", "ttl-lru-cache", "--stub", "python3", role="candidate")
+        self.assertEqual(r.returncode, 2)
+        self.assertIn("judgectl: ttl-lru-cache is not a class-form challenge", r.stderr)
+        r = self.ctl("show", "ttl-lru-cache-class", "--stub", "sql", role="candidate")
+        self.assertEqual(r.returncode, 2)
+        self.assertIn('does not take language "sql"', r.stderr)
 
     def test_what_a_new_user_ran_into(self):
         # Global options after the command.
         r = self.ctl("challenges", "--json")
         self.assertEqual(r.returncode, 0, r.stderr)
-        self.assertEqual(len(json.loads(r.stdout)["challenges"]), 3)
+        self.assertEqual(len(json.loads(r.stdout)["challenges"]), 4)
         # A token read from a file ends with a newline: taken without it.
         r = self.ctl("challenges", token=self.judged.tokens["platform"] + "\n")
         self.assertEqual(r.returncode, 0, r.stderr)

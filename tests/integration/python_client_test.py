@@ -12,7 +12,7 @@ import harness  # noqa: E402
 
 pb, rpc = harness.load_stubs(os.environ.get("JUDGE_IT_TMP", "/tmp/judge-it-stubs-%d" % os.getpid()))
 LANG = {".sql": "sql", ".py": "python3", ".c": "c", ".cc": "cpp", ".java": "java", ".js": "javascript",
-        ".ts": "typescript", ".go": "go", ".rs": "rust"}
+        ".ts": "typescript", ".go": "go", ".rs": "rust", ".cs": "csharp", ".rb": "ruby", ".php": "php"}
 
 
 class PythonClientTest(unittest.TestCase):

@@ -59,7 +59,7 @@ class ServiceTest(unittest.TestCase):
 
     def test_list_and_get_challenge_never_show_hidden_data(self):
         resp = self.stub.ListChallenges(pb.ListChallengesRequest(), metadata=self.md("candidate"))
-        self.assertEqual([c.id for c in resp.challenges], ["slow-query-digest", "sql-null-trap", "ttl-lru-cache"])
+        self.assertEqual([c.id for c in resp.challenges], ["slow-query-digest", "sql-null-trap", "ttl-lru-cache", "ttl-lru-cache-class"])
         d = self.stub.GetChallenge(pb.GetChallengeRequest(challenge_id="ttl-lru-cache"), metadata=self.md("candidate"))
         self.assertIn("LRU", d.statement)
         self.assertEqual([s.name for s in d.samples], ["sample"])
@@ -538,7 +538,7 @@ class TlsTest(unittest.TestCase):
             md = harness.metadata(judged.tokens["admin"])
             with grpc.secure_channel(judged.address, creds) as channel:
                 resp = rpc.JudgeServiceStub(channel).ListChallenges(pb.ListChallengesRequest(), metadata=md, timeout=30)
-                self.assertEqual(len(resp.challenges), 3)
+                self.assertEqual(len(resp.challenges), 4)
             with grpc.insecure_channel(judged.address) as channel:
                 with self.assertRaises(grpc.RpcError) as ctx:
                     rpc.JudgeServiceStub(channel).ListChallenges(pb.ListChallengesRequest(), metadata=md, timeout=10)
