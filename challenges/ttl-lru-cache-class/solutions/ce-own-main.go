@@ -1,4 +1,5 @@
 // expect: COMPILATION_ERROR
+// compile-says: solution.go: error: the class form has no main
 // The class form's harness (main.go) owns func main; a candidate file that declares its own
 // main as well does not build: "main redeclared in this block".
 package main
