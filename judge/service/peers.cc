@@ -111,8 +111,8 @@ absl::StatusOr<judge::v1::ListSessionsResponse> GrpcPeers::ListSessionsLocal(
 
 template <typename Req, typename Method>
 absl::StatusOr<std::function<void()>> GrpcPeers::Events(
-    const std::string& address, const Principal& who, const Req& req, Method method,
-    std::function<void(judge::v1::SubmissionEvent)> deliver,
+    const std::string& address, const Principal& who, const Req& req, const char* what,
+    Method method, std::function<void(judge::v1::SubmissionEvent)> deliver,
     std::function<void(const absl::Status&)> broken) {
   // The first event is read here, on the calling thread (which drives the call as a unary call
   // does; a gRPC handler thread that only waited for another thread to read stalled the call
@@ -165,7 +165,7 @@ absl::StatusOr<std::function<void()>> GrpcPeers::Events(
   // cancelled). Stopping never waits for it: a stop runs on a gRPC thread (the stream's end),
   // and the reader's last Read may need one to finish; waiting there starved gRPC after a few
   // watches. No delivery starts after a stop returns (`stopped`, under the lock deliveries hold).
-  std::thread([state, address, finished]() mutable {
+  std::thread([state, address, finished, what]() mutable {
     judge::v1::SubmissionEvent event;
     while (state->reader->Read(&event)) {
       if (finished) continue;  // FINISHED was the last event; the stream ends next
@@ -183,9 +183,9 @@ absl::StatusOr<std::function<void()>> GrpcPeers::Events(
       status = grpc::Status(grpc::StatusCode::UNAVAILABLE, "the stream ended before FINISHED");
     }
     if (!state->broken) return;
-    state->broken(absl::UnavailableError(absl::StrCat("stopped answering at ", address,
-                                                      " during the stream (",
-                                                      status.error_message(), "); try again")));
+    state->broken(
+        absl::UnavailableError(absl::StrCat("stopped answering at ", address, " during the ", what,
+                                            " (", status.error_message(), "); ", what, " again")));
   }).detach();
   return std::function<void()>([state] {
     {
@@ -200,7 +200,7 @@ absl::StatusOr<std::function<void()>> GrpcPeers::Watch(
     const std::string& address, const Principal& who, const judge::v1::WatchSubmissionRequest& req,
     std::function<void(judge::v1::SubmissionEvent)> deliver,
     std::function<void(const absl::Status&)> broken) {
-  return Events(address, who, req, &judge::v1::JudgeService::Stub::WatchSubmission,
+  return Events(address, who, req, "watch", &judge::v1::JudgeService::Stub::WatchSubmission,
                 std::move(deliver), std::move(broken));
 }
 
@@ -208,8 +208,8 @@ absl::StatusOr<std::function<void()>> GrpcPeers::RunLive(
     const std::string& address, const Principal& who, const judge::v1::RunLiveRequest& req,
     std::function<void(judge::v1::SubmissionEvent)> deliver,
     std::function<void(const absl::Status&)> broken) {
-  return Events(address, who, req, &judge::v1::JudgeService::Stub::RunLive, std::move(deliver),
-                std::move(broken));
+  return Events(address, who, req, "run", &judge::v1::JudgeService::Stub::RunLive,
+                std::move(deliver), std::move(broken));
 }
 
 namespace {

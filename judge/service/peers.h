@@ -75,11 +75,12 @@ class GrpcPeers final : public Peers {
   template <typename Resp, typename Req, typename Method>
   absl::StatusOr<Resp> Call(const std::string& address, const Principal& who, const Req& req,
                             Method method, bool this_node_only = false);
-  // A server stream of SubmissionEvents on `who`'s behalf, until FINISHED (see Watch).
+  // A server stream of SubmissionEvents on `who`'s behalf, until FINISHED (see Watch); `what`
+  // names it in errors ("watch", "run").
   template <typename Req, typename Method>
   absl::StatusOr<std::function<void()>> Events(
-      const std::string& address, const Principal& who, const Req& req, Method method,
-      std::function<void(judge::v1::SubmissionEvent)> deliver,
+      const std::string& address, const Principal& who, const Req& req, const char* what,
+      Method method, std::function<void(judge::v1::SubmissionEvent)> deliver,
       std::function<void(const absl::Status&)> broken);
 
   std::shared_ptr<grpc::ChannelCredentials> credentials_;

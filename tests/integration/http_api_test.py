@@ -164,6 +164,15 @@ class HttpApiTest(unittest.TestCase):
                                              metadata=harness.metadata(self.tok["candidate"]))
         self.assertEqual(ch["statement"], grpc_detail.statement)
         self.assertEqual(ch["hiddenTests"], grpc_detail.hidden_tests)
+        # A stdin challenge has no stubs; the class form has one per language, with the file name.
+        self.assertFalse(any(l.get("stub") for l in ch["languageLimits"]))
+        status, _, cls = self.http.call("GET", "/v1/challenges/ttl-lru-cache-class", self.tok["candidate"])
+        self.assertEqual(status, 200)
+        stubs = {l["language"]: l for l in cls["languageLimits"]}
+        self.assertEqual(set(stubs), set(cls["summary"]["languages"]))
+        self.assertEqual(stubs["java"]["sourceName"], "TtlLruCache.java")
+        self.assertIn("class TtlLruCache", stubs["java"]["stub"])
+        self.assertNotIn("os.dup2", json.dumps(cls))  # the harness itself (its code) is never sent
 
         sub = self.submit(source=SQL_WRONG)
         self.assertEqual(sub["state"], "SUBMISSION_STATE_QUEUED")
@@ -200,7 +209,10 @@ class HttpApiTest(unittest.TestCase):
         status, _, langs = self.http.call("GET", "/v1/languages", self.tok["candidate"])
         self.assertEqual(status, 200)
         by_id = {l["id"]: l for l in langs["languages"]}
-        self.assertEqual(set(by_id), {"c", "cpp", "python3", "sql", "java", "javascript", "typescript", "go", "rust"})
+        self.assertEqual(set(by_id), {"c", "cpp", "python3", "sql", "java", "javascript", "typescript", "go", "rust",
+                                      "csharp", "ruby", "php"})
+        self.assertEqual((by_id["csharp"]["extensions"], by_id["ruby"]["editorMode"], by_id["php"]["extensions"]),
+                         ([".cs"], "ruby", [".php"]))
         self.assertEqual(by_id["python3"]["extensions"], [".py"])
         self.assertEqual(by_id["python3"]["editorMode"], "python")
         self.assertIn("sys.stdin", by_id["python3"]["starter"])

@@ -165,7 +165,7 @@ class JudgectlTest(unittest.TestCase):
         self.assertIn("cannot read /no/such/file: No such file or directory", r.stderr)
         r = self.ctl("show", "nope", role="candidate")
         self.assertEqual(r.returncode, 2)
-        self.assertIn("(known: slow-query-digest, sql-null-trap, ttl-lru-cache)", r.stderr)
+        self.assertIn("(known: slow-query-digest, sql-null-trap, ttl-lru-cache, ttl-lru-cache-class)", r.stderr)
         with tempfile.NamedTemporaryFile("w", suffix=".txt") as f:
             r = self.ctl("submit", "--challenge", "sql-null-trap", "--candidate", "x", f.name)
         self.assertEqual(r.returncode, 2)
