@@ -26,6 +26,7 @@ packages=(
   mono-mcs mono-runtime ruby3.1 php8.2-cli
   # Several nodes: NATS JetStream (server for the cluster tests and local runs, C client).
   nats-server libnats-dev
+  libyaml-cpp-dev libarchive-dev
   # The browser tests: Debian's Chromium driven by Selenium.
   chromium chromium-driver python3-selenium
 )

@@ -36,7 +36,7 @@ struct ApiOptions {
 };
 
 struct ApiContext {
-  ApiContext(const KeyStore* keys, const ChallengeMap* challenges, Store* store, Engine* engine,
+  ApiContext(const KeyStore* keys, const Catalog* challenges, Store* store, Engine* engine,
              Hub* hub, Metrics* metrics, ApiOptions options)
       : keys(keys),
         challenges(challenges),
@@ -49,7 +49,7 @@ struct ApiContext {
                           options.admin_rate, options.practice_rate, 10},
               metrics) {}
   const KeyStore* keys;
-  const ChallengeMap* challenges;
+  const Catalog* challenges;
   Store* store;
   Engine* engine;
   Hub* hub;

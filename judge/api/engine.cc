@@ -12,8 +12,8 @@
 
 namespace judge {
 
-Engine::Engine(Store* store, Grader* grader, const ChallengeMap* challenges, Hub* hub,
-               Metrics* metrics, EngineOptions options)
+Engine::Engine(Store* store, Grader* grader, const Catalog* challenges, Hub* hub, Metrics* metrics,
+               EngineOptions options)
     : store_(store),
       grader_(grader),
       challenges_(challenges),
@@ -188,14 +188,13 @@ void Engine::Stop() {
 
 absl::StatusOr<std::string> Engine::ReferenceSource(const std::string& challenge_id,
                                                     const std::string& language) const {
-  auto ch = challenges_->find(challenge_id);
+  std::shared_ptr<const LoadedChallenge> ch = challenges_->Find(challenge_id);
   const Language* lang = FindLanguage(language);
-  if (ch == challenges_->end() || lang == nullptr) {
+  if (ch == nullptr || lang == nullptr) {
     return absl::NotFoundError(absl::StrCat("no challenge ", challenge_id, " in ", language));
   }
   const std::string& name = lang->source_name;
-  return ReadTextFile(
-      absl::StrCat(ch->second->dir, "/solutions/reference", name.substr(name.rfind('.'))));
+  return ReadTextFile(absl::StrCat(ch->dir, "/solutions/reference", name.substr(name.rfind('.'))));
 }
 
 std::vector<uint32_t> Engine::ReferenceCpu(const std::string& challenge_id,
@@ -209,11 +208,12 @@ std::vector<uint32_t> Engine::ReferenceCpu(const std::string& challenge_id,
       // The challenge's own reference in that language, judged like a submission (not stored).
       absl::StatusOr<std::string> source = ReferenceSource(key.first, key.second);
       if (!source.ok()) return;
-      auto ch = challenges_->find(key.first);
+      std::shared_ptr<const LoadedChallenge> ch = challenges_->Find(key.first);
+      if (ch == nullptr) return;
       std::vector<uint32_t> cpu;
       judge::v1::Submission out;
       absl::Status s = grader_->Grade(
-          GradeRequest{ch->second, key.second, *source, false, "", false, &cancel_}, nullptr, &out);
+          GradeRequest{ch, key.second, *source, false, "", false, &cancel_}, nullptr, &out);
       if (!s.ok() || out.verdict() != judge::v1::VERDICT_ACCEPTED) return;
       for (const judge::v1::TestResult& t : out.tests()) cpu.push_back(t.cpu_ms());
       spdlog::info("reference of {} in {} measured: {} tests", key.first, key.second,
@@ -232,9 +232,8 @@ std::optional<Growth> Engine::SubmissionGrowth(const judge::v1::Submission& subm
   auto it = growth_.find(key);
   if (it != growth_.end()) return it->second;
   growth_[key] = std::nullopt;
-  auto ch = challenges_->find(submission.challenge_id());
-  if (ch == challenges_->end()) return std::nullopt;
-  std::shared_ptr<const LoadedChallenge> challenge = ch->second;
+  std::shared_ptr<const LoadedChallenge> challenge = challenges_->Find(submission.challenge_id());
+  if (challenge == nullptr) return std::nullopt;
   const std::string language = submission.language(), source = submission.source();
   to_measure_.push_back([this, key, challenge, language, source] {
     absl::StatusOr<Growth> g = grader_->MeasureGrowth(*challenge, language, source);
@@ -253,7 +252,7 @@ std::optional<Growth> Engine::SubmissionGrowth(const judge::v1::Submission& subm
 
 std::optional<Growth> Engine::ReferenceGrowth(const std::string& challenge_id,
                                               const std::string& language) {
-  if (challenges_->find(challenge_id) == challenges_->end() || FindLanguage(language) == nullptr) {
+  if (challenges_->Find(challenge_id) == nullptr || FindLanguage(language) == nullptr) {
     return std::nullopt;
   }
   absl::StatusOr<std::string> source = ReferenceSource(challenge_id, language);
@@ -460,12 +459,14 @@ void Engine::Judge(judge::v1::Submission submission) {
 absl::Status Engine::Grade(judge::v1::Submission* submission,
                            const std::function<void(judge::v1::SubmissionEvent)>& publish) {
   const std::string id = submission->id();
-  auto it = challenges_->find(submission->challenge_id());
-  if (it == challenges_->end()) {
+  std::shared_ptr<const LoadedChallenge> challenge = challenges_->Find(submission->challenge_id());
+  if (challenge == nullptr) {
     return absl::InternalError("challenge " + submission->challenge_id() + " is no longer loaded");
   }
+  // An imported challenge: judged on its current version, which the submission records.
+  submission->set_challenge_version(challenge->manifest.version());
   GradeRequest request;
-  request.challenge = it->second;
+  request.challenge = challenge;
   request.language = submission->language();
   request.source = submission->source();
   request.use_custom_stdin = submission->use_custom_stdin();
@@ -675,7 +676,7 @@ void Engine::ForgetSource(const std::string& language, const std::string& source
   const Language* lang = FindLanguage(language);
   if (lang != nullptr) grader_->compiler()->Forget(*lang, source);
   // A class form compiles the same source as another program: its entries go too.
-  for (const auto& [id, ch] : *challenges_) {
+  for (const auto& [id, ch] : *challenges_->All()) {
     if (auto it = ch->harness_languages.find(language); it != ch->harness_languages.end()) {
       grader_->compiler()->Forget(it->second, source);
     }

@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "absl/status/status.h"
+#include "judge/api/catalog.h"
 #include "judge/api/cluster.h"
 #include "judge/api/hub.h"
 #include "judge/api/metrics.h"
@@ -26,8 +27,6 @@
 #include "judge/store/store.h"
 
 namespace judge {
-
-using ChallengeMap = std::map<std::string, std::shared_ptr<const LoadedChallenge>>;
 
 struct EngineOptions {
   int workers = 2;                // take any work, live runs first
@@ -64,7 +63,7 @@ struct EngineOptions {
 
 class Engine {
  public:
-  Engine(Store* store, Grader* grader, const ChallengeMap* challenges, Hub* hub, Metrics* metrics,
+  Engine(Store* store, Grader* grader, const Catalog* challenges, Hub* hub, Metrics* metrics,
          EngineOptions options);
   ~Engine();
 
@@ -131,7 +130,7 @@ class Engine {
 
   Store* store_;
   Grader* grader_;
-  const ChallengeMap* challenges_;
+  const Catalog* challenges_;
   Hub* hub_;
   Metrics* metrics_;
   EngineOptions options_;

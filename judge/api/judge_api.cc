@@ -8,8 +8,8 @@
 
 namespace judge {
 
-JudgeApi::JudgeApi(const KeyStore* keys, const ChallengeMap* challenges, Store* store,
-                   Engine* engine, Hub* hub, Metrics* metrics, ApiOptions options)
+JudgeApi::JudgeApi(const KeyStore* keys, const Catalog* challenges, Store* store, Engine* engine,
+                   Hub* hub, Metrics* metrics, ApiOptions options)
     : ctx_(keys, challenges, store, engine, hub, metrics, options) {}
 
 absl::StatusOr<Principal> JudgeApi::Authenticate(bool present,
@@ -75,7 +75,7 @@ absl::StatusOr<judge::v1::Caller> JudgeApi::WhoAmI(const Principal& who) const {
 
 absl::StatusOr<judge::v1::ListChallengesResponse> JudgeApi::ListChallenges(const Principal&) const {
   judge::v1::ListChallengesResponse resp;
-  for (const auto& [id, ch] : *ctx_.challenges) {
+  for (const auto& [id, ch] : *ctx_.challenges->All()) {
     judge::v1::ChallengeSummary* s = resp.add_challenges();
     s->set_id(id);
     s->set_title(ch->manifest.title());
@@ -87,10 +87,11 @@ absl::StatusOr<judge::v1::ListChallengesResponse> JudgeApi::ListChallenges(const
 
 absl::StatusOr<judge::v1::ChallengeDetail> JudgeApi::GetChallenge(
     const Principal&, const judge::v1::GetChallengeRequest& req) const {
-  auto it = ctx_.challenges->find(req.challenge_id());
-  if (it == ctx_.challenges->end()) {
+  const std::shared_ptr<const ChallengeMap> all = ctx_.challenges->All();
+  auto it = all->find(req.challenge_id());
+  if (it == all->end()) {
     std::vector<std::string> ids;
-    for (const auto& [id, ch] : *ctx_.challenges) ids.push_back(id);
+    for (const auto& [id, ch] : *all) ids.push_back(id);
     return absl::NotFoundError(absl::StrCat("no challenge \"", req.challenge_id().substr(0, 80),
                                             "\" (known: ", absl::StrJoin(ids, ", "), ")"));
   }
@@ -139,6 +140,25 @@ absl::StatusOr<judge::v1::ChallengeDetail> JudgeApi::GetChallenge(
   }
   resp.set_hidden_tests(hidden);
   return resp;
+}
+
+absl::StatusOr<judge::v1::ImportChallengeResponse> JudgeApi::ImportChallenge(
+    const Principal& who, const ImportRequest& req) {
+  if (imports_ == nullptr) return absl::UnavailableError("this judge takes no imports");
+  absl::StatusOr<judge::v1::ImportChallengeResponse> resp = imports_->Import(who, req);
+  if (!resp.ok()) return resp;
+  // Import names the challenge in the summary; the rest as GetChallenge shows it.
+  judge::v1::GetChallengeRequest get;
+  get.set_challenge_id(resp->challenge().summary().id());
+  absl::StatusOr<judge::v1::ChallengeDetail> detail = GetChallenge(who, get);
+  if (detail.ok()) *resp->mutable_challenge() = *std::move(detail);
+  return resp;
+}
+
+absl::StatusOr<judge::v1::RejudgeChallengeResponse> JudgeApi::RejudgeChallenge(
+    const Principal& who, const judge::v1::RejudgeChallengeRequest& req) {
+  if (imports_ == nullptr) return absl::UnavailableError("this judge cannot re-judge");
+  return imports_->Rejudge(who, req);
 }
 
 }  // namespace judge

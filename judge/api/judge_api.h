@@ -19,6 +19,7 @@
 #include "judge/api/admin.h"
 #include "judge/api/api_context.h"
 #include "judge/api/event_feed.h"
+#include "judge/api/imports.h"
 #include "judge/api/live_runs.h"
 #include "judge/api/reads.h"
 #include "judge/api/reports.h"
@@ -30,8 +31,8 @@ namespace judge {
 
 class JudgeApi {
  public:
-  JudgeApi(const KeyStore* keys, const ChallengeMap* challenges, Store* store, Engine* engine,
-           Hub* hub, Metrics* metrics, ApiOptions options);
+  JudgeApi(const KeyStore* keys, const Catalog* challenges, Store* store, Engine* engine, Hub* hub,
+           Metrics* metrics, ApiOptions options);
 
   // From the value of an "authorization" header or metadata entry ("Bearer <token>"); `present`
   // is false when the caller sent none.
@@ -123,6 +124,17 @@ class JudgeApi {
     return sessions_.Join(who, session_id, version, std::move(send));
   }
 
+  // Challenges from problem packages (imports.h): on once judged has its grader and data dir.
+  void EnableImports(Catalog* catalog, Grader* grader, ImportOptions options) {
+    imports_ = std::make_unique<Imports>(&ctx_, catalog, grader, std::move(options));
+  }
+  Imports* imports() { return imports_.get(); }
+  // The import's report with the challenge as GetChallenge shows it.
+  absl::StatusOr<judge::v1::ImportChallengeResponse> ImportChallenge(const Principal& who,
+                                                                     const ImportRequest& req);
+  absl::StatusOr<judge::v1::RejudgeChallengeResponse> RejudgeChallenge(
+      const Principal& who, const judge::v1::RejudgeChallengeRequest& req);
+
   const ApiOptions& options() const { return ctx_.options; }
 
   // Whether calls about this submission (or session) go to another node (a cluster's other
@@ -149,6 +161,7 @@ class JudgeApi {
   LiveRuns live_{&ctx_, &reads_, &submissions_, &sessions_};
   Reports reports_{&ctx_, &reads_};
   Admin admin_{&ctx_, &sessions_};
+  std::unique_ptr<Imports> imports_;
 };
 
 }  // namespace judge

@@ -74,7 +74,7 @@ absl::StatusOr<judge::v1::ListSimilarSubmissionsResponse> Reads::ListSimilarSubm
     return absl::PermissionDeniedError(
         "similar submissions are for interviewers, platforms and admins");
   }
-  if (ctx_->challenges->find(req.challenge_id()) == ctx_->challenges->end()) {
+  if (ctx_->challenges->Find(req.challenge_id()) == nullptr) {
     return absl::NotFoundError("no challenge \"" + req.challenge_id().substr(0, 80) + "\"");
   }
   const double min_score = req.min_score() > 0 ? req.min_score() : kSimilarFromScore;

@@ -60,8 +60,8 @@ absl::StatusOr<judge::v1::SubmissionReport> Reports::GetReport(
       gp->set_over_cap(p.over_limit);
     }
   };
-  auto ch = ctx_->challenges->find(sub.challenge_id());
-  if (ch != ctx_->challenges->end() && !ch->second->scaling.empty() &&
+  std::shared_ptr<const LoadedChallenge> ch = ctx_->challenges->Find(sub.challenge_id());
+  if (ch != nullptr && !ch->scaling.empty() &&
       sub.state() == judge::v1::SUBMISSION_STATE_FINISHED && !sub.use_custom_stdin()) {
     fill(ctx_->engine->SubmissionGrowth(*s), resp.mutable_growth());
     fill(ctx_->engine->ReferenceGrowth(sub.challenge_id(), sub.language()),

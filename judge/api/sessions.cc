@@ -258,15 +258,15 @@ absl::StatusOr<Session> Sessions::Create(const Principal& who,
   if (who.role == Role::kCandidate) {
     return absl::PermissionDeniedError("interviewers (or their platform) create sessions");
   }
-  auto ch = ctx_->challenges->find(req.challenge_id());
-  if (ch == ctx_->challenges->end()) {
+  std::shared_ptr<const LoadedChallenge> ch = ctx_->challenges->Find(req.challenge_id());
+  if (ch == nullptr) {
     return absl::NotFoundError(
         absl::StrCat("no challenge \"", req.challenge_id().substr(0, 64), "\""));
   }
   if (!ValidName(req.candidate_id(), 128)) {
     return absl::InvalidArgumentError("candidate_id is missing or malformed");
   }
-  const auto& languages = ch->second->manifest.languages();
+  const auto& languages = ch->manifest.languages();
   std::string language = req.language().empty() ? languages.at(0) : req.language();
   if (std::find(languages.begin(), languages.end(), language) == languages.end()) {
     return absl::InvalidArgumentError(
@@ -276,7 +276,7 @@ absl::StatusOr<Session> Sessions::Create(const Principal& who,
   std::string document = req.document();
   if (document.empty()) {
     // A class-form challenge starts the pad from its stub; any other from the language's starter.
-    if (auto stub = ch->second->stubs.find(language); stub != ch->second->stubs.end()) {
+    if (auto stub = ch->stubs.find(language); stub != ch->stubs.end()) {
       document = stub->second;
     } else if (const Language* l = FindLanguage(language)) {
       document = l->starter;
@@ -634,11 +634,11 @@ absl::Status Sessions::SwitchLanguage(Pad& pad, const std::string& role,
                                       const google::protobuf::Struct& msg) {
   auto str = [&](const char* name) { return Frame{msg}.Str(name); };
   const std::string language = str("language");
-  auto ch = ctx_->challenges->find(pad.session.challenge_id());
-  if (ch == ctx_->challenges->end()) {
+  std::shared_ptr<const LoadedChallenge> ch = ctx_->challenges->Find(pad.session.challenge_id());
+  if (ch == nullptr) {
     return absl::FailedPreconditionError("the session's challenge is no longer loaded");
   }
-  const auto& allowed = ch->second->manifest.languages();
+  const auto& allowed = ch->manifest.languages();
   if (std::find(allowed.begin(), allowed.end(), language) == allowed.end()) {
     return absl::InvalidArgumentError(
         absl::StrCat("this challenge takes ", absl::StrJoin(allowed, ", ")));

@@ -16,10 +16,11 @@ namespace judge {
 
 absl::Status Submissions::CheckCode(const std::string& challenge_id, const std::string& language,
                                     const std::string& source) const {
-  auto it = ctx_->challenges->find(challenge_id);
-  if (it == ctx_->challenges->end()) {
+  const std::shared_ptr<const ChallengeMap> all = ctx_->challenges->All();
+  auto it = all->find(challenge_id);
+  if (it == all->end()) {
     std::vector<std::string> ids;
-    for (const auto& [id, ch] : *ctx_->challenges) ids.push_back(id);
+    for (const auto& [id, ch] : *all) ids.push_back(id);
     return absl::InvalidArgumentError(absl::StrCat("unknown challenge \"",
                                                    challenge_id.substr(0, 80),
                                                    "\" (known: ", absl::StrJoin(ids, ", "), ")"));
@@ -77,7 +78,7 @@ judge::v1::Submission Submissions::NewSubmission(const Principal& who, const std
   sub.set_source(source);
   sub.set_mode(mode);
   sub.set_state(judge::v1::SUBMISSION_STATE_QUEUED);
-  sub.set_max_score(ctx_->challenges->at(challenge_id)->max_score);
+  sub.set_max_score(ctx_->challenges->Find(challenge_id)->max_score);
   sub.set_submitted_by(who.key_id);
   *sub.mutable_created_at() = google::protobuf::util::TimeUtil::GetCurrentTime();
   return sub;

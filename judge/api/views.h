@@ -18,9 +18,9 @@ bool MayRead(const Principal& who, const judge::v1::Submission& s);
 // Whether `s` is listed for `who` (practice runs are nobody's submissions: never listed).
 bool Listed(const Principal& who, const judge::v1::Submission& s);
 // `s` as `who` may see it.
-void ViewFor(const ChallengeMap& challenges, const Principal& who, judge::v1::Submission* s);
+void ViewFor(const Catalog& challenges, const Principal& who, judge::v1::Submission* s);
 // The same for the events of a feed; nullptr when `who` sees them as they are.
-std::function<void(judge::v1::SubmissionEvent*)> EventViewFor(const ChallengeMap& challenges,
+std::function<void(judge::v1::SubmissionEvent*)> EventViewFor(const Catalog& challenges,
                                                               const Principal& who,
                                                               const std::string& challenge_id);
 

@@ -9,6 +9,7 @@
 // connection or server error (one line on stderr).
 #include <pthread.h>
 #include <signal.h>
+#include <sys/stat.h>
 
 #include <algorithm>
 #include <atomic>
@@ -30,6 +31,7 @@
 #include "google/protobuf/util/time_util.h"
 #include "grpc/support/log.h"
 #include "grpcpp/grpcpp.h"
+#include "judge/core/archive.h"
 #include "judge/v1/judge.grpc.pb.h"
 
 namespace {
@@ -205,7 +207,7 @@ int FollowStream(grpc::ClientReaderInterface<pb::SubmissionEvent>* reader, bool 
 // Every subcommand's arguments, as parsed.
 struct Args {
   std::string id, challenge, language, candidate, file, request_id, stdin_file, dir, notes;
-  bool wait = false, show_source = false;
+  bool wait = false, show_source = false, strict = false;
   uint32_t page_size = 20;
   std::string page_token;
   double min_score = 0;
@@ -535,6 +537,101 @@ int SimilarCmd(Client& client, const Global& g, const Args& a) {
   return 0;
 }
 
+// judgectl challenges import DIR|ARCHIVE [--id ID] [--strict]
+int ImportCmd(Client& client, const Global& g, const Args& a) {
+  struct stat st;
+  if (stat(a.file.c_str(), &st) != 0)
+    return UsageFail("cannot read " + a.file + ": " + strerror(errno));
+  std::string archive;
+  std::string name = a.file;
+  while (name.size() > 1 && name.back() == '/') name.pop_back();
+  name = name.substr(name.rfind('/') + 1);
+  if (S_ISDIR(st.st_mode)) {
+    // A folder is sent as a .tar.gz of it, under its own name.
+    absl::StatusOr<std::string> packed = judge::PackFolder(a.file, name);
+    if (!packed.ok()) return UsageFail(std::string(packed.status().message()));
+    archive = *std::move(packed);
+  } else if (!ReadFile(a.file, &archive)) {
+    return UsageFail("cannot read " + a.file + ": " + strerror(errno));
+  }
+  if (!g.json) {
+    std::fprintf(stderr,
+                 "importing %s (%.1f MiB); the judge validates it and judges its "
+                 "submissions/, which can take minutes...\n",
+                 a.file.c_str(), static_cast<double>(archive.size()) / (1 << 20));
+  }
+  grpc::ClientContext ctx;
+  client.Prepare(&ctx);
+  pb::ImportChallengeResponse resp;
+  std::unique_ptr<grpc::ClientWriter<pb::ImportChallengeChunk>> writer(
+      client.stub()->ImportChallenge(&ctx, &resp));
+  constexpr size_t kChunk = 1 << 20;
+  for (size_t off = 0; off == 0 || off < archive.size(); off += kChunk) {
+    pb::ImportChallengeChunk chunk;
+    if (off == 0) {
+      chunk.set_challenge_id(a.id);
+      chunk.set_strict(a.strict);
+      chunk.set_file_name(name);
+    }
+    chunk.set_data(archive.substr(off, kChunk));
+    if (!writer->Write(chunk)) break;  // the judge refused early: Finish says why
+  }
+  writer->WritesDone();
+  grpc::Status s = writer->Finish();
+  if (!s.ok()) return RpcFail(s);
+  if (g.json) {
+    std::printf("%s\n", Json(resp).c_str());
+    return resp.verified() ? 0 : 1;
+  }
+  const pb::ChallengeSummary& c = resp.challenge().summary();
+  std::printf("imported %s version %u: %s\n", c.id().c_str(), resp.version(), c.title().c_str());
+  std::printf("time limit %u ms (%s); %u tests (%u hidden); %.1f MiB, %.1f MiB new\n",
+              resp.time_limit_ms(), resp.time_limit_source().c_str(),
+              resp.challenge().samples_size() + resp.challenge().hidden_tests(),
+              resp.challenge().hidden_tests(),
+              static_cast<double>(resp.package_bytes()) / (1 << 20),
+              static_cast<double>(resp.new_bytes()) / (1 << 20));
+  int failed = 0;
+  for (const pb::SubmissionCheck& ch : resp.checks()) {
+    failed += !ch.ok();
+    std::printf("  %s  %-45s %-10s expected %-20s got %-20s %5u ms%s%s\n",
+                ch.ok() ? "ok  " : "FAIL", ch.path().c_str(), ch.language().c_str(),
+                Short(ch.expected()).c_str(), Short(ch.got()).c_str(), ch.max_cpu_ms(),
+                ch.note().empty() ? "" : "  ", ch.note().substr(0, 120).c_str());
+  }
+  for (const std::string& w : resp.warnings()) std::printf("warning: %s\n", w.c_str());
+  if (resp.checks().empty()) {
+    std::printf("no submissions/ to verify\n");
+  } else if (failed) {
+    std::printf(
+        "verification failed: %d of %d submissions did not get their folder's verdict "
+        "(--strict refuses such a package)\n",
+        failed, resp.checks_size());
+    return 1;
+  } else {
+    std::printf("verified: all %d submissions got their folder's verdict\n", resp.checks_size());
+  }
+  return 0;
+}
+
+// judgectl admin rejudge --challenge ID
+int RejudgeCmd(Client& client, const Global& g, const Args& a) {
+  pb::RejudgeChallengeRequest req;
+  req.set_challenge_id(a.challenge);
+  pb::RejudgeChallengeResponse resp;
+  grpc::ClientContext ctx;
+  client.Prepare(&ctx);
+  grpc::Status s = client.stub()->RejudgeChallenge(&ctx, req, &resp);
+  if (!s.ok()) return RpcFail(s);
+  if (g.json) {
+    std::printf("%s\n", Json(resp).c_str());
+  } else {
+    std::printf("%u submissions of %s queued to be judged again on version %u\n", resp.queued(),
+                a.challenge.c_str(), resp.version());
+  }
+  return 0;
+}
+
 // judgectl admin backup DIR
 int BackupCmd(Client& client, const Global& g, const Args& a) {
   pb::BackupRequest req;
@@ -776,7 +873,17 @@ using Command = int (*)(Client&, const Global&, const Args&);
 
 // Every subcommand, its options into `a`, and the function that runs it.
 std::vector<std::pair<CLI::App*, Command>> DeclareCommands(CLI::App& app, Args& a) {
-  auto* challenges = app.add_subcommand("challenges", "List the challenges");
+  auto* challenges = app.add_subcommand("challenges", "List the challenges (or import one)");
+  auto* c_import = challenges->add_subcommand(
+      "import",
+      "Import a challenge (admin and platform tokens): a problem package (Kattis/ICPC format) or "
+      "a challenge.textproto folder, as a folder, .zip or .tar.gz; verified against its own "
+      "submissions/");
+  c_import->add_option("PACKAGE", a.file, "The package's folder or archive")->required();
+  c_import->add_option("--id", a.id, "The challenge's id (default: the package folder's name)");
+  c_import->add_flag("--strict", a.strict,
+                     "Refuse the package (nothing stored) unless every submission gets the "
+                     "verdict its folder names");
   auto* languages =
       app.add_subcommand("languages", "List the languages: id, file extensions, toolchain");
   auto* show = app.add_subcommand("show", "Show a challenge: statement, limits, samples");
@@ -821,6 +928,9 @@ std::vector<std::pair<CLI::App*, Command>> DeclareCommands(CLI::App& app, Args& 
   similar->add_option("--min-score", a.min_score, "0..1 (default 0.5)");
   auto* admin = app.add_subcommand("admin", "Operating the judge (admin and platform tokens)");
   admin->require_subcommand(1);
+  auto* rejudge = admin->add_subcommand(
+      "rejudge", "Judge every take-home submission of a challenge again, on its current version");
+  rejudge->add_option("--challenge", a.challenge, "Challenge id")->required();
   auto* backup = admin->add_subcommand("backup", "A consistent backup of the store, while judging");
   backup->add_option("DIR", a.dir, "Absolute path on the judge's host (judged --restore-from DIR)")
       ->required();
@@ -854,6 +964,7 @@ std::vector<std::pair<CLI::App*, Command>> DeclareCommands(CLI::App& app, Args& 
   auto* notes_text = s_notes->add_option("--set", a.notes, "The notes (Markdown)");
   s_notes->add_option("--file", a.file, "Read the notes from this file")->excludes(notes_text);
   return {
+      {c_import, ImportCmd},
       {challenges, ListChallengesCmd},
       {languages, LanguagesCmd},
       {show, ShowCmd},
@@ -865,6 +976,7 @@ std::vector<std::pair<CLI::App*, Command>> DeclareCommands(CLI::App& app, Args& 
       {list, ListCmd},
       {report, ReportCmd},
       {similar, SimilarCmd},
+      {rejudge, RejudgeCmd},
       {backup, BackupCmd},
       {erase, EraseCmd},
       {s_create, SessionCreateCmd},

@@ -19,6 +19,7 @@
 #include "absl/strings/str_split.h"
 #include "google/protobuf/io/tokenizer.h"
 #include "google/protobuf/text_format.h"
+#include "judge/core/checker.h"
 #include "judge/core/language.h"
 
 namespace judge {
@@ -355,9 +356,56 @@ class Loader {
         ch_->checker_source = *p;
         return absl::OkStatus();
       }
+      case judge::v1::CHECKER_KIND_DEFAULT_VALIDATOR: {
+        absl::StatusOr<judge::v1::Checker> flagged = WithValidatorFlags(c, c.flags());
+        if (!flagged.ok()) return Bad("checker.flags", std::string(flagged.status().message()));
+        if (flagged->abs_epsilon() < 0 || flagged->rel_epsilon() < 0) {
+          return Bad("checker", "epsilons must be >= 0");
+        }
+        return absl::OkStatus();
+      }
+      case judge::v1::CHECKER_KIND_OUTPUT_VALIDATOR:
+        return LoadValidator(c);
       default:
         return Bad("checker.kind", "must be set");
     }
+  }
+
+  // An output validator: its main file and the files compiled with it, as a language variant
+  // (like a harness: the other files sit beside the main one in the compile box).
+  absl::Status LoadValidator(const judge::v1::Checker& c) {
+    const std::string id = c.language().empty() ? "cpp" : c.language();
+    const Language* base = FindLanguage(id);
+    if (base == nullptr || base->input == TestInput::kFixture) {
+      return Bad("checker.language", absl::StrCat("\"", id.substr(0, 32),
+                                                  "\" cannot build a validator (c, cpp, python3, "
+                                                  "java, ... read their input on stdin)"));
+    }
+    absl::StatusOr<std::string> p = ResolveInside(ch_->dir, c.program(), "checker.program");
+    if (!p.ok()) return InFile(p.status());
+    ch_->checker_source = *p;
+    Language lang = *base;
+    std::set<std::string> names = {lang.source_name};
+    for (int f = 0; f < c.files_size(); ++f) {
+      const std::string ff = absl::StrCat("checker.files[", f, "]");
+      absl::StatusOr<std::string> path = ResolveInside(ch_->dir, c.files(f), ff);
+      if (!path.ok()) return InFile(path.status());
+      std::string name = path->substr(path->rfind('/') + 1);
+      if (!names.insert(name).second) {
+        return Bad(ff, absl::StrCat("a second file named ", name, " in the compile box"));
+      }
+      absl::StatusOr<std::string> text = ReadTextFile(*path, 4 << 20);
+      if (!text.ok()) return InFile(text.status());
+      // Further C and C++ sources are compiled and linked with the main one.
+      if ((id == "cpp" || id == "c") &&
+          (absl::EndsWith(name, ".cpp") || absl::EndsWith(name, ".cc") ||
+           absl::EndsWith(name, ".cxx") || absl::EndsWith(name, ".c"))) {
+        lang.compile_argv.push_back(name);
+      }
+      lang.extra_files.emplace_back(std::move(name), *std::move(text));
+    }
+    ch_->validator_language = std::make_shared<Language>(std::move(lang));
+    return absl::OkStatus();
   }
 
   absl::Status LoadTests() {
@@ -395,6 +443,20 @@ class Loader {
     lt.group = group.name();
     lt.sample = test.sample();
     lt.trap = test.trap().empty() ? group.trap() : test.trap();
+    const judge::v1::Checker& c = ch_->manifest.checker();
+    lt.validator_flags.assign(c.flags().begin(), c.flags().end());
+    lt.validator_flags.insert(lt.validator_flags.end(), group.validator_flags().begin(),
+                              group.validator_flags().end());
+    lt.checker = c;
+    if (c.kind() == judge::v1::CHECKER_KIND_DEFAULT_VALIDATOR) {
+      absl::StatusOr<judge::v1::Checker> flagged = WithValidatorFlags(c, c.flags());
+      if (flagged.ok()) flagged = WithValidatorFlags(*flagged, group.validator_flags());
+      if (!flagged.ok()) {
+        return Bad(tf.substr(0, tf.find(".tests")) + ".validator_flags",
+                   std::string(flagged.status().message()));
+      }
+      lt.checker = *std::move(flagged);
+    }
     const auto& verdict_names =
         !test.trap_verdicts().empty() ? test.trap_verdicts() : group.trap_verdicts();
     for (const std::string& name : verdict_names) {

@@ -24,6 +24,10 @@ struct LoadedTest {
   std::string fixture_path;                       // sql only
   std::string trap;                               // the test's own, else its group's
   std::vector<judge::v1::Verdict> trap_verdicts;  // what the trap explains (never empty)
+  // The checker as it applies to this test: for the default validator, with the challenge's and
+  // the group's flags applied; for an output validator, the flags it is run with.
+  judge::v1::Checker checker;
+  std::vector<std::string> validator_flags;
 };
 
 struct LoadedChallenge {
@@ -33,7 +37,10 @@ struct LoadedChallenge {
   std::vector<LoadedTest> tests;  // in judging order
   std::map<std::string, uint32_t> group_points;
   uint32_t max_score = 0;
-  std::string checker_source;  // program checker: absolute path
+  std::string checker_source;  // program checker or output validator: absolute path
+  // An output validator's language: the built-in one with the validator's other files beside
+  // its main one (null unless the checker is CHECKER_KIND_OUTPUT_VALIDATOR).
+  std::shared_ptr<const Language> validator_language;
 
   // What a candidate sees instead of a hidden test's or hidden group's name: hidden-N in test
   // order, hidden-group-N for a group whose tests are all hidden. Empty when the challenge shows

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "judge/core/sql_format.h"
@@ -218,9 +219,119 @@ CheckOutcome CheckSqlResult(const std::string& expected, const std::string& outp
   return {true, ""};
 }
 
+namespace {
+
+bool IsSpace(char c) {
+  return c == ' ' || c == '\n' || c == '\t' || c == '\r' || c == '\f' || c == '\v';
+}
+
+// Alternating runs of whitespace and tokens, the first one whitespace (possibly empty).
+std::vector<std::string_view> Runs(const std::string& text) {
+  std::vector<std::string_view> runs;
+  size_t i = 0;
+  while (i <= text.size()) {
+    size_t start = i;
+    while (i < text.size() && IsSpace(text[i])) ++i;
+    runs.emplace_back(text.data() + start, i - start);
+    if (i == text.size()) break;
+    start = i;
+    while (i < text.size() && !IsSpace(text[i])) ++i;
+    runs.emplace_back(text.data() + start, i - start);
+  }
+  return runs;
+}
+
+std::string DescribeSpace(std::string_view s) {
+  return s.empty() ? "no space" : absl::StrCat("\"", Excerpt(std::string(s)), "\"");
+}
+
+}  // namespace
+
+CheckOutcome CheckDefaultValidator(const std::string& expected, const std::string& output,
+                                   const judge::v1::Checker& flags) {
+  const bool tolerant = flags.abs_epsilon() > 0 || flags.rel_epsilon() > 0;
+  std::vector<std::string_view> want = Runs(expected), got = Runs(output);
+  size_t token = 0;
+  for (size_t i = 0; i < want.size() && i < got.size(); ++i) {
+    if (i % 2 == 0) {
+      // Whitespace: only its presence counts, unless space_change_sensitive.
+      if (flags.space_change_sensitive() && want[i] != got[i]) {
+        return {false, absl::StrCat("space before token ", token + 1, ": expected ",
+                                    DescribeSpace(want[i]), ", got ", DescribeSpace(got[i]))};
+      }
+      continue;
+    }
+    ++token;
+    double w = 0, g = 0;
+    if (tolerant && ParseNumber(want[i], &w)) {
+      if (!ParseNumber(got[i], &g)) {
+        return {false, absl::StrCat("token ", token, ": expected a number close to ",
+                                    Excerpt(std::string(want[i])), ", got \"",
+                                    Excerpt(std::string(got[i])), "\"")};
+      }
+      if (!NumbersClose(w, g, flags.abs_epsilon(), flags.rel_epsilon())) {
+        return {false,
+                absl::StrCat("token ", token, ": expected ", Excerpt(std::string(want[i])),
+                             ", got ", Excerpt(std::string(got[i])), " (outside the tolerance)")};
+      }
+      continue;
+    }
+    const bool same =
+        flags.case_sensitive()
+            ? want[i] == got[i]
+            : absl::EqualsIgnoreCase(absl::string_view(want[i].data(), want[i].size()),
+                                     absl::string_view(got[i].data(), got[i].size()));
+    if (!same) {
+      return {false, absl::StrCat("token ", token, ": expected \"", Excerpt(std::string(want[i])),
+                                  "\", got \"", Excerpt(std::string(got[i])), "\"")};
+    }
+  }
+  // Both are whitespace, token, ..., whitespace (odd lengths): the first run one has and the
+  // other lacks is a token.
+  if (got.size() > want.size()) {
+    return {false, absl::StrCat("extra output after ", token, " tokens: \"",
+                                Excerpt(std::string(got[want.size()])), "\"")};
+  }
+  if (got.size() < want.size()) {
+    return {false, absl::StrCat("output ends after ", token, " tokens; expected \"",
+                                Excerpt(std::string(want[got.size()])), "\" next")};
+  }
+  return {true, ""};
+}
+
+absl::StatusOr<judge::v1::Checker> WithValidatorFlags(
+    judge::v1::Checker checker, const google::protobuf::RepeatedPtrField<std::string>& flags) {
+  for (int i = 0; i < flags.size(); ++i) {
+    const std::string& f = flags[i];
+    if (f == "case_sensitive") {
+      checker.set_case_sensitive(true);
+    } else if (f == "space_change_sensitive") {
+      checker.set_space_change_sensitive(true);
+    } else if (f == "float_tolerance" || f == "float_relative_tolerance" ||
+               f == "float_absolute_tolerance") {
+      double v = 0;
+      if (i + 1 >= flags.size() || !ParseNumber(flags[i + 1], &v) || !(v >= 0)) {
+        return absl::InvalidArgumentError(
+            absl::StrCat("validator flag ", f, " needs a number >= 0 after it"));
+      }
+      ++i;
+      if (f != "float_absolute_tolerance") checker.set_rel_epsilon(v);
+      if (f != "float_relative_tolerance") checker.set_abs_epsilon(v);
+    } else {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "unknown flag \"", f,
+          "\" for the default output validator (case_sensitive, space_change_sensitive, "
+          "float_tolerance E, float_relative_tolerance E, float_absolute_tolerance E)"));
+    }
+  }
+  return checker;
+}
+
 CheckOutcome RunBuiltinChecker(const judge::v1::Checker& checker, const std::string& expected,
                                const std::string& output) {
   switch (checker.kind()) {
+    case judge::v1::CHECKER_KIND_DEFAULT_VALIDATOR:
+      return CheckDefaultValidator(expected, output, checker);
     case judge::v1::CHECKER_KIND_TOKENS:
       return CheckTokens(expected, output);
     case judge::v1::CHECKER_KIND_FLOAT:

@@ -5,6 +5,7 @@
 
 #include <string>
 
+#include "absl/status/statusor.h"
 #include "judge/v1/challenge.pb.h"
 
 namespace judge {
@@ -25,6 +26,15 @@ CheckOutcome CheckTokens(const std::string& expected, const std::string& output)
 CheckOutcome CheckFloat(const std::string& expected, const std::string& output, double abs_eps,
                         double rel_eps);
 CheckOutcome CheckSqlResult(const std::string& expected, const std::string& output, bool ordered);
+// The problem package format's default output validator, with the flags set in `flags`
+// (case_sensitive, space_change_sensitive, abs_epsilon, rel_epsilon).
+CheckOutcome CheckDefaultValidator(const std::string& expected, const std::string& output,
+                                   const judge::v1::Checker& flags);
+// The default validator's flags (`float_tolerance 1e-6 case_sensitive`, as a package's
+// output_validator_flags give them, split on spaces) applied to `checker`; InvalidArgument
+// naming an unknown flag or a missing number.
+[[nodiscard]] absl::StatusOr<judge::v1::Checker> WithValidatorFlags(
+    judge::v1::Checker checker, const google::protobuf::RepeatedPtrField<std::string>& flags);
 
 // A printable, capped excerpt of untrusted bytes (control bytes and invalid UTF-8 escaped).
 std::string Excerpt(const std::string& s, size_t max_bytes = 80);

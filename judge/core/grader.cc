@@ -73,6 +73,19 @@ absl::StatusOr<sandbox::RunResult> Grader::RunProgram(
     const LoadedChallenge::RunLimits& limits, const Language& language,
     const CompileResult& artifact, const std::string& stdin_path, const std::string& fixture_path,
     uint64_t stdout_cap, const std::atomic<bool>* stop) {
+  absl::StatusOr<sandbox::RunSpec> spec =
+      ProgramSpec(limits, language, artifact, stdin_path, fixture_path, stdout_cap);
+  if (!spec.ok()) return spec.status();
+  spec->stop = stop;
+  return sandbox_->Run(*spec);
+}
+
+absl::StatusOr<sandbox::RunSpec> Grader::ProgramSpec(const LoadedChallenge::RunLimits& limits,
+                                                     const Language& language,
+                                                     const CompileResult& artifact,
+                                                     const std::string& stdin_path,
+                                                     const std::string& fixture_path,
+                                                     uint64_t stdout_cap) {
   sandbox::RunSpec spec;
   sandbox::Sandbox::AddSystemMounts(spec);
   for (const std::string& path : language.host_paths) spec.mounts.push_back({path, path, false});
@@ -113,27 +126,87 @@ absl::StatusOr<sandbox::RunResult> Grader::RunProgram(
   spec.limits.tmp_inodes = 1024;
   spec.limits.open_files = 64;
   spec.profile = language.run_profile;
-  spec.stop = stop;
   context.cpu_time_ms = spec.limits.cpu_time_ms;
   context.memory_bytes = spec.limits.memory_bytes;
   context.stack_bytes = spec.limits.stack_bytes;
   spec.argv = ExpandPlaceholders(language, language.run_argv, context);
   spec.env = ExpandPlaceholders(language, language.run_env, context);
-  return sandbox_->Run(spec);
+  return spec;
 }
 
 absl::StatusOr<std::shared_ptr<const CompileResult>> Grader::CompileChecker(
     const LoadedChallenge& challenge) {
   absl::StatusOr<std::string> source = ReadTextFile(challenge.checker_source, 1 << 20);
   if (!source.ok()) return source.status();
+  const Language& language =
+      challenge.validator_language ? *challenge.validator_language : *FindLanguage("cpp");
   absl::StatusOr<std::shared_ptr<const CompileResult>> checker =
-      compiler_->Compile(*FindLanguage("cpp"), *source);
+      compiler_->Compile(language, *source);
   if (!checker.ok()) return checker.status();
   if (!(*checker)->ok) {
-    return absl::InternalError(absl::StrCat("checker of ", challenge.manifest.id(),
-                                            " does not compile: ", (*checker)->message));
+    return absl::InternalError(absl::StrCat(
+        challenge.validator_language ? "output validator" : "checker", " of ",
+        challenge.manifest.id(), " does not compile: ", Excerpt((*checker)->message, 400)));
   }
   return checker;
+}
+
+absl::Status Grader::CheckChecker(const LoadedChallenge& challenge) {
+  const judge::v1::CheckerKind kind = challenge.manifest.checker().kind();
+  if (kind != judge::v1::CHECKER_KIND_PROGRAM && kind != judge::v1::CHECKER_KIND_OUTPUT_VALIDATOR) {
+    return absl::OkStatus();
+  }
+  absl::StatusOr<std::shared_ptr<const CompileResult>> c = CompileChecker(challenge);
+  if (c.ok()) return absl::OkStatus();
+  if (absl::IsInternal(c.status())) return absl::InvalidArgumentError(c.status().message());
+  return c.status();
+}
+
+absl::StatusOr<std::pair<bool, std::string>> Grader::RunOutputValidator(
+    const LoadedChallenge& challenge, const CompileResult& validator, const LoadedTest& test,
+    const std::string& output) {
+  const Language& language = *challenge.validator_language;
+  absl::StatusOr<sandbox::BoxDir> dir = sandbox_->MakeBoxDir(output.size() + (4 << 20), 64);
+  if (!dir.ok()) return dir.status();
+  if (absl::Status s = dir->WriteFile("team_output", output); !s.ok()) return s;
+  // The problem package format's bounds for a validator run, within the judge's own.
+  LoadedChallenge::RunLimits limits;
+  limits.cpu_time_ms = 30000;
+  limits.wall_time_ms = 60000;
+  limits.memory_kib = 1 << 20;
+  limits.processes = 1;
+  absl::StatusOr<sandbox::RunSpec> spec =
+      ProgramSpec(limits, language, validator, dir->path() + "/team_output", "", 64 << 10);
+  if (!spec.ok()) return spec.status();
+  spec->mounts.push_back({test.input_path, "/opt/check/input", false});
+  spec->mounts.push_back({test.answer_path, "/opt/check/answer", false});
+  spec->host_workdir = dir->path();
+  // The feedback directory is the box's own work dir (judgemessage.txt, teammessage.txt, ...).
+  for (const char* arg : {"/opt/check/input", "/opt/check/answer", "/box/"}) {
+    spec->argv.push_back(arg);
+  }
+  spec->argv.insert(spec->argv.end(), test.validator_flags.begin(), test.validator_flags.end());
+  absl::StatusOr<sandbox::RunResult> run = sandbox_->Run(*spec);
+  if (!run.ok()) return run.status();
+  auto feedback = [&](const char* name) {
+    absl::StatusOr<std::string> text = dir->ReadFile(name, 64 << 10);
+    return text.ok() ? *std::move(text) : std::string();
+  };
+  // What the team may see, else what the judges see; never the validator's stderr for a team.
+  std::string message = feedback("teammessage.txt");
+  if (message.empty()) message = feedback("judgemessage.txt");
+  if (run->status == sandbox::RunStatus::kNonZeroExit && run->exit_code == 42) {
+    return std::pair<bool, std::string>{true, message};
+  }
+  if (run->status == sandbox::RunStatus::kNonZeroExit && run->exit_code == 43) {
+    return std::pair<bool, std::string>{false, message};
+  }
+  std::string why = run->status == sandbox::RunStatus::kOk
+                        ? "exit 0 (a validator exits 42 to accept, 43 to reject)"
+                        : run->message;
+  if (!run->stderr_data.empty()) absl::StrAppend(&why, ": ", Excerpt(run->stderr_data, 200));
+  return absl::InternalError(absl::StrCat("the output validator of ", challenge.manifest.id(),
+                                          " failed on test ", test.name, ": ", why));
 }
 
 absl::StatusOr<std::pair<bool, std::string>> Grader::RunProgramChecker(const CompileResult& checker,
@@ -330,14 +403,15 @@ absl::StatusOr<judge::v1::TestResult> Grader::RunOneTest(
   if (v == judge::v1::VERDICT_ACCEPTED) {
     if (checker) {
       absl::StatusOr<std::pair<bool, std::string>> c =
-          RunProgramChecker(*checker, test, run->stdout_data);
+          ch.validator_language ? RunOutputValidator(ch, *checker, test, run->stdout_data)
+                                : RunProgramChecker(*checker, test, run->stdout_data);
       if (!c.ok()) return c.status();
       if (!c->first) v = judge::v1::VERDICT_WRONG_ANSWER;
       message = Excerpt(c->second, options_.sample_message_bytes);
     } else {
       absl::StatusOr<std::string> expected = ReadTextFile(test.answer_path);
       if (!expected.ok()) return expected.status();
-      CheckOutcome c = RunBuiltinChecker(ch.manifest.checker(), *expected, run->stdout_data);
+      CheckOutcome c = RunBuiltinChecker(test.checker, *expected, run->stdout_data);
       if (!c.accepted) v = judge::v1::VERDICT_WRONG_ANSWER;
       message = c.message;
       if (!c.accepted) expected_text = *std::move(expected);
@@ -387,7 +461,8 @@ absl::Status Grader::RunTests(const GradeRequest& request, const Language& langu
   const std::atomic<bool>* cancel = request.cancel;
   // A checker program is compiled (or found in the cache) once per grading.
   std::shared_ptr<const CompileResult> checker;
-  if (ch.manifest.checker().kind() == judge::v1::CHECKER_KIND_PROGRAM) {
+  if (ch.manifest.checker().kind() == judge::v1::CHECKER_KIND_PROGRAM ||
+      ch.manifest.checker().kind() == judge::v1::CHECKER_KIND_OUTPUT_VALIDATOR) {
     absl::StatusOr<std::shared_ptr<const CompileResult>> c = CompileChecker(ch);
     if (!c.ok()) return c.status();
     checker = *c;

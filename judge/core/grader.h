@@ -88,6 +88,11 @@ class Grader {
                                                      const std::string& source,
                                                      uint32_t cap_ms = 1500);
 
+  // Compiles the challenge's checker program or output validator, if it has one: an import
+  // refuses a package whose validator does not compile (InvalidArgument with the compiler's
+  // words).
+  [[nodiscard]] absl::Status CheckChecker(const LoadedChallenge& challenge);
+
   // Compiles and runs a tiny program in every language; the error names each broken toolchain.
   [[nodiscard]] absl::Status SelfTest();
 
@@ -119,8 +124,23 @@ class Grader {
       const LoadedChallenge::RunLimits& limits, const Language& language,
       const CompileResult& artifact, const std::string& stdin_path, const std::string& fixture_path,
       uint64_t stdout_cap, const std::atomic<bool>* stop = nullptr);
+  // The spec RunProgram runs (an output validator's run adds to it).
+  absl::StatusOr<sandbox::RunSpec> ProgramSpec(const LoadedChallenge::RunLimits& limits,
+                                               const Language& language,
+                                               const CompileResult& artifact,
+                                               const std::string& stdin_path,
+                                               const std::string& fixture_path,
+                                               uint64_t stdout_cap);
+  // Compiles the challenge's checker program or output validator (cached by source).
   absl::StatusOr<std::shared_ptr<const CompileResult>> CompileChecker(
       const LoadedChallenge& challenge);
+  // Runs the output validator (problem package interface) on a test and the program's output:
+  // accepted or not with the team's (else the judges') feedback message; any exit but 42 or 43
+  // is the judge's error, naming the validator.
+  absl::StatusOr<std::pair<bool, std::string>> RunOutputValidator(const LoadedChallenge& challenge,
+                                                                  const CompileResult& validator,
+                                                                  const LoadedTest& test,
+                                                                  const std::string& output);
   // Runs the compiled checker on one test's input, the output and the answer, in the sandbox.
   absl::StatusOr<std::pair<bool, std::string>> RunProgramChecker(const CompileResult& checker,
                                                                  const LoadedTest& test,

@@ -14,9 +14,11 @@
 namespace judge {
 namespace {
 
-// A POST's body must say it is JSON when it says anything.
+// A POST's body must say it is JSON when it says anything (but an import's, which is an
+// archive).
 absl::Status CheckJsonBody(const HttpRequest& req) {
   if (req.method != "POST" || !req.content_type) return absl::OkStatus();
+  if (req.path == "/v1/challenges") return absl::OkStatus();
   std::string type = absl::AsciiStrToLower(*req.content_type);
   if (type.rfind("application/json", 0) != 0) {
     return absl::InvalidArgumentError(absl::StrCat(
@@ -149,6 +151,20 @@ void ApiRoutes::AddCatalogRoutes() {
     GetChallengeRequest r;
     r.set_challenge_id(c.ids[0]);
     return Json(api->GetChallenge(c.who, r));
+  });
+  // An import: the body is the archive (.zip or .tar.gz) itself.
+  Add("POST", "/v1/challenges", {"id", "strict", "file_name"}, [api](const Call& c) {
+    ImportRequest r;
+    r.archive = c.req.body;
+    r.challenge_id = c.Param("id");
+    r.strict = c.Param("strict") == "1" || c.Param("strict") == "true";
+    r.file_name = c.Param("file_name");
+    return Json(api->ImportChallenge(c.who, r));
+  });
+  Add("POST", "/v1/challenges/{}/rejudge", {}, [api](const Call& c) {
+    RejudgeChallengeRequest r;
+    r.set_challenge_id(c.ids[0]);
+    return Json(api->RejudgeChallenge(c.who, r));
   });
   Add("GET", "/v1/challenges/{}/similar", {"candidate_id", "min_score"},
       [api](const Call& c) -> absl::StatusOr<std::string> {

@@ -42,6 +42,7 @@ using judge::v1::SubmissionEvent;
 
 constexpr size_t kHeaderBytes = 64 << 10;  // a request's whole header
 constexpr size_t kLineBytes = 16 << 10;    // one header line, and the request line
+constexpr uint64_t kImportBodyBytes = (256ull << 20) + (1 << 20);  // POST /v1/challenges
 constexpr size_t kMaxFields = 100;
 // An answer that refuses a request still being sent (413, 431) is followed by reading and
 // dropping what comes, for at most this long and this much, so the client reads the answer
@@ -557,6 +558,18 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
           Refuse(401, absl::StatusCode::kUnauthenticated,
                  "the Authorization header holds a control character");
           return absl::InvalidArgumentError("refused");
+        }
+      }
+    }
+    // An import's archive (POST /v1/challenges) may be up to 256 MiB, from an admin or
+    // platform key only: anyone else keeps the small bound, checked before any body is read.
+    if (req.method() == http::verb::post && auth != req.end()) {
+      const std::string_view target(req.target().data(), req.target().size());
+      if (target.substr(0, target.find('?')) == "/v1/challenges") {
+        absl::StatusOr<Principal> who = door_->api->Authenticate(
+            true, std::string_view(auth->value().data(), auth->value().size()));
+        if (who.ok() && (who->role == Role::kAdmin || who->role == Role::kPlatform)) {
+          parser_->body_limit(kImportBodyBytes);
         }
       }
     }

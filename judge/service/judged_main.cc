@@ -245,10 +245,14 @@ int main(int argc, char** argv) {
   }
   absl::StatusOr<std::unique_ptr<judge::NatsLink>> cluster = judge::ConnectNats(o);
   if (!cluster.ok()) return Fail(cluster.status());
-  judge::Engine engine(store->get(), &grader, &*challenges, &hub, &metrics,
+  judge::Catalog catalog(*std::move(challenges));
+  judge::Engine engine(store->get(), &grader, &catalog, &hub, &metrics,
                        EngineOptionsFrom(o, &*webhooks, sender.get(), cluster->get()));
-  judge::JudgeApi api(&*keys, &*challenges, store->get(), &engine, &hub, &metrics,
-                      ApiOptionsFrom(o));
+  judge::JudgeApi api(&*keys, &catalog, store->get(), &engine, &hub, &metrics, ApiOptionsFrom(o));
+  // Imported challenges: served again from the store before any call.
+  api.EnableImports(&catalog, &grader,
+                    judge::ImportOptions{o.data_dir, o.workers + o.live_workers});
+  if (absl::Status s = api.imports()->LoadStored(); !s.ok()) return Fail(s);
   // A cluster node forwards calls to other nodes: those run on threads of their own.
   judge::JudgeServiceImpl service(&api, o.nats.empty() ? 0 : 32);
   judge::PeerLinks peers;
@@ -281,7 +285,7 @@ int main(int argc, char** argv) {
   }
   if (absl::Status s = engine.Start(); !s.ok()) return Fail(s);
   spdlog::info("judged listening on {} (port {}), {} challenges, {} workers, {}", o.listen,
-               (*door)->port(), challenges->size(), o.workers,
+               (*door)->port(), catalog.All()->size(), o.workers,
                o.tls_cert.empty() ? "plaintext" : "TLS");
 
   int sig = 0;

@@ -634,4 +634,77 @@ grpc::ServerBidiReactor<judge::v1::PadFrame, judge::v1::PadFrame>* JudgeServiceI
   return stream.get();
 }
 
+namespace {
+
+// ImportChallenge: the archive's chunks are gathered (bounded), then the import runs on a thread
+// of its own (it compiles and judges for seconds to minutes, never on gRPC's threads) and
+// finishes the call. Owns itself until OnDone.
+class ImportReader final : public grpc::ServerReadReactor<judge::v1::ImportChallengeChunk> {
+ public:
+  ImportReader(JudgeApi* api, absl::StatusOr<Principal> who,
+               judge::v1::ImportChallengeResponse* resp)
+      : api_(api), who_(std::move(who)), resp_(resp) {
+    if (!who_.ok()) {
+      Finish(ToGrpc(who_.status()));
+      return;
+    }
+    if (who_->role != Role::kAdmin && who_->role != Role::kPlatform) {
+      Finish(ToGrpc(
+          absl::PermissionDeniedError("importing challenges takes an admin or platform token")));
+      return;
+    }
+    StartRead(&chunk_);
+  }
+  void OnReadDone(bool ok) override {
+    if (ok) {
+      if (first_) {
+        req_.challenge_id = chunk_.challenge_id();
+        req_.strict = chunk_.strict();
+        req_.file_name = chunk_.file_name();
+        first_ = false;
+      }
+      if (req_.archive.size() + chunk_.data().size() > kMaxBytes) {
+        Finish(ToGrpc(absl::InvalidArgumentError(
+            absl::StrCat("the archive is larger than ", kMaxBytes >> 20, " MiB"))));
+        return;
+      }
+      req_.archive += chunk_.data();
+      StartRead(&chunk_);
+      return;
+    }
+    // The client has sent it all.
+    std::thread([this] {
+      absl::StatusOr<judge::v1::ImportChallengeResponse> r = api_->ImportChallenge(*who_, req_);
+      if (r.ok()) *resp_ = *std::move(r);
+      Finish(ToGrpc(r.status()));
+    }).detach();
+  }
+  void OnDone() override { delete this; }
+
+ private:
+  static constexpr uint64_t kMaxBytes = 256ull << 20;
+  JudgeApi* api_;
+  absl::StatusOr<Principal> who_;
+  judge::v1::ImportChallengeResponse* resp_;
+  judge::v1::ImportChallengeChunk chunk_;
+  ImportRequest req_;
+  bool first_ = true;
+};
+
+}  // namespace
+
+grpc::ServerReadReactor<judge::v1::ImportChallengeChunk>* JudgeServiceImpl::ImportChallenge(
+    grpc::CallbackServerContext* ctx, judge::v1::ImportChallengeResponse* resp) {
+  return new ImportReader(api_, Authenticate(ctx), resp);
+}
+
+grpc::ServerUnaryReactor* JudgeServiceImpl::RejudgeChallenge(
+    grpc::CallbackServerContext* ctx, const judge::v1::RejudgeChallengeRequest* req,
+    judge::v1::RejudgeChallengeResponse* resp) {
+  return Offload(ctx, [this, ctx, req, resp] {
+    return Answer(ctx, resp,
+                  [&](const Principal& who) { return api_->RejudgeChallenge(who, *req); });
+  });
+}
+
 }  // namespace judge

@@ -77,6 +77,11 @@ class JudgeServiceImpl final : public judge::v1::JudgeService::WithRawCallbackMe
       grpc::CallbackServerContext* ctx, const judge::v1::RunLiveRequest* req) override;
   grpc::ServerBidiReactor<judge::v1::PadFrame, judge::v1::PadFrame>* JoinPad(
       grpc::CallbackServerContext* ctx) override;
+  grpc::ServerReadReactor<judge::v1::ImportChallengeChunk>* ImportChallenge(
+      grpc::CallbackServerContext* ctx, judge::v1::ImportChallengeResponse* resp) override;
+  grpc::ServerUnaryReactor* RejudgeChallenge(grpc::CallbackServerContext* ctx,
+                                             const judge::v1::RejudgeChallengeRequest* req,
+                                             judge::v1::RejudgeChallengeResponse* resp) override;
   grpc::ServerUnaryReactor* GetReport(grpc::CallbackServerContext* ctx,
                                       const judge::v1::GetReportRequest* req,
                                       judge::v1::SubmissionReport* resp) override;

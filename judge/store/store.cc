@@ -21,9 +21,10 @@
 namespace judge {
 namespace {
 
-constexpr const char* kCfNames[] = {
-    "default", "submissions", "results", "by_candidate", "by_challenge", "requests",      "pending",
-    "prints",  "print_index", "similar", "outbox",       "sessions",     "session_events"};
+constexpr const char* kCfNames[] = {"default",        "submissions", "results",   "by_candidate",
+                                    "by_challenge",   "requests",    "pending",   "prints",
+                                    "print_index",    "similar",     "outbox",    "sessions",
+                                    "session_events", "blobs",       "challenges"};
 static_assert(sizeof(kCfNames) / sizeof(kCfNames[0]) == static_cast<int>(Cf::kCount));
 
 // The one adapter from rocksdb::Status to the project's status.
@@ -642,6 +643,108 @@ absl::StatusOr<Store::SessionPage> Store::ListSessions(const std::string& candid
     page.sessions.push_back(std::move(session));
   }
   return page;
+}
+
+namespace {
+
+std::string ChallengeKey(const std::string& id, uint32_t version) {
+  std::string k = id;
+  k.push_back('\0');
+  for (int shift = 24; shift >= 0; shift -= 8) k.push_back(static_cast<char>(version >> shift));
+  return k;
+}
+
+}  // namespace
+
+absl::StatusOr<uint64_t> Store::PutChallengeVersion(
+    const judge::v1::StoredChallenge& record, const std::map<std::string, std::string>& blobs) {
+  rocksdb::WriteBatch batch;
+  uint64_t fresh = 0;
+  for (const auto& [sha, bytes] : blobs) {
+    if (HasBlob(sha)) continue;
+    batch.Put(cf(Cf::kBlobs), sha, bytes);
+    fresh += bytes.size();
+  }
+  batch.Put(cf(Cf::kChallenges), ChallengeKey(record.id(), record.version()),
+            record.SerializeAsString());
+  rocksdb::WriteOptions options;
+  options.sync = true;
+  absl::Status s =
+      FromRocks(db_->Write(options, &batch),
+                absl::StrCat("storing challenge ", record.id(), " version ", record.version()));
+  if (!s.ok()) return s;
+  return fresh;
+}
+
+bool Store::HasBlob(const std::string& sha256) const {
+  std::string value;
+  if (!db_->KeyMayExist(rocksdb::ReadOptions(), cf(Cf::kBlobs), sha256, &value)) return false;
+  return db_->Get(rocksdb::ReadOptions(), cf(Cf::kBlobs), sha256, &value).ok();
+}
+
+absl::StatusOr<std::string> Store::GetBlob(const std::string& sha256) const {
+  std::string value;
+  absl::Status s =
+      FromRocks(db_->Get(rocksdb::ReadOptions(), cf(Cf::kBlobs), sha256, &value), "blob " + sha256);
+  if (!s.ok()) return s;
+  return value;
+}
+
+absl::StatusOr<std::vector<judge::v1::StoredChallenge>> Store::LatestChallenges() const {
+  std::vector<judge::v1::StoredChallenge> out;
+  std::unique_ptr<rocksdb::Iterator> it(
+      db_->NewIterator(rocksdb::ReadOptions(), cf(Cf::kChallenges)));
+  for (it->SeekToFirst(); it->Valid(); it->Next()) {
+    judge::v1::StoredChallenge record;
+    if (!record.ParseFromArray(it->value().data(), static_cast<int>(it->value().size()))) {
+      return absl::DataLossError("corrupt challenge record " + it->key().ToString());
+    }
+    // Keys sort by id, then version: the last of an id is its newest.
+    if (!out.empty() && out.back().id() == record.id()) {
+      out.back() = std::move(record);
+    } else {
+      out.push_back(std::move(record));
+    }
+  }
+  if (!it->status().ok()) return FromRocks(it->status(), "listing challenges");
+  return out;
+}
+
+absl::StatusOr<uint32_t> Store::LatestVersion(const std::string& id) const {
+  std::unique_ptr<rocksdb::Iterator> it(
+      db_->NewIterator(rocksdb::ReadOptions(), cf(Cf::kChallenges)));
+  it->SeekForPrev(ChallengeKey(id, 0xffffffffu));
+  if (!it->Valid()) return 0u;
+  const std::string prefix = id + std::string(1, '\0');
+  if (!it->key().starts_with(prefix) || it->key().size() != prefix.size() + 4) return 0u;
+  judge::v1::StoredChallenge record;
+  if (!record.ParseFromArray(it->value().data(), static_cast<int>(it->value().size()))) {
+    return absl::DataLossError("corrupt challenge record of " + id);
+  }
+  return record.version();
+}
+
+absl::Status Store::Requeue(const judge::v1::Submission& submission) {
+  judge::v1::Submission listed = submission;
+  judge::v1::Submission::Earlier* e = listed.add_earlier();
+  e->set_challenge_version(submission.challenge_version());
+  e->set_verdict(submission.verdict());
+  e->set_score(submission.score());
+  *e->mutable_finished_at() = submission.finished_at();
+  listed.set_state(judge::v1::SUBMISSION_STATE_QUEUED);
+  listed.set_verdict(judge::v1::VERDICT_UNSPECIFIED);
+  listed.set_score(0);
+  listed.clear_finished_at();
+  listed.clear_tests();
+  listed.clear_compile_output();
+  listed.clear_message();
+  rocksdb::WriteBatch batch;
+  batch.Put(cf(Cf::kSubmissions), listed.id(), listed.SerializeAsString());
+  batch.Delete(cf(Cf::kResults), listed.id());
+  batch.Put(cf(Cf::kPending), listed.id(), "");
+  rocksdb::WriteOptions options;
+  options.sync = true;
+  return FromRocks(db_->Write(options, &batch), "queueing " + listed.id() + " again");
 }
 
 }  // namespace judge

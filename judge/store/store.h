@@ -7,6 +7,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -37,6 +38,8 @@ enum class Cf : int {
   kOutbox,         // id -> key id \t enqueued (ms since the epoch): a webhook delivery to make
   kSessions,       // session id -> Session (its document and version as of its last event)
   kSessionEvents,  // session id \0 seq (8 bytes, big-endian) -> SessionEvent
+  kBlobs,          // sha256 hex -> the bytes of an imported challenge's file
+  kChallenges,     // challenge id \0 version (4 bytes, big-endian) -> StoredChallenge
   kCount,
 };
 
@@ -154,6 +157,21 @@ class Store {
   [[nodiscard]] absl::StatusOr<SessionPage> ListSessions(const std::string& candidate_id,
                                                          uint32_t page_size,
                                                          const std::string& page_token) const;
+
+  // Imported challenges. Stores a version's record and those of its files' bytes the store
+  // lacks (by sha256), in one synced batch; returns the bytes that were new.
+  [[nodiscard]] absl::StatusOr<uint64_t> PutChallengeVersion(
+      const judge::v1::StoredChallenge& record, const std::map<std::string, std::string>& blobs);
+  // Which of these hashes the store holds already.
+  [[nodiscard]] bool HasBlob(const std::string& sha256) const;
+  [[nodiscard]] absl::StatusOr<std::string> GetBlob(const std::string& sha256) const;
+  // The newest version of every imported challenge, by id.
+  [[nodiscard]] absl::StatusOr<std::vector<judge::v1::StoredChallenge>> LatestChallenges() const;
+  // The newest version number of `id` (0: never imported).
+  [[nodiscard]] absl::StatusOr<uint32_t> LatestVersion(const std::string& id) const;
+  // Queues a finished submission to be judged again: its state QUEUED, its pending marker set
+  // (synced); its earlier verdict kept in `earlier`.
+  [[nodiscard]] absl::Status Requeue(const judge::v1::Submission& submission);
 
   struct Page {
     std::vector<judge::v1::Submission> submissions;  // newest first, without source and tests

@@ -26,9 +26,9 @@ TEST_F(KeyStoreTest, EachLineGrantsItsRole) {
   const std::string path = Write(
       "# a comment line\n"
       "\n" +
-      Sha256Hex("cand-token") + " candidate alice   # trailing comment\n" +
-      Sha256Hex("int-token") + " interviewer\n" + Sha256Hex("plat-token") +
-      " platform rate=5\n" + Sha256Hex("admin-token") + " admin\n");
+      Sha256Hex("cand-token") + " candidate alice   # trailing comment\n" + Sha256Hex("int-token") +
+      " interviewer\n" + Sha256Hex("plat-token") + " platform rate=5\n" + Sha256Hex("admin-token") +
+      " admin\n");
   absl::StatusOr<KeyStore> keys = KeyStore::Load(path);
   ASSERT_TRUE(keys.ok()) << keys.status();
   EXPECT_EQ(keys->size(), 4u);

@@ -71,7 +71,7 @@ class EngineTest : public ::testing::Test {
     ASSERT_NE(judge_, nullptr);
     auto loaded = LoadChallenges(ECHO_CHALLENGES);
     ASSERT_TRUE(loaded.ok()) << loaded.status();
-    for (const auto& ch : *loaded) challenges_[ch->manifest.id()] = ch;
+    for (const auto& ch : *loaded) challenges_.Put(ch);
     auto store = Store::Open(judge_->dir + "/db");
     ASSERT_TRUE(store.ok()) << store.status();
     store_ = *std::move(store);
@@ -118,7 +118,7 @@ class EngineTest : public ::testing::Test {
   }
 
   std::unique_ptr<judge_test::TestJudge> judge_;
-  ChallengeMap challenges_;
+  Catalog challenges_;
   std::unique_ptr<Store> store_;
   Hub hub_;
   Metrics metrics_;

@@ -32,7 +32,7 @@ class JudgeApiTest : public ::testing::Test {
     ASSERT_FALSE(dir_.empty());
     auto loaded = LoadChallenges(CHALLENGES_DIR);
     ASSERT_TRUE(loaded.ok()) << loaded.status();
-    for (const auto& ch : *loaded) challenges_[ch->manifest.id()] = ch;
+    for (const auto& ch : *loaded) challenges_.Put(ch);
     auto store = Store::Open(dir_ + "/db");
     ASSERT_TRUE(store.ok()) << store.status();
     store_ = *std::move(store);
@@ -89,7 +89,7 @@ class JudgeApiTest : public ::testing::Test {
 
   std::string dir_;
   KeyStore keys_;
-  ChallengeMap challenges_;
+  Catalog challenges_;
   std::unique_ptr<Store> store_;
   Hub hub_;
   Metrics metrics_;
@@ -211,7 +211,7 @@ TEST_F(JudgeApiTest, GetChallengeShowsTheLimitsTheGraderUses) {
   req.set_challenge_id("ttl-lru-cache");
   absl::StatusOr<judge::v1::ChallengeDetail> d = api_->GetChallenge(alice_, req);
   ASSERT_TRUE(d.ok());
-  const LoadedChallenge& ch = *challenges_.at("ttl-lru-cache");
+  const LoadedChallenge& ch = *challenges_.Find("ttl-lru-cache");
   for (const judge::v1::LanguageLimits& l : d->language_limits()) {
     const LoadedChallenge::RunLimits want = ch.LimitsFor(l.language());
     EXPECT_EQ(l.limits().cpu_time_ms(), want.cpu_time_ms) << l.language();

@@ -2,9 +2,10 @@
 
 #include <string>
 
+#include "absl/strings/match.h"
 #include "gtest/gtest.h"
-#include "judge/core/sql_format.h"
 #include "judge/core/sha256.h"
+#include "judge/core/sql_format.h"
 
 namespace judge {
 namespace {
@@ -86,10 +87,11 @@ TEST(SqlResultChecker, NumbersWithinToleranceTextExactNeverTextForNumber) {
   EXPECT_TRUE(CheckSqlResult(want, Sql({"#cols\tx", "R200.0000001"}), true).accepted);
   EXPECT_FALSE(CheckSqlResult(want, Sql({"#cols\tx", "R200.001"}), true).accepted);
   EXPECT_FALSE(CheckSqlResult(want, Sql({"#cols\tx", "T200"}), true).accepted);
-  EXPECT_FALSE(CheckSqlResult(Sql({"#cols\tx", "R33.333333333333336"}),
-                              Sql({"#cols\tx", "I33"}), true).accepted);  // integer division
-  EXPECT_FALSE(CheckSqlResult(Sql({"#cols\tx", "TBerlin"}), Sql({"#cols\tx", "Tberlin"}), true)
-                   .accepted);
+  EXPECT_FALSE(
+      CheckSqlResult(Sql({"#cols\tx", "R33.333333333333336"}), Sql({"#cols\tx", "I33"}), true)
+          .accepted);  // integer division
+  EXPECT_FALSE(
+      CheckSqlResult(Sql({"#cols\tx", "TBerlin"}), Sql({"#cols\tx", "Tberlin"}), true).accepted);
 }
 
 TEST(SqlResultChecker, ColumnsCountAndCaseInsensitiveNames) {
@@ -126,8 +128,8 @@ TEST(SqlFormat, RoundTripsEscapedTextAndBlobs) {
   SqlValue b;
   b.type = SqlValue::kBlob;
   b.text = std::string("\x00\xff", 2);
-  std::string text = FormatSqlHeader({"col\t1"}) + "\n" + FormatSqlValue(t) + "\n" +
-                     FormatSqlValue(b) + "\n";
+  std::string text =
+      FormatSqlHeader({"col\t1"}) + "\n" + FormatSqlValue(t) + "\n" + FormatSqlValue(b) + "\n";
   auto parsed = ParseSqlResult(text);
   ASSERT_TRUE(parsed.ok()) << parsed.status();
   EXPECT_EQ(parsed->columns[0], "col\t1");
@@ -143,6 +145,69 @@ TEST(Sha256, MatchesKnownVectors) {
             "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0");
   EXPECT_EQ(Sha256Hex("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq"),
             "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1");
+}
+
+// The problem package format's default output validator, flag by flag.
+judge::v1::Checker Flags(std::vector<std::string> flags) {
+  google::protobuf::RepeatedPtrField<std::string> field(flags.begin(), flags.end());
+  judge::v1::Checker base;
+  base.set_kind(judge::v1::CHECKER_KIND_DEFAULT_VALIDATOR);
+  absl::StatusOr<judge::v1::Checker> c = WithValidatorFlags(base, field);
+  EXPECT_TRUE(c.ok()) << c.status();
+  return c.ok() ? *c : base;
+}
+
+TEST(DefaultValidator, TokensIgnoreCaseAndSpacingByDefault) {
+  const judge::v1::Checker none = Flags({});
+  EXPECT_TRUE(CheckDefaultValidator("Yes 3\n", "yES   3", none).accepted);
+  EXPECT_TRUE(CheckDefaultValidator("a\nb\n", "a b", none).accepted);
+  EXPECT_FALSE(CheckDefaultValidator("3\n", "3.0\n", none).accepted);  // no tolerance: text
+  CheckOutcome extra = CheckDefaultValidator("1 2\n", "1 2 3\n", none);
+  EXPECT_FALSE(extra.accepted);
+  EXPECT_EQ(extra.message, "extra output after 2 tokens: \"3\"");
+  CheckOutcome shorter = CheckDefaultValidator("1 2\n", "1\n", none);
+  EXPECT_EQ(shorter.message, "output ends after 1 tokens; expected \"2\" next");
+  EXPECT_TRUE(CheckDefaultValidator("", "\n \n", none).accepted);
+}
+
+TEST(DefaultValidator, CaseAndSpaceSensitiveFlags) {
+  EXPECT_FALSE(CheckDefaultValidator("Yes\n", "yes\n", Flags({"case_sensitive"})).accepted);
+  EXPECT_TRUE(CheckDefaultValidator("Yes\n", "Yes\n", Flags({"case_sensitive"})).accepted);
+  const judge::v1::Checker space = Flags({"space_change_sensitive"});
+  EXPECT_TRUE(CheckDefaultValidator("1 2\n", "1 2\n", space).accepted);
+  CheckOutcome two_spaces = CheckDefaultValidator("1 2\n", "1  2\n", space);
+  EXPECT_FALSE(two_spaces.accepted);
+  EXPECT_EQ(two_spaces.message, "space before token 2: expected \" \", got \"  \"");
+  EXPECT_FALSE(CheckDefaultValidator("1 2\n", "1\n2\n", space).accepted);
+}
+
+TEST(DefaultValidator, FloatTolerances) {
+  const judge::v1::Checker both = Flags({"float_tolerance", "1e-6"});
+  EXPECT_TRUE(CheckDefaultValidator("2.5\n", "2.5000001\n", both).accepted);
+  EXPECT_TRUE(CheckDefaultValidator("1000000\n", "1000000.5\n", both).accepted);  // relative
+  EXPECT_FALSE(CheckDefaultValidator("2.5\n", "2.51\n", both).accepted);
+  EXPECT_FALSE(CheckDefaultValidator("2.5\n", "two\n", both).accepted);
+  EXPECT_TRUE(CheckDefaultValidator("mean 2.5\n", "MEAN 2.5\n", both).accepted);
+  const judge::v1::Checker abs = Flags({"float_absolute_tolerance", "0.1"});
+  EXPECT_TRUE(CheckDefaultValidator("1000\n", "1000.05\n", abs).accepted);
+  EXPECT_FALSE(CheckDefaultValidator("1000\n", "1000.5\n", abs).accepted);
+  const judge::v1::Checker rel = Flags({"float_relative_tolerance", "0.01"});
+  EXPECT_TRUE(CheckDefaultValidator("1000\n", "1005\n", rel).accepted);
+  EXPECT_FALSE(CheckDefaultValidator("0.001\n", "0.002\n", rel).accepted);
+  // inf and nan equal only themselves.
+  EXPECT_TRUE(CheckDefaultValidator("inf\n", "inf\n", both).accepted);
+  EXPECT_FALSE(CheckDefaultValidator("inf\n", "1e308\n", both).accepted);
+}
+
+TEST(DefaultValidator, BadFlagsAreNamed) {
+  google::protobuf::RepeatedPtrField<std::string> missing;
+  missing.Add("float_tolerance");
+  absl::StatusOr<judge::v1::Checker> c = WithValidatorFlags(judge::v1::Checker(), missing);
+  EXPECT_EQ(c.status().message(), "validator flag float_tolerance needs a number >= 0 after it");
+  google::protobuf::RepeatedPtrField<std::string> unknown;
+  unknown.Add("case_insensitive");
+  c = WithValidatorFlags(judge::v1::Checker(), unknown);
+  EXPECT_TRUE(absl::StartsWith(c.status().message(), "unknown flag \"case_insensitive\""));
 }
 
 }  // namespace
