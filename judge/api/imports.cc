@@ -140,6 +140,7 @@ std::vector<judge::v1::SubmissionCheck> Imports::Verify(
       request.challenge = challenge;
       request.language = sub.language;
       request.source = sub.source;
+      request.cancel = &cancel_;
       judge::v1::Submission out;
       absl::Status s = grader_->Grade(request, nullptr, &out);
       if (!s.ok()) {
@@ -184,7 +185,25 @@ absl::StatusOr<judge::v1::ImportChallengeResponse> Imports::Import(const Princip
     return absl::InvalidArgumentError(
         absl::StrCat("the archive is larger than ", options_.max_archive_bytes >> 20, " MiB"));
   }
-  std::lock_guard<std::mutex> one_at_a_time(import_mu_);
+  // One import at a time; another caller is told at once rather than held (and its archive
+  // with it) for minutes.
+  std::unique_lock<std::mutex> one_at_a_time(import_mu_, std::try_to_lock);
+  if (!one_at_a_time.owns_lock()) {
+    return absl::ResourceExhaustedError("another import is running; import again when it is done");
+  }
+  {
+    std::lock_guard<std::mutex> lock(running_mu_);
+    if (cancel_) return absl::UnavailableError("the judge is shutting down");
+    ++running_;
+  }
+  struct Done {
+    Imports* self;
+    ~Done() {
+      std::lock_guard<std::mutex> lock(self->running_mu_);
+      --self->running_;
+      self->running_cv_.notify_all();
+    }
+  } done{this};
   TempDir staging{absl::StrCat(options_.data_dir, "/imports/", ctx_->store->NewId())};
   std::error_code ec;
   fs::create_directories(staging.path + "/unpacked", ec);
@@ -256,9 +275,10 @@ absl::StatusOr<judge::v1::ImportChallengeResponse> Imports::Import(const Princip
     }
     absl::StatusOr<std::shared_ptr<const LoadedChallenge>> probe = LoadChallenge(dir);
     if (!probe.ok()) return tidy(probe.status());
-    uint32_t slowest = 0;
+    uint32_t slowest = 0;  // in the fastest languages' terms
     std::string slowest_path;
     for (const judge::v1::SubmissionCheck& c : Verify(*probe, accepted)) {
+      if (cancel_) return absl::CancelledError("the judge is shutting down");
       if (c.got() != judge::v1::VERDICT_ACCEPTED) {
         return absl::FailedPreconditionError(
             absl::StrCat("no time limit: the package states none, and ", c.path(),
@@ -266,12 +286,18 @@ absl::StatusOr<judge::v1::ImportChallengeResponse> Imports::Import(const Princip
                          c.note().empty() ? "" : " (" + c.note() + ")",
                          " even with 10 s: fix it or state limits.time_limit"));
       }
-      if (c.max_cpu_ms() >= slowest) slowest = c.max_cpu_ms(), slowest_path = c.path();
+      // A Python solution's time counts divided by Python's multiplier: the limit computed is
+      // the fastest languages', and each language's multiplier goes on top of it again.
+      const uint32_t base =
+          static_cast<uint32_t>(std::ceil(c.max_cpu_ms() / (*probe)->TimeMultiplier(c.language())));
+      if (base >= slowest) slowest = base, slowest_path = c.path();
     }
     const double mult = converted->ac_to_time_limit;
     limit_ms = static_cast<uint32_t>(std::max(1.0, std::ceil(slowest * mult / 1000.0)) * 1000);
-    limit_source = absl::StrCat(mult, " x the slowest accepted submission (", slowest_path, ": ",
-                                slowest, " ms), rounded up to a whole second");
+    limit_source =
+        absl::StrCat(mult, " x the slowest accepted submission (", slowest_path, ": ", slowest,
+                     " ms, over its language's multiplier), rounded up to "
+                     "a whole second");
     if (absl::Status s = EditManifest(
             dir, [&](judge::v1::Challenge* m) { m->mutable_limits()->set_cpu_time_ms(limit_ms); });
         !s.ok()) {
@@ -290,6 +316,7 @@ absl::StatusOr<judge::v1::ImportChallengeResponse> Imports::Import(const Princip
     *resp.add_checks() = std::move(c);
   }
   resp.set_verified(verified);
+  if (cancel_) return absl::CancelledError("the judge is shutting down");
   if (req.strict && !verified) {
     return absl::FailedPreconditionError(
         absl::StrCat("strict import of ", id,
@@ -319,20 +346,33 @@ absl::StatusOr<judge::v1::ImportChallengeResponse> Imports::Import(const Princip
     blobs.emplace(file->sha256(), *std::move(bytes));
   }
   resp.set_package_bytes(total);
-  *record.mutable_report() = resp;
-  absl::StatusOr<uint64_t> fresh = ctx_->store->PutChallengeVersion(record, blobs);
-  if (!fresh.ok()) return fresh.status();
-  resp.set_new_bytes(*fresh);
 
-  // Served from its own folder from now on.
+  // Its own folder first, loaded from there; then the store; then it is served. A failure on
+  // the way leaves neither a stored version nor a served one.
   const std::string final_dir = VersionDir(id, version);
-  fs::remove_all(final_dir, ec);
+  fs::remove_all(fs::path(final_dir).parent_path(), ec);
   fs::create_directories(fs::path(final_dir).parent_path(), ec);
   fs::rename(dir, final_dir, ec);
   if (ec) return absl::InternalError(absl::StrCat("rename to ", final_dir, ": ", ec.message()));
-  if (absl::Status s = WriteAll(final_dir + "/../complete", ""); !s.ok()) return s;
+  auto unplace = [&] { fs::remove_all(fs::path(final_dir).parent_path(), ec); };
   absl::StatusOr<std::shared_ptr<const LoadedChallenge>> served = LoadChallenge(final_dir);
-  if (!served.ok()) return served.status();
+  if (!served.ok()) {
+    unplace();
+    return served.status();
+  }
+  // The files reach the disk before the marker that says the folder is whole.
+  ::sync();
+  if (absl::Status s = WriteAll(final_dir + "/../complete", ""); !s.ok()) {
+    unplace();
+    return s;
+  }
+  *record.mutable_report() = resp;
+  absl::StatusOr<uint64_t> fresh = ctx_->store->PutChallengeVersion(record, blobs);
+  if (!fresh.ok()) {
+    unplace();
+    return fresh.status();
+  }
+  resp.set_new_bytes(*fresh);
   catalog_->Put(*served);
   resp.mutable_challenge()->mutable_summary()->set_id(id);
   spdlog::info("imported {} version {} ({}, {} files, {} bytes, {} new; verified: {})", id, version,
@@ -340,7 +380,31 @@ absl::StatusOr<judge::v1::ImportChallengeResponse> Imports::Import(const Princip
   return resp;
 }
 
+namespace {
+
+// A version's folder rebuilt from the store's bytes, each checked against its hash.
+absl::Status Rebuild(Store* store, const judge::v1::StoredChallenge& record,
+                     const std::string& dir) {
+  std::error_code ec;
+  fs::remove_all(fs::path(dir).parent_path(), ec);
+  for (const auto& f : record.files()) {
+    absl::StatusOr<std::string> bytes = store->GetBlob(f.sha256());
+    if (!bytes.ok()) return bytes.status();
+    if (Sha256Hex(*bytes) != f.sha256()) {
+      return absl::DataLossError(absl::StrCat("stored bytes of ", f.path(), " do not match"));
+    }
+    if (absl::Status s = WriteAll(dir + "/" + f.path(), *bytes); !s.ok()) return s;
+  }
+  ::sync();
+  return WriteAll(dir + "/../complete", "");
+}
+
+}  // namespace
+
 absl::Status Imports::LoadStored() {
+  // What a crashed import left half-unpacked goes.
+  std::error_code ec;
+  fs::remove_all(options_.data_dir + "/imports", ec);
   absl::StatusOr<std::vector<judge::v1::StoredChallenge>> stored = ctx_->store->LatestChallenges();
   if (!stored.ok()) return stored.status();
   for (const judge::v1::StoredChallenge& record : *stored) {
@@ -350,26 +414,31 @@ absl::Status Imports::LoadStored() {
       continue;
     }
     const std::string dir = VersionDir(record.id(), record.version());
-    if (access((dir + "/../complete").c_str(), F_OK) != 0) {
-      // Rebuilt from the store's bytes (a new data dir restored from a backup, say).
-      std::error_code ec;
-      fs::remove_all(dir, ec);
-      for (const auto& f : record.files()) {
-        absl::StatusOr<std::string> bytes = ctx_->store->GetBlob(f.sha256());
-        if (!bytes.ok()) return bytes.status();
-        if (absl::Status s = WriteAll(dir + "/" + f.path(), *bytes); !s.ok()) return s;
-      }
-      if (absl::Status s = WriteAll(dir + "/../complete", ""); !s.ok()) return s;
-    }
-    absl::StatusOr<std::shared_ptr<const LoadedChallenge>> ch = LoadChallenge(dir);
+    absl::StatusOr<std::shared_ptr<const LoadedChallenge>> ch = absl::NotFoundError("not unpacked");
+    if (access((dir + "/../complete").c_str(), F_OK) == 0) ch = LoadChallenge(dir);
     if (!ch.ok()) {
-      spdlog::error("imported challenge {} version {} does not load: {}", record.id(),
+      // Missing (a data dir restored from a backup, say) or damaged: rebuilt from the store.
+      if (absl::Status s = Rebuild(ctx_->store, record, dir); s.ok()) {
+        ch = LoadChallenge(dir);
+      } else {
+        ch = s;
+      }
+    }
+    if (!ch.ok()) {
+      // One broken challenge never keeps the judge from serving the others.
+      spdlog::error("imported challenge {} version {} is not served: {}", record.id(),
                     record.version(), std::string(ch.status().message()));
       continue;
     }
     catalog_->Put(*ch);
   }
   return absl::OkStatus();
+}
+
+void Imports::Stop() {
+  std::unique_lock<std::mutex> lock(running_mu_);
+  cancel_ = true;
+  running_cv_.wait(lock, [this] { return running_ == 0; });
 }
 
 absl::StatusOr<judge::v1::RejudgeChallengeResponse> Imports::Rejudge(

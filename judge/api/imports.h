@@ -7,6 +7,8 @@
 // served again, rebuilt from the store when its folder is gone.
 #pragma once
 
+#include <atomic>
+#include <condition_variable>
 #include <mutex>
 #include <string>
 
@@ -43,6 +45,10 @@ class Imports {
   absl::StatusOr<judge::v1::RejudgeChallengeResponse> Rejudge(
       const Principal& who, const judge::v1::RejudgeChallengeRequest& req);
 
+  // Stops imports in progress (their gradings stop between tests; they fail with CANCELLED) and
+  // waits until none runs. Before the doors close: an import's call then ends.
+  void Stop();
+
   const ImportOptions& options() const { return options_; }
 
  private:
@@ -58,6 +64,10 @@ class Imports {
   Grader* grader_;
   const ImportOptions options_;
   std::mutex import_mu_;  // one import at a time: versions are numbered in order
+  std::atomic<bool> cancel_{false};
+  std::mutex running_mu_;
+  std::condition_variable running_cv_;
+  int running_ = 0;
 };
 
 }  // namespace judge

@@ -107,6 +107,13 @@ absl::StatusOr<std::unique_ptr<EventFeed>> LiveRuns::RunLive(const Principal& wh
   if (!req.use_custom_stdin() && !req.custom_stdin().empty()) {
     return absl::InvalidArgumentError("custom_stdin is set but use_custom_stdin is not");
   }
+  if (req.use_custom_stdin()) {
+    std::shared_ptr<const LoadedChallenge> ch = ctx_->challenges->Find(req.challenge_id());
+    if (ch != nullptr && ch->manifest.interactive()) {
+      return absl::InvalidArgumentError(
+          "an interactive challenge takes no custom input: the program talks with its validator");
+    }
+  }
   if (absl::Status s = practice ? ctx_->rates.Practice(who) : ctx_->rates.Submit(who); !s.ok())
     return s;
   const judge::v1::SubmissionMode mode =

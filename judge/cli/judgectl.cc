@@ -561,7 +561,7 @@ int ImportCmd(Client& client, const Global& g, const Args& a) {
                  a.file.c_str(), static_cast<double>(archive.size()) / (1 << 20));
   }
   grpc::ClientContext ctx;
-  client.Prepare(&ctx);
+  client.Prepare(&ctx, 0);  // no deadline: verification takes as long as the package's submissions
   pb::ImportChallengeResponse resp;
   std::unique_ptr<grpc::ClientWriter<pb::ImportChallengeChunk>> writer(
       client.stub()->ImportChallenge(&ctx, &resp));

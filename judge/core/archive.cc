@@ -93,7 +93,9 @@ absl::StatusOr<Unpacked> Unpack(const std::string& bytes, const std::string& int
     if (++entries > limits.entries) {
       return Bad(absl::StrCat("more than ", limits.entries, " entries"));
     }
-    const char* name = archive_entry_pathname(e);
+    // The UTF-8 name where the archive has one (zip), else the raw bytes.
+    const char* name = archive_entry_pathname_utf8(e);
+    if (name == nullptr) name = archive_entry_pathname(e);
     const std::string path = name ? name : "";
     absl::StatusOr<std::vector<std::string>> parts = Parts(path);
     if (!parts.ok()) return parts.status();

@@ -338,6 +338,12 @@ class Loader {
 
   absl::Status CheckChecker() {
     const judge::v1::Checker& c = ch_->manifest.checker();
+    if (ch_->manifest.interactive() && c.kind() != judge::v1::CHECKER_KIND_OUTPUT_VALIDATOR) {
+      return Bad("interactive", "needs a checker of kind CHECKER_KIND_OUTPUT_VALIDATOR");
+    }
+    if (ch_->manifest.interactive() && (fixtures_ || !ch_->manifest.harnesses().empty())) {
+      return Bad("interactive", "is for programs that read stdin (no sql, no class form)");
+    }
     switch (c.kind()) {
       case judge::v1::CHECKER_KIND_EXACT:
       case judge::v1::CHECKER_KIND_TOKENS:

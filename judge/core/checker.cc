@@ -50,7 +50,7 @@ std::vector<std::string_view> Tokens(const std::string& text) {
 }
 
 bool ParseNumber(std::string_view token, double* out) {
-  if (token.empty() || token.size() > 64) return false;
+  if (token.empty() || token.size() > 1024) return false;
   std::string s(token);
   char* end = nullptr;
   double v = std::strtod(s.c_str(), &end);

@@ -1,9 +1,15 @@
 #include "judge/core/grader.h"
 
+#include <fcntl.h>
+#include <unistd.h>
+
 #include <algorithm>
+#include <atomic>
+#include <cerrno>
 #include <cmath>
 #include <fstream>
 #include <map>
+#include <optional>
 #include <thread>
 #include <vector>
 
@@ -151,6 +157,94 @@ absl::StatusOr<std::shared_ptr<const CompileResult>> Grader::CompileChecker(
   return checker;
 }
 
+namespace {
+
+// The validator's bounds (the problem package format's defaults, within the judge's own).
+LoadedChallenge::RunLimits ValidatorLimits() {
+  LoadedChallenge::RunLimits limits;
+  limits.cpu_time_ms = 30000;
+  limits.wall_time_ms = 60000;
+  limits.memory_kib = 1 << 20;
+  limits.processes = 1;
+  return limits;
+}
+
+}  // namespace
+
+absl::StatusOr<Grader::Interaction> Grader::RunInteractive(
+    const LoadedChallenge& ch, const Language& language, const CompileResult& program,
+    const CompileResult& validator, const LoadedTest& test,
+    const LoadedChallenge::RunLimits& limits, const std::atomic<bool>* stop) {
+  int a[2], b[2];
+  if (pipe2(a, O_CLOEXEC) != 0) return absl::ErrnoToStatus(errno, "pipe2");
+  sandbox::UniqueFd to_program_r(a[0]), to_program_w(a[1]);
+  if (pipe2(b, O_CLOEXEC) != 0) return absl::ErrnoToStatus(errno, "pipe2");
+  sandbox::UniqueFd to_validator_r(b[0]), to_validator_w(b[1]);
+  absl::StatusOr<sandbox::RunSpec> pspec = ProgramSpec(limits, language, program, "", "", 0);
+  if (!pspec.ok()) return pspec.status();
+  pspec->stdin_stream = {sandbox::Stream::Kind::kFd, "", to_program_r.get()};
+  pspec->stdout_stream = {sandbox::Stream::Kind::kFd, "", to_validator_w.get()};
+  pspec->stop = stop;
+  absl::StatusOr<sandbox::BoxDir> dir = sandbox_->MakeBoxDir(4 << 20, 64);
+  if (!dir.ok()) return dir.status();
+  LoadedChallenge::RunLimits vlimits = ValidatorLimits();
+  // The validator waits on the program: it may take the program's wall time and its own.
+  vlimits.wall_time_ms += limits.wall_time_ms;
+  absl::StatusOr<sandbox::RunSpec> vspec =
+      ProgramSpec(vlimits, *ch.validator_language, validator, "", "", 64 << 10);
+  if (!vspec.ok()) return vspec.status();
+  vspec->stdin_stream = {sandbox::Stream::Kind::kFd, "", to_validator_r.get()};
+  vspec->stdout_stream = {sandbox::Stream::Kind::kFd, "", to_program_w.get()};
+  vspec->mounts.push_back({test.input_path, "/opt/check/input", false});
+  vspec->mounts.push_back({test.answer_path, "/opt/check/answer", false});
+  vspec->host_workdir = dir->path();
+  for (const char* arg : {"/opt/check/input", "/opt/check/answer", "/box/"}) {
+    vspec->argv.push_back(arg);
+  }
+  vspec->argv.insert(vspec->argv.end(), test.validator_flags.begin(), test.validator_flags.end());
+  // Each side's ends close as soon as its run is over, so that the other reads EOF (or is
+  // stopped writing) instead of waiting for its own limit.
+  absl::StatusOr<sandbox::RunResult> vrun;
+  std::atomic<int> first{0};  // 1: the program's run ended first; 2: the validator's
+  std::thread validator_thread([&] {
+    vrun = sandbox_->Run(*vspec);
+    int none = 0;
+    first.compare_exchange_strong(none, 2);
+    to_validator_r.Reset();
+    to_program_w.Reset();
+  });
+  absl::StatusOr<sandbox::RunResult> prun = sandbox_->Run(*pspec);
+  int none = 0;
+  first.compare_exchange_strong(none, 1);
+  to_program_r.Reset();
+  to_validator_w.Reset();
+  validator_thread.join();
+  if (!prun.ok()) return prun.status();
+  if (!vrun.ok()) return vrun.status();
+  Interaction out;
+  out.program = *std::move(prun);
+  out.program_first = first.load() == 1;
+  auto feedback = [&](const char* name) {
+    absl::StatusOr<std::string> text = dir->ReadFile(name, 64 << 10);
+    return text.ok() ? *std::move(text) : std::string();
+  };
+  out.message = feedback("teammessage.txt");
+  if (out.message.empty()) out.message = feedback("judgemessage.txt");
+  if (vrun->status == sandbox::RunStatus::kNonZeroExit &&
+      (vrun->exit_code == 42 || vrun->exit_code == 43)) {
+    out.decided = true;
+    out.accepted = vrun->exit_code == 42;
+  } else {
+    out.failure = vrun->status == sandbox::RunStatus::kOk
+                      ? "exit 0 (a validator exits 42 to accept, 43 to reject)"
+                      : vrun->message;
+    if (!vrun->stderr_data.empty()) {
+      absl::StrAppend(&out.failure, ": ", Excerpt(vrun->stderr_data, 200));
+    }
+  }
+  return out;
+}
+
 absl::Status Grader::CheckChecker(const LoadedChallenge& challenge) {
   const judge::v1::CheckerKind kind = challenge.manifest.checker().kind();
   if (kind != judge::v1::CHECKER_KIND_PROGRAM && kind != judge::v1::CHECKER_KIND_OUTPUT_VALIDATOR) {
@@ -169,12 +263,7 @@ absl::StatusOr<std::pair<bool, std::string>> Grader::RunOutputValidator(
   absl::StatusOr<sandbox::BoxDir> dir = sandbox_->MakeBoxDir(output.size() + (4 << 20), 64);
   if (!dir.ok()) return dir.status();
   if (absl::Status s = dir->WriteFile("team_output", output); !s.ok()) return s;
-  // The problem package format's bounds for a validator run, within the judge's own.
-  LoadedChallenge::RunLimits limits;
-  limits.cpu_time_ms = 30000;
-  limits.wall_time_ms = 60000;
-  limits.memory_kib = 1 << 20;
-  limits.processes = 1;
+  const LoadedChallenge::RunLimits limits = ValidatorLimits();
   absl::StatusOr<sandbox::RunSpec> spec =
       ProgramSpec(limits, language, validator, dir->path() + "/team_output", "", 64 << 10);
   if (!spec.ok()) return spec.status();
@@ -371,9 +460,18 @@ absl::StatusOr<judge::v1::TestResult> Grader::RunOneTest(
     std::string* security_message, const std::atomic<bool>* stop) {
   const LoadedTest& test = ch.tests[index];
   const LoadedChallenge::RunLimits limits = ch.LimitsFor(language.id);
-  absl::StatusOr<sandbox::RunResult> run =
-      RunProgram(limits, language, program, test.input_path, test.fixture_path,
-                 limits.output_kib * 1024, stop);
+  absl::StatusOr<sandbox::RunResult> run;
+  std::optional<Interaction> interaction;
+  if (ch.manifest.interactive()) {
+    absl::StatusOr<Interaction> i =
+        RunInteractive(ch, language, program, *checker, test, limits, stop);
+    if (!i.ok()) return i.status();
+    run = i->program;
+    interaction = *std::move(i);
+  } else {
+    run = RunProgram(limits, language, program, test.input_path, test.fixture_path,
+                     limits.output_kib * 1024, stop);
+  }
   if (!run.ok()) return run.status();
   judge::v1::TestResult result;
   result.set_index(index + 1);
@@ -400,7 +498,27 @@ absl::StatusOr<judge::v1::TestResult> Grader::RunOneTest(
                                             Excerpt(run->stderr_data, 200)));
   }
   std::string message, expected_text;
-  if (v == judge::v1::VERDICT_ACCEPTED) {
+  if (interaction) {
+    // Whoever ended first decides: a program that failed (time, memory, a crash) before the
+    // validator spoke keeps its verdict; a validator that rejected first makes it
+    // WRONG_ANSWER. A hostile program is SECURITY_VIOLATION whatever happened; a validator that
+    // neither accepted nor rejected a program that did nothing wrong is the author's error.
+    const bool hostile = v == judge::v1::VERDICT_SECURITY_VIOLATION;
+    const bool program_failed_first =
+        interaction->program_first && v != judge::v1::VERDICT_ACCEPTED;
+    if (!hostile && !program_failed_first) {
+      if (!interaction->decided && v == judge::v1::VERDICT_ACCEPTED) {
+        return absl::InternalError(absl::StrCat("the validator of ", ch.manifest.id(),
+                                                " failed on test ", test.name, ": ",
+                                                interaction->failure));
+      }
+      if (interaction->decided && !interaction->accepted) v = judge::v1::VERDICT_WRONG_ANSWER;
+    }
+  }
+  if (interaction && (v == judge::v1::VERDICT_ACCEPTED || v == judge::v1::VERDICT_WRONG_ANSWER)) {
+    // The validator's words; otherwise (time, a crash) how the program ended, as below.
+    message = Excerpt(interaction->message, options_.sample_message_bytes);
+  } else if (v == judge::v1::VERDICT_ACCEPTED) {
     if (checker) {
       absl::StatusOr<std::pair<bool, std::string>> c =
           ch.validator_language ? RunOutputValidator(ch, *checker, test, run->stdout_data)

@@ -134,6 +134,23 @@ class Grader {
   // Compiles the challenge's checker program or output validator (cached by source).
   absl::StatusOr<std::shared_ptr<const CompileResult>> CompileChecker(
       const LoadedChallenge& challenge);
+  // An interactive test: the program and the validator, each in its own box, run at once with
+  // each one's stdout on the other's stdin. The program's run, and the validator's decision:
+  // `decided` when it exited 42 or 43 (else `failure` says how it ended).
+  struct Interaction {
+    sandbox::RunResult program;
+    bool decided = false, accepted = false;
+    // The program's run ended before the validator's (each side sees the other's end only
+    // once that side's run is over and its pipe ends are closed, so the order is exact).
+    bool program_first = false;
+    std::string message;  // the validator's feedback (team's, else judges')
+    std::string failure;
+  };
+  absl::StatusOr<Interaction> RunInteractive(const LoadedChallenge& challenge,
+                                             const Language& language, const CompileResult& program,
+                                             const CompileResult& validator, const LoadedTest& test,
+                                             const LoadedChallenge::RunLimits& limits,
+                                             const std::atomic<bool>* stop);
   // Runs the output validator (problem package interface) on a test and the program's output:
   // accepted or not with the team's (else the judges') feedback message; any exit but 42 or 43
   // is the judge's error, naming the validator.

@@ -7,7 +7,7 @@
 #include <cmath>
 #include <fstream>
 #include <map>
-#include <regex>
+#include <optional>
 #include <set>
 
 #include "absl/strings/ascii.h"
@@ -163,6 +163,36 @@ bool TagVerdict(std::string name, Verdict* out) {
   return judge::v1::Verdict_Parse("VERDICT_" + name, out) && *out != judge::v1::VERDICT_UNSPECIFIED;
 }
 
+// Whether a C or C++ source has `main` followed by "(" (spaces between allowed): scanned by
+// hand, as a regex would recurse per character on hostile input.
+bool DefinesMain(const std::string& text) {
+  for (size_t at = text.find("main"); at != std::string::npos; at = text.find("main", at + 1)) {
+    if (at > 0 && (absl::ascii_isalnum(text[at - 1]) || text[at - 1] == '_')) continue;
+    size_t i = at + 4;
+    while (i < text.size() && i < at + 64 && absl::ascii_isspace(text[i])) ++i;
+    if (i < text.size() && text[i] == '(') return true;
+  }
+  return false;
+}
+
+// problemtools' tag "@EXPECTED_RESULTS@: ACCEPTED, WRONG_ANSWER": the rest of its line (at
+// most 200 bytes), or nothing.
+std::optional<std::string> ExpectedResultsTag(const std::string& source) {
+  static const std::string kTag = "@EXPECTED_RESULTS@";
+  size_t at = source.find(kTag);
+  if (at == std::string::npos) return std::nullopt;
+  at += kTag.size();
+  size_t end = source.find('\n', at);
+  std::string rest =
+      source.substr(at, std::min<size_t>(end == std::string::npos ? 200 : end - at, 200));
+  rest = std::string(absl::StripAsciiWhitespace(rest));
+  if (!rest.empty() && rest[0] == ':') rest = rest.substr(1);
+  // Anything after the names (a comment's closing */) is not a verdict.
+  size_t stop = rest.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz_, \t");
+  if (stop != std::string::npos) rest.resize(stop);
+  return rest;
+}
+
 class Converter {
  public:
   Converter(std::string dir, std::string id) : dir_(std::move(dir)), id_(std::move(id)) {}
@@ -263,7 +293,11 @@ class Converter {
     }
     for (const std::string& t : types) {
       if (t == "pass-fail") continue;
-      if (t == "scoring" || t == "interactive" || t == "multi-pass" || t == "submit-answer") {
+      if (t == "interactive") {
+        interactive_ = true;
+        continue;
+      }
+      if (t == "scoring" || t == "multi-pass" || t == "submit-answer") {
         return absl::UnimplementedError(
             absl::StrCat("problem.yaml: type: ", t,
                          " problems are not judged by this judge yet (pass-fail is)"));
@@ -279,7 +313,11 @@ class Converter {
       }
       custom_ = words[0] == "custom";
       for (size_t i = 1; i < words.size(); ++i) {
-        if (words[i] == "interactive" || words[i] == "score" || words[i] == "multi-pass") {
+        if (words[i] == "interactive" && custom_) {
+          interactive_ = true;
+          continue;
+        }
+        if (words[i] == "score" || words[i] == "multi-pass") {
           return absl::UnimplementedError(
               absl::StrCat("problem.yaml: validation: custom ", words[i],
                            " is not judged by this judge yet (default and custom are)"));
@@ -295,6 +333,11 @@ class Converter {
       if (absl::Status s = CheckDefaultFlags(flags_, "problem.yaml: validator_flags"); !s.ok()) {
         return s;
       }
+    }
+    // In the 2023-07 draft there is no `validation` key: the folder is the custom validator.
+    if (modern_ && !yaml_["validation"].IsDefined() &&
+        (IsDir(dir_ + "/output_validator") || IsDir(dir_ + "/output_validators"))) {
+      custom_ = true;
     }
     if (yaml_["languages"].IsDefined()) {
       out_.warnings.push_back(
@@ -414,9 +457,21 @@ class Converter {
     }
     for (const char* key : {"output_validator_flags", "output_validator_args"}) {
       if ((*y)[key].IsDefined()) {
-        absl::StatusOr<std::string> f = Text((*y)[key], absl::StrCat(file, ": ", key));
-        if (!f.ok()) return f.status();
-        s.output_validator_flags = Words(*f);
+        const YAML::Node value = (*y)[key];
+        // Text (legacy), or a list of arguments (2023-07).
+        std::string joined;
+        if (value.IsSequence()) {
+          for (const auto& arg : value) {
+            absl::StatusOr<std::string> a = Text(arg, absl::StrCat(file, ": ", key));
+            if (!a.ok()) return a.status();
+            absl::StrAppend(&joined, joined.empty() ? "" : " ", *a);
+          }
+        } else {
+          absl::StatusOr<std::string> f = Text(value, absl::StrCat(file, ": ", key));
+          if (!f.ok()) return f.status();
+          joined = *f;
+        }
+        s.output_validator_flags = Words(joined);
         if (absl::Status st = CheckDefaultFlags(s.output_validator_flags, file + ": " + key);
             !st.ok()) {
           return st;
@@ -462,6 +517,11 @@ class Converter {
       }
       if (!absl::EndsWith(f, ".in")) continue;
       const std::string base = f.substr(0, f.size() - 3);
+      if (!files.count(base + ".ans") && interactive_) {
+        // An interactive test's answer is the validator's to use; none is an empty one.
+        if (absl::Status s = WriteFile(Join(rel, base + ".ans"), ""); !s.ok()) return s;
+        files.insert(base + ".ans");
+      }
       if (!files.count(base + ".ans")) {
         return Bad(Join(rel, f), absl::StrCat("has no ", Join(rel, base), ".ans beside it"));
       }
@@ -518,7 +578,16 @@ class Converter {
       if (entries->size() == 1) rel = Join("output_validators", (*entries)[0].name);
     }
     judge::v1::Checker* c = m_.mutable_checker();
+    if (interactive_) {
+      custom_ = true;  // an interactive problem's validator is what it talks to
+      m_.set_interactive(true);
+    }
     if (rel.empty()) {
+      if (interactive_) {
+        return Bad("problem.yaml: validation",
+                   "an interactive problem needs its validator in output_validators/ (or "
+                   "output_validator/)");
+      }
       if (custom_) {
         return Bad("problem.yaml: validation",
                    "custom, but the package has no output_validators/ (or output_validator/)");
@@ -565,10 +634,9 @@ class Converter {
     if (sources.size() == 1) {
       main = sources[0];
     } else {
-      static const std::regex kMain(R"(\bmain\s*\()");
       for (const std::string& f : sources) {
         absl::StatusOr<std::string> text = ReadTextFile(dir_ + "/" + f, 4 << 20);
-        if (text.ok() && std::regex_search(*text, kMain)) {
+        if (text.ok() && DefinesMain(*text)) {
           if (!main.empty()) return Bad(rel, absl::StrCat("both ", main, " and ", f, " have main"));
           main = f;
         }
@@ -630,7 +698,6 @@ class Converter {
     if (!IsDir(dir_ + "/submissions")) return absl::OkStatus();
     absl::StatusOr<std::vector<Entry>> folders = List(dir_, "submissions");
     if (!folders.ok()) return folders.status();
-    static const std::regex kTag(R"(@EXPECTED_RESULTS@\s*:?\s*([A-Za-z_, ]+))");
     for (const Entry& folder : *folders) {
       const std::string rel = Join("submissions", folder.name);
       if (!folder.dir) continue;
@@ -658,9 +725,8 @@ class Converter {
         absl::StatusOr<std::string> text = ReadTextFile(dir_ + "/" + path, 1 << 20);
         if (!text.ok()) return Bad(path, std::string(text.status().message()));
         sub.source = *std::move(text);
-        std::smatch tag;
-        if (std::regex_search(sub.source, tag, kTag)) {
-          for (absl::string_view name : absl::StrSplit(tag[1].str(), ',', absl::SkipWhitespace())) {
+        if (std::optional<std::string> tag = ExpectedResultsTag(sub.source)) {
+          for (absl::string_view name : absl::StrSplit(*tag, ',', absl::SkipWhitespace())) {
             Verdict v;
             if (!TagVerdict(std::string(name), &v)) {
               return Bad(path, absl::StrCat("@EXPECTED_RESULTS@: unknown verdict \"",
@@ -703,7 +769,7 @@ class Converter {
   judge::v1::Challenge m_;
   ConvertedPackage out_;
   YAML::Node yaml_;
-  bool modern_ = false, custom_ = false, continue_ = false;
+  bool modern_ = false, custom_ = false, continue_ = false, interactive_ = false;
   std::vector<std::string> flags_;
   std::string statement_;
   int tests_ = 0;
@@ -726,7 +792,16 @@ std::string LanguageOfFile(const std::string& name) {
 }
 
 absl::StatusOr<ConvertedPackage> ConvertPackage(const std::string& dir, const std::string& id) {
-  return Converter(dir, id).Run();
+  // yaml-cpp throws on a value of an unexpected shape (a list where text was expected, ...):
+  // that is the package's fault, said as such, never the judge's end.
+  try {
+    return Converter(dir, id).Run();
+  } catch (const YAML::Exception& e) {
+    return Bad(YamlWhere("problem.yaml or testdata.yaml", e.mark),
+               absl::StrCat("a value of an unexpected shape (", e.msg, ")"));
+  } catch (const std::exception& e) {
+    return Bad("package", e.what());
+  }
 }
 
 absl::Status EditManifest(const std::string& dir,

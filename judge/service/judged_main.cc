@@ -103,7 +103,9 @@ absl::Status PrepareDataDir(const JudgedOptions& o) {
 absl::StatusOr<std::unique_ptr<sandbox::Sandbox>> StartSandbox(const JudgedOptions& o) {
   sandbox::SandboxOptions sb;
   sb.runtime_dir = o.sandbox_dir;
-  sb.slots = static_cast<uint32_t>(o.workers + o.live_workers) * 2 + 2;
+  // Two boxes a grading at most (an interactive test: the program and its validator), for the
+  // workers and for an import's verification (as many again as there are workers).
+  sb.slots = static_cast<uint32_t>(2 * o.workers + o.live_workers) * 2 + 2;
   // A box per worker waits ready, its namespaces made and its root built for the mounts of the
   // worker's last run (most runs are the next test of the same submission).
   sb.prespawn = static_cast<uint32_t>(o.prespawn >= 0 ? o.prespawn : o.workers);
@@ -250,8 +252,7 @@ int main(int argc, char** argv) {
                        EngineOptionsFrom(o, &*webhooks, sender.get(), cluster->get()));
   judge::JudgeApi api(&*keys, &catalog, store->get(), &engine, &hub, &metrics, ApiOptionsFrom(o));
   // Imported challenges: served again from the store before any call.
-  api.EnableImports(&catalog, &grader,
-                    judge::ImportOptions{o.data_dir, o.workers + o.live_workers});
+  api.EnableImports(&catalog, &grader, judge::ImportOptions{o.data_dir, o.workers});
   if (absl::Status s = api.imports()->LoadStored(); !s.ok()) return Fail(s);
   // A cluster node forwards calls to other nodes: those run on threads of their own.
   judge::JudgeServiceImpl service(&api, o.nats.empty() ? 0 : 32);
@@ -298,6 +299,7 @@ int main(int argc, char** argv) {
   // New Submit and RunLive calls get UNAVAILABLE at once; reads keep being answered while the
   // running gradings finish.
   engine.Stop();
+  api.imports()->Stop();
   if (*cluster) (*cluster)->Stop();
   (*door)->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(2));
   if (http) http->Stop();

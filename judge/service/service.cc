@@ -641,9 +641,9 @@ namespace {
 // finishes the call. Owns itself until OnDone.
 class ImportReader final : public grpc::ServerReadReactor<judge::v1::ImportChallengeChunk> {
  public:
-  ImportReader(JudgeApi* api, absl::StatusOr<Principal> who,
+  ImportReader(JudgeApi* api, grpc::CallbackServerContext* ctx, absl::StatusOr<Principal> who,
                judge::v1::ImportChallengeResponse* resp)
-      : api_(api), who_(std::move(who)), resp_(resp) {
+      : api_(api), ctx_(ctx), who_(std::move(who)), resp_(resp) {
     if (!who_.ok()) {
       Finish(ToGrpc(who_.status()));
       return;
@@ -672,7 +672,13 @@ class ImportReader final : public grpc::ServerReadReactor<judge::v1::ImportChall
       StartRead(&chunk_);
       return;
     }
-    // The client has sent it all.
+    // The stream ended: all sent, or the call was cancelled (a cut-off archive is never
+    // imported).
+    if (ctx_->IsCancelled()) {
+      Finish(grpc::Status(grpc::StatusCode::CANCELLED, "the upload was cancelled"));
+      return;
+    }
+    // Imports stop (Imports::Stop) before the doors close, so the call ends before the server.
     std::thread([this] {
       absl::StatusOr<judge::v1::ImportChallengeResponse> r = api_->ImportChallenge(*who_, req_);
       if (r.ok()) *resp_ = *std::move(r);
@@ -684,6 +690,7 @@ class ImportReader final : public grpc::ServerReadReactor<judge::v1::ImportChall
  private:
   static constexpr uint64_t kMaxBytes = 256ull << 20;
   JudgeApi* api_;
+  grpc::CallbackServerContext* ctx_;
   absl::StatusOr<Principal> who_;
   judge::v1::ImportChallengeResponse* resp_;
   judge::v1::ImportChallengeChunk chunk_;
@@ -695,7 +702,7 @@ class ImportReader final : public grpc::ServerReadReactor<judge::v1::ImportChall
 
 grpc::ServerReadReactor<judge::v1::ImportChallengeChunk>* JudgeServiceImpl::ImportChallenge(
     grpc::CallbackServerContext* ctx, judge::v1::ImportChallengeResponse* resp) {
-  return new ImportReader(api_, Authenticate(ctx), resp);
+  return new ImportReader(api_, ctx, Authenticate(ctx), resp);
 }
 
 grpc::ServerUnaryReactor* JudgeServiceImpl::RejudgeChallenge(

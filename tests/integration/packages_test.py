@@ -23,6 +23,11 @@ JUDGECTL = os.path.join(harness.BUILD, "bin", "judgectl")
 PACKAGES = os.path.join(harness.ROOT, "tests", "fixtures", "packages")
 
 
+def write(path, mode, text):
+    with open(path, mode) as f:
+        f.write(text)
+
+
 def zip_folder(folder, top):
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w") as z:
@@ -166,6 +171,39 @@ class PackagesTest(unittest.TestCase):
             self.grpc_import(data, challenge_id="x", role="candidate")
         self.assertEqual(e.exception.code(), grpc.StatusCode.PERMISSION_DENIED)
 
+    def test_an_interactive_problem(self):
+        # The validator holds the number and answers each guess; the verdicts come from it and
+        # from how the program ended, whichever came first.
+        r = self.ctl("challenges", "import", "--strict", self.copy("guess"))
+        self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
+        self.assertIn("verified: all 5 submissions got their folder's verdict", r.stdout)
+        self.assertIn("time limit 2000 ms (limits.time_limit in problem.yaml)", r.stdout)
+        with open(os.path.join(PACKAGES, "guess", "submissions", "accepted", "bisect.py")) as f:
+            bisect = f.read()
+        s = self.submit_and_wait("guess", "python3", bisect)
+        self.assertEqual(s.verdict, self.pb.VERDICT_ACCEPTED, s)
+        self.assertEqual(len(s.tests), 4)
+        # A wrong guess protocol: the validator's words on the sample.
+        s = self.submit_and_wait("guess", "python3", "print('guess 5', flush=True)\ninput()\n")
+        self.assertEqual(s.verdict, self.pb.VERDICT_WRONG_ANSWER)
+        self.assertIn('a guess starts with "?"', s.tests[0].message)
+        # Too many queries.
+        s = self.submit_and_wait("guess", "python3", "for x in range(1, 1001):\n    print('?', 1001 - x, flush=True)\n    if input() == '=': break\n")
+        self.assertEqual(s.verdict, self.pb.VERDICT_WRONG_ANSWER)
+        # A program that never answers: its time runs out while both wait.
+        s = self.submit_and_wait("guess", "cpp", "#include <unistd.h>\nint main() { pause(); }\n")
+        self.assertEqual(s.verdict, self.pb.VERDICT_TIME_LIMIT_EXCEEDED)
+        # A hostile one is stopped as anywhere else.
+        s = self.submit_and_wait("guess", "python3", "import socket\nsocket.socket()\n")
+        self.assertEqual(s.verdict, self.pb.VERDICT_SECURITY_VIOLATION)
+        # No custom input for an interactive challenge.
+        with self.assertRaises(grpc.RpcError) as e:
+            list(self.stub.RunLive(self.pb.RunLiveRequest(challenge_id="guess", language="python3",
+                                                          source="print(1)", use_custom_stdin=True,
+                                                          custom_stdin="5"),
+                                   metadata=self.md("interviewer"), timeout=30))
+        self.assertIn("interactive challenge takes no custom input", e.exception.details())
+
     def test_a_validator_that_breaks_is_the_authors_error(self):
         pkg = self.copy("sum-split", "crashing-validator")
         with open(os.path.join(pkg, "output_validators", "split_checker", "validate.cpp"), "w") as f:
@@ -187,17 +225,21 @@ class PackagesTest(unittest.TestCase):
         cases = [
             ("missing-answer", lambda p: os.remove(os.path.join(p, "data/secret/loose/2.ans")),
              "data/secret/loose/2.in: has no data/secret/loose/2.ans beside it"),
-            ("unknown-key", lambda p: open(os.path.join(p, "problem.yaml"), "a").write("tim_limit: 2\n"),
+            ("unknown-key", lambda p: write(os.path.join(p, "problem.yaml"), "a", "tim_limit: 2\n"),
              'problem.yaml: unknown key "tim_limit"'),
-            ("bad-flag", lambda p: open(os.path.join(p, "data/secret/strict-case/testdata.yaml"), "w")
-             .write("output_validator_flags: float_tolerance\n"),
+            ("bad-flag", lambda p: write(os.path.join(p, "data/secret/strict-case/testdata.yaml"), "w",
+                                   "output_validator_flags: float_tolerance\n"),
              "data/secret/strict-case/testdata.yaml: output_validator_flags: validator flag "
              "float_tolerance needs a number"),
-            ("interactive", lambda p: open(os.path.join(p, "problem.yaml"), "a").write("type: interactive\n"),
-             "type: interactive problems are not judged by this judge yet"),
+            ("interactive", lambda p: write(os.path.join(p, "problem.yaml"), "a", "type: interactive\n"),
+             "problem.yaml: validation: an interactive problem needs its validator"),
+            ("scoring", lambda p: write(os.path.join(p, "problem.yaml"), "a", "type: scoring\n"),
+             "type: scoring problems are not judged by this judge yet"),
             ("no-secret", lambda p: shutil.rmtree(os.path.join(p, "data/secret")),
              "data/secret: missing"),
-            ("bad-yaml", lambda p: open(os.path.join(p, "problem.yaml"), "a").write("limits: [1,\n"),
+            ("odd-shape", lambda p: write(os.path.join(p, "problem.yaml"), "w", "name: {en: [x]}\n"),
+             "a value of an unexpected shape"),
+            ("bad-yaml", lambda p: write(os.path.join(p, "problem.yaml"), "a", "limits: [1,\n"),
              "problem.yaml: line"),
         ]
         for name, edit, message in cases:
