@@ -154,6 +154,16 @@ std::vector<judge::v1::SubmissionCheck> Imports::Verify(
       c.set_max_cpu_ms(max_cpu);
       c.set_ok(std::find(sub.expected.begin(), sub.expected.end(), out.verdict()) !=
                sub.expected.end());
+      c.set_points(out.points());
+      if (sub.expected_score) {
+        c.set_has_expected_points(true);
+        c.set_expected_points(*sub.expected_score);
+        if (std::fabs(out.points() - *sub.expected_score) > 1e-6) {
+          c.set_ok(false);
+          c.set_note(absl::StrCat("points ", out.points(), ", expected ", *sub.expected_score));
+          continue;
+        }
+      }
       if (!c.ok() || out.verdict() != judge::v1::VERDICT_ACCEPTED) {
         for (const judge::v1::TestResult& t : out.tests()) {
           if (t.verdict() != judge::v1::VERDICT_ACCEPTED) {

@@ -594,10 +594,12 @@ int ImportCmd(Client& client, const Global& g, const Args& a) {
   int failed = 0;
   for (const pb::SubmissionCheck& ch : resp.checks()) {
     failed += !ch.ok();
-    std::printf("  %s  %-45s %-10s expected %-20s got %-20s %5u ms%s%s\n",
+    const std::string points =
+        ch.has_expected_points() ? absl::StrCat(" ", ch.points(), " points") : std::string();
+    std::printf("  %s  %-45s %-10s expected %-20s got %-20s %5u ms%s%s%s\n",
                 ch.ok() ? "ok  " : "FAIL", ch.path().c_str(), ch.language().c_str(),
                 Short(ch.expected()).c_str(), Short(ch.got()).c_str(), ch.max_cpu_ms(),
-                ch.note().empty() ? "" : "  ", ch.note().substr(0, 120).c_str());
+                points.c_str(), ch.note().empty() ? "" : "  ", ch.note().substr(0, 120).c_str());
   }
   for (const std::string& w : resp.warnings()) std::printf("warning: %s\n", w.c_str());
   if (resp.checks().empty()) {

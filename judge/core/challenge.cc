@@ -21,6 +21,7 @@
 #include "google/protobuf/text_format.h"
 #include "judge/core/checker.h"
 #include "judge/core/language.h"
+#include "judge/core/scoring.h"
 
 namespace judge {
 namespace {
@@ -171,8 +172,8 @@ class Loader {
   absl::StatusOr<std::shared_ptr<const LoadedChallenge>> Run() {
     for (absl::Status (Loader::*step)() :
          {&Loader::ParseManifest, &Loader::CheckHeader, &Loader::CheckLimits, &Loader::CheckChecker,
-          &Loader::LoadTests, &Loader::NameHiddenTests, &Loader::ReadStatement,
-          &Loader::LoadScaling, &Loader::LoadHarnesses}) {
+          &Loader::LoadTests, &Loader::LoadGrading, &Loader::NameHiddenTests,
+          &Loader::ReadStatement, &Loader::LoadScaling, &Loader::LoadHarnesses}) {
       if (absl::Status s = (this->*step)(); !s.ok()) return s;
     }
     return std::shared_ptr<const LoadedChallenge>(std::move(ch_));
@@ -414,6 +415,39 @@ class Loader {
     return absl::OkStatus();
   }
 
+  // A scoring problem's grading nodes: known flags; the most points there are.
+  absl::Status LoadGrading() {
+    const judge::v1::Challenge& m = ch_->manifest;
+    if (!m.scoring()) {
+      if (!m.grading().empty()) return Bad("grading", "is for a scoring challenge (scoring: true)");
+      return absl::OkStatus();
+    }
+    static const std::set<std::string> kFlags = {
+        "first_error", "worst_error", "always_accept", "accept_if_any_accepted", "sum",
+        "avg",         "min",         "max",           "ignore_sample"};
+    for (int i = 0; i < m.grading_size(); ++i) {
+      for (const std::string& f : m.grading(i).flags()) {
+        if (!kFlags.count(f)) {
+          return Bad(absl::StrCat("grading[", i, "].flags"),
+                     absl::StrCat("unknown grader flag \"", f.substr(0, 32), "\""));
+        }
+      }
+      if (m.grading(i).has_range() && m.grading(i).range_low() > m.grading(i).range_high()) {
+        return Bad(absl::StrCat("grading[", i, "].range"), "low is above high");
+      }
+    }
+    judge::v1::Submission all;
+    for (const LoadedTest& t : ch_->tests) {
+      judge::v1::TestResult* r = all.add_tests();
+      r->set_name(t.name);
+      r->set_verdict(judge::v1::VERDICT_ACCEPTED);
+      r->set_points(t.accept_score);
+    }
+    ScoreByGrading(*ch_, &all);
+    ch_->max_score = all.max_score();
+    return absl::OkStatus();
+  }
+
   absl::Status LoadTests() {
     const judge::v1::Challenge& m = ch_->manifest;
     if (m.groups().empty()) return Bad("groups", "at least one test group is required");
@@ -449,6 +483,11 @@ class Loader {
     lt.group = group.name();
     lt.sample = test.sample();
     lt.trap = test.trap().empty() ? group.trap() : test.trap();
+    if (ch_->manifest.scoring()) {
+      const judge::v1::GradingNode node = GradingNodeFor(ch_->manifest, GradingFolder(lt.name));
+      lt.accept_score = node.accept_score();
+      lt.reject_score = node.reject_score();
+    }
     const judge::v1::Checker& c = ch_->manifest.checker();
     lt.validator_flags.assign(c.flags().begin(), c.flags().end());
     lt.validator_flags.insert(lt.validator_flags.end(), group.validator_flags().begin(),

@@ -28,6 +28,8 @@ struct LoadedTest {
   // the group's flags applied; for an output validator, the flags it is run with.
   judge::v1::Checker checker;
   std::vector<std::string> validator_flags;
+  // A scoring problem: the points of an accepted and of a rejected run (its folder's).
+  double accept_score = 1, reject_score = 0;
 };
 
 struct LoadedChallenge {

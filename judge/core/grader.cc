@@ -14,7 +14,9 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/strip.h"
 #include "judge/core/checker.h"
+#include "judge/core/scoring.h"
 
 namespace judge {
 namespace {
@@ -159,6 +161,16 @@ absl::StatusOr<std::shared_ptr<const CompileResult>> Grader::CompileChecker(
 
 namespace {
 
+// score.txt's one number, if it holds one.
+std::optional<double> ValidatorScore(const std::string& text) {
+  std::string t(absl::StripAsciiWhitespace(text));
+  if (t.empty() || t.size() > 64) return std::nullopt;
+  char* end = nullptr;
+  const double v = std::strtod(t.c_str(), &end);
+  if (end != t.c_str() + t.size() || !std::isfinite(v)) return std::nullopt;
+  return v;
+}
+
 // The validator's bounds (the problem package format's defaults, within the judge's own).
 LoadedChallenge::RunLimits ValidatorLimits() {
   LoadedChallenge::RunLimits limits;
@@ -230,6 +242,7 @@ absl::StatusOr<Grader::Interaction> Grader::RunInteractive(
   };
   out.message = feedback("teammessage.txt");
   if (out.message.empty()) out.message = feedback("judgemessage.txt");
+  out.score = ValidatorScore(feedback("score.txt"));
   if (vrun->status == sandbox::RunStatus::kNonZeroExit &&
       (vrun->exit_code == 42 || vrun->exit_code == 43)) {
     out.decided = true;
@@ -258,7 +271,7 @@ absl::Status Grader::CheckChecker(const LoadedChallenge& challenge) {
 
 absl::StatusOr<std::pair<bool, std::string>> Grader::RunOutputValidator(
     const LoadedChallenge& challenge, const CompileResult& validator, const LoadedTest& test,
-    const std::string& output) {
+    const std::string& output, std::optional<double>* score) {
   const Language& language = *challenge.validator_language;
   absl::StatusOr<sandbox::BoxDir> dir = sandbox_->MakeBoxDir(output.size() + (4 << 20), 64);
   if (!dir.ok()) return dir.status();
@@ -284,6 +297,7 @@ absl::StatusOr<std::pair<bool, std::string>> Grader::RunOutputValidator(
   // What the team may see, else what the judges see; never the validator's stderr for a team.
   std::string message = feedback("teammessage.txt");
   if (message.empty()) message = feedback("judgemessage.txt");
+  if (score != nullptr) *score = ValidatorScore(feedback("score.txt"));
   if (run->status == sandbox::RunStatus::kNonZeroExit && run->exit_code == 42) {
     return std::pair<bool, std::string>{true, message};
   }
@@ -498,7 +512,9 @@ absl::StatusOr<judge::v1::TestResult> Grader::RunOneTest(
                                             Excerpt(run->stderr_data, 200)));
   }
   std::string message, expected_text;
+  std::optional<double> validator_score;
   if (interaction) {
+    validator_score = interaction->score;
     // Whoever ended first decides: a program that failed (time, memory, a crash) before the
     // validator spoke keeps its verdict; a validator that rejected first makes it
     // WRONG_ANSWER. A hostile program is SECURITY_VIOLATION whatever happened; a validator that
@@ -521,8 +537,9 @@ absl::StatusOr<judge::v1::TestResult> Grader::RunOneTest(
   } else if (v == judge::v1::VERDICT_ACCEPTED) {
     if (checker) {
       absl::StatusOr<std::pair<bool, std::string>> c =
-          ch.validator_language ? RunOutputValidator(ch, *checker, test, run->stdout_data)
-                                : RunProgramChecker(*checker, test, run->stdout_data);
+          ch.validator_language
+              ? RunOutputValidator(ch, *checker, test, run->stdout_data, &validator_score)
+              : RunProgramChecker(*checker, test, run->stdout_data);
       if (!c.ok()) return c.status();
       if (!c->first) v = judge::v1::VERDICT_WRONG_ANSWER;
       message = Excerpt(c->second, options_.sample_message_bytes);
@@ -545,6 +562,12 @@ absl::StatusOr<judge::v1::TestResult> Grader::RunOneTest(
     }
   }
   result.set_verdict(v);
+  if (ch.manifest.scoring()) {
+    // Its points: the validator's score.txt where it wrote one, else the folder's
+    // accept_score or reject_score.
+    result.set_points(v == judge::v1::VERDICT_ACCEPTED ? validator_score.value_or(test.accept_score)
+                                                       : test.reject_score);
+  }
   // The trap only where it explains the failure (a timing trap beside TIME_LIMIT_EXCEEDED, a
   // semantic one beside WRONG_ANSWER); callers strip it, and the detail, for candidates.
   if (std::find(test.trap_verdicts.begin(), test.trap_verdicts.end(), v) !=
@@ -621,6 +644,8 @@ absl::Status Grader::RunTests(const GradeRequest& request, const Language& langu
   }
   out->set_verdict(overall);
   out->set_score(request.samples_only ? 0 : Score(ch, *out));
+  // A scoring problem: its folders decide the verdict and the points.
+  if (ch.manifest.scoring() && !request.samples_only) ScoreByGrading(ch, out);
   return absl::OkStatus();
 }
 

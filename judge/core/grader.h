@@ -6,6 +6,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "absl/status/status.h"
@@ -145,6 +146,7 @@ class Grader {
     bool program_first = false;
     std::string message;  // the validator's feedback (team's, else judges')
     std::string failure;
+    std::optional<double> score;  // score.txt
   };
   absl::StatusOr<Interaction> RunInteractive(const LoadedChallenge& challenge,
                                              const Language& language, const CompileResult& program,
@@ -154,10 +156,10 @@ class Grader {
   // Runs the output validator (problem package interface) on a test and the program's output:
   // accepted or not with the team's (else the judges') feedback message; any exit but 42 or 43
   // is the judge's error, naming the validator.
-  absl::StatusOr<std::pair<bool, std::string>> RunOutputValidator(const LoadedChallenge& challenge,
-                                                                  const CompileResult& validator,
-                                                                  const LoadedTest& test,
-                                                                  const std::string& output);
+  // `score`: what the validator wrote to score.txt, when it did (a scoring problem's points).
+  absl::StatusOr<std::pair<bool, std::string>> RunOutputValidator(
+      const LoadedChallenge& challenge, const CompileResult& validator, const LoadedTest& test,
+      const std::string& output, std::optional<double>* score = nullptr);
   // Runs the compiled checker on one test's input, the output and the answer, in the sandbox.
   absl::StatusOr<std::pair<bool, std::string>> RunProgramChecker(const CompileResult& checker,
                                                                  const LoadedTest& test,

@@ -175,10 +175,10 @@ bool DefinesMain(const std::string& text) {
   return false;
 }
 
-// problemtools' tag "@EXPECTED_RESULTS@: ACCEPTED, WRONG_ANSWER": the rest of its line (at
-// most 200 bytes), or nothing.
-std::optional<std::string> ExpectedResultsTag(const std::string& source) {
-  static const std::string kTag = "@EXPECTED_RESULTS@";
+// problemtools' tags ("@EXPECTED_RESULTS@: ACCEPTED, WRONG_ANSWER", "@EXPECTED_SCORE@: 30"):
+// the rest of the tag's line (at most 200 bytes, up to what no verdict or number holds), or
+// nothing.
+std::optional<std::string> TagLine(const std::string& source, const std::string& kTag) {
   size_t at = source.find(kTag);
   if (at == std::string::npos) return std::nullopt;
   at += kTag.size();
@@ -188,7 +188,8 @@ std::optional<std::string> ExpectedResultsTag(const std::string& source) {
   rest = std::string(absl::StripAsciiWhitespace(rest));
   if (!rest.empty() && rest[0] == ':') rest = rest.substr(1);
   // Anything after the names (a comment's closing */) is not a verdict.
-  size_t stop = rest.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz_, \t");
+  size_t stop = rest.find_first_not_of(
+      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz_, \t0123456789.+-");
   if (stop != std::string::npos) rest.resize(stop);
   return rest;
 }
@@ -297,10 +298,15 @@ class Converter {
         interactive_ = true;
         continue;
       }
-      if (t == "scoring" || t == "multi-pass" || t == "submit-answer") {
+      if (t == "scoring") {
+        scoring_ = true;
+        continue;
+      }
+      if (t == "multi-pass" || t == "submit-answer") {
         return absl::UnimplementedError(
             absl::StrCat("problem.yaml: type: ", t,
-                         " problems are not judged by this judge yet (pass-fail is)"));
+                         " problems are not judged by this judge yet (pass-fail, scoring and "
+                         "interactive are)"));
       }
       return Bad("problem.yaml: type", absl::StrCat("unknown type \"", t.substr(0, 40), "\""));
     }
@@ -317,10 +323,14 @@ class Converter {
           interactive_ = true;
           continue;
         }
-        if (words[i] == "score" || words[i] == "multi-pass") {
+        if (words[i] == "score" && custom_) {
+          continue;  // the validator writes score.txt; the grader reads it for any problem
+        }
+        if (words[i] == "multi-pass") {
           return absl::UnimplementedError(
               absl::StrCat("problem.yaml: validation: custom ", words[i],
-                           " is not judged by this judge yet (default and custom are)"));
+                           " is not judged by this judge yet (default, custom, custom "
+                           "interactive and custom score are)"));
         }
         return Bad("problem.yaml: validation", absl::StrCat("unknown word \"", words[i], "\""));
       }
@@ -440,7 +450,35 @@ class Converter {
   struct Settings {
     std::vector<std::string> output_validator_flags;
     bool on_reject_continue = false;
+    // Scoring problems (the legacy format's keys).
+    std::vector<std::string> grader_flags;
+    double accept_score = 1, reject_score = 0;
+    bool has_range = false;
+    double range_low = 0, range_high = 0;
   };
+
+  absl::StatusOr<double> ScoreValue(const YAML::Node& node, const std::string& where) {
+    absl::StatusOr<std::string> t = Text(node, where);
+    if (!t.ok()) return t.status();
+    char* end = nullptr;
+    const double v = std::strtod(t->c_str(), &end);
+    if (t->empty() || end != t->c_str() + t->size()) return Bad(where, "must be a number");
+    return v;
+  }
+
+  // The grading node of a folder (relative to data/) with its settings.
+  void AddGradingNode(const std::string& rel, const Settings& s) {
+    if (!scoring_) return;
+    judge::v1::GradingNode* n = m_.add_grading();
+    n->set_path(rel == "data" ? "" : rel.substr(5));
+    for (const std::string& f : s.grader_flags) n->add_flags(f);
+    n->set_accept_score(s.accept_score);
+    n->set_reject_score(s.reject_score);
+    n->set_has_range(s.has_range);
+    n->set_range_low(s.range_low);
+    n->set_range_high(s.range_high);
+    n->set_continue_on_reject(s.on_reject_continue);
+  }
 
   absl::StatusOr<Settings> Apply(const std::string& rel, Settings s) {
     const std::string file = rel + "/testdata.yaml";
@@ -484,12 +522,72 @@ class Converter {
       if (*v != "break" && *v != "continue") return Bad(file + ": on_reject", "break or continue");
       s.on_reject_continue = *v == "continue";
     }
-    for (const char* key : {"grading", "grader_flags", "accept_score", "reject_score", "range",
-                            "scoring", "max_score"}) {
-      if ((*y)[key].IsDefined()) {
-        out_.warnings.push_back(absl::StrCat(
-            file, ": ", key, " is for scoring problems; a pass-fail problem ignores it"));
+    if (!scoring_) {
+      for (const char* key : {"grading", "grader_flags", "accept_score", "reject_score", "range",
+                              "scoring", "max_score"}) {
+        if ((*y)[key].IsDefined()) {
+          out_.warnings.push_back(absl::StrCat(
+              file, ": ", key, " is for scoring problems; a pass-fail problem ignores it"));
+        }
       }
+      return s;
+    }
+    for (const char* key : {"scoring", "max_score"}) {
+      if ((*y)[key].IsDefined()) {
+        return absl::UnimplementedError(absl::StrCat(
+            file, ": ", key,
+            " (the 2023-07 draft's scoring) is not judged by this judge yet; the legacy "
+            "grading keys are (grader_flags, accept_score, reject_score, range, on_reject)"));
+      }
+    }
+    if ((*y)["grading"].IsDefined()) {
+      absl::StatusOr<std::string> g = Text((*y)["grading"], file + ": grading");
+      if (!g.ok()) return g.status();
+      if (*g != "default") {
+        return absl::UnimplementedError(
+            absl::StrCat(file, ": grading: ", g->substr(0, 30),
+                         ": custom graders are not run by this judge yet (default is)"));
+      }
+    }
+    if ((*y)["grader_flags"].IsDefined()) {
+      absl::StatusOr<std::string> f = Text((*y)["grader_flags"], file + ": grader_flags");
+      if (!f.ok()) return f.status();
+      static const std::set<std::string> kFlags = {
+          "first_error", "worst_error", "always_accept", "accept_if_any_accepted", "sum",
+          "avg",         "min",         "max",           "ignore_sample"};
+      s.grader_flags = Words(*f);
+      for (const std::string& flag : s.grader_flags) {
+        if (!kFlags.count(flag)) {
+          return Bad(file + ": grader_flags",
+                     absl::StrCat("unknown flag \"", flag.substr(0, 30),
+                                  "\" (known: ", absl::StrJoin(kFlags, ", "), ")"));
+        }
+      }
+    }
+    for (const auto& [key, field] :
+         {std::pair<const char*, double*>{"accept_score", &s.accept_score},
+          {"reject_score", &s.reject_score}}) {
+      if ((*y)[key].IsDefined()) {
+        absl::StatusOr<double> v = ScoreValue((*y)[key], absl::StrCat(file, ": ", key));
+        if (!v.ok()) return v.status();
+        *field = *v;
+      }
+    }
+    if ((*y)["range"].IsDefined()) {
+      absl::StatusOr<std::string> r = Text((*y)["range"], file + ": range");
+      if (!r.ok()) return r.status();
+      std::vector<std::string> ends = Words(*r);
+      char* e1 = nullptr;
+      char* e2 = nullptr;
+      if (ends.size() != 2) return Bad(file + ": range", "must be two numbers, low and high");
+      const double low = std::strtod(ends[0].c_str(), &e1);
+      const double high = std::strtod(ends[1].c_str(), &e2);
+      if (*e1 != '\0' || *e2 != '\0' || low > high) {
+        return Bad(file + ": range", "must be two numbers, low and high");
+      }
+      s.has_range = true;
+      s.range_low = low;
+      s.range_high = high;
     }
     return s;
   }
@@ -499,6 +597,7 @@ class Converter {
     absl::StatusOr<Settings> settings = Apply(rel, inherited);
     if (!settings.ok()) return settings.status();
     if (settings->on_reject_continue) continue_ = true;
+    AddGradingNode(rel, *settings);
     absl::StatusOr<std::vector<Entry>> entries = List(dir_, rel);
     if (!entries.ok()) return entries.status();
     std::set<std::string> files;
@@ -551,6 +650,7 @@ class Converter {
     absl::StatusOr<Settings> top = Apply("data", Settings{});
     if (!top.ok()) return top.status();
     if (top->on_reject_continue) continue_ = true;
+    AddGradingNode("data", *top);
     if (IsDir(dir_ + "/data/sample")) {
       if (absl::Status s = ReadDataDir("data/sample", *top, true); !s.ok()) return s;
     }
@@ -559,7 +659,9 @@ class Converter {
     if (m_.groups_size() == before) {
       return Bad("data/secret", "holds no test (a test is a NAME.in with its NAME.ans)");
     }
-    m_.set_stop_on_first_failure(!continue_);
+    // A scoring problem runs every test: its folders decide what counts (on_reject per folder).
+    m_.set_stop_on_first_failure(!continue_ && !scoring_);
+    m_.set_scoring(scoring_);
     return absl::OkStatus();
   }
 
@@ -725,7 +827,15 @@ class Converter {
         absl::StatusOr<std::string> text = ReadTextFile(dir_ + "/" + path, 1 << 20);
         if (!text.ok()) return Bad(path, std::string(text.status().message()));
         sub.source = *std::move(text);
-        if (std::optional<std::string> tag = ExpectedResultsTag(sub.source)) {
+        if (std::optional<std::string> score = TagLine(sub.source, "@EXPECTED_SCORE@")) {
+          char* end = nullptr;
+          const double v = std::strtod(score->c_str(), &end);
+          if (score->empty() || end == score->c_str()) {
+            return Bad(path, "@EXPECTED_SCORE@: not a number");
+          }
+          sub.expected_score = v;
+        }
+        if (std::optional<std::string> tag = TagLine(sub.source, "@EXPECTED_RESULTS@")) {
           for (absl::string_view name : absl::StrSplit(*tag, ',', absl::SkipWhitespace())) {
             Verdict v;
             if (!TagVerdict(std::string(name), &v)) {
@@ -769,7 +879,7 @@ class Converter {
   judge::v1::Challenge m_;
   ConvertedPackage out_;
   YAML::Node yaml_;
-  bool modern_ = false, custom_ = false, continue_ = false, interactive_ = false;
+  bool modern_ = false, custom_ = false, continue_ = false, interactive_ = false, scoring_ = false;
   std::vector<std::string> flags_;
   std::string statement_;
   int tests_ = 0;

@@ -13,6 +13,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -29,6 +30,8 @@ struct PackageSubmission {
   std::string source;
   // The verdicts it may get: its folder's, or its @EXPECTED_RESULTS@ tag's.
   std::vector<judge::v1::Verdict> expected;
+  // A scoring problem's @EXPECTED_SCORE@ tag.
+  std::optional<double> expected_score;
 };
 
 struct ConvertedPackage {

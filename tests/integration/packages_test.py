@@ -204,6 +204,35 @@ class PackagesTest(unittest.TestCase):
                                    metadata=self.md("interviewer"), timeout=30))
         self.assertIn("interactive challenge takes no custom input", e.exception.details())
 
+    def test_a_scoring_problem(self):
+        # Subtasks of 30 and 70 points (min within each), summed; a submission that solves only
+        # the first is accepted with 30 points; the sample counts for nothing (ignore_sample).
+        r = self.ctl("challenges", "import", "--strict", "--json", self.copy("triangle"))
+        self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
+        resp = json.loads(r.stdout)
+        self.assertEqual(resp["challenge"]["maxScore"], 100)
+        points = {c["path"]: (c["got"], c.get("points", 0)) for c in resp["checks"]}
+        self.assertEqual(points["submissions/accepted/formula.py"], ("VERDICT_ACCEPTED", 100))
+        self.assertEqual(points["submissions/accepted/counts.cpp"], ("VERDICT_ACCEPTED", 30))
+        self.assertEqual(points["submissions/wrong_answer/off_by_one.py"][0], "VERDICT_WRONG_ANSWER")
+        # A submission's points, as a platform reads them.
+        s = self.submit_and_wait("triangle", "python3",
+                                 "n = int(input())\nprint(sum(range(n + 1)) if n <= 1000 else 0)\n")
+        self.assertEqual(s.verdict, self.pb.VERDICT_ACCEPTED)
+        self.assertEqual((s.points, s.max_points, s.score, s.max_score), (30, 100, 30, 100))
+        by_test = {t.name: t.points for t in s.tests}
+        self.assertEqual(by_test["secret/group1/1"], 30)
+        self.assertEqual(by_test["secret/group2/1"], 0)
+        # A wrong @EXPECTED_SCORE@ fails verification, naming both.
+        pkg = self.copy("triangle", "triangle-wrong-tag")
+        path = os.path.join(pkg, "submissions", "accepted", "formula.py")
+        with open(path) as f:
+            text = f.read()
+        write(path, "w", text.replace("@EXPECTED_SCORE@: 100", "@EXPECTED_SCORE@: 70"))
+        r = self.ctl("challenges", "import", "--strict", pkg)
+        self.assertEqual(r.returncode, 2)
+        self.assertIn("points 100, expected 70", r.stderr)
+
     def test_a_validator_that_breaks_is_the_authors_error(self):
         pkg = self.copy("sum-split", "crashing-validator")
         with open(os.path.join(pkg, "output_validators", "split_checker", "validate.cpp"), "w") as f:
@@ -233,8 +262,8 @@ class PackagesTest(unittest.TestCase):
              "float_tolerance needs a number"),
             ("interactive", lambda p: write(os.path.join(p, "problem.yaml"), "a", "type: interactive\n"),
              "problem.yaml: validation: an interactive problem needs its validator"),
-            ("scoring", lambda p: write(os.path.join(p, "problem.yaml"), "a", "type: scoring\n"),
-             "type: scoring problems are not judged by this judge yet"),
+            ("multi-pass", lambda p: write(os.path.join(p, "problem.yaml"), "a", "type: multi-pass\n"),
+             "type: multi-pass problems are not judged by this judge yet"),
             ("no-secret", lambda p: shutil.rmtree(os.path.join(p, "data/secret")),
              "data/secret: missing"),
             ("odd-shape", lambda p: write(os.path.join(p, "problem.yaml"), "w", "name: {en: [x]}\n"),
