@@ -67,6 +67,27 @@ class ClusterLink {
   // node included.
   virtual std::map<std::string, std::string> Nodes() const = 0;
 
+  // Imported challenges, shared by every node: a version's record and its files' bytes (by
+  // sha256; the ones the cluster holds already are not sent again). Then every node is told
+  // (WatchChallenges) and any node can fetch it.
+  [[nodiscard]] virtual absl::Status PublishChallenge(
+      const judge::v1::StoredChallenge& record, const std::map<std::string, std::string>& blobs) {
+    return absl::UnimplementedError("this cluster does not share challenges");
+  }
+  // The newest version's record of `id`; NotFound when the cluster has none.
+  [[nodiscard]] virtual absl::StatusOr<judge::v1::StoredChallenge> LatestChallenge(
+      const std::string& id) {
+    return absl::NotFoundError("no shared challenges");
+  }
+  // A file's bytes by their sha256 (and size), checked against the hash.
+  [[nodiscard]] virtual absl::StatusOr<std::string> FetchBlob(const std::string& sha256,
+                                                              uint64_t size) {
+    return absl::NotFoundError("no shared challenges");
+  }
+  // Calls `on_version` (on a thread of the link's) with the newest record of every shared
+  // challenge now, then with each new one as it is published.
+  virtual void WatchChallenges(std::function<void(const judge::v1::StoredChallenge&)> on_version) {}
+
   virtual void Stop() = 0;
 };
 

@@ -459,7 +459,9 @@ void Engine::Judge(judge::v1::Submission submission) {
 absl::Status Engine::Grade(judge::v1::Submission* submission,
                            const std::function<void(judge::v1::SubmissionEvent)>& publish) {
   const std::string id = submission->id();
-  std::shared_ptr<const LoadedChallenge> challenge = challenges_->Find(submission->challenge_id());
+  // At least the version it was submitted on (a cluster node that has an older one fetches it).
+  std::shared_ptr<const LoadedChallenge> challenge =
+      challenges_->FindAtLeast(submission->challenge_id(), submission->challenge_version());
   if (challenge == nullptr) {
     return absl::InternalError("challenge " + submission->challenge_id() + " is no longer loaded");
   }

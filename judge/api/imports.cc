@@ -377,6 +377,16 @@ absl::StatusOr<judge::v1::ImportChallengeResponse> Imports::Import(const Princip
     return s;
   }
   *record.mutable_report() = resp;
+  // In a cluster, every node can have it before this one serves it. This node's own install
+  // of what it shares waits until it is served (and then has nothing to do).
+  std::lock_guard<std::mutex> no_install(install_mu_);
+  if (cluster_ != nullptr) {
+    if (absl::Status s = cluster_->PublishChallenge(record, blobs); !s.ok()) {
+      unplace();
+      return absl::UnavailableError(
+          absl::StrCat("the cluster could not take the challenge (nothing stored): ", s.message()));
+    }
+  }
   absl::StatusOr<uint64_t> fresh = ctx_->store->PutChallengeVersion(record, blobs);
   if (!fresh.ok()) {
     unplace();
@@ -442,6 +452,59 @@ absl::Status Imports::LoadStored() {
     }
     catalog_->Put(*ch);
   }
+  return absl::OkStatus();
+}
+
+void Imports::JoinCluster(ClusterLink* cluster) {
+  cluster_ = cluster;
+  catalog_->SetFetcher([this](const std::string& id, uint32_t version) {
+    if (!ValidChallengeId(id)) return;
+    absl::StatusOr<judge::v1::StoredChallenge> record = cluster_->LatestChallenge(id);
+    if (!record.ok()) return;
+    if (absl::Status s = Install(*record); !s.ok()) {
+      spdlog::error("challenge {} from the cluster: {}", id, std::string(s.message()));
+    }
+  });
+  cluster_->WatchChallenges([this](const judge::v1::StoredChallenge& record) {
+    if (absl::Status s = Install(record); !s.ok()) {
+      spdlog::error("challenge {} version {} from the cluster: {}", record.id(), record.version(),
+                    std::string(s.message()));
+    }
+  });
+}
+
+absl::Status Imports::Install(const judge::v1::StoredChallenge& record) {
+  std::lock_guard<std::mutex> lock(install_mu_);
+  if (catalog_->IsBuiltIn(record.id()) || !ValidChallengeId(record.id())) {
+    return absl::OkStatus();
+  }
+  std::shared_ptr<const LoadedChallenge> served = catalog_->Lookup(record.id());
+  if (served != nullptr && served->manifest.version() >= record.version()) {
+    return absl::OkStatus();
+  }
+  // The files this node lacks, from the cluster.
+  std::map<std::string, std::string> blobs;
+  for (const auto& f : record.files()) {
+    if (blobs.count(f.sha256()) || ctx_->store->HasBlob(f.sha256())) continue;
+    absl::StatusOr<std::string> bytes = cluster_->FetchBlob(f.sha256(), f.size());
+    if (!bytes.ok()) return bytes.status();
+    if (Sha256Hex(*bytes) != f.sha256()) {
+      return absl::DataLossError(absl::StrCat("shared bytes of ", f.path(), " do not match"));
+    }
+    blobs.emplace(f.sha256(), *std::move(bytes));
+  }
+  absl::StatusOr<uint32_t> latest = ctx_->store->LatestVersion(record.id());
+  if (!latest.ok()) return latest.status();
+  if (*latest < record.version()) {
+    absl::StatusOr<uint64_t> fresh = ctx_->store->PutChallengeVersion(record, blobs);
+    if (!fresh.ok()) return fresh.status();
+  }
+  const std::string dir = VersionDir(record.id(), record.version());
+  if (absl::Status s = Rebuild(ctx_->store, record, dir); !s.ok()) return s;
+  absl::StatusOr<std::shared_ptr<const LoadedChallenge>> ch = LoadChallenge(dir);
+  if (!ch.ok()) return ch.status();
+  catalog_->Put(*ch);
+  spdlog::info("challenge {} version {} installed from the cluster", record.id(), record.version());
   return absl::OkStatus();
 }
 

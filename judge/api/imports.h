@@ -39,6 +39,13 @@ class Imports {
 
   // Serves the newest stored version of every imported challenge (start).
   [[nodiscard]] absl::Status LoadStored();
+  // A cluster node: imports are shared through `cluster` (PublishChallenge); versions other
+  // nodes import are installed here as they are told of, and a challenge this node lacks is
+  // fetched when asked for.
+  void JoinCluster(ClusterLink* cluster);
+  // Installs a version shared by the cluster (its files fetched, stored and served), unless
+  // this node has it or a newer one.
+  absl::Status Install(const judge::v1::StoredChallenge& record);
 
   absl::StatusOr<judge::v1::ImportChallengeResponse> Import(const Principal& who,
                                                             const ImportRequest& req);
@@ -63,7 +70,9 @@ class Imports {
   Catalog* catalog_;
   Grader* grader_;
   const ImportOptions options_;
-  std::mutex import_mu_;  // one import at a time: versions are numbered in order
+  std::mutex import_mu_;   // one import at a time: versions are numbered in order
+  std::mutex install_mu_;  // one install from the cluster at a time
+  ClusterLink* cluster_ = nullptr;
   std::atomic<bool> cancel_{false};
   std::mutex running_mu_;
   std::condition_variable running_cv_;

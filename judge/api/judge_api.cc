@@ -79,6 +79,7 @@ absl::StatusOr<judge::v1::ListChallengesResponse> JudgeApi::ListChallenges(const
     judge::v1::ChallengeSummary* s = resp.add_challenges();
     s->set_id(id);
     s->set_title(ch->manifest.title());
+    s->set_version(ch->manifest.version());
     s->set_summary(ch->manifest.summary());
     *s->mutable_languages() = ch->manifest.languages();
   }
@@ -100,6 +101,7 @@ absl::StatusOr<judge::v1::ChallengeDetail> JudgeApi::GetChallenge(
   judge::v1::ChallengeSummary* s = resp.mutable_summary();
   s->set_id(ch.manifest.id());
   s->set_title(ch.manifest.title());
+  s->set_version(ch.manifest.version());
   s->set_summary(ch.manifest.summary());
   *s->mutable_languages() = ch.manifest.languages();
   resp.set_statement(ch.statement);

@@ -78,7 +78,10 @@ judge::v1::Submission Submissions::NewSubmission(const Principal& who, const std
   sub.set_source(source);
   sub.set_mode(mode);
   sub.set_state(judge::v1::SUBMISSION_STATE_QUEUED);
-  sub.set_max_score(ctx_->challenges->Find(challenge_id)->max_score);
+  std::shared_ptr<const LoadedChallenge> ch = ctx_->challenges->Find(challenge_id);
+  sub.set_max_score(ch->max_score);
+  // An imported challenge: the version it is submitted on (judged on it or a newer one).
+  sub.set_challenge_version(ch->manifest.version());
   sub.set_submitted_by(who.key_id);
   *sub.mutable_created_at() = google::protobuf::util::TimeUtil::GetCurrentTime();
   return sub;

@@ -15,6 +15,10 @@ namespace {
 constexpr char kJobsStream[] = "JUDGE_JOBS";
 constexpr char kJobsSubject[] = "judge.jobs";
 constexpr char kResultsStream[] = "JUDGE_RESULTS";
+// Imported challenges: judge.challenges.version.<id> (the newest StoredChallenge) and
+// judge.challenges.blob.<sha256>.<n> (a file's bytes in chunks under NATS's message size).
+constexpr char kChallengesStream[] = "JUDGE_CHALLENGES";
+constexpr size_t kChunkBytes = 512 << 10;
 constexpr char kWorkers[] = "judge-workers";
 constexpr int64_t kNanosPerSecond = 1'000'000'000;
 
@@ -193,6 +197,37 @@ absl::Status NatsLink::SetUp() {
       !s.ok()) {
     return s;
   }
+  // Challenges: the newest message of each subject, kept for ever.
+  {
+    jsStreamInfo* info = nullptr;
+    jsErrCode code = static_cast<jsErrCode>(0);
+    natsStatus s = js_GetStreamInfo(&info, js_, kChallengesStream, nullptr, &code);
+    if (s == NATS_OK) {
+      jsStreamInfo_Destroy(info);
+    } else {
+      const char* subjects[] = {"judge.challenges.>"};
+      jsStreamConfig cfg;
+      jsStreamConfig_Init(&cfg);
+      cfg.Name = kChallengesStream;
+      cfg.Subjects = subjects;
+      cfg.SubjectsLen = 1;
+      cfg.Retention = js_LimitsPolicy;
+      cfg.Storage = js_FileStorage;
+      cfg.Replicas = options_.replicas;
+      cfg.MaxMsgsPerSubject = 1;
+      s = js_AddStream(&info, js_, &cfg, nullptr, &code);
+      if (s == NATS_OK) jsStreamInfo_Destroy(info);
+      // A peer may have made it meanwhile.
+      if (s != NATS_OK &&
+          js_GetStreamInfo(&info, js_, kChallengesStream, nullptr, &code) == NATS_OK) {
+        jsStreamInfo_Destroy(info);
+        s = NATS_OK;
+      }
+      if (absl::Status st = NatsError(s, "creating stream JUDGE_CHALLENGES", code); !st.ok()) {
+        return st;
+      }
+    }
+  }
   absl::StatusOr<kvStore*> requests =
       EnsureBucket(js_, "judge-requests", 30LL * 24 * 3600 * kNanosPerSecond, options_.replicas);
   if (!requests.ok()) return requests.status();
@@ -253,6 +288,7 @@ NatsLink::~NatsLink() {
   Stop();
   if (jobs_ != nullptr) natsSubscription_Destroy(jobs_);
   if (results_ != nullptr) natsSubscription_Destroy(results_);
+  if (challenges_ != nullptr) natsSubscription_Destroy(challenges_);
   if (requests_ != nullptr) kvStore_Destroy(requests_);
   if (nodes_ != nullptr) kvStore_Destroy(nodes_);
   if (js_ != nullptr) jsCtx_Destroy(js_);
@@ -261,6 +297,7 @@ NatsLink::~NatsLink() {
 
 void NatsLink::Stop() {
   if (stopping_.exchange(true)) return;
+  if (challenges_ != nullptr) natsSubscription_Unsubscribe(challenges_);
   if (heartbeat_.joinable()) heartbeat_.join();
   if (results_reader_.joinable()) results_reader_.join();
   // Gone at once from membership: calls for our submissions fail fast, not at the TTL.
@@ -444,6 +481,100 @@ std::map<std::string, std::string> NatsLink::Nodes() const {
   }
   alive[options_.node_id] = options_.advertise;
   return alive;
+}
+
+absl::StatusOr<std::string> NatsLink::LastOf(const std::string& subject) {
+  natsMsg* msg = nullptr;
+  jsErrCode code = static_cast<jsErrCode>(0);
+  natsStatus s = js_GetLastMsg(&msg, js_, kChallengesStream, subject.c_str(), nullptr, &code);
+  if (s == NATS_NOT_FOUND || code == JSNoMessageFoundErr) {
+    return absl::NotFoundError(absl::StrCat("nothing under ", subject));
+  }
+  if (s != NATS_OK) return NatsError(s, absl::StrCat("reading ", subject), code);
+  std::string data(natsMsg_GetData(msg), natsMsg_GetDataLength(msg));
+  natsMsg_Destroy(msg);
+  return data;
+}
+
+absl::Status NatsLink::PublishChallenge(const judge::v1::StoredChallenge& record,
+                                        const std::map<std::string, std::string>& blobs) {
+  for (const auto& [sha, bytes] : blobs) {
+    // Its first chunk there: the whole file is (chunks are published in order, the record last).
+    const std::string last_chunk = absl::StrCat(
+        "judge.challenges.blob.", sha, ".", bytes.empty() ? 0 : (bytes.size() - 1) / kChunkBytes);
+    if (LastOf(last_chunk).ok()) continue;
+    for (size_t off = 0, n = 0; off < bytes.size() || (off == 0 && n == 0);
+         off += kChunkBytes, ++n) {
+      const std::string subject = absl::StrCat("judge.challenges.blob.", sha, ".", n);
+      const size_t len = std::min(kChunkBytes, bytes.size() - off);
+      jsErrCode code = static_cast<jsErrCode>(0);
+      if (absl::Status s =
+              NatsError(js_Publish(nullptr, js_, subject.c_str(), bytes.data() + off,
+                                   static_cast<int>(len), nullptr, &code),
+                        absl::StrCat("sharing a file of challenge ", record.id()), code);
+          !s.ok()) {
+        return s;
+      }
+      if (bytes.empty()) break;
+    }
+  }
+  const std::string data = record.SerializeAsString();
+  const std::string subject = absl::StrCat("judge.challenges.version.", record.id());
+  jsErrCode code = static_cast<jsErrCode>(0);
+  return NatsError(js_Publish(nullptr, js_, subject.c_str(), data.data(),
+                              static_cast<int>(data.size()), nullptr, &code),
+                   absl::StrCat("sharing challenge ", record.id()), code);
+}
+
+absl::StatusOr<judge::v1::StoredChallenge> NatsLink::LatestChallenge(const std::string& id) {
+  absl::StatusOr<std::string> data = LastOf(absl::StrCat("judge.challenges.version.", id));
+  if (!data.ok()) return data.status();
+  judge::v1::StoredChallenge record;
+  if (!record.ParseFromString(*data)) {
+    return absl::DataLossError(absl::StrCat("the shared record of challenge ", id, " is corrupt"));
+  }
+  return record;
+}
+
+absl::StatusOr<std::string> NatsLink::FetchBlob(const std::string& sha256, uint64_t size) {
+  std::string bytes;
+  const uint64_t chunks = size == 0 ? 1 : (size + kChunkBytes - 1) / kChunkBytes;
+  for (uint64_t n = 0; n < chunks; ++n) {
+    absl::StatusOr<std::string> chunk =
+        LastOf(absl::StrCat("judge.challenges.blob.", sha256, ".", n));
+    if (!chunk.ok()) return chunk.status();
+    bytes += *chunk;
+  }
+  if (bytes.size() != size) {
+    return absl::DataLossError(
+        absl::StrCat("shared file ", sha256, " has ", bytes.size(), " bytes, not ", size));
+  }
+  return bytes;
+}
+
+void NatsLink::WatchChallenges(std::function<void(const judge::v1::StoredChallenge&)> on_version) {
+  on_challenge_ = std::move(on_version);
+  jsSubOptions so;
+  jsSubOptions_Init(&so);
+  so.Config.DeliverPolicy = js_DeliverLastPerSubject;
+  so.Config.AckPolicy = js_AckNone;
+  jsErrCode code = static_cast<jsErrCode>(0);
+  natsStatus s = js_Subscribe(
+      &challenges_, js_, "judge.challenges.version.>",
+      [](natsConnection*, natsSubscription*, natsMsg* msg, void* closure) {
+        auto* self = static_cast<NatsLink*>(closure);
+        judge::v1::StoredChallenge record;
+        if (record.ParseFromArray(natsMsg_GetData(msg), natsMsg_GetDataLength(msg)) &&
+            !self->stopping_) {
+          self->on_challenge_(record);
+        }
+        natsMsg_Destroy(msg);
+      },
+      this, nullptr, &so, &code);
+  if (s != NATS_OK) {
+    spdlog::error("cluster: not told of imported challenges: {}",
+                  std::string(NatsError(s, "subscribing", code).message()));
+  }
 }
 
 }  // namespace judge

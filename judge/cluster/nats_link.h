@@ -15,6 +15,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -62,6 +63,11 @@ class NatsLink final : public ClusterLink {
   absl::StatusOr<std::string> LookupRequest(const std::string& key) override;
   void ForgetRequest(const std::string& key) override;
   std::map<std::string, std::string> Nodes() const override;
+  absl::Status PublishChallenge(const judge::v1::StoredChallenge& record,
+                                const std::map<std::string, std::string>& blobs) override;
+  absl::StatusOr<judge::v1::StoredChallenge> LatestChallenge(const std::string& id) override;
+  absl::StatusOr<std::string> FetchBlob(const std::string& sha256, uint64_t size) override;
+  void WatchChallenges(std::function<void(const judge::v1::StoredChallenge&)> on_version) override;
   void Stop() override;
 
  private:
@@ -80,6 +86,10 @@ class NatsLink final : public ClusterLink {
   std::mutex jobs_mu_;  // one fetch at a time on the shared consumer
   __natsSubscription* jobs_ = nullptr;
   __natsSubscription* results_ = nullptr;
+  __natsSubscription* challenges_ = nullptr;
+  std::function<void(const judge::v1::StoredChallenge&)> on_challenge_;
+  // The last message of a subject of the challenges stream (NotFound when none).
+  absl::StatusOr<std::string> LastOf(const std::string& subject);
   ApplyResult apply_;
   std::atomic<bool> stopping_{false};
   std::thread heartbeat_, results_reader_;

@@ -254,6 +254,7 @@ int main(int argc, char** argv) {
   // Imported challenges: served again from the store before any call.
   api.EnableImports(&catalog, &grader, judge::ImportOptions{o.data_dir, o.workers});
   if (absl::Status s = api.imports()->LoadStored(); !s.ok()) return Fail(s);
+  if (*cluster) api.imports()->JoinCluster(cluster->get());
   // A cluster node forwards calls to other nodes: those run on threads of their own.
   judge::JudgeServiceImpl service(&api, o.nats.empty() ? 0 : 32);
   judge::PeerLinks peers;

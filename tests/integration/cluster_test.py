@@ -420,6 +420,53 @@ class ClusterTest(unittest.TestCase):
         for sid in acked:  # nothing acknowledged was lost
             self.assertEqual(final(entry, md, sid)[-1].submission.verdict, pb.VERDICT_ACCEPTED, sid)
 
+    def test_a_challenge_imported_through_one_node_is_judged_on_every_node(self):
+        # Imported through node 0 (a zip over gRPC); shared through JetStream, so node 1 serves
+        # it and its workers judge it; a node started afterwards fetches it; a new version
+        # reaches the others.
+        import io
+        import zipfile
+        c = self.cluster = Cluster(2, workers=1)
+        md = c.md()
+        pkg = os.path.join(harness.ROOT, "tests", "fixtures", "packages", "sum-split")
+        buf = io.BytesIO()
+        with zipfile.ZipFile(buf, "w") as z:
+            for root, _, files in os.walk(pkg):
+                for f in files:
+                    z.write(os.path.join(root, f), os.path.join("sum-split", os.path.relpath(os.path.join(root, f), pkg)))
+        data = buf.getvalue()
+
+        def do_import(node, challenge_id=""):
+            chunk = pb.ImportChallengeChunk(data=data, challenge_id=challenge_id, file_name="sum-split.zip")
+            return c.stub(node).ImportChallenge(iter([chunk]), metadata=md, timeout=300)
+
+        resp = do_import(c.nodes[0])
+        self.assertTrue(resp.verified)
+        right = "a, b = map(int, input().split())\nprint(b, a)\n"
+        detail = c.stub(c.nodes[1]).GetChallenge(pb.GetChallengeRequest(challenge_id="sum-split"),
+                                                 metadata=md, timeout=30)
+        self.assertEqual(detail.summary.title, "Split the sum")
+        # Many submissions through node 1: both nodes' workers judge them.
+        ids = [c.stub(c.nodes[1]).Submit(pb.SubmitRequest(challenge_id="sum-split", language="python3",
+                                                          source=right + "# %d\n" % i, candidate_id="c%d" % i),
+                                         metadata=md, timeout=30).id for i in range(6)]
+        for sid in ids:
+            self.assertEqual(final(c.stub(c.nodes[0]), md, sid)[-1].submission.verdict, pb.VERDICT_ACCEPTED)
+        self.assertGreater(metric(c.nodes[0], "judge_jobs_taken_total"), 0)
+        self.assertGreater(metric(c.nodes[1], "judge_jobs_taken_total"), 0)
+        # Version 2 through node 1; a submission through node 0 is judged on it.
+        self.assertEqual(do_import(c.nodes[1], "sum-split").version, 2)
+        # Node 0 is told of it (JetStream delivers the new record).
+        deadline = time.monotonic() + 30
+        while c.stub(c.nodes[0]).GetChallenge(pb.GetChallengeRequest(challenge_id="sum-split"),
+                                              metadata=md, timeout=30).summary.version < 2:
+            self.assertLess(time.monotonic(), deadline, "node 0 never had version 2")
+            time.sleep(0.05)
+        s = c.stub(c.nodes[0]).Submit(pb.SubmitRequest(challenge_id="sum-split", language="python3",
+                                                       source=right, candidate_id="v2"), metadata=md, timeout=30)
+        done = final(c.stub(c.nodes[0]), md, s.id)[-1].submission
+        self.assertEqual((done.verdict, done.challenge_version), (pb.VERDICT_ACCEPTED, 2))
+
     def test_a_job_longer_than_its_lease_is_judged_once(self):
         # Known-slow Python: its big tests run to the time limit, so judging takes several leases
         # (5 s in these tests); the worker renews its lease and no other node takes the job.
