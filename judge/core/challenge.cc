@@ -342,6 +342,12 @@ class Loader {
     if (ch_->manifest.interactive() && c.kind() != judge::v1::CHECKER_KIND_OUTPUT_VALIDATOR) {
       return Bad("interactive", "needs a checker of kind CHECKER_KIND_OUTPUT_VALIDATOR");
     }
+    if (ch_->manifest.passes() > 1 &&
+        (c.kind() != judge::v1::CHECKER_KIND_OUTPUT_VALIDATOR || ch_->manifest.interactive())) {
+      return Bad("passes",
+                 "needs a checker of kind CHECKER_KIND_OUTPUT_VALIDATOR (and no interactive)");
+    }
+    if (ch_->manifest.passes() > 20) return Bad("passes", "at most 20");
     if (ch_->manifest.interactive() && (fixtures_ || !ch_->manifest.harnesses().empty())) {
       return Bad("interactive", "is for programs that read stdin (no sql, no class form)");
     }

@@ -258,6 +258,86 @@ absl::StatusOr<Grader::Interaction> Grader::RunInteractive(
   return out;
 }
 
+absl::StatusOr<Grader::Interaction> Grader::RunPasses(
+    const LoadedChallenge& ch, const Language& language, const CompileResult& program,
+    const CompileResult& validator, const LoadedTest& test,
+    const LoadedChallenge::RunLimits& limits, const std::atomic<bool>* stop) {
+  // The validator's feedback directory lives as long as the test: it may keep state there.
+  absl::StatusOr<sandbox::BoxDir> dir = sandbox_->MakeBoxDir(
+      std::max<uint64_t>(64ull << 20, 2 * limits.output_kib * 1024 + (4 << 20)), 256);
+  if (!dir.ok()) return dir.status();
+  Interaction out;
+  std::string input = test.input_path;
+  uint64_t cpu_ms = 0, wall_ms = 0;
+  const uint32_t passes = ch.manifest.passes();
+  for (uint32_t pass = 1;; ++pass) {
+    absl::StatusOr<sandbox::RunResult> run =
+        RunProgram(limits, language, program, input, "", limits.output_kib * 1024, stop);
+    if (!run.ok()) return run.status();
+    cpu_ms += run->cpu_ms;
+    wall_ms += run->wall_ms;
+    run->cpu_ms = cpu_ms;
+    run->wall_ms = wall_ms;
+    out.program = *run;
+    if (run->status != sandbox::RunStatus::kOk) {
+      out.program_first = true;  // the validator never saw this pass
+      return out;
+    }
+    const std::string output_name = absl::StrCat("pass", pass, ".out");
+    if (absl::Status s = dir->WriteFile(output_name, run->stdout_data); !s.ok()) return s;
+    absl::StatusOr<sandbox::RunSpec> vspec =
+        ProgramSpec(ValidatorLimits(), *ch.validator_language, validator,
+                    dir->path() + "/" + output_name, "", 64 << 10);
+    if (!vspec.ok()) return vspec.status();
+    vspec->mounts.push_back({test.input_path, "/opt/check/input", false});
+    vspec->mounts.push_back({test.answer_path, "/opt/check/answer", false});
+    vspec->host_workdir = dir->path();
+    for (const char* arg : {"/opt/check/input", "/opt/check/answer", "/box/"}) {
+      vspec->argv.push_back(arg);
+    }
+    vspec->argv.insert(vspec->argv.end(), test.validator_flags.begin(), test.validator_flags.end());
+    // What an earlier pass's validator said is gone before this one speaks (a validator may run
+    // as another uid each pass: it could not write over them; files of its own it keeps).
+    for (const char* name : {"nextpass.in", "judgemessage.txt", "teammessage.txt", "score.txt"}) {
+      ::unlink((dir->path() + "/" + name).c_str());
+    }
+    absl::StatusOr<sandbox::RunResult> vrun = sandbox_->Run(*vspec);
+    if (!vrun.ok()) return vrun.status();
+    auto feedback = [&](const char* name) {
+      absl::StatusOr<std::string> text = dir->ReadFile(name, 64 << 10);
+      return text.ok() ? *std::move(text) : std::string();
+    };
+    out.message = feedback("teammessage.txt");
+    if (out.message.empty()) out.message = feedback("judgemessage.txt");
+    out.score = ValidatorScore(feedback("score.txt"));
+    const bool decided = vrun->status == sandbox::RunStatus::kNonZeroExit &&
+                         (vrun->exit_code == 42 || vrun->exit_code == 43);
+    if (!decided) {
+      out.failure = vrun->status == sandbox::RunStatus::kOk
+                        ? "exit 0 (a validator exits 42 to accept, 43 to reject)"
+                        : vrun->message;
+      if (!vrun->stderr_data.empty()) {
+        absl::StrAppend(&out.failure, ": ", Excerpt(vrun->stderr_data, 200));
+      }
+      return out;
+    }
+    out.decided = true;
+    out.accepted = vrun->exit_code == 42;
+    if (!out.accepted) return out;
+    absl::StatusOr<std::string> next = dir->ReadFile("nextpass.in", 64ull << 20);
+    if (!next.ok()) return out;  // accepted, no further pass
+    if (pass >= passes) {
+      out.decided = false;
+      out.failure = absl::StrCat("wrote nextpass.in after pass ", pass, " of at most ", passes,
+                                 " (limits.validation_passes)");
+      return out;
+    }
+    const std::string next_name = absl::StrCat("pass", pass + 1, ".in");
+    if (absl::Status s = dir->WriteFile(next_name, *next); !s.ok()) return s;
+    input = dir->path() + "/" + next_name;
+  }
+}
+
 absl::Status Grader::CheckChecker(const LoadedChallenge& challenge) {
   const judge::v1::CheckerKind kind = challenge.manifest.checker().kind();
   if (kind != judge::v1::CHECKER_KIND_PROGRAM && kind != judge::v1::CHECKER_KIND_OUTPUT_VALIDATOR) {
@@ -476,9 +556,11 @@ absl::StatusOr<judge::v1::TestResult> Grader::RunOneTest(
   const LoadedChallenge::RunLimits limits = ch.LimitsFor(language.id);
   absl::StatusOr<sandbox::RunResult> run;
   std::optional<Interaction> interaction;
-  if (ch.manifest.interactive()) {
+  if (ch.manifest.interactive() || ch.manifest.passes() > 1) {
     absl::StatusOr<Interaction> i =
-        RunInteractive(ch, language, program, *checker, test, limits, stop);
+        ch.manifest.interactive()
+            ? RunInteractive(ch, language, program, *checker, test, limits, stop)
+            : RunPasses(ch, language, program, *checker, test, limits, stop);
     if (!i.ok()) return i.status();
     run = i->program;
     interaction = *std::move(i);

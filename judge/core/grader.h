@@ -153,6 +153,15 @@ class Grader {
                                              const CompileResult& validator, const LoadedTest& test,
                                              const LoadedChallenge::RunLimits& limits,
                                              const std::atomic<bool>* stop);
+  // A multi-pass test: the program, then the validator on its output, again on the validator's
+  // nextpass.in while it writes one (at most the challenge's passes). The last run of the
+  // program (its CPU summed over the passes), and the validator's decision as for an
+  // interactive test (`program_first` when the program failed and the validator never ran).
+  absl::StatusOr<Interaction> RunPasses(const LoadedChallenge& challenge, const Language& language,
+                                        const CompileResult& program,
+                                        const CompileResult& validator, const LoadedTest& test,
+                                        const LoadedChallenge::RunLimits& limits,
+                                        const std::atomic<bool>* stop);
   // Runs the output validator (problem package interface) on a test and the program's output:
   // accepted or not with the team's (else the judges') feedback message; any exit but 42 or 43
   // is the judge's error, naming the validator.

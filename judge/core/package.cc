@@ -285,7 +285,7 @@ class Converter {
     }
     m_.set_title(title.substr(0, 200));
     m_.set_summary(absl::StrCat("Imported problem package ", id_));
-    // type: pass-fail only (scoring, interactive, multi-pass, submit-answer are not run yet).
+    // type: pass-fail, scoring, interactive, multi-pass (submit-answer is not run yet).
     std::vector<std::string> types;
     if (yaml_["type"].IsSequence()) {
       for (const auto& t : yaml_["type"]) types.push_back(t.as<std::string>());
@@ -302,7 +302,11 @@ class Converter {
         scoring_ = true;
         continue;
       }
-      if (t == "multi-pass" || t == "submit-answer") {
+      if (t == "multi-pass") {
+        multipass_ = true;
+        continue;
+      }
+      if (t == "submit-answer") {
         return absl::UnimplementedError(
             absl::StrCat("problem.yaml: type: ", t,
                          " problems are not judged by this judge yet (pass-fail, scoring and "
@@ -325,6 +329,10 @@ class Converter {
         }
         if (words[i] == "score" && custom_) {
           continue;  // the validator writes score.txt; the grader reads it for any problem
+        }
+        if (words[i] == "multi-pass" && custom_) {
+          multipass_ = true;
+          continue;
         }
         if (words[i] == "multi-pass") {
           return absl::UnimplementedError(
@@ -411,6 +419,12 @@ class Converter {
       if (!s.ok()) return s.status();
       out_.time_limit_ms = static_cast<uint32_t>(std::ceil(*s * 1000));
       out_.time_limit_source = "limits.time_limit in problem.yaml";
+    }
+    if (l["validation_passes"].IsDefined()) {
+      absl::StatusOr<double> p =
+          Number(l["validation_passes"], "problem.yaml: limits.validation_passes", 2, 20);
+      if (!p.ok()) return p.status();
+      passes_ = static_cast<uint32_t>(*p);
     }
     if (l["code"].IsDefined()) {
       out_.warnings.push_back(
@@ -680,9 +694,18 @@ class Converter {
       if (entries->size() == 1) rel = Join("output_validators", (*entries)[0].name);
     }
     judge::v1::Checker* c = m_.mutable_checker();
+    if (interactive_ && multipass_) {
+      return absl::UnimplementedError(
+          "problem.yaml: type: interactive and multi-pass together are not judged by this judge "
+          "yet (each alone is)");
+    }
     if (interactive_) {
       custom_ = true;  // an interactive problem's validator is what it talks to
       m_.set_interactive(true);
+    }
+    if (multipass_) {
+      custom_ = true;  // the validator writes each next pass's input
+      m_.set_passes(passes_);
     }
     if (rel.empty()) {
       if (interactive_) {
@@ -879,7 +902,9 @@ class Converter {
   judge::v1::Challenge m_;
   ConvertedPackage out_;
   YAML::Node yaml_;
-  bool modern_ = false, custom_ = false, continue_ = false, interactive_ = false, scoring_ = false;
+  bool modern_ = false, custom_ = false, continue_ = false, interactive_ = false, scoring_ = false,
+       multipass_ = false;
+  uint32_t passes_ = 2;  // limits.validation_passes
   std::vector<std::string> flags_;
   std::string statement_;
   int tests_ = 0;

@@ -233,6 +233,19 @@ class PackagesTest(unittest.TestCase):
         self.assertEqual(r.returncode, 2)
         self.assertIn("points 100, expected 70", r.stderr)
 
+    def test_a_multi_pass_problem(self):
+        # The validator hands the program its own first answer back as the next pass's input.
+        r = self.ctl("challenges", "import", "--strict", self.copy("remember"))
+        self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
+        self.assertIn("verified: all 2 submissions", r.stdout)
+        one_pass = "print(int(input()) + 7)\n"  # never decodes
+        s = self.submit_and_wait("remember", "python3", one_pass)
+        self.assertEqual(s.verdict, self.pb.VERDICT_RUNTIME_ERROR)  # "decode 12" is not a number
+        # Always 0: a fine first pass on the sample (5), the wrong number back in the second.
+        s = self.submit_and_wait("remember", "python3", "input()\nprint(0)\n")
+        self.assertEqual(s.verdict, self.pb.VERDICT_WRONG_ANSWER)
+        self.assertIn("pass 2: did not give the number back", s.tests[0].message)
+
     def test_a_validator_that_breaks_is_the_authors_error(self):
         pkg = self.copy("sum-split", "crashing-validator")
         with open(os.path.join(pkg, "output_validators", "split_checker", "validate.cpp"), "w") as f:
@@ -262,8 +275,8 @@ class PackagesTest(unittest.TestCase):
              "float_tolerance needs a number"),
             ("interactive", lambda p: write(os.path.join(p, "problem.yaml"), "a", "type: interactive\n"),
              "problem.yaml: validation: an interactive problem needs its validator"),
-            ("multi-pass", lambda p: write(os.path.join(p, "problem.yaml"), "a", "type: multi-pass\n"),
-             "type: multi-pass problems are not judged by this judge yet"),
+            ("submit-answer", lambda p: write(os.path.join(p, "problem.yaml"), "a", "type: submit-answer\n"),
+             "type: submit-answer problems are not judged by this judge yet"),
             ("no-secret", lambda p: shutil.rmtree(os.path.join(p, "data/secret")),
              "data/secret: missing"),
             ("odd-shape", lambda p: write(os.path.join(p, "problem.yaml"), "w", "name: {en: [x]}\n"),
