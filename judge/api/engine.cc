@@ -11,6 +11,20 @@
 #include "judge/core/similarity.h"
 
 namespace judge {
+namespace {
+
+GradeRequest ReferenceRequest(std::shared_ptr<const LoadedChallenge> challenge,
+                              const std::string& language, const std::string& source,
+                              const std::atomic<bool>* cancel) {
+  GradeRequest request;
+  request.challenge = std::move(challenge);
+  request.language = language;
+  request.source = source;
+  request.cancel = cancel;
+  return request;
+}
+
+}  // namespace
 
 Engine::Engine(Store* store, Grader* grader, const Catalog* challenges, Hub* hub, Metrics* metrics,
                EngineOptions options)
@@ -212,8 +226,8 @@ std::vector<uint32_t> Engine::ReferenceCpu(const std::string& challenge_id,
       if (ch == nullptr) return;
       std::vector<uint32_t> cpu;
       judge::v1::Submission out;
-      absl::Status s = grader_->Grade(
-          GradeRequest{ch, key.second, *source, false, "", false, &cancel_}, nullptr, &out);
+      absl::Status s =
+          grader_->Grade(ReferenceRequest(ch, key.second, *source, &cancel_), nullptr, &out);
       if (!s.ok() || out.verdict() != judge::v1::VERDICT_ACCEPTED) return;
       for (const judge::v1::TestResult& t : out.tests()) cpu.push_back(t.cpu_ms());
       spdlog::info("reference of {} in {} measured: {} tests", key.first, key.second,
@@ -471,6 +485,7 @@ absl::Status Engine::Grade(judge::v1::Submission* submission,
   request.challenge = challenge;
   request.language = submission->language();
   request.source = submission->source();
+  request.files = submission->files();
   request.use_custom_stdin = submission->use_custom_stdin();
   request.custom_stdin = submission->custom_stdin();
   request.samples_only =

@@ -140,6 +140,7 @@ std::vector<judge::v1::SubmissionCheck> Imports::Verify(
       request.challenge = challenge;
       request.language = sub.language;
       request.source = sub.source;
+      request.files = sub.files;
       request.cancel = &cancel_;
       judge::v1::Submission out;
       absl::Status s = grader_->Grade(request, nullptr, &out);

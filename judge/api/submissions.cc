@@ -10,6 +10,7 @@
 #include "google/protobuf/util/time_util.h"
 #include "judge/api/log.h"
 #include "judge/core/language.h"
+#include "judge/core/multi_file.h"
 #include "judge/core/sha256.h"
 
 namespace judge {
@@ -89,6 +90,45 @@ judge::v1::Submission Submissions::NewSubmission(const Principal& who, const std
 
 absl::StatusOr<judge::v1::Submission> Submissions::Submit(const Principal& who,
                                                           const judge::v1::SubmitRequest& req) {
+  if (req.files().empty()) return SubmitEntry(who, req);
+  // Several files: the entry becomes the source, the others stay files.
+  if (!req.source().empty()) {
+    return absl::InvalidArgumentError("give source or files, not both");
+  }
+  if (req.files_size() > 32) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(req.files_size(), " files; a submission has at most 32"));
+  }
+  size_t total = 0;
+  for (const judge::v1::SourceFile& f : req.files()) {
+    total += f.content().size();
+    if (!ValidUtf8(f.content())) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("file ", f.name().substr(0, 64), " is not valid UTF-8"));
+    }
+  }
+  if (total > ctx_->options.max_source_bytes) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "the files are ", total, " bytes together; the limit is ", ctx_->options.max_source_bytes));
+  }
+  absl::StatusOr<int> entry = ChooseMain(req.language(), req.files());
+  if (!entry.ok()) return entry.status();
+  judge::v1::SubmitRequest one = req;
+  one.set_source(req.files(*entry).content());
+  one.clear_files();
+  for (int i = 0; i < req.files_size(); ++i) {
+    if (i != *entry) *one.add_files() = req.files(i);
+  }
+  if (const Language* lang = FindLanguage(req.language())) {
+    if (absl::StatusOr<Language> with = WithFiles(*lang, one.files()); !with.ok()) {
+      return with.status();
+    }
+  }
+  return SubmitEntry(who, one);
+}
+
+absl::StatusOr<judge::v1::Submission> Submissions::SubmitEntry(
+    const Principal& who, const judge::v1::SubmitRequest& req) {
   std::string candidate = req.candidate_id();
   switch (who.role) {
     case Role::kInterviewer:
@@ -161,6 +201,7 @@ absl::StatusOr<judge::v1::Submission> Submissions::Submit(const Principal& who,
   judge::v1::Submission sub = NewSubmission(who, candidate, req.challenge_id(), req.language(),
                                             req.source(), judge::v1::SUBMISSION_MODE_TAKE_HOME);
   sub.set_request_id(req.request_id());
+  *sub.mutable_files() = req.files();
   if (!cluster_key.empty()) {
     const std::string mine = absl::StrCat(sub.id(), " ", digest);
     absl::StatusOr<std::string> claimed = ctx_->cluster->ClaimRequest(cluster_key, mine);

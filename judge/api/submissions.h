@@ -33,6 +33,9 @@ class Submissions {
                                                        const std::string& claimed,
                                                        const std::string& digest,
                                                        const std::string& request_id) const;
+  // Submit with `req.source` the entry and `req.files` the others (see Submit's files).
+  absl::StatusOr<judge::v1::Submission> SubmitEntry(const Principal& who,
+                                                    const judge::v1::SubmitRequest& req);
   ApiContext* ctx_;
   const Reads* reads_;
 };

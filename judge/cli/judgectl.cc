@@ -7,6 +7,7 @@
 // --server and --token default to $JUDGE_SERVER and $JUDGE_TOKEN. Exit status: 0 when the command
 // worked; 1 when --wait, watch or live ends with a verdict other than ACCEPTED; 2 on a usage,
 // connection or server error (one line on stderr).
+#include <dirent.h>
 #include <pthread.h>
 #include <signal.h>
 #include <sys/stat.h>
@@ -19,6 +20,8 @@
 #include <cstring>
 #include <fstream>
 #include <iostream>
+#include <map>
+#include <set>
 #include <sstream>
 #include <thread>
 #include <vector>
@@ -244,13 +247,73 @@ int ReadSource(Client& client, Args& a, std::string* source) {
 }
 
 // judgectl submit --challenge ID [--language L] [--candidate C] [--request-id R] [--wait] FILE
+// A folder's files (not its subfolders), for a submission of several files; its language from
+// their extensions unless --language says.
+int ReadFolder(Client& client, Args& a, pb::SubmitRequest* req) {
+  DIR* d = opendir(a.file.c_str());
+  if (d == nullptr) return UsageFail("cannot read " + a.file + ": " + strerror(errno));
+  std::vector<std::string> names;
+  while (dirent* e = readdir(d)) {
+    const std::string name = e->d_name;
+    struct stat st;
+    if (name[0] == '.' || stat((a.file + "/" + name).c_str(), &st) != 0 || !S_ISREG(st.st_mode)) {
+      continue;
+    }
+    names.push_back(name);
+  }
+  closedir(d);
+  std::sort(names.begin(), names.end());
+  if (names.empty()) return UsageFail(a.file + " holds no file");
+  std::set<std::string> languages;
+  std::map<std::string, std::string> by_extension;
+  if (a.language.empty()) {
+    grpc::ClientContext ctx;
+    client.Prepare(&ctx);
+    pb::ListLanguagesResponse resp;
+    grpc::Status s = client.stub()->ListLanguages(&ctx, pb::ListLanguagesRequest(), &resp);
+    if (!s.ok()) return RpcFail(s);
+    for (const pb::LanguageInfo& l : resp.languages()) {
+      for (const std::string& e : l.extensions()) by_extension[e] = l.id();
+    }
+  }
+  for (const std::string& name : names) {
+    pb::SourceFile* f = req->add_files();
+    f->set_name(name);
+    if (!ReadFile(a.file + "/" + name, f->mutable_content())) {
+      return UsageFail("cannot read " + a.file + "/" + name + ": " + strerror(errno));
+    }
+    const size_t dot = name.rfind('.');
+    if (dot != std::string::npos) {
+      if (auto it = by_extension.find(name.substr(dot)); it != by_extension.end()) {
+        languages.insert(it->second);
+      }
+    }
+  }
+  if (a.language.empty()) {
+    if (languages.size() != 1) {
+      return UsageFail(a.file +
+                       (languages.empty() ? " holds no file of a known language"
+                                          : " holds files of several languages") +
+                       "; pass --language");
+    }
+    a.language = *languages.begin();
+  }
+  return 0;
+}
+
 int SubmitCmd(Client& client, const Global& g, Args a) {
-  std::string source;
-  if (int rc = ReadSource(client, a, &source); rc != 0) return rc;
   pb::SubmitRequest req;
+  struct stat st;
+  if (stat(a.file.c_str(), &st) == 0 && S_ISDIR(st.st_mode)) {
+    // A folder: a submission of several files (the judge picks the entry).
+    if (int rc = ReadFolder(client, a, &req); rc != 0) return rc;
+  } else {
+    std::string source;
+    if (int rc = ReadSource(client, a, &source); rc != 0) return rc;
+    req.set_source(source);
+  }
   req.set_challenge_id(a.challenge);
   req.set_language(a.language);
-  req.set_source(source);
   req.set_candidate_id(a.candidate);
   req.set_request_id(a.request_id);
   pb::Submission resp;
@@ -900,7 +963,11 @@ std::vector<std::pair<CLI::App*, Command>> DeclareCommands(CLI::App& app, Args& 
   submit->add_option("--candidate", a.candidate, "Candidate id (platform and admin tokens)");
   submit->add_option("--request-id", a.request_id, "Makes a retried submit return the same one");
   submit->add_flag("--wait", a.wait, "Follow judging and exit 1 unless ACCEPTED");
-  submit->add_option("FILE", a.file, "Source file")->required();
+  submit
+      ->add_option("FILE", a.file,
+                   "Source file, or a folder of files (c, cpp, java, python3, go, rust: the "
+                   "judge picks the entry)")
+      ->required();
   auto* watch = app.add_subcommand("watch", "Follow a submission until its verdict");
   watch->add_option("ID", a.id, "Submission id")->required();
   auto* get = app.add_subcommand("get", "Show a submission and its results");

@@ -16,6 +16,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
 #include "judge/core/checker.h"
+#include "judge/core/multi_file.h"
 #include "judge/core/scoring.h"
 
 namespace judge {
@@ -845,6 +846,23 @@ absl::Status Grader::Grade(const GradeRequest& request, const ProgressCallback& 
   const Language* language = ch.LanguageFor(request.language);
   if (language == nullptr) {
     return absl::InvalidArgumentError(absl::StrCat("unknown language ", request.language));
+  }
+  // Several files: the others compiled beside the entry. A name or language that cannot be is
+  // the submission's own failure (a compile error), not the judge's.
+  std::optional<Language> several;
+  if (!request.files.empty()) {
+    absl::StatusOr<Language> with =
+        ch.harness_languages.count(request.language)
+            ? absl::InvalidArgumentError("a class-form challenge takes one file")
+            : WithFiles(*language, request.files);
+    if (!with.ok()) {
+      out->clear_tests();
+      out->set_verdict(judge::v1::VERDICT_COMPILATION_ERROR);
+      out->set_compile_output(std::string(with.status().message()));
+      return absl::OkStatus();
+    }
+    several = *std::move(with);
+    language = &*several;
   }
   out->clear_tests();
   out->set_max_score(request.samples_only || request.use_custom_stdin ? 0 : ch.max_score);

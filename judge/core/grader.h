@@ -27,6 +27,8 @@ struct GradeRequest {
   std::shared_ptr<const LoadedChallenge> challenge;
   std::string language;
   std::string source;
+  // A submission of several files: the others, beside `source` (the entry).
+  google::protobuf::RepeatedPtrField<judge::v1::SourceFile> files;
   // RunLive: run once on this input (for sql: this fixture) instead of the tests.
   bool use_custom_stdin = false;
   std::string custom_stdin;

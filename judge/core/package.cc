@@ -20,6 +20,7 @@
 #include "judge/core/challenge.h"
 #include "judge/core/checker.h"
 #include "judge/core/language.h"
+#include "judge/core/multi_file.h"
 #include "judge/v1/challenge.pb.h"
 #include "yaml-cpp/yaml.h"
 
@@ -161,18 +162,6 @@ bool TagVerdict(std::string name, Verdict* out) {
   if (name == "WA") name = "WRONG_ANSWER";
   if (name == "TLE") name = "TIME_LIMIT_EXCEEDED";
   return judge::v1::Verdict_Parse("VERDICT_" + name, out) && *out != judge::v1::VERDICT_UNSPECIFIED;
-}
-
-// Whether a C or C++ source has `main` followed by "(" (spaces between allowed): scanned by
-// hand, as a regex would recurse per character on hostile input.
-bool DefinesMain(const std::string& text) {
-  for (size_t at = text.find("main"); at != std::string::npos; at = text.find("main", at + 1)) {
-    if (at > 0 && (absl::ascii_isalnum(text[at - 1]) || text[at - 1] == '_')) continue;
-    size_t i = at + 4;
-    while (i < text.size() && i < at + 64 && absl::ascii_isspace(text[i])) ++i;
-    if (i < text.size() && text[i] == '(') return true;
-  }
-  return false;
 }
 
 // problemtools' tags ("@EXPECTED_RESULTS@: ACCEPTED, WRONG_ANSWER", "@EXPECTED_SCORE@: 30"):
@@ -835,21 +824,26 @@ class Converter {
       if (!entries.ok()) return entries.status();
       for (const Entry& e : *entries) {
         const std::string path = Join(rel, e.name);
-        if (e.dir) {
-          out_.warnings.push_back(
-              absl::StrCat(path, "/: a submission of several files is not verified yet"));
-          continue;
-        }
         PackageSubmission sub;
         sub.path = path;
-        sub.language = LanguageOfFile(e.name);
-        if (sub.language.empty()) {
-          out_.warnings.push_back(absl::StrCat(path, ": no language of the judge's, not verified"));
-          continue;
+        if (e.dir) {
+          // Several files: their one language, the entry as the source, the others beside it.
+          absl::Status several = ReadSeveral(path, &sub);
+          if (!several.ok()) {
+            out_.warnings.push_back(absl::StrCat(path, "/: not verified: ", several.message()));
+            continue;
+          }
+        } else {
+          sub.language = LanguageOfFile(e.name);
+          if (sub.language.empty()) {
+            out_.warnings.push_back(
+                absl::StrCat(path, ": no language of the judge's, not verified"));
+            continue;
+          }
+          absl::StatusOr<std::string> text = ReadTextFile(dir_ + "/" + path, 1 << 20);
+          if (!text.ok()) return Bad(path, std::string(text.status().message()));
+          sub.source = *std::move(text);
         }
-        absl::StatusOr<std::string> text = ReadTextFile(dir_ + "/" + path, 1 << 20);
-        if (!text.ok()) return Bad(path, std::string(text.status().message()));
-        sub.source = *std::move(text);
         if (std::optional<std::string> score = TagLine(sub.source, "@EXPECTED_SCORE@")) {
           char* end = nullptr;
           const double v = std::strtod(score->c_str(), &end);
@@ -871,6 +865,35 @@ class Converter {
         if (sub.expected.empty()) sub.expected = verdicts->second;
         out_.submissions.push_back(std::move(sub));
       }
+    }
+    return absl::OkStatus();
+  }
+
+  absl::Status ReadSeveral(const std::string& path, PackageSubmission* sub) {
+    absl::StatusOr<std::vector<Entry>> entries = List(dir_, path);
+    if (!entries.ok()) return entries.status();
+    SourceFiles files;
+    for (const Entry& f : *entries) {
+      if (f.dir) return absl::InvalidArgumentError("a folder inside it");
+      const std::string lang = LanguageOfFile(f.name);
+      if (!lang.empty() && !sub->language.empty() && lang != sub->language) {
+        return absl::InvalidArgumentError(
+            absl::StrCat("mixes ", sub->language, " and ", lang, " files"));
+      }
+      if (!lang.empty()) sub->language = lang;
+      absl::StatusOr<std::string> text = ReadTextFile(dir_ + "/" + path + "/" + f.name, 1 << 20);
+      if (!text.ok()) return text.status();
+      judge::v1::SourceFile* file = files.Add();
+      file->set_name(f.name);
+      file->set_content(*std::move(text));
+    }
+    if (sub->language.empty()) return absl::InvalidArgumentError("no language of the judge's");
+    if (files.size() > 32) return absl::InvalidArgumentError("more than 32 files");
+    absl::StatusOr<int> entry = ChooseMain(sub->language, files);
+    if (!entry.ok()) return entry.status();
+    sub->source = files[*entry].content();
+    for (int i = 0; i < files.size(); ++i) {
+      if (i != *entry) *sub->files.Add() = files[i];
     }
     return absl::OkStatus();
   }

@@ -30,6 +30,8 @@ struct PackageSubmission {
   std::string source;
   // The verdicts it may get: its folder's, or its @EXPECTED_RESULTS@ tag's.
   std::vector<judge::v1::Verdict> expected;
+  // A submission of several files (a folder): the others, beside `source` (the entry).
+  google::protobuf::RepeatedPtrField<judge::v1::SourceFile> files;
   // A scoring problem's @EXPECTED_SCORE@ tag.
   std::optional<double> expected_score;
 };

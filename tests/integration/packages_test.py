@@ -92,7 +92,12 @@ class PackagesTest(unittest.TestCase):
         r = self.ctl("challenges", "import", "--strict", self.copy("mean-value"))
         self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
         self.assertIn("imported mean-value version 1: Mean value", r.stdout)
-        self.assertIn("verified: all 6 submissions got their folder's verdict", r.stdout)
+        self.assertIn("verified: all 9 submissions got their folder's verdict", r.stdout)
+        # Folders of several files (Python modules, C++ sources and a header), a Java class not
+        # named Main.
+        for path in ("submissions/accepted/split_py", "submissions/accepted/split_cpp",
+                     "submissions/accepted/Averager.java"):
+            self.assertRegex(r.stdout, r"ok\s+%s" % path)
         # No limit stated: five times the slowest accepted run, whole seconds.
         self.assertIn("5 x the slowest accepted submission", r.stdout)
         for path in ("submissions/wrong_answer/shouts.py", "submissions/time_limit_exceeded/spins.py",
@@ -119,6 +124,40 @@ class PackagesTest(unittest.TestCase):
         off = quiet.replace("+ 1e-9", "+ 1e-3")
         self.assertEqual(self.submit_and_wait("mean-value", "python3", off).verdict,
                          self.pb.VERDICT_WRONG_ANSWER)
+
+    def test_a_submission_of_several_files(self):
+        self.assertEqual(self.ctl("challenges", "import", self.copy("mean-value", "mean-files"),
+                                  "--id", "mean-files").returncode, 0)
+        folder = os.path.join(PACKAGES, "mean-value", "submissions", "accepted", "split_py")
+        r = self.ctl("submit", "--challenge", "mean-files", "--candidate", "cand-1", "--wait", folder)
+        self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
+        self.assertIn("ACCEPTED", r.stdout)
+        # Over gRPC: the entry is found (the C++ file with main), the header beside it.
+        folder = os.path.join(PACKAGES, "mean-value", "submissions", "accepted", "split_cpp")
+        files = []
+        for name in sorted(os.listdir(folder)):
+            with open(os.path.join(folder, name)) as f:
+                files.append(self.pb.SourceFile(name=name, content=f.read()))
+        sub = self.stub.Submit(self.pb.SubmitRequest(challenge_id="mean-files", language="cpp", files=files,
+                                                     candidate_id="cand-1"), metadata=self.md(), timeout=30)
+        self.assertEqual(sub.source, files[0].content)  # main.cc
+        self.assertEqual([f.name for f in sub.files], ["mean.cc", "mean.h"])
+        for _ in self.stub.WatchSubmission(self.pb.WatchSubmissionRequest(submission_id=sub.id),
+                                           metadata=self.md(), timeout=300):
+            pass
+        done = self.stub.GetSubmission(self.pb.GetSubmissionRequest(submission_id=sub.id), metadata=self.md())
+        self.assertEqual(done.verdict, self.pb.VERDICT_ACCEPTED, done.compile_output)
+        # Refusals, each naming the problem.
+        for files, language, message in (
+                ([("a.py", "print(1)"), ("b.py", "print(2)")], "python3", "none is main.py"),
+                ([("main.js", "1"), ("x.js", "2")], "javascript", "javascript takes one file"),
+                ([("main.py", "import x"), ("../x.py", "")], "python3", "must be a plain name")):
+            with self.assertRaises(grpc.RpcError) as e:
+                self.stub.Submit(self.pb.SubmitRequest(
+                    challenge_id="mean-files", language=language, candidate_id="cand-1",
+                    files=[self.pb.SourceFile(name=n, content=c) for n, c in files]), metadata=self.md(), timeout=30)
+            self.assertEqual(e.exception.code(), grpc.StatusCode.INVALID_ARGUMENT)
+            self.assertIn(message, e.exception.details())
 
     def test_custom_validator_over_grpc_and_versions(self):
         data = zip_folder(os.path.join(PACKAGES, "sum-split"), "sum-split")
