@@ -242,7 +242,7 @@ absl::StatusOr<Grader::Interaction> Grader::RunInteractive(
     return text.ok() ? *std::move(text) : std::string();
   };
   out.message = feedback("teammessage.txt");
-  if (out.message.empty()) out.message = feedback("judgemessage.txt");
+  out.judge_message = feedback("judgemessage.txt");
   out.score = ValidatorScore(feedback("score.txt"));
   if (vrun->status == sandbox::RunStatus::kNonZeroExit &&
       (vrun->exit_code == 42 || vrun->exit_code == 43)) {
@@ -309,7 +309,7 @@ absl::StatusOr<Grader::Interaction> Grader::RunPasses(
       return text.ok() ? *std::move(text) : std::string();
     };
     out.message = feedback("teammessage.txt");
-    if (out.message.empty()) out.message = feedback("judgemessage.txt");
+    out.judge_message = feedback("judgemessage.txt");
     out.score = ValidatorScore(feedback("score.txt"));
     const bool decided = vrun->status == sandbox::RunStatus::kNonZeroExit &&
                          (vrun->exit_code == 42 || vrun->exit_code == 43);
@@ -352,7 +352,7 @@ absl::Status Grader::CheckChecker(const LoadedChallenge& challenge) {
 
 absl::StatusOr<std::pair<bool, std::string>> Grader::RunOutputValidator(
     const LoadedChallenge& challenge, const CompileResult& validator, const LoadedTest& test,
-    const std::string& output, std::optional<double>* score) {
+    const std::string& output, std::optional<double>* score, std::string* judge_message) {
   const Language& language = *challenge.validator_language;
   absl::StatusOr<sandbox::BoxDir> dir = sandbox_->MakeBoxDir(output.size() + (4 << 20), 64);
   if (!dir.ok()) return dir.status();
@@ -375,9 +375,9 @@ absl::StatusOr<std::pair<bool, std::string>> Grader::RunOutputValidator(
     absl::StatusOr<std::string> text = dir->ReadFile(name, 64 << 10);
     return text.ok() ? *std::move(text) : std::string();
   };
-  // What the team may see, else what the judges see; never the validator's stderr for a team.
+  // What the team may see; what the judges see goes apart (never to a candidate).
   std::string message = feedback("teammessage.txt");
-  if (message.empty()) message = feedback("judgemessage.txt");
+  if (judge_message != nullptr) *judge_message = feedback("judgemessage.txt");
   if (score != nullptr) *score = ValidatorScore(feedback("score.txt"));
   if (run->status == sandbox::RunStatus::kNonZeroExit && run->exit_code == 42) {
     return std::pair<bool, std::string>{true, message};
@@ -596,8 +596,10 @@ absl::StatusOr<judge::v1::TestResult> Grader::RunOneTest(
   }
   std::string message, expected_text;
   std::optional<double> validator_score;
+  std::string judge_message;  // the validator's words for the judges
   if (interaction) {
     validator_score = interaction->score;
+    judge_message = interaction->judge_message;
     // Whoever ended first decides: a program that failed (time, memory, a crash) before the
     // validator spoke keeps its verdict; a validator that rejected first makes it
     // WRONG_ANSWER. A hostile program is SECURITY_VIOLATION whatever happened; a validator that
@@ -620,9 +622,9 @@ absl::StatusOr<judge::v1::TestResult> Grader::RunOneTest(
   } else if (v == judge::v1::VERDICT_ACCEPTED) {
     if (checker) {
       absl::StatusOr<std::pair<bool, std::string>> c =
-          ch.validator_language
-              ? RunOutputValidator(ch, *checker, test, run->stdout_data, &validator_score)
-              : RunProgramChecker(*checker, test, run->stdout_data);
+          ch.validator_language ? RunOutputValidator(ch, *checker, test, run->stdout_data,
+                                                     &validator_score, &judge_message)
+                                : RunProgramChecker(*checker, test, run->stdout_data);
       if (!c.ok()) return c.status();
       if (!c->first) v = judge::v1::VERDICT_WRONG_ANSWER;
       message = Excerpt(c->second, options_.sample_message_bytes);
@@ -645,6 +647,10 @@ absl::StatusOr<judge::v1::TestResult> Grader::RunOneTest(
     }
   }
   result.set_verdict(v);
+  if (!judge_message.empty()) {
+    // For interviewer, platform and admin callers only (a candidate's view drops the detail).
+    result.mutable_detail()->set_validator_message(Excerpt(judge_message, 1024));
+  }
   if (ch.manifest.scoring()) {
     // Its points: the validator's score.txt where it wrote one, else the folder's
     // accept_score or reject_score.

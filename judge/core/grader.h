@@ -146,7 +146,8 @@ class Grader {
     // The program's run ended before the validator's (each side sees the other's end only
     // once that side's run is over and its pipe ends are closed, so the order is exact).
     bool program_first = false;
-    std::string message;  // the validator's feedback (team's, else judges')
+    std::string message;        // the validator's feedback for the team (teammessage.txt)
+    std::string judge_message;  // and for the judges (judgemessage.txt)
     std::string failure;
     std::optional<double> score;  // score.txt
   };
@@ -170,7 +171,8 @@ class Grader {
   // `score`: what the validator wrote to score.txt, when it did (a scoring problem's points).
   absl::StatusOr<std::pair<bool, std::string>> RunOutputValidator(
       const LoadedChallenge& challenge, const CompileResult& validator, const LoadedTest& test,
-      const std::string& output, std::optional<double>* score = nullptr);
+      const std::string& output, std::optional<double>* score = nullptr,
+      std::string* judge_message = nullptr);
   // Runs the compiled checker on one test's input, the output and the answer, in the sandbox.
   absl::StatusOr<std::pair<bool, std::string>> RunProgramChecker(const CompileResult& checker,
                                                                  const LoadedTest& test,

@@ -178,7 +178,12 @@ class PackagesTest(unittest.TestCase):
         wrong = "print(1, 2)\n"
         s = self.submit_and_wait("sum-split", "python3", wrong)
         self.assertEqual(s.verdict, self.pb.VERDICT_WRONG_ANSWER)
-        self.assertIn("x + y is not a + b", s.tests[0].message)
+        # The validator's words for the judges reach the platform, never the candidate.
+        self.assertIn("x + y is not a + b", s.tests[0].detail.validator_message)
+        seen = self.stub.GetSubmission(self.pb.GetSubmissionRequest(submission_id=s.id),
+                                       metadata=self.md("candidate"), timeout=10)
+        self.assertEqual(seen.tests[0].detail.validator_message, "")
+        self.assertNotIn("x + y", str(seen))
         # Again under the same id: version 2; the earlier submission keeps its version.
         again = self.grpc_import(data, challenge_id="sum-split", file_name="sum-split.zip")
         self.assertEqual(again.version, 2)
@@ -225,7 +230,7 @@ class PackagesTest(unittest.TestCase):
         # A wrong guess protocol: the validator's words on the sample.
         s = self.submit_and_wait("guess", "python3", "print('guess 5', flush=True)\ninput()\n")
         self.assertEqual(s.verdict, self.pb.VERDICT_WRONG_ANSWER)
-        self.assertIn('a guess starts with "?"', s.tests[0].message)
+        self.assertIn('a guess starts with "?"', s.tests[0].detail.validator_message)
         # Too many queries.
         s = self.submit_and_wait("guess", "python3", "for x in range(1, 1001):\n    print('?', 1001 - x, flush=True)\n    if input() == '=': break\n")
         self.assertEqual(s.verdict, self.pb.VERDICT_WRONG_ANSWER)
@@ -283,7 +288,7 @@ class PackagesTest(unittest.TestCase):
         # Always 0: a fine first pass on the sample (5), the wrong number back in the second.
         s = self.submit_and_wait("remember", "python3", "input()\nprint(0)\n")
         self.assertEqual(s.verdict, self.pb.VERDICT_WRONG_ANSWER)
-        self.assertIn("pass 2: did not give the number back", s.tests[0].message)
+        self.assertIn("pass 2: did not give the number back", s.tests[0].detail.validator_message)
 
     def test_a_validator_that_breaks_is_the_authors_error(self):
         pkg = self.copy("sum-split", "crashing-validator")
