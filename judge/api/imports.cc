@@ -13,6 +13,7 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <set>
 #include <thread>
 
 #include "absl/strings/ascii.h"
@@ -246,10 +247,24 @@ absl::StatusOr<judge::v1::ImportChallengeResponse> Imports::Import(const Princip
   absl::StatusOr<uint32_t> latest = ctx_->store->LatestVersion(id);
   if (!latest.ok()) return latest.status();
   const uint32_t version = *latest + 1;
+  // The package's time limit is its own in every language it has an accepted submission in (as
+  // the format means: one limit); the judge's per-language multipliers apply only to the
+  // languages it says nothing of.
+  std::set<std::string> own_languages;
+  if (converted->format == "problem package") {
+    for (const PackageSubmission& s : converted->submissions) {
+      if (s.expected.size() == 1 && s.expected[0] == judge::v1::VERDICT_ACCEPTED) {
+        own_languages.insert(s.language);
+      }
+    }
+  }
   if (absl::Status s = EditManifest(dir,
                                     [&](judge::v1::Challenge* m) {
                                       m->set_version(version);
                                       m->set_source_format(converted->format);
+                                      for (const std::string& l : own_languages) {
+                                        (*m->mutable_time_multiplier())[l] = 1.0;
+                                      }
                                     });
       !s.ok()) {
     return s;
@@ -297,18 +312,13 @@ absl::StatusOr<judge::v1::ImportChallengeResponse> Imports::Import(const Princip
                          c.note().empty() ? "" : " (" + c.note() + ")",
                          " even with 10 s: fix it or state limits.time_limit"));
       }
-      // A Python solution's time counts divided by Python's multiplier: the limit computed is
-      // the fastest languages', and each language's multiplier goes on top of it again.
-      const uint32_t base =
-          static_cast<uint32_t>(std::ceil(c.max_cpu_ms() / (*probe)->TimeMultiplier(c.language())));
-      if (base >= slowest) slowest = base, slowest_path = c.path();
+      // Every accepted submission's language runs under the limit as it is (see above).
+      if (c.max_cpu_ms() >= slowest) slowest = c.max_cpu_ms(), slowest_path = c.path();
     }
     const double mult = converted->ac_to_time_limit;
     limit_ms = static_cast<uint32_t>(std::max(1.0, std::ceil(slowest * mult / 1000.0)) * 1000);
-    limit_source =
-        absl::StrCat(mult, " x the slowest accepted submission (", slowest_path, ": ", slowest,
-                     " ms, over its language's multiplier), rounded up to "
-                     "a whole second");
+    limit_source = absl::StrCat(mult, " x the slowest accepted submission (", slowest_path, ": ",
+                                slowest, " ms), rounded up to a whole second");
     if (absl::Status s = EditManifest(
             dir, [&](judge::v1::Challenge* m) { m->mutable_limits()->set_cpu_time_ms(limit_ms); });
         !s.ok()) {
