@@ -435,6 +435,24 @@ class Converter {
       out_.time_limit_ms = static_cast<uint32_t>(std::ceil(s * 1000));
       out_.time_limit_source = ".timelimit";
     }
+    // DOMjudge's packages state it in domjudge-problem.ini (timelimit = 2).
+    if (out_.time_limit_ms == 0 && IsFile(dir_ + "/domjudge-problem.ini")) {
+      absl::StatusOr<std::string> ini = ReadTextFile(dir_ + "/domjudge-problem.ini", 64 << 10);
+      if (!ini.ok()) return Bad("domjudge-problem.ini", std::string(ini.status().message()));
+      for (absl::string_view line : absl::StrSplit(*ini, '\n')) {
+        std::vector<std::string> kv = absl::StrSplit(line, absl::MaxSplits('=', 1));
+        if (kv.size() != 2 || absl::StripAsciiWhitespace(kv[0]) != "timelimit") continue;
+        std::string v(absl::StripAsciiWhitespace(kv[1]));
+        if (v.size() >= 2 && (v[0] == '\'' || v[0] == '"')) v = v.substr(1, v.size() - 2);
+        char* end = nullptr;
+        const double s = std::strtod(v.c_str(), &end);
+        if (v.empty() || end != v.c_str() + v.size() || !(s > 0 && s <= 60)) {
+          return Bad("domjudge-problem.ini", "timelimit must be a number of seconds in (0, 60]");
+        }
+        out_.time_limit_ms = static_cast<uint32_t>(std::ceil(s * 1000));
+        out_.time_limit_source = "timelimit in domjudge-problem.ini";
+      }
+    }
     if (out_.time_limit_ms) m_.mutable_limits()->set_cpu_time_ms(out_.time_limit_ms);
     return absl::OkStatus();
   }

@@ -336,6 +336,12 @@ class PackagesTest(unittest.TestCase):
                 # After the progress line, one line: the reason.
                 self.assertEqual(r.stderr.count("judgectl:"), 1, r.stderr)
                 self.assertTrue(r.stderr.strip().splitlines()[-1].startswith("judgectl: "))
+        # DOMjudge's way of stating the time limit.
+        pkg = self.copy("mean-value", "domjudge-limit")
+        write(os.path.join(pkg, "domjudge-problem.ini"), "w", "timelimit = '3'\n")
+        r = self.ctl("challenges", "import", pkg)
+        self.assertEqual(r.returncode, 0, r.stdout + r.stderr)
+        self.assertIn("time limit 3000 ms (timelimit in domjudge-problem.ini)", r.stdout)
         # A validator that does not compile: the compiler's words.
         pkg = self.copy("sum-split", "uncompilable")
         with open(os.path.join(pkg, "output_validators", "split_checker", "validate.cpp"), "a") as f:
