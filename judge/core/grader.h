@@ -27,8 +27,6 @@ struct GradeRequest {
   std::shared_ptr<const LoadedChallenge> challenge;
   std::string language;
   std::string source;
-  // A submission of several files: the others, beside `source` (the entry).
-  google::protobuf::RepeatedPtrField<judge::v1::SourceFile> files;
   // RunLive: run once on this input (for sql: this fixture) instead of the tests.
   bool use_custom_stdin = false;
   std::string custom_stdin;
@@ -41,6 +39,9 @@ struct GradeRequest {
   // stopped within a few tens of milliseconds and grading ends with VERDICT_CANCELLED (a live
   // run's client has gone).
   const std::atomic<bool>* stop = nullptr;
+  // A submission of several files: the others, beside `source` (the entry). Last, so that the
+  // fields before it keep their places in brace initializers.
+  google::protobuf::RepeatedPtrField<judge::v1::SourceFile> files;
 };
 
 // Called on the grading thread: COMPILING once, then RUNNING after each test (with the test's
