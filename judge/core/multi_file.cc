@@ -138,7 +138,10 @@ absl::StatusOr<Language> WithFiles(const Language& base, const SourceFiles& othe
                          "    open(os.path.join('app',f),'wb').write(data)\n"};
     lang.artifact = "app/";
     // -I leaves the script's folder off sys.path: the modules' folder goes first explicitly.
-    lang.run_argv = {"/usr/bin/python3", "-I", "-S", "-c",
+    lang.run_argv = {"/usr/bin/python3",
+                     "-I",
+                     "-S",
+                     "-c",
                      "import runpy,sys\n"
                      "d=sys.argv[1].rstrip('/')\n"
                      "sys.path.insert(0,d)\n"

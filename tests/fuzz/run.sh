@@ -14,7 +14,12 @@ if [[ ! -f $out/build.ninja ]]; then
   CC=clang CXX=clang++ cmake -G Ninja -S "$here" -B "$out" -DJUDGE_GEN_DIR="$build/proto/gen" \
     -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
 fi
-cmake --build "$out" -j"$(nproc)" >/dev/null
+# A harness that does not build says why (not a silent exit).
+if ! build_log=$(cmake --build "$out" -j"$(nproc)" 2>&1); then
+  echo "$build_log" | grep -E 'error|undefined' | head -20 >&2
+  echo "the fuzz harnesses do not build (above)" >&2
+  exit 1
+fi
 failed=0
 mkdir -p "$out/findings"
 for h in checker_fuzz keys_fuzz challenge_fuzz json_request_fuzz; do
