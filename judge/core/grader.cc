@@ -184,6 +184,46 @@ LoadedChallenge::RunLimits ValidatorLimits() {
 
 }  // namespace
 
+absl::StatusOr<sandbox::RunSpec> Grader::ValidatorSpec(const LoadedChallenge& ch,
+                                                       const CompileResult& validator,
+                                                       const LoadedTest& test,
+                                                       const sandbox::BoxDir& feedback,
+                                                       const std::string& stdin_path,
+                                                       const LoadedChallenge::RunLimits& limits) {
+  absl::StatusOr<sandbox::RunSpec> spec =
+      ProgramSpec(limits, *ch.validator_language, validator, stdin_path, "", 64 << 10);
+  if (!spec.ok()) return spec.status();
+  spec->mounts.push_back({test.input_path, "/opt/check/input", false});
+  spec->mounts.push_back({test.answer_path, "/opt/check/answer", false});
+  // The feedback directory is the box's own work dir (judgemessage.txt, teammessage.txt, ...).
+  spec->host_workdir = feedback.path();
+  for (const char* arg : {"/opt/check/input", "/opt/check/answer", "/box/"}) {
+    spec->argv.push_back(arg);
+  }
+  spec->argv.insert(spec->argv.end(), test.validator_flags.begin(), test.validator_flags.end());
+  return spec;
+}
+
+void Grader::Decide(const sandbox::BoxDir& feedback, const sandbox::RunResult& run,
+                    Interaction* out) {
+  auto read = [&](const char* name) {
+    absl::StatusOr<std::string> text = feedback.ReadFile(name, 64 << 10);
+    return text.ok() ? *std::move(text) : std::string();
+  };
+  // What the team may see; what the judges see goes apart (never to a candidate).
+  out->message = read("teammessage.txt");
+  out->judge_message = read("judgemessage.txt");
+  out->score = ValidatorScore(read("score.txt"));
+  out->decided = run.status == sandbox::RunStatus::kNonZeroExit &&
+                 (run.exit_code == 42 || run.exit_code == 43);
+  out->accepted = out->decided && run.exit_code == 42;
+  if (out->decided) return;
+  out->failure = run.status == sandbox::RunStatus::kOk
+                     ? "exit 0 (a validator exits 42 to accept, 43 to reject)"
+                     : run.message;
+  if (!run.stderr_data.empty()) absl::StrAppend(&out->failure, ": ", Excerpt(run.stderr_data, 200));
+}
+
 absl::StatusOr<Grader::Interaction> Grader::RunInteractive(
     const LoadedChallenge& ch, const Language& language, const CompileResult& program,
     const CompileResult& validator, const LoadedTest& test,
@@ -203,18 +243,10 @@ absl::StatusOr<Grader::Interaction> Grader::RunInteractive(
   LoadedChallenge::RunLimits vlimits = ValidatorLimits();
   // The validator waits on the program: it may take the program's wall time and its own.
   vlimits.wall_time_ms += limits.wall_time_ms;
-  absl::StatusOr<sandbox::RunSpec> vspec =
-      ProgramSpec(vlimits, *ch.validator_language, validator, "", "", 64 << 10);
+  absl::StatusOr<sandbox::RunSpec> vspec = ValidatorSpec(ch, validator, test, *dir, "", vlimits);
   if (!vspec.ok()) return vspec.status();
   vspec->stdin_stream = {sandbox::Stream::Kind::kFd, "", to_validator_r.get()};
   vspec->stdout_stream = {sandbox::Stream::Kind::kFd, "", to_program_w.get()};
-  vspec->mounts.push_back({test.input_path, "/opt/check/input", false});
-  vspec->mounts.push_back({test.answer_path, "/opt/check/answer", false});
-  vspec->host_workdir = dir->path();
-  for (const char* arg : {"/opt/check/input", "/opt/check/answer", "/box/"}) {
-    vspec->argv.push_back(arg);
-  }
-  vspec->argv.insert(vspec->argv.end(), test.validator_flags.begin(), test.validator_flags.end());
   // Each side's ends close as soon as its run is over, so that the other reads EOF (or is
   // stopped writing) instead of waiting for its own limit.
   absl::StatusOr<sandbox::RunResult> vrun;
@@ -237,25 +269,7 @@ absl::StatusOr<Grader::Interaction> Grader::RunInteractive(
   Interaction out;
   out.program = *std::move(prun);
   out.program_first = first.load() == 1;
-  auto feedback = [&](const char* name) {
-    absl::StatusOr<std::string> text = dir->ReadFile(name, 64 << 10);
-    return text.ok() ? *std::move(text) : std::string();
-  };
-  out.message = feedback("teammessage.txt");
-  out.judge_message = feedback("judgemessage.txt");
-  out.score = ValidatorScore(feedback("score.txt"));
-  if (vrun->status == sandbox::RunStatus::kNonZeroExit &&
-      (vrun->exit_code == 42 || vrun->exit_code == 43)) {
-    out.decided = true;
-    out.accepted = vrun->exit_code == 42;
-  } else {
-    out.failure = vrun->status == sandbox::RunStatus::kOk
-                      ? "exit 0 (a validator exits 42 to accept, 43 to reject)"
-                      : vrun->message;
-    if (!vrun->stderr_data.empty()) {
-      absl::StrAppend(&out.failure, ": ", Excerpt(vrun->stderr_data, 200));
-    }
-  }
+  Decide(*dir, *vrun, &out);
   return out;
 }
 
@@ -286,17 +300,9 @@ absl::StatusOr<Grader::Interaction> Grader::RunPasses(
     }
     const std::string output_name = absl::StrCat("pass", pass, ".out");
     if (absl::Status s = dir->WriteFile(output_name, run->stdout_data); !s.ok()) return s;
-    absl::StatusOr<sandbox::RunSpec> vspec =
-        ProgramSpec(ValidatorLimits(), *ch.validator_language, validator,
-                    dir->path() + "/" + output_name, "", 64 << 10);
+    absl::StatusOr<sandbox::RunSpec> vspec = ValidatorSpec(
+        ch, validator, test, *dir, dir->path() + "/" + output_name, ValidatorLimits());
     if (!vspec.ok()) return vspec.status();
-    vspec->mounts.push_back({test.input_path, "/opt/check/input", false});
-    vspec->mounts.push_back({test.answer_path, "/opt/check/answer", false});
-    vspec->host_workdir = dir->path();
-    for (const char* arg : {"/opt/check/input", "/opt/check/answer", "/box/"}) {
-      vspec->argv.push_back(arg);
-    }
-    vspec->argv.insert(vspec->argv.end(), test.validator_flags.begin(), test.validator_flags.end());
     // What an earlier pass's validator said is gone before this one speaks (a validator may run
     // as another uid each pass: it could not write over them; files of its own it keeps).
     for (const char* name : {"nextpass.in", "judgemessage.txt", "teammessage.txt", "score.txt"}) {
@@ -304,26 +310,7 @@ absl::StatusOr<Grader::Interaction> Grader::RunPasses(
     }
     absl::StatusOr<sandbox::RunResult> vrun = sandbox_->Run(*vspec);
     if (!vrun.ok()) return vrun.status();
-    auto feedback = [&](const char* name) {
-      absl::StatusOr<std::string> text = dir->ReadFile(name, 64 << 10);
-      return text.ok() ? *std::move(text) : std::string();
-    };
-    out.message = feedback("teammessage.txt");
-    out.judge_message = feedback("judgemessage.txt");
-    out.score = ValidatorScore(feedback("score.txt"));
-    const bool decided = vrun->status == sandbox::RunStatus::kNonZeroExit &&
-                         (vrun->exit_code == 42 || vrun->exit_code == 43);
-    if (!decided) {
-      out.failure = vrun->status == sandbox::RunStatus::kOk
-                        ? "exit 0 (a validator exits 42 to accept, 43 to reject)"
-                        : vrun->message;
-      if (!vrun->stderr_data.empty()) {
-        absl::StrAppend(&out.failure, ": ", Excerpt(vrun->stderr_data, 200));
-      }
-      return out;
-    }
-    out.decided = true;
-    out.accepted = vrun->exit_code == 42;
+    Decide(*dir, *vrun, &out);
     if (!out.accepted) return out;
     absl::StatusOr<std::string> next = dir->ReadFile("nextpass.in", 64ull << 20);
     if (!next.ok()) return out;  // accepted, no further pass
@@ -353,44 +340,23 @@ absl::Status Grader::CheckChecker(const LoadedChallenge& challenge) {
 absl::StatusOr<std::pair<bool, std::string>> Grader::RunOutputValidator(
     const LoadedChallenge& challenge, const CompileResult& validator, const LoadedTest& test,
     const std::string& output, std::optional<double>* score, std::string* judge_message) {
-  const Language& language = *challenge.validator_language;
   absl::StatusOr<sandbox::BoxDir> dir = sandbox_->MakeBoxDir(output.size() + (4 << 20), 64);
   if (!dir.ok()) return dir.status();
   if (absl::Status s = dir->WriteFile("team_output", output); !s.ok()) return s;
-  const LoadedChallenge::RunLimits limits = ValidatorLimits();
-  absl::StatusOr<sandbox::RunSpec> spec =
-      ProgramSpec(limits, language, validator, dir->path() + "/team_output", "", 64 << 10);
+  absl::StatusOr<sandbox::RunSpec> spec = ValidatorSpec(
+      challenge, validator, test, *dir, dir->path() + "/team_output", ValidatorLimits());
   if (!spec.ok()) return spec.status();
-  spec->mounts.push_back({test.input_path, "/opt/check/input", false});
-  spec->mounts.push_back({test.answer_path, "/opt/check/answer", false});
-  spec->host_workdir = dir->path();
-  // The feedback directory is the box's own work dir (judgemessage.txt, teammessage.txt, ...).
-  for (const char* arg : {"/opt/check/input", "/opt/check/answer", "/box/"}) {
-    spec->argv.push_back(arg);
-  }
-  spec->argv.insert(spec->argv.end(), test.validator_flags.begin(), test.validator_flags.end());
   absl::StatusOr<sandbox::RunResult> run = sandbox_->Run(*spec);
   if (!run.ok()) return run.status();
-  auto feedback = [&](const char* name) {
-    absl::StatusOr<std::string> text = dir->ReadFile(name, 64 << 10);
-    return text.ok() ? *std::move(text) : std::string();
-  };
-  // What the team may see; what the judges see goes apart (never to a candidate).
-  std::string message = feedback("teammessage.txt");
-  if (judge_message != nullptr) *judge_message = feedback("judgemessage.txt");
-  if (score != nullptr) *score = ValidatorScore(feedback("score.txt"));
-  if (run->status == sandbox::RunStatus::kNonZeroExit && run->exit_code == 42) {
-    return std::pair<bool, std::string>{true, message};
+  Interaction decision;
+  Decide(*dir, *run, &decision);
+  if (judge_message != nullptr) *judge_message = decision.judge_message;
+  if (score != nullptr) *score = decision.score;
+  if (!decision.decided) {
+    return absl::InternalError(absl::StrCat("the output validator of ", challenge.manifest.id(),
+                                            " failed on test ", test.name, ": ", decision.failure));
   }
-  if (run->status == sandbox::RunStatus::kNonZeroExit && run->exit_code == 43) {
-    return std::pair<bool, std::string>{false, message};
-  }
-  std::string why = run->status == sandbox::RunStatus::kOk
-                        ? "exit 0 (a validator exits 42 to accept, 43 to reject)"
-                        : run->message;
-  if (!run->stderr_data.empty()) absl::StrAppend(&why, ": ", Excerpt(run->stderr_data, 200));
-  return absl::InternalError(absl::StrCat("the output validator of ", challenge.manifest.id(),
-                                          " failed on test ", test.name, ": ", why));
+  return std::pair<bool, std::string>{decision.accepted, decision.message};
 }
 
 absl::StatusOr<std::pair<bool, std::string>> Grader::RunProgramChecker(const CompileResult& checker,

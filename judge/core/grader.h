@@ -152,6 +152,17 @@ class Grader {
     std::string failure;
     std::optional<double> score;  // score.txt
   };
+  // A validator's run on `test` (its feedback folder `feedback`, bound as its work dir), stdin
+  // from `stdin_path` ("" for none: the caller sets it).
+  absl::StatusOr<sandbox::RunSpec> ValidatorSpec(const LoadedChallenge& challenge,
+                                                 const CompileResult& validator,
+                                                 const LoadedTest& test,
+                                                 const sandbox::BoxDir& feedback,
+                                                 const std::string& stdin_path,
+                                                 const LoadedChallenge::RunLimits& limits);
+  // What a validator's run decided (42, 43, or how it failed) and its feedback files.
+  static void Decide(const sandbox::BoxDir& feedback, const sandbox::RunResult& run,
+                     Interaction* out);
   absl::StatusOr<Interaction> RunInteractive(const LoadedChallenge& challenge,
                                              const Language& language, const CompileResult& program,
                                              const CompileResult& validator, const LoadedTest& test,
