@@ -68,10 +68,12 @@ class NatsJob final : public Job {
 // Creates a file-backed stream on one subject (pattern) unless it exists (its configuration is
 // then left as it is, but for the bound on messages). 0 leaves the de-duplication window, the
 // age limit and the number of messages at their defaults (no bound); a stream bounded to
-// `max_msgs` refuses new messages beyond it.
+// `max_msgs` refuses new messages beyond it; `max_msgs_per_subject` > 0 keeps only that many of
+// each subject (the newest).
 absl::Status EnsureStream(jsCtx* js, const char* name, const char* subject,
                           jsRetentionPolicy retention, int replicas, int64_t duplicates_ns,
-                          int64_t max_age_ns, int64_t max_msgs = 0) {
+                          int64_t max_age_ns, int64_t max_msgs = 0,
+                          int64_t max_msgs_per_subject = 0) {
   jsStreamInfo* info = nullptr;
   jsErrCode code = static_cast<jsErrCode>(0);
   natsStatus s = js_GetStreamInfo(&info, js, name, nullptr, &code);
@@ -109,6 +111,7 @@ absl::Status EnsureStream(jsCtx* js, const char* name, const char* subject,
   cfg.Replicas = replicas;
   cfg.Duplicates = duplicates_ns;
   cfg.MaxAge = max_age_ns;
+  if (max_msgs_per_subject > 0) cfg.MaxMsgsPerSubject = max_msgs_per_subject;
   if (max_msgs > 0) {
     cfg.MaxMsgs = max_msgs;
     cfg.Discard = js_DiscardNew;
@@ -198,35 +201,10 @@ absl::Status NatsLink::SetUp() {
     return s;
   }
   // Challenges: the newest message of each subject, kept for ever.
-  {
-    jsStreamInfo* info = nullptr;
-    jsErrCode code = static_cast<jsErrCode>(0);
-    natsStatus s = js_GetStreamInfo(&info, js_, kChallengesStream, nullptr, &code);
-    if (s == NATS_OK) {
-      jsStreamInfo_Destroy(info);
-    } else {
-      const char* subjects[] = {"judge.challenges.>"};
-      jsStreamConfig cfg;
-      jsStreamConfig_Init(&cfg);
-      cfg.Name = kChallengesStream;
-      cfg.Subjects = subjects;
-      cfg.SubjectsLen = 1;
-      cfg.Retention = js_LimitsPolicy;
-      cfg.Storage = js_FileStorage;
-      cfg.Replicas = options_.replicas;
-      cfg.MaxMsgsPerSubject = 1;
-      s = js_AddStream(&info, js_, &cfg, nullptr, &code);
-      if (s == NATS_OK) jsStreamInfo_Destroy(info);
-      // A peer may have made it meanwhile.
-      if (s != NATS_OK &&
-          js_GetStreamInfo(&info, js_, kChallengesStream, nullptr, &code) == NATS_OK) {
-        jsStreamInfo_Destroy(info);
-        s = NATS_OK;
-      }
-      if (absl::Status st = NatsError(s, "creating stream JUDGE_CHALLENGES", code); !st.ok()) {
-        return st;
-      }
-    }
+  if (absl::Status s = EnsureStream(js_, kChallengesStream, "judge.challenges.>", js_LimitsPolicy,
+                                    options_.replicas, 0, 0, 0, /*max_msgs_per_subject=*/1);
+      !s.ok()) {
+    return s;
   }
   absl::StatusOr<kvStore*> requests =
       EnsureBucket(js_, "judge-requests", 30LL * 24 * 3600 * kNanosPerSecond, options_.replicas);
