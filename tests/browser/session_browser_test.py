@@ -255,7 +255,9 @@ class SessionBrowserTest(unittest.TestCase):
             self.wait(side).until(lambda d: d.find_element(
                 By.CSS_SELECTOR, '#participants [data-who="interviewer"]').get_attribute("data-here") == "true")
         self.wait("interviewer").until(lambda d: d.find_element(By.ID, "timer").get_attribute("data-running") == "true")
-        self.assertRegex(d.find_element(By.CSS_SELECTOR, "#timer .elapsed").text, r"^\d+:\d\d$")
+        # Read in one step: the timer re-renders every second, so a found element can go stale.
+        elapsed = d.execute_script("return document.querySelector('#timer .elapsed').textContent")
+        self.assertRegex(elapsed, r"^\d+:\d\d$")
         self.assertTrue(self.api("/v1/sessions/" + self.sid, "interviewer").get("candidateJoinedAt"))
         # The candidate has no notes, no marks, no End.
         c = self.d("candidate")
