@@ -88,15 +88,16 @@ absl::StatusOr<judge::v1::ListChallengesResponse> JudgeApi::ListChallenges(const
 
 absl::StatusOr<judge::v1::ChallengeDetail> JudgeApi::GetChallenge(
     const Principal&, const judge::v1::GetChallengeRequest& req) const {
-  const std::shared_ptr<const ChallengeMap> all = ctx_.challenges->All();
-  auto it = all->find(req.challenge_id());
-  if (it == all->end()) {
+  // Find, not a look in All(): in a cluster a challenge imported through another node is
+  // fetched the first time it is asked for.
+  const std::shared_ptr<const LoadedChallenge> found = ctx_.challenges->Find(req.challenge_id());
+  if (found == nullptr) {
     std::vector<std::string> ids;
-    for (const auto& [id, ch] : *all) ids.push_back(id);
+    for (const auto& [id, ch] : *ctx_.challenges->All()) ids.push_back(id);
     return absl::NotFoundError(absl::StrCat("no challenge \"", req.challenge_id().substr(0, 80),
                                             "\" (known: ", absl::StrJoin(ids, ", "), ")"));
   }
-  const LoadedChallenge& ch = *it->second;
+  const LoadedChallenge& ch = *found;
   judge::v1::ChallengeDetail resp;
   judge::v1::ChallengeSummary* s = resp.mutable_summary();
   s->set_id(ch.manifest.id());

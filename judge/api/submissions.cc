@@ -17,16 +17,16 @@ namespace judge {
 
 absl::Status Submissions::CheckCode(const std::string& challenge_id, const std::string& language,
                                     const std::string& source) const {
-  const std::shared_ptr<const ChallengeMap> all = ctx_->challenges->All();
-  auto it = all->find(challenge_id);
-  if (it == all->end()) {
+  const std::shared_ptr<const LoadedChallenge> ch =
+      ctx_->challenges->Find(challenge_id);  // fetches
+  if (ch == nullptr) {
     std::vector<std::string> ids;
-    for (const auto& [id, ch] : *all) ids.push_back(id);
+    for (const auto& [id, known] : *ctx_->challenges->All()) ids.push_back(id);
     return absl::InvalidArgumentError(absl::StrCat("unknown challenge \"",
                                                    challenge_id.substr(0, 80),
                                                    "\" (known: ", absl::StrJoin(ids, ", "), ")"));
   }
-  const auto& langs = it->second->manifest.languages();
+  const auto& langs = ch->manifest.languages();
   if (FindLanguage(language) == nullptr ||
       std::find(langs.begin(), langs.end(), language) == langs.end()) {
     return absl::InvalidArgumentError(absl::StrCat("language \"", language.substr(0, 40),

@@ -227,5 +227,33 @@ TEST_F(JudgeApiTest, GetChallengeShowsTheLimitsTheGraderUses) {
       << missing;
 }
 
+// In a cluster a node serves a challenge imported through another node from the first time
+// it is asked for: GetChallenge and Submit fetch one the catalog lacks (Catalog::SetFetcher)
+// rather than answer "no challenge".
+TEST_F(JudgeApiTest, AChallengeThisNodeLacksIsFetchedWhenAskedFor) {
+  Catalog here;  // this node: nothing yet; the "cluster" has sql-null-trap
+  std::vector<std::string> fetched;
+  here.SetFetcher([&](const std::string& id, uint32_t) {
+    fetched.push_back(id);
+    if (id == "sql-null-trap") here.Put(challenges_.Find(id));
+  });
+  JudgeApi api(&keys_, &here, store_.get(), engine_.get(), &hub_, &metrics_, ApiOptions{});
+  judge::v1::GetChallengeRequest req;
+  req.set_challenge_id("sql-null-trap");
+  absl::StatusOr<judge::v1::ChallengeDetail> d = api.GetChallenge(alice_, req);
+  ASSERT_TRUE(d.ok()) << d.status();
+  EXPECT_EQ(d->summary().id(), "sql-null-trap");
+  req.set_challenge_id("nowhere");
+  EXPECT_EQ(api.GetChallenge(alice_, req).status().code(), absl::StatusCode::kNotFound);
+  EXPECT_EQ(fetched, (std::vector<std::string>{"sql-null-trap", "nowhere"}));
+
+  Catalog other;  // a second node, asked first to judge
+  other.SetFetcher([&](const std::string& id, uint32_t) { other.Put(challenges_.Find(id)); });
+  JudgeApi api2(&keys_, &other, store_.get(), engine_.get(), &hub_, &metrics_, ApiOptions{});
+  absl::StatusOr<judge::v1::Submission> s = api2.Submit(platform_, Sql("carol"));
+  ASSERT_TRUE(s.ok()) << s.status();
+  EXPECT_EQ(s->challenge_id(), "sql-null-trap");
+}
+
 }  // namespace
 }  // namespace judge
