@@ -9,22 +9,26 @@ whenever judged closes one:
   idle       connects and sends nothing;
   slowloris  sends one byte of a never-ending header every 2 s;
   bomb       streams 8 KiB header lines as fast as judged reads them (the door cuts each at
-             64 KiB with 431).
-Meanwhile --clients threads, each on its own kept-alive connection from 127.0.0.1, GET
+             64 KiB with 431), through a 64 KiB send buffer as a network would bound it.
+Meanwhile --clients processes, each on its own kept-alive connection from 127.0.0.1, GET
 /v1/challenges for --seconds. Goal: every level >= 95% of the clean rate. Then one kept-alive
 connection's GET p50 against gRPC ListChallenges' p50 on one channel (goal: HTTP within 1.5x).
 
 The hostile child runs at nice 19 by default (--hostile-nice), so that on one machine its own
 CPU does not pass for the server's slowness (on a network it would run elsewhere); its CPU use
-is shown per level.
+is shown per level. So is what holding the level costs judged itself: its CPU (share of one
+core) over a window with the level held and no clean load (only when the bench starts judged).
+Each level runs --rounds rounds (clean window, window under the level, cost window); the
+median round's figures are shown, and every round's share.
 
   bench/http_abuse.py                       starts its own judged (build/bin/judged)
   bench/http_abuse.py --target 127.0.0.1:8080 --token T [--grpc 127.0.0.1:50051]
                       [--metrics 127.0.0.1:9090]      a judged already running
-About 2-3 minutes with the defaults."""
+About 8 minutes with the defaults."""
 import argparse
 import heapq
 import json
+import multiprocessing
 import os
 import re
 import resource
@@ -33,7 +37,6 @@ import selectors
 import socket
 import subprocess
 import sys
-import threading
 import time
 import urllib.request
 
@@ -62,7 +65,7 @@ def hostile_main(kind, n, host, port, per_address):
     loopback = host.startswith("127.")
     prefix = b"GET /v1/challenges HTTP/1.1\r\nHost: judge\r\n"
     unit = b"X-Bomb: " + b"b" * (8 << 10) + b"\r\n"
-    chunk = unit * 32
+    chunk = unit * 4
     sel = selectors.DefaultSelector()
     conns, timers = {}, []
     stats = {"opened": 0, "cut": 0, "bytes": 0, "errors": 0, "answers": {}}
@@ -75,6 +78,11 @@ def hostile_main(kind, n, host, port, per_address):
     def connect(i):
         s = socket.socket()
         s.setblocking(False)
+        if kind == "bomb":
+            # A bounded send buffer, as a network would bound it: on loopback the kernel grows it
+            # to megabytes a connection, and this process spent a third of both cores copying
+            # into buffers that judged's reset then threw away unread.
+            s.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, 64 << 10)
         try:
             if loopback:
                 a = 2 + i // per_address
@@ -187,9 +195,7 @@ class Hostile:
         return got is not None and got.get("ready", 0) >= self.n * 0.95
 
     def cpu_seconds(self):
-        with open("/proc/%d/stat" % self.proc.pid) as f:
-            fields = f.read().rsplit(")", 1)[1].split()
-        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        return process_cpu(self.proc.pid)
 
     def stop(self):
         try:
@@ -256,45 +262,59 @@ def pct(xs, p):
     return xs[min(len(xs) - 1, int(len(xs) * p))] if xs else float("nan")
 
 
-def rate(host, port, token, seconds, clients):
-    """(requests a second, errors, p99 seconds) of `clients` threads on kept-alive connections."""
-    counts, errors, lat = [0] * clients, [0] * clients, [[] for _ in range(clients)]
-    start, go = threading.Barrier(clients + 1), threading.Event()
-    window = {}
-
-    def work(k):
-        c = KeepAlive(host, port, "/v1/challenges", token)
+def _client(host, port, token, start, window, out):
+    """One well-behaved client process: warm, then GETs until the window ends."""
+    c = KeepAlive(host, port, "/v1/challenges", token)
+    count, errors, lat = 0, 0, []
+    try:
+        c.get()  # connected and warm before the window opens
+    except Exception:  # noqa: BLE001
+        errors += 1
+    start.wait()
+    start.wait()  # the window's end is set between the two
+    end = window.value
+    while True:
+        t = time.perf_counter()
+        if time.monotonic() >= end:
+            break
         try:
-            c.get()  # connected and warm before the window opens
+            if c.get() == 200:
+                count += 1
+                lat.append(time.perf_counter() - t)
+            else:
+                errors += 1
         except Exception:  # noqa: BLE001
-            errors[k] += 1
-        start.wait()
-        go.wait()
-        end = window["end"]
-        while True:
-            t = time.perf_counter()
-            if time.monotonic() >= end:
-                break
-            try:
-                if c.get() == 200:
-                    counts[k] += 1
-                    lat[k].append(time.perf_counter() - t)
-                else:
-                    errors[k] += 1
-            except Exception:  # noqa: BLE001
-                errors[k] += 1
-                time.sleep(0.01)
-        c.close()
+            errors += 1
+            time.sleep(0.01)
+    c.close()
+    out.put((count, errors, lat))
 
-    threads = [threading.Thread(target=work, args=(k,), daemon=True) for k in range(clients)]
-    for th in threads:
-        th.start()
+
+def rate(host, port, token, seconds, clients):
+    """(requests a second, errors, p99 seconds) of `clients` processes, each on a kept-alive
+    connection. Processes, not threads: threads of one Python take turns at its lock, and
+    that, not judged, set the pace."""
+    ctx = multiprocessing.get_context("fork")
+    start, window, out = ctx.Barrier(clients + 1), ctx.Value("d", 0.0), ctx.Queue()
+    procs = [ctx.Process(target=_client, args=(host, port, token, start, window, out), daemon=True)
+             for _ in range(clients)]
+    for p in procs:
+        p.start()
     start.wait()  # every client connected and warm
-    window["end"] = time.monotonic() + seconds
-    go.set()
-    for th in threads:
-        th.join(seconds + 30)
-    return sum(counts) / seconds, sum(errors), pct([x for l in lat for x in l], 0.99)
+    window.value = time.monotonic() + seconds
+    start.wait()
+    results = [out.get(timeout=seconds + 30) for _ in procs]
+    for p in procs:
+        p.join(10)
+    return (sum(r[0] for r in results) / seconds, sum(r[1] for r in results),
+            pct([x for r in results for x in r[2]], 0.99))
+
+
+def process_cpu(pid):
+    """CPU seconds (user and system) process `pid` has used so far."""
+    with open("/proc/%d/stat" % pid) as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def http_connections(metrics):
@@ -358,7 +378,8 @@ def main():
     ap.add_argument("--levels", default="100,1000,10000", help="hostile connections held at once (default "
                     "100,1000,10000)")
     ap.add_argument("--kinds", default="idle,slowloris,bomb", help="hostile kinds (default idle,slowloris,bomb)")
-    ap.add_argument("--clients", type=int, default=4, help="well-behaved client threads (default 4)")
+    ap.add_argument("--rounds", type=int, default=3, help="rounds a level; its median counts (default 3)")
+    ap.add_argument("--clients", type=int, default=4, help="well-behaved client processes (default 4)")
     ap.add_argument("--calls", type=int, default=2000, help="sequential calls for the p50s (default 2000)")
     ap.add_argument("--hostile-nice", type=int, default=19, help="nice of the hostile process (default 19)")
     ap.add_argument("--target", help="HOST:PORT of a running judged's HTTP door (default: start one)")
@@ -388,6 +409,7 @@ def main():
             ap.error("--target needs --token")
         host, port = args.target.rsplit(":", 1)
         port, token, grpc_target, metrics = int(port), args.token, args.grpc, args.metrics
+        judged_pid = None
     else:
         import harness
         judged = harness.Judged(extra_args=["--workers", "1", "--rate-limit", "100000", "--http-listen", "127.0.0.1:0"])
@@ -401,6 +423,7 @@ def main():
         judged.start()
         host, port, token = "127.0.0.1", judged.http_port, judged.tokens["platform"]
         grpc_target, metrics = judged.address, "127.0.0.1:%d" % judged.metrics_port
+        judged_pid = judged.proc.pid
     try:
         print("HTTP door under abuse: GET /v1/challenges on %s:%d, %d clients on kept-alive connections, "
               "%g s a level" % (host, port, args.clients, args.seconds))
@@ -409,33 +432,52 @@ def main():
         rate(host, port, token, 1.0, args.clients)  # warm-up
         # Each level is measured right after a clean window of its own, and compared with it: a
         # machine's load drifts over minutes (a build next door), a pair of windows barely.
-        head = "%-10s %7s %9s %9s %9s %7s %8s   %-9s %8s %9s  %s" % (
+        head = "%-10s %7s %9s %9s %9s %7s %8s   %-9s %8s %9s  %10s  %9s  %s" % (
             "hostile", "conns", "clean/s", "req/s", "of clean", "errors", "p99 ms", "goal", "cut", "MB sent",
-            "hostile CPU")
+            "hostile CPU", "judged CPU", "rounds %")
         print(head)
         print("-" * len(head))
         sys.stdout.flush()
         worst = None
         for kind in kinds:
             for n in levels:
-                clean, _, _ = rate(host, port, token, args.seconds, args.clients)
-                hostile = Hostile(kind, n, host, port, args.hostile_nice)
-                ready = hostile.ready(60)
-                time.sleep(1.0)  # the first wave of cuts (bombs) and refusals settles
-                cpu0 = hostile.cpu_seconds()
-                got, err, p99 = rate(host, port, token, args.seconds, args.clients)
-                cpu = (hostile.cpu_seconds() - cpu0) / args.seconds
-                stats = hostile.stop()
-                share = got / clean if clean else 0
+                # Each round: a clean window, then one with the level held. The level's share
+                # is its median round's: now and then something else on the host takes a
+                # window's CPU (a clean window alone can swing by a third).
+                rounds = []
+                for _ in range(args.rounds):
+                    clean, _, _ = rate(host, port, token, args.seconds, args.clients)
+                    hostile = Hostile(kind, n, host, port, args.hostile_nice)
+                    ready = hostile.ready(60)
+                    time.sleep(1.0)  # the first wave of cuts (bombs) and refusals settles
+                    cpu0 = hostile.cpu_seconds()
+                    got, err, p99 = rate(host, port, token, args.seconds, args.clients)
+                    cpu = (hostile.cpu_seconds() - cpu0) / args.seconds
+                    stats = hostile.stop()
+                    # What holding the level alone costs judged (no clean load): its own CPU.
+                    cost = None
+                    if judged_pid:
+                        hostile = Hostile(kind, n, host, port, args.hostile_nice)
+                        hostile.ready(60)
+                        time.sleep(1.0)
+                        c0, t0 = process_cpu(judged_pid), time.monotonic()
+                        time.sleep(args.seconds)
+                        cost = (process_cpu(judged_pid) - c0) / (time.monotonic() - t0)
+                        hostile.stop()
+                    rounds.append((got / clean if clean else 0, clean, got, err, p99, cpu, stats, ready, cost))
+                    drain(metrics)
+                rounds.sort(key=lambda r: r[0])
+                share, clean, got, err, p99, cpu, stats, ready, cost = rounds[len(rounds) // 2]
                 worst = share if worst is None else min(worst, share)
                 answers = ", ".join("%s x%d" % (a.split(" ", 1)[-1][:24], c)
                                     for a, c in sorted(stats.get("answers", {}).items(), key=lambda x: -x[1])[:2])
-                print("%-10s %7d %9.0f %9.0f %8.0f%% %7d %8.2f   %-9s %8d %9.1f  %3.0f%%%s%s" % (
+                print("%-10s %7d %9.0f %9.0f %8.0f%% %7d %8.2f   %-9s %8d %9.1f  %9.0f%%  %9s  %-12s%s%s" % (
                     kind, n, clean, got, 100 * share, err, p99 * 1e3, "ok" if share >= GOAL_SHARE else "BELOW",
                     stats.get("cut", 0), stats.get("bytes", 0) / 1e6, 100 * cpu,
+                    "-" if cost is None else "%.0f%%" % (100 * cost),
+                    "/".join("%.0f" % (100 * r[0]) for r in rounds),
                     "" if ready else "  (not all connected)", ("  answers: " + answers) if answers else ""))
                 sys.stdout.flush()
-                drain(metrics)
         if worst is not None:
             print("\nworst level: %.0f%% of the clean rate (goal >= %.0f%%)" % (100 * worst, 100 * GOAL_SHARE))
         print()

@@ -29,6 +29,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <utility>
@@ -65,7 +66,8 @@ using StreamOpener = std::function<absl::StatusOr<std::unique_ptr<EventFeed>>(
 // What a request comes to: an answer, or an event stream to open.
 struct RouteOutcome {
   HttpReply reply;
-  StreamOpener stream;  // set: open this stream (reply unused)
+  bool authenticated = false;  // the caller's key was valid (whatever the answer)
+  StreamOpener stream;         // set: open this stream (reply unused)
 };
 
 // Maps a gRPC/absl status code to the HTTP status the JSON API answers with.
@@ -81,6 +83,9 @@ class ApiRoutes {
   static bool IsApiPath(const std::string& path) { return path.rfind("/v1/", 0) == 0; }
   // Authenticates, checks the query, calls the API. Runs on a worker: it may block on the store.
   RouteOutcome Handle(const HttpRequest& req) const;
+  // True when `req` goes to a route answered from memory alone (who am I, the languages, the
+  // challenge list): the door may Handle it on its I/O thread, without a hop to a worker.
+  bool IsQuick(const HttpRequest& req) const;
 
  private:
   struct Call {
@@ -95,6 +100,20 @@ class ApiRoutes {
     std::vector<std::string> params;                                // query parameters allowed
     std::function<absl::StatusOr<std::string>(const Call&)> unary;  // the answer's JSON
     std::function<absl::StatusOr<StreamOpener>(const Call&)> stream;
+    bool quick = false;  // never waits (no store, no cluster): see IsQuick
+  };
+  // The route `req` goes to, its {id} segments in `ids`; nullptr when none.
+  const Route* Match(const HttpRequest& req, std::vector<std::string>* ids) const;
+  // The JSON of an answer that rarely changes (the challenge list, the languages): converted
+  // once for as long as the answer's bytes stay the same.
+  class JsonCache {
+   public:
+    template <typename M>
+    absl::StatusOr<std::string> Json(const absl::StatusOr<M>& answer) const;
+
+   private:
+    mutable std::mutex mu_;
+    mutable std::string bytes_, json_;
   };
   void AddCatalogRoutes();
   void AddSubmissionRoutes();
@@ -103,12 +122,13 @@ class ApiRoutes {
   // ?page_size= as a number (0 when absent).
   static absl::StatusOr<uint32_t> PageSize(const Call& c);
   void Add(std::string method, const std::string& path, std::vector<std::string> params,
-           std::function<absl::StatusOr<std::string>(const Call&)> unary);
+           std::function<absl::StatusOr<std::string>(const Call&)> unary, bool quick = false);
   void AddStream(std::string method, const std::string& path,
                  std::function<absl::StatusOr<StreamOpener>(const Call&)> stream);
 
   JudgeApi* api_;
   std::vector<Route> routes_;
+  JsonCache challenges_json_, languages_json_;
 };
 
 }  // namespace judge

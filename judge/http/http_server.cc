@@ -56,8 +56,13 @@ constexpr size_t kLingerShort = 0;
 // A peer address whose requests broke the header's bounds (too large, too slow) this many times
 // within kOffenseWindow has its new connections held unread until kPenaltyFor is over, then
 // answered 429 and reset (see Tarpit): a header bomb or slowloris flood then costs the door one
-// accept per connection per penalty, not 64 KiB or 5 s of reading each.
+// accept per connection per penalty, not 64 KiB or 5 s of reading each. An address penalized
+// again within kStrikeMemory of its last penalty's end is held twice as long as the last time
+// (at most kPenaltyMax): a flood that comes back as each penalty ends (every bomb read again,
+// 64 KiB each, then held again) is read ever more rarely.
 constexpr int kOffensesAllowed = 20;
+constexpr auto kStrikeMemory = std::chrono::seconds(60);
+constexpr auto kPenaltyMax = std::chrono::minutes(5);
 // A pad socket whose unsent frames pass this is closed (its client stopped reading).
 constexpr size_t kPadBacklog = 8 << 20;
 // Frames of one pad socket read but not yet handled; reading waits past this.
@@ -168,9 +173,9 @@ class HttpServer::Impl {
     std::lock_guard<std::mutex> lock(refused_mu);
     ++refused[reason];
   }
-  // On the I/O thread: a request from `peer` broke the header's bounds.
+  // A request from `peer` broke the header's bounds.
   void Offense(const std::string& peer);
-  // On the I/O thread: until when `peer`'s connections are held (Tarpit); a past time when not.
+  // Until when `peer`'s connections are held (Tarpit); a past time when not.
   Clock::time_point PenalizedUntil(const std::string& peer);
 
   HttpOptions options;
@@ -179,26 +184,34 @@ class HttpServer::Impl {
   std::unique_ptr<ConnectionBudget> own_budget;
   std::array<std::atomic<int64_t>, kStates> states{};
   std::atomic<uint64_t> requests{0};
+  std::atomic<uint64_t> trusted{0};      // connections moved to trusted_ioc
+  std::atomic<int64_t> trusted_open{0};  // Sessions on trusted_ioc now
   std::atomic<size_t> open_streams{0};
   mutable std::mutex refused_mu;
   std::map<std::string, uint64_t> refused;
   std::atomic<bool> stopping{false};
   int port = 0;
-  // Destroyed in this order by Stop(): the acceptor, then the workers, then the I/O context
-  // (and with it every connection still open).
-  std::unique_ptr<asio::io_context> ioc;
-  std::shared_ptr<Poster> poster;
+  // Destroyed in this order by Stop(): the acceptor, then the workers, then the I/O contexts
+  // (and with them every connection still open). Two I/O threads: `ioc` accepts and serves
+  // every new connection; one whose caller has shown a valid key moves to `trusted_ioc`
+  // (Session::MoveToTrusted), where what unproven connections cost (idle floods, slow or huge
+  // headers: work on `ioc`) never delays it.
+  std::unique_ptr<asio::io_context> ioc, trusted_ioc;
+  std::shared_ptr<Poster> poster, trusted_poster;
   std::unique_ptr<asio::thread_pool> pool;
   std::unique_ptr<asio::ssl::context> tls;
   std::unique_ptr<tcp::acceptor> acceptor;
   std::unique_ptr<asio::steady_timer> accept_retry;
   int spare_fd = -1;  // closed to accept and shed one connection when out of descriptors
-  std::thread thread;
+  std::thread thread, trusted_thread;
+  std::optional<asio::executor_work_guard<asio::io_context::executor_type>> trusted_work;
   struct Offenses {
     int count = 0;
+    int strikes = 0;  // penalties in a row (see kStrikeMemory)
     Clock::time_point window_start, penalized_until;
   };
-  std::map<std::string, Offenses> offenses;  // I/O thread only
+  std::mutex offenses_mu;
+  std::map<std::string, Offenses> offenses;  // under offenses_mu
 
  private:
   void Accept();
@@ -245,9 +258,10 @@ class Tarpit : public std::enable_shared_from_this<Tarpit> {
 template <class Stream>
 class PadSocket : public std::enable_shared_from_this<PadSocket<Stream>> {
  public:
-  PadSocket(HttpServer::Impl* door, Stream stream, ConnectionBudget::Ticket ticket,
-            std::string session_id)
+  PadSocket(HttpServer::Impl* door, std::shared_ptr<Poster> poster, Stream stream,
+            ConnectionBudget::Ticket ticket, std::string session_id)
       : door_(door),
+        poster_(std::move(poster)),
         ws_(std::move(stream)),
         ticket_(std::move(ticket)),
         session_id_(std::move(session_id)),
@@ -314,7 +328,7 @@ class PadSocket : public std::enable_shared_from_this<PadSocket<Stream>> {
   // {"type":"hello","token":"...","version":N}: who the client is and what it has.
   void Hello(std::string frame) {
     std::weak_ptr<PadSocket> weak = this->shared_from_this();
-    std::shared_ptr<Poster> poster = door_->poster;
+    std::shared_ptr<Poster> poster = poster_;
     auto send = [weak, poster](std::string out, bool last) {
       poster->Post([weak, out = std::move(out), last]() mutable {
         if (auto s = weak.lock()) s->Send(std::move(out), last);
@@ -417,6 +431,7 @@ class PadSocket : public std::enable_shared_from_this<PadSocket<Stream>> {
   }
 
   HttpServer::Impl* door_;
+  std::shared_ptr<Poster> poster_;  // to this socket's I/O thread
   websocket::stream<Stream> ws_;
   ConnectionBudget::Ticket ticket_;
   std::string session_id_;
@@ -438,13 +453,19 @@ class PadSocket : public std::enable_shared_from_this<PadSocket<Stream>> {
 template <class Stream>
 class Session : public std::enable_shared_from_this<Session<Stream>> {
  public:
-  Session(HttpServer::Impl* door, Stream stream, ConnectionBudget::Ticket ticket)
+  Session(HttpServer::Impl* door, Stream stream, ConnectionBudget::Ticket ticket,
+          bool trusted = false)
       : door_(door),
+        trusted_(trusted),
+        poster_(trusted ? door->trusted_poster : door->poster),
         stream_(std::move(stream)),
         ticket_(std::move(ticket)),
         buffer_(kHeaderBytes + 8192),
-        tick_(stream_.get_executor()) {}
+        tick_(stream_.get_executor()) {
+    if (trusted_) ++door_->trusted_open;
+  }
   ~Session() {
+    if (trusted_) --door_->trusted_open;
     feed_.reset();  // no delivery after this
     if (stream_slot_) --door_->open_streams;
     if (state_ >= 0) --door_->states[state_];
@@ -641,13 +662,22 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
       return Answer(std::move(preflight));
     }
     auto self = this->shared_from_this();
-    std::shared_ptr<Poster> poster = door_->poster;
+    std::shared_ptr<Poster> poster = poster_;
+    if (ApiRoutes::IsApiPath(req->path) && door_->routes.IsQuick(*req)) {
+      // Answered from memory: here, rather than two thread hops for a few microseconds of work.
+      RouteOutcome outcome;
+      outcome.reply = ErrorReply(absl::InternalError("the request failed inside the judge"));
+      SafeCall([&] { outcome = door_->routes.Handle(*req); });
+      proven_ |= outcome.authenticated;
+      return Answer(std::move(outcome.reply));
+    }
     if (ApiRoutes::IsApiPath(req->path)) {
       asio::post(*door_->pool, [self, poster, req, routes = &door_->routes] {
         auto outcome = std::make_shared<RouteOutcome>();
         outcome->reply = ErrorReply(absl::InternalError("the request failed inside the judge"));
         SafeCall([&] { *outcome = routes->Handle(*req); });
         poster->Post([self, outcome] {
+          self->proven_ |= outcome->authenticated;
           if (outcome->stream) return self->OpenStream(std::move(outcome->stream));
           self->Answer(std::move(outcome->reply));
         });
@@ -691,7 +721,8 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
     }
     if (!TakeStreamSlot("streams")) return;
     closed_ = true;  // the connection is the pad socket's from here
-    std::make_shared<PadSocket<Stream>>(door_, std::move(stream_), std::move(ticket_), parts[3])
+    std::make_shared<PadSocket<Stream>>(door_, poster_, std::move(stream_), std::move(ticket_),
+                                        parts[3])
         ->Accept(parser_->release());
   }
 
@@ -724,6 +755,7 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
                         if (ec) return self->Close();
                         if (self->linger_) return self->Linger();
                         if (!self->res_.keep_alive()) return self->Close();
+                        if (self->proven_ && !self->trusted_) return self->MoveToTrusted();
                         self->ReadHeader();
                       });
   }
@@ -735,6 +767,36 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
     m.set(http::field::vary, "Origin");
   }
 
+  // Between two requests of a connection whose caller has shown a valid key: the connection
+  // goes on as a new Session on the trusted I/O thread, with the bytes of a pipelined request
+  // already read. (A TLS connection stays: its session state cannot follow the socket.)
+  void MoveToTrusted() {
+    if constexpr (kTls) {
+      trusted_ = true;  // stays here
+      ReadHeader();
+    } else {
+      beast::error_code ec;
+      const tcp::endpoint local = Tcp().socket().local_endpoint(ec);
+      if (ec) return Close();
+      const int fd = Tcp().socket().release(ec);
+      closed_ = true;  // the connection is no longer this object's
+      if (ec || fd < 0) return;
+      tcp::socket moved(*door_->trusted_ioc);
+      moved.assign(local.protocol(), fd, ec);
+      if (ec) {
+        ::close(fd);
+        return;
+      }
+      auto next = std::make_shared<Session>(door_, Stream(std::move(moved)), std::move(ticket_),
+                                            /*trusted=*/true);
+      ++door_->trusted;
+      asio::post(*door_->trusted_ioc, [next, buffer = std::move(buffer_)]() mutable {
+        next->buffer_ = std::move(buffer);
+        next->ReadHeader();
+      });
+    }
+  }
+
   // After a refusal: read and drop what the client still sends, for a bounded time and size.
   void Linger() {
     SetState(kClosing);
@@ -744,7 +806,7 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
     if (lingered_ >= linger_cap_ || Clock::now() >= linger_until_) return Close();
     Tcp().expires_at(linger_until_);
     buffer_.consume(buffer_.size());
-    Tcp().async_read_some(asio::buffer(probe_),
+    Tcp().async_read_some(asio::buffer(ProbeBuffer()),
                           [self = this->shared_from_this()](const beast::error_code& ec, size_t n) {
                             if (ec) return self->Close();
                             self->lingered_ += n;
@@ -763,7 +825,7 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
     stream_slot_ = true;
     SetState(kStreaming);
     std::weak_ptr<Session> weak = this->shared_from_this();
-    std::shared_ptr<Poster> poster = door_->poster;
+    std::shared_ptr<Poster> poster = poster_;
     EventFeed::Deliver deliver = [weak, poster](SubmissionEvent e) {
       const bool last = e.state() == judge::v1::SUBMISSION_STATE_FINISHED;
       auto text = std::make_shared<std::string>(
@@ -853,7 +915,7 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
   // Reads while streaming: the client sends nothing more, so anything but data is its end
   // (a closed tab, a dropped connection); a live run's feed then stops the run.
   void Probe() {
-    stream_.async_read_some(asio::buffer(probe_),
+    stream_.async_read_some(asio::buffer(ProbeBuffer()),
                             [self = this->shared_from_this()](const beast::error_code& ec, size_t) {
                               if (ec) return self->Close();
                               self->Probe();
@@ -892,6 +954,9 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
   }
 
   HttpServer::Impl* door_;
+  bool trusted_;                    // served on the trusted I/O thread
+  bool proven_ = false;             // a request on it authenticated (see MoveToTrusted)
+  std::shared_ptr<Poster> poster_;  // to this connection's I/O thread
   Stream stream_;
   ConnectionBudget::Ticket ticket_;
   beast::flat_buffer buffer_;
@@ -905,7 +970,13 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
   size_t lingered_ = 0;
   Clock::time_point body_deadline_{};
   size_t linger_cap_ = kLingerShort;
-  std::array<char, 16384> probe_{};
+  // Where bytes to drop are read (lingering, streaming): made on first use, so that a
+  // connection that never lingers or streams does not carry 16 KiB.
+  std::array<char, 16384>& ProbeBuffer() {
+    if (!probe_) probe_ = std::make_unique<std::array<char, 16384>>();
+    return *probe_;
+  }
+  std::unique_ptr<std::array<char, 16384>> probe_;
   // Streaming.
   asio::steady_timer tick_;
   bool stream_slot_ = false;
@@ -934,6 +1005,8 @@ absl::Status HttpServer::Impl::Start() {
   }
   ioc = std::make_unique<asio::io_context>(1);
   poster = std::make_shared<Poster>(ioc.get());
+  trusted_ioc = std::make_unique<asio::io_context>(1);
+  trusted_poster = std::make_shared<Poster>(trusted_ioc.get());
   if (!options.tls_cert.empty()) {
     tls = std::make_unique<asio::ssl::context>(asio::ssl::context::tls_server);
     tls->set_options(asio::ssl::context::default_workarounds | asio::ssl::context::no_sslv2 |
@@ -972,16 +1045,19 @@ absl::Status HttpServer::Impl::Start() {
   spare_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
   pool = std::make_unique<asio::thread_pool>(options.workers);
   Accept();
-  thread = std::thread([this] {
+  auto run = [](asio::io_context* context) {
     for (;;) {
       try {
-        ioc->run();
+        context->run();
         return;
       } catch (const std::exception& e) {
         spdlog::error("http: {}", e.what());  // one connection's failure; the door goes on
       }
     }
-  });
+  };
+  thread = std::thread(run, ioc.get());
+  trusted_work.emplace(trusted_ioc->get_executor());  // runs until Stop, with or without work
+  trusted_thread = std::thread(run, trusted_ioc.get());
   return absl::OkStatus();
 }
 
@@ -992,19 +1068,29 @@ void HttpServer::Impl::Accept() {
 
 void HttpServer::Impl::Offense(const std::string& peer) {
   const Clock::time_point now = Clock::now();
+  std::lock_guard<std::mutex> lock(offenses_mu);
   if (offenses.size() > 65536) {  // forget the settled ones
     for (auto it = offenses.begin(); it != offenses.end();) {
-      const bool settled =
-          now - it->second.window_start > kOffenseWindow && now > it->second.penalized_until;
+      const bool settled = now - it->second.window_start > kOffenseWindow &&
+                           now > it->second.penalized_until + kStrikeMemory;
       it = settled ? offenses.erase(it) : std::next(it);
     }
   }
   Offenses& o = offenses[peer];
-  if (now - o.window_start > kOffenseWindow) o = Offenses{0, now, o.penalized_until};
-  if (++o.count >= kOffensesAllowed) o.penalized_until = now + kPenaltyFor;
+  if (now - o.window_start > kOffenseWindow) {
+    o.count = 0;
+    o.window_start = now;
+  }
+  if (++o.count < kOffensesAllowed || now < o.penalized_until) return;
+  // A new penalty: doubled when the last one ended less than kStrikeMemory ago.
+  const bool again =
+      o.penalized_until != Clock::time_point{} && now - o.penalized_until < kStrikeMemory;
+  o.strikes = again ? std::min(o.strikes + 1, 5) : 0;
+  o.penalized_until = now + std::min<Clock::duration>(kPenaltyFor * (1 << o.strikes), kPenaltyMax);
 }
 
 Clock::time_point HttpServer::Impl::PenalizedUntil(const std::string& peer) {
+  std::lock_guard<std::mutex> lock(offenses_mu);
   auto it = offenses.find(peer);
   return it == offenses.end() ? Clock::time_point() : it->second.penalized_until;
 }
@@ -1072,12 +1158,17 @@ void HttpServer::Impl::Stop() {
   });
   // Streams notice at their next tick; every connection is closed with the context.
   ioc->stop();
+  trusted_ioc->stop();
   if (thread.joinable()) thread.join();
+  if (trusted_thread.joinable()) trusted_thread.join();
   if (pool) pool->join();
   poster->Close();
+  trusted_poster->Close();
   acceptor.reset();
   accept_retry.reset();
+  trusted_work.reset();
   ioc.reset();
+  trusted_ioc.reset();
   pool.reset();
   if (spare_fd >= 0) close(spare_fd);
   spare_fd = -1;
@@ -1103,6 +1194,8 @@ HttpStats HttpServer::Stats() const {
   }
   s.requests = impl_->requests.load();
   s.open_streams = impl_->open_streams.load();
+  s.trusted = impl_->trusted.load();
+  s.trusted_open = impl_->trusted_open.load();
   return s;
 }
 
@@ -1112,6 +1205,11 @@ std::string HttpServer::RenderMetrics() const {
   p.One("judge_http_requests_total", "counter", "HTTP requests received (API and page).",
         s.requests)
       .One("judge_http_streams_open", "gauge", "Server-sent event streams open.", s.open_streams)
+      .One("judge_http_trusted_total", "counter",
+           "HTTP connections moved to the trusted I/O thread (after a request with a valid key).",
+           s.trusted)
+      .One("judge_http_trusted_connections", "gauge",
+           "HTTP connections open on the trusted I/O thread.", s.trusted_open)
       .One("judge_http_streams_refused_total", "counter", "Event streams refused at the limit.",
            s.refused.count("streams") ? s.refused.at("streams") : 0)
       .Family("judge_http_connections", "gauge", "HTTP connections open, by state.");

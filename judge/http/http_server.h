@@ -1,7 +1,11 @@
 // The HTTP door: the JSON API (http_routes.h), its server-sent event streams and the page's
-// files over HTTP/1.1, on Boost.Beast's event-driven server. One I/O thread reads and writes every
-// connection; API calls, which may wait on the store, run on `workers` threads. A connection
-// costs a socket and a few KiB, an event stream the same, never a thread.
+// files over HTTP/1.1, on Boost.Beast's event-driven server. Two I/O threads read and write the
+// connections: every new one starts on the first; one whose caller has shown a valid key (an
+// API request that authenticated) moves, between two requests, to the second, so that what
+// unproven connections cost (idle floods, slow or huge headers) never delays it. API calls that
+// may wait on the store run on `workers` threads; the few answered from memory (who am I, the
+// languages, the challenge list) are answered on the I/O thread. A connection costs a socket
+// and a few KiB, an event stream the same, never a thread.
 //
 // Bounded, as nginx and Go's net/http are, before anything is parsed:
 //   - connections: the process's ConnectionBudget, shared with the gRPC acceptor (total, per
@@ -12,7 +16,8 @@
 //     same wait bounds an idle keep-alive connection;
 //   - a body: max_body_bytes (413), each read within io_timeout_s; every write the same;
 //   - event streams: max_streams open (429, then closed);
-//   - a peer address that breaks the header bounds 20 times in 10 s has its connections reset
+//   - a peer address that breaks the header bounds 20 times in 10 s has its connections held
+//     (then 429 and reset) for 10 s, twice as long each time it does so again within a minute;
 //     unread for 10 s.
 // Pipelined requests are answered in order, one at a time.
 #pragma once
@@ -53,6 +58,8 @@ struct HttpStats {
   std::map<std::string, uint64_t> refused;  // by reason
   uint64_t requests = 0;
   size_t open_streams = 0;
+  uint64_t trusted = 0;      // connections moved to the trusted I/O thread
+  int64_t trusted_open = 0;  // of which still open (as requests, not pads)
 };
 
 class HttpServer {

@@ -910,6 +910,38 @@ class DoorTest(unittest.TestCase):
         self.assertEqual(s5, 200)
         self.assertEqual([c["id"] for c in json.loads(b5)["challenges"]], ["echo"])
 
+    def test_a_connection_moves_to_the_trusted_thread_once_its_key_is_valid(self):
+        # A request with a valid key moves its connection, between two requests, to the I/O
+        # thread that unproven connections (idle, slow, bombs) never reach; one refused 401
+        # stays. The connection goes on answering there.
+        trusted = lambda: metric(self.judged, "judge_http_trusted_connections")  # noqa: E731
+        self.assertTrue(poll(lambda: trusted() == 0, 10), "judge_http_trusted_connections is %s" % trusted())
+        moved_before = counter(self.judged, "judge_http_trusted_total")
+        a = socket.create_connection(("127.0.0.1", self.port), timeout=10)
+        b = socket.create_connection(("127.0.0.1", self.port), timeout=10)
+        try:
+            ra, rb = Reader(a), Reader(b)
+            a.sendall(request_bytes("GET", "/v1/whoami", "not-a-key"))
+            self.assertEqual(ra.response(5.0)[0], 401)
+            b.sendall(request_bytes("GET", "/v1/whoami", self.tok["candidate"]))
+            self.assertEqual(rb.response(5.0)[0], 200)
+            # b moved, a did not: one connection there (two if the 401 had moved a).
+            self.assertTrue(poll(lambda: trusted() == 1, 10), "trusted connections: %s" % trusted())
+            b.close()
+            self.assertTrue(poll(lambda: trusted() == 0, 10), "trusted connections: %s" % trusted())
+            a.sendall(request_bytes("GET", "/v1/challenges", self.tok["platform"]))
+            status, _, body = ra.response(5.0)
+            self.assertEqual((status, [c["id"] for c in json.loads(body)["challenges"]]), (200, ["echo"]))
+            self.assertTrue(poll(lambda: trusted() == 1, 10), "trusted connections: %s" % trusted())
+            a.sendall(request_bytes("GET", "/v1/whoami", self.tok["platform"]))
+            status, _, body = ra.response(5.0)
+            self.assertEqual((status, json.loads(body)["role"]), (200, "ROLE_PLATFORM"))
+        finally:
+            a.close()
+            b.close()
+        self.assertEqual(counter(self.judged, "judge_http_trusted_total") - moved_before, 2)
+        self.assertTrue(poll(lambda: trusted() == 0, 10), "trusted connections: %s" % trusted())
+
     def test_malformed_authorization_length_and_path(self):
         t = self.tok["platform"].encode()
         cases = [
