@@ -433,7 +433,7 @@ def main():
         # Each level is measured right after a clean window of its own, and compared with it: a
         # machine's load drifts over minutes (a build next door), a pair of windows barely.
         head = "%-10s %7s %9s %9s %9s %7s %8s   %-9s %8s %9s  %10s  %9s  %s" % (
-            "hostile", "conns", "clean/s", "req/s", "of clean", "errors", "p99 ms", "goal", "cut", "MB sent",
+            "hostile", "conns", "clean/s", "req/s", "of clean", "errors*", "p99 ms", "goal", "cut", "MB sent",
             "hostile CPU", "judged CPU", "rounds %")
         print(head)
         print("-" * len(head))
@@ -472,7 +472,7 @@ def main():
                 answers = ", ".join("%s x%d" % (a.split(" ", 1)[-1][:24], c)
                                     for a, c in sorted(stats.get("answers", {}).items(), key=lambda x: -x[1])[:2])
                 print("%-10s %7d %9.0f %9.0f %8.0f%% %7d %8.2f   %-9s %8d %9.1f  %9.0f%%  %9s  %-12s%s%s" % (
-                    kind, n, clean, got, 100 * share, err, p99 * 1e3, "ok" if share >= GOAL_SHARE else "BELOW",
+                    kind, n, clean, got, 100 * share, sum(r[3] for r in rounds), p99 * 1e3, "ok" if share >= GOAL_SHARE else "BELOW",
                     stats.get("cut", 0), stats.get("bytes", 0) / 1e6, 100 * cpu,
                     "-" if cost is None else "%.0f%%" % (100 * cost),
                     "/".join("%.0f" % (100 * r[0]) for r in rounds),

@@ -1,6 +1,8 @@
 #include "judge/http/http_server.h"
 
 #include <fcntl.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -57,11 +59,14 @@ constexpr size_t kLingerShort = 0;
 // within kOffenseWindow has its new connections held unread until kPenaltyFor is over, then
 // answered 429 and reset (see Tarpit): a header bomb or slowloris flood then costs the door one
 // accept per connection per penalty, not 64 KiB or 5 s of reading each. An address penalized
-// again within kStrikeMemory of its last penalty's end is held twice as long as the last time
-// (at most kPenaltyMax): a flood that comes back as each penalty ends (every bomb read again,
-// 64 KiB each, then held again) is read ever more rarely.
+// again within kStrikeMemory of its last penalty's end is penalized twice as long as the last
+// time (at most kPenaltyMax): a flood that comes back as each penalty ends (every bomb read
+// again, 64 KiB each, then held again) is read ever more rarely.
 constexpr int kOffensesAllowed = 20;
 constexpr auto kStrikeMemory = std::chrono::seconds(60);
+// How often a held connection is looked at (has its client gone?): 10,000 held cost a few
+// percent of a core at this period.
+constexpr auto kTarpitCheck = std::chrono::seconds(3);
 constexpr auto kPenaltyMax = std::chrono::minutes(5);
 // A pad socket whose unsent frames pass this is closed (its client stopped reading).
 constexpr size_t kPadBacklog = 8 << 20;
@@ -83,9 +88,10 @@ void SafeCall(F&& f) {
 constexpr auto kOffenseWindow = std::chrono::seconds(10);
 constexpr auto kPenaltyFor = std::chrono::seconds(10);
 
-enum State { kHandshake, kWaiting, kReading, kBusy, kStreaming, kClosing, kStates };
-constexpr const char* kStateNames[kStates] = {"handshake", "waiting",   "reading",
-                                              "busy",      "streaming", "closing"};
+// kHeld: a connection from a penalized address, held unread (Tarpit).
+enum State { kHandshake, kWaiting, kReading, kBusy, kStreaming, kClosing, kHeld, kStates };
+constexpr const char* kStateNames[kStates] = {"handshake", "waiting", "reading", "busy",
+                                              "streaming", "closing", "held"};
 
 // Every answer: no sniffing, no framing, no referrer; the page runs only its own script.
 template <class Message>
@@ -222,23 +228,50 @@ class HttpServer::Impl {
 namespace {
 
 // A connection from a penalized address, within that address's share of the connection budget:
-// held unread until the penalty is over, then answered 429 and reset. Reset at once, a flood
+// held unread until the penalty is over (at most kPenaltyFor at a time; let go within
+// kTarpitCheck when its client has gone), then answered 429 and reset. Reset at once, a flood
 // reconnected as fast as the door could accept, each cycle an accept and a close on the I/O
 // thread; held, its connections wait, and cost a descriptor and a timer. The receive buffer is
 // made as small as the kernel allows, so what a bomb sends into it stops at a few KiB.
 class Tarpit : public std::enable_shared_from_this<Tarpit> {
  public:
-  Tarpit(tcp::socket socket, ConnectionBudget::Ticket ticket)
-      : socket_(std::move(socket)), ticket_(std::move(ticket)), timer_(socket_.get_executor()) {
+  Tarpit(tcp::socket socket, ConnectionBudget::Ticket ticket, std::atomic<int64_t>* held)
+      : socket_(std::move(socket)),
+        ticket_(std::move(ticket)),
+        timer_(socket_.get_executor()),
+        held_(held) {
     beast::error_code ignored;
     socket_.set_option(asio::socket_base::receive_buffer_size(1024), ignored);
+    ++*held_;
   }
+  ~Tarpit() { --*held_; }
+  Tarpit(const Tarpit&) = delete;
+  Tarpit& operator=(const Tarpit&) = delete;
+  // Held until `until`, at most kPenaltyFor at a time (a longer penalty holds the reconnects
+  // in turn), and never past the client's own close: a held connection keeps a descriptor and a
+  // place in the budget, which a client that has gone must not.
   void Hold(Clock::time_point until) {
-    timer_.expires_at(until);
-    timer_.async_wait([self = shared_from_this()](const beast::error_code&) { self->LetGo(); });
+    until_ = std::min(until, Clock::now() + kPenaltyFor);
+    Wait();
   }
 
  private:
+  void Wait() {
+    timer_.expires_at(std::min(until_, Clock::now() + kTarpitCheck));
+    timer_.async_wait([self = shared_from_this()](const beast::error_code& ec) {
+      if (ec == asio::error::operation_aborted) return;
+      if (self->PeerLeft()) return Reset(self->socket_.release());
+      if (Clock::now() >= self->until_) return self->LetGo();
+      self->Wait();
+    });
+  }
+  // Its FIN has arrived, whatever unread bytes came before it (so no read is needed).
+  bool PeerLeft() {
+    tcp_info info{};
+    socklen_t len = sizeof info;
+    return getsockopt(socket_.native_handle(), IPPROTO_TCP, TCP_INFO, &info, &len) == 0 &&
+           (info.tcpi_state == TCP_CLOSE_WAIT || info.tcpi_state == TCP_CLOSE);
+  }
   void LetGo() {
     static constexpr char kAnswer[] =
         "HTTP/1.1 429 Too Many Requests\r\nRetry-After: 10\r\nContent-Length: 0\r\n"
@@ -249,6 +282,8 @@ class Tarpit : public std::enable_shared_from_this<Tarpit> {
   tcp::socket socket_;
   ConnectionBudget::Ticket ticket_;
   asio::steady_timer timer_;
+  std::atomic<int64_t>* held_;
+  Clock::time_point until_{};
 };
 
 // A session's pad over a WebSocket (/v1/sessions/{id}/pad): the first frame is the client's
@@ -1125,7 +1160,7 @@ void HttpServer::Impl::OnAccept(const beast::error_code& ec, tcp::socket socket)
   if (const Clock::time_point until = PenalizedUntil(peer); until > Clock::now()) {
     Refuse("penalized");
     if (ticket.ok()) {
-      std::make_shared<Tarpit>(std::move(socket), *std::move(ticket))->Hold(until);
+      std::make_shared<Tarpit>(std::move(socket), *std::move(ticket), &states[kHeld])->Hold(until);
     } else {
       Reset(socket.release());
     }

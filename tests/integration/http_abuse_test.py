@@ -1062,6 +1062,17 @@ class DoorTest(unittest.TestCase):
                 self.assertEqual(status, 431)
             except (OSError, ConnectionError):
                 pass  # the answer may be lost to the close that follows it
+        # A held connection whose client goes away gives its descriptor and place back within
+        # a few seconds (it is looked at every 3 s), not when the penalty ends.
+        gone = socket.socket()
+        gone.bind((bomber, 0))
+        gone.connect(("127.0.0.1", self.port))
+        held_now = lambda: metric(self.judged, "judge_http_connections", state="held") or 0  # noqa: E731
+        self.assertTrue(poll(lambda: held_now() >= 1, 10), "the connection was not held")
+        gone.close()
+        left = time.monotonic()
+        self.assertTrue(poll(lambda: held_now() == 0, 5), "a held connection outlived its client")
+        self.assertLess(time.monotonic() - left, 5)
         result = {}
 
         def held():
