@@ -338,48 +338,52 @@ const ApiRoutes::Route* ApiRoutes::Match(const HttpRequest& req,
   return nullptr;
 }
 
-bool ApiRoutes::IsQuick(const HttpRequest& req) const {
+std::optional<RouteOutcome> ApiRoutes::HandleQuick(const HttpRequest& req) const {
   std::vector<std::string> ids;
   const Route* route = Match(req, &ids);
-  return route != nullptr && route->quick;
+  if (route == nullptr || !route->quick) return std::nullopt;
+  return Run(*route, std::move(ids), req);
 }
 
 RouteOutcome ApiRoutes::Handle(const HttpRequest& req) const {
-  RouteOutcome out;
   std::vector<std::string> ids;
-  if (const Route* found = Match(req, &ids)) {
-    const Route& route = *found;
-    absl::StatusOr<Principal> who =
-        api_->Authenticate(req.authorization.has_value(), req.authorization.value_or(""));
-    if (!who.ok()) {
-      out.reply = ErrorReply(who.status());
-      return out;
-    }
-    out.authenticated = true;
-    if (absl::Status st = CheckParams(req, route.params); !st.ok()) {
-      out.reply = ErrorReply(st);
-      return out;
-    }
-    const Call call{req, *who, std::move(ids)};
-    if (route.stream) {
-      absl::StatusOr<StreamOpener> opener = route.stream(call);
-      if (!opener.ok()) {
-        out.reply = ErrorReply(opener.status());
-      } else {
-        out.stream = *std::move(opener);
-      }
-      return out;
-    }
-    absl::StatusOr<std::string> json = route.unary(call);
-    if (!json.ok()) {
-      out.reply = ErrorReply(json.status());
+  if (const Route* route = Match(req, &ids)) return Run(*route, std::move(ids), req);
+  RouteOutcome out;
+  out.reply = ErrorReply(absl::NotFoundError(
+      absl::StrCat("no such route: ", req.method, " ", req.path.substr(0, 200))));
+  return out;
+}
+
+RouteOutcome ApiRoutes::Run(const Route& route, std::vector<std::string> ids,
+                            const HttpRequest& req) const {
+  RouteOutcome out;
+  absl::StatusOr<Principal> who =
+      api_->Authenticate(req.authorization.has_value(), req.authorization.value_or(""));
+  if (!who.ok()) {
+    out.reply = ErrorReply(who.status());
+    return out;
+  }
+  out.authenticated = true;
+  if (absl::Status st = CheckParams(req, route.params); !st.ok()) {
+    out.reply = ErrorReply(st);
+    return out;
+  }
+  const Call call{req, *who, std::move(ids)};
+  if (route.stream) {
+    absl::StatusOr<StreamOpener> opener = route.stream(call);
+    if (!opener.ok()) {
+      out.reply = ErrorReply(opener.status());
     } else {
-      out.reply.body = *std::move(json);
+      out.stream = *std::move(opener);
     }
     return out;
   }
-  out.reply = ErrorReply(absl::NotFoundError(
-      absl::StrCat("no such route: ", req.method, " ", req.path.substr(0, 200))));
+  absl::StatusOr<std::string> json = route.unary(call);
+  if (!json.ok()) {
+    out.reply = ErrorReply(json.status());
+  } else {
+    out.reply.body = *std::move(json);
+  }
   return out;
 }
 

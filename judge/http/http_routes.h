@@ -83,9 +83,10 @@ class ApiRoutes {
   static bool IsApiPath(const std::string& path) { return path.rfind("/v1/", 0) == 0; }
   // Authenticates, checks the query, calls the API. Runs on a worker: it may block on the store.
   RouteOutcome Handle(const HttpRequest& req) const;
-  // True when `req` goes to a route answered from memory alone (who am I, the languages, the
-  // challenge list): the door may Handle it on its I/O thread, without a hop to a worker.
-  bool IsQuick(const HttpRequest& req) const;
+  // Handle, when `req` goes to a route answered from memory alone (who am I, the languages, the
+  // challenge list), so that the door answers it on its I/O thread without a hop to a worker;
+  // nullopt for any other (then Handle it on a worker).
+  std::optional<RouteOutcome> HandleQuick(const HttpRequest& req) const;
 
  private:
   struct Call {
@@ -100,10 +101,12 @@ class ApiRoutes {
     std::vector<std::string> params;                                // query parameters allowed
     std::function<absl::StatusOr<std::string>(const Call&)> unary;  // the answer's JSON
     std::function<absl::StatusOr<StreamOpener>(const Call&)> stream;
-    bool quick = false;  // never waits (no store, no cluster): see IsQuick
+    bool quick = false;  // never waits (no store, no cluster): see HandleQuick
   };
   // The route `req` goes to, its {id} segments in `ids`; nullptr when none.
   const Route* Match(const HttpRequest& req, std::vector<std::string>* ids) const;
+  // Authenticates, checks the query and calls `route`.
+  RouteOutcome Run(const Route& route, std::vector<std::string> ids, const HttpRequest& req) const;
   // The JSON of an answer that rarely changes (the challenge list, the languages): converted
   // once for as long as the answer's bytes stay the same.
   class JsonCache {
