@@ -10,6 +10,7 @@
 #include <chrono>
 #include <cstdlib>
 #include <fstream>
+#include <iterator>
 #include <memory>
 #include <regex>
 #include <set>
@@ -78,6 +79,22 @@ class GraderTest : public ::testing::Test {
     auto ch2 = LoadChallenge(dir2);
     ASSERT_TRUE(ch2.ok()) << ch2.status();
     checked_ = new std::shared_ptr<const LoadedChallenge>(*ch2);
+    // The same challenge with time to spare: a program over the memory limit must reach it
+    // before any time limit. Touching the 200 MiB the box allows (the limit, /tmp's share and
+    // the runtime's slack) takes 0.7 s of CPU on a VM whose page faults are slow, close to
+    // the 1 s limit above under load.
+    std::string dir3 = *root_ + "/sumroomy";
+    ASSERT_EQ(system(("cp -r " + dir + " " + dir3).c_str()), 0);
+    {
+      std::ifstream in(dir + "/challenge.textproto");
+      std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+      text.replace(text.find("cpu_time_ms: 1000"), 17, "cpu_time_ms: 5000");
+      text.replace(text.find("id: \"sum\""), 10, "id: \"sumroomy\"");
+      std::ofstream(dir3 + "/challenge.textproto") << text;
+    }
+    auto ch3 = LoadChallenge(dir3);
+    ASSERT_TRUE(ch3.ok()) << ch3.status();
+    roomy_ = new std::shared_ptr<const LoadedChallenge>(*ch3);
 
     judge_ = judge_test::MakeTestJudge("grader-test", 4).release();
     ASSERT_NE(judge_, nullptr);
@@ -88,6 +105,7 @@ class GraderTest : public ::testing::Test {
     delete judge_;
     delete challenge_;
     delete checked_;
+    delete roomy_;
     judge_test::RemoveTree(*root_);
     delete root_;
   }
@@ -108,8 +126,9 @@ class GraderTest : public ::testing::Test {
   }
 
   // One run on a custom input (RunLive), for verdicts that need no test loop.
-  judge::v1::Submission RunOnce(const std::string& lang, const std::string& source) {
-    GradeRequest req{*challenge_, lang, source, true, "1 2\n"};
+  judge::v1::Submission RunOnce(const std::string& lang, const std::string& source,
+                                const std::shared_ptr<const LoadedChallenge>* ch = nullptr) {
+    GradeRequest req{ch ? *ch : *challenge_, lang, source, true, "1 2\n"};
     judge::v1::Submission out;
     absl::Status s = grader_->Grade(req, nullptr, &out);
     EXPECT_TRUE(s.ok()) << s;
@@ -119,6 +138,7 @@ class GraderTest : public ::testing::Test {
   static std::string* root_;
   static std::shared_ptr<const LoadedChallenge>* challenge_;
   static std::shared_ptr<const LoadedChallenge>* checked_;
+  static std::shared_ptr<const LoadedChallenge>* roomy_;
   static judge_test::TestJudge* judge_;
   static Compiler* compiler_;
   static Grader* grader_;
@@ -126,6 +146,7 @@ class GraderTest : public ::testing::Test {
 std::string* GraderTest::root_;
 std::shared_ptr<const LoadedChallenge>* GraderTest::challenge_;
 std::shared_ptr<const LoadedChallenge>* GraderTest::checked_;
+std::shared_ptr<const LoadedChallenge>* GraderTest::roomy_;
 judge_test::TestJudge* GraderTest::judge_;
 Compiler* GraderTest::compiler_;
 Grader* GraderTest::grader_;
@@ -551,7 +572,7 @@ TEST_F(GraderTest, ManagedRuntimesOverTheMemoryLimitAreMemoryLimitExceeded) {
        " keep.push(vec![i as i64; 1 << 17]); } println!(\"{}\", keep.len()); }\n"},
   };
   for (const auto& [lang, source] : kHogs) {
-    judge::v1::Submission s = RunOnce(lang, source);
+    judge::v1::Submission s = RunOnce(lang, source, roomy_);
     EXPECT_EQ(s.verdict(), judge::v1::VERDICT_MEMORY_LIMIT_EXCEEDED)
         << lang << ": " << (s.tests_size() ? s.tests(0).message() : s.compile_output());
   }

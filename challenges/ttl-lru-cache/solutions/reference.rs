@@ -4,6 +4,7 @@
 // or removed nodes are skipped. O(log n) per operation.
 use std::cmp::Reverse;
 use std::collections::{BinaryHeap, HashMap};
+use std::hash::{BuildHasherDefault, Hasher};
 use std::io::{self, Read, Write};
 
 const NONE: usize = usize::MAX;
@@ -45,16 +46,23 @@ impl Lru {
     }
 }
 
-// The input as words: each word's first byte (the operation's letter) and its value as a number.
-fn words(data: &[u8]) -> Vec<(u8, u64)> {
-    let mut out = Vec::with_capacity(data.len() / 4);
-    let mut at = 0;
-    while at < data.len() {
+// The input as words, read one at a time: each word's first byte (the operation's letter) and
+// its value as a number. (Not collected first: a million operations are five million words.)
+struct Words<'a> {
+    data: &'a [u8],
+    at: usize,
+}
+
+impl Words<'_> {
+    fn next(&mut self) -> (u8, u64) {
+        let data = self.data;
+        let mut at = self.at;
         while at < data.len() && data[at] <= b' ' {
             at += 1;
         }
         if at >= data.len() {
-            break;
+            self.at = at;
+            return (0, 0);
         }
         let first = data[at];
         let mut v: u64 = 0;
@@ -64,21 +72,34 @@ fn words(data: &[u8]) -> Vec<(u8, u64)> {
             }
             at += 1;
         }
-        out.push((first, v));
+        self.at = at;
+        (first, v)
     }
-    out
+}
+
+// Keys are the input's own numbers: a multiplicative hash is enough, and far cheaper than SipHash.
+#[derive(Default)]
+struct KeyHasher(u64);
+
+impl Hasher for KeyHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = (self.0.rotate_left(5) ^ b as u64).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+        }
+    }
+    fn write_u64(&mut self, n: u64) {
+        self.0 = (self.0.rotate_left(5) ^ n).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
 }
 
 fn main() {
     let mut data = Vec::new();
     io::stdin().read_to_end(&mut data).unwrap();
-    let words = words(&data);
-    let mut at = 0usize;
-    let mut next = || {
-        let w = words.get(at).copied().unwrap_or((0, 0));
-        at += 1;
-        w
-    };
+    let mut words = Words { data: &data, at: 0 };
+    let mut next = || words.next();
     let capacity = next().1 as usize;
     let q = next().1;
     let mut lru = Lru {
@@ -91,7 +112,8 @@ fn main() {
         tail: NONE,
     };
     let mut free: Vec<usize> = (0..capacity).rev().collect();
-    let mut index: HashMap<u64, usize> = HashMap::with_capacity(capacity * 2);
+    let mut index: HashMap<u64, usize, BuildHasherDefault<KeyHasher>> =
+        HashMap::with_capacity_and_hasher(capacity * 2, Default::default());
     let mut heap: BinaryHeap<Reverse<(u64, u32, usize)>> = BinaryHeap::new();
     let mut out = Vec::with_capacity(1 << 20);
     for _ in 0..q {
