@@ -11,20 +11,29 @@ whenever judged closes one:
   bomb       streams 8 KiB header lines as fast as judged reads them (the door cuts each at
              64 KiB with 431), through a 64 KiB send buffer as a network would bound it.
 Meanwhile --clients processes, each on its own kept-alive connection from 127.0.0.1, GET
-/v1/challenges for --seconds. Goal: every level >= 95% of the clean rate. Then one kept-alive
-connection's GET p50 against gRPC ListChallenges' p50 on one channel (goal: HTTP within 1.5x).
+/v1/challenges, measured two ways, each for --seconds with the level held:
+  saturating  as fast as answers come: the rate as a share of the clean rate. On one machine
+              this also measures the machine: every bit of CPU the attacker and its packets
+              take (a Python process here, on the same two cores) is CPU the clients and judged
+              do not get;
+  paced       --offered GETs a second in all (default half the clean rate), each due at a fixed
+              time: the share answered (200) within --deadline-ms of when due, as a share of the
+              same in the clean window. This is what a door under attack owes its users: the
+              load they bring, served on time.
+Goal: every level >= 95%. Then one kept-alive connection's GET p50 against gRPC ListChallenges'
+p50 on one channel (goal: HTTP within 1.5x).
 
 The hostile child runs at nice 19 by default (--hostile-nice), so that on one machine its own
 CPU does not pass for the server's slowness (on a network it would run elsewhere); its CPU use
 is shown per level. So is what holding the level costs judged itself: its CPU (share of one
 core) over a window with the level held and no clean load (only when the bench starts judged).
-Each level runs --rounds rounds (clean window, window under the level, cost window); the
+Each level runs --rounds rounds (clean windows, windows under the level, cost window); the
 median round's figures are shown, and every round's share.
 
   bench/http_abuse.py                       starts its own judged (build/bin/judged)
   bench/http_abuse.py --target 127.0.0.1:8080 --token T [--grpc 127.0.0.1:50051]
                       [--metrics 127.0.0.1:9090]      a judged already running
-About 8 minutes with the defaults."""
+About 12 minutes with the defaults."""
 import argparse
 import heapq
 import json
@@ -290,6 +299,65 @@ def _client(host, port, token, start, window, out):
     out.put((count, errors, lat))
 
 
+def _paced_client(host, port, token, start, window, seconds, per_second, deadline, out):
+    """One client process at a fixed pace: GET k is due at the window's start + k / per_second,
+    sent then (or at once, when the answers fell behind), and on time when its answer arrives
+    within `deadline` seconds of when it was due. Requests whose turn came and went unsent by
+    the window's end count as late."""
+    c = KeepAlive(host, port, "/v1/challenges", token)
+    on_time, errors, lateness = 0, 0, []
+    try:
+        c.get()
+    except Exception:  # noqa: BLE001
+        errors += 1
+    start.wait()
+    start.wait()
+    end = window.value
+    begin = end - seconds
+    due_total = int(seconds * per_second)
+    for k in range(due_total):
+        due = begin + k / per_second
+        now = time.monotonic()
+        if now >= end:
+            break
+        if due > now:
+            time.sleep(due - now)
+        try:
+            status = c.get()
+        except Exception:  # noqa: BLE001
+            errors += 1
+            continue
+        late = time.monotonic() - due
+        lateness.append(late)
+        if status == 200 and late <= deadline:
+            on_time += 1
+        elif status != 200:
+            errors += 1
+    c.close()
+    out.put((on_time, due_total, errors, lateness))
+
+
+def paced(host, port, token, seconds, clients, offered, deadline):
+    """(share of the GETs due that were answered on time, errors, p99 lateness in seconds) of
+    `clients` processes offering `offered` GETs a second in all."""
+    ctx = multiprocessing.get_context("fork")
+    start, window, out = ctx.Barrier(clients + 1), ctx.Value("d", 0.0), ctx.Queue()
+    procs = [ctx.Process(target=_paced_client,
+                         args=(host, port, token, start, window, seconds, offered / clients, deadline, out),
+                         daemon=True) for _ in range(clients)]
+    for p in procs:
+        p.start()
+    start.wait()
+    window.value = time.monotonic() + seconds
+    start.wait()
+    results = [out.get(timeout=seconds + 30) for _ in procs]
+    for p in procs:
+        p.join(10)
+    due = sum(r[1] for r in results)
+    return (sum(r[0] for r in results) / due if due else 0, sum(r[2] for r in results),
+            pct([x for r in results for x in r[3]], 0.99))
+
+
 def rate(host, port, token, seconds, clients):
     """(requests a second, errors, p99 seconds) of `clients` processes, each on a kept-alive
     connection. Processes, not threads: threads of one Python take turns at its lock, and
@@ -380,6 +448,10 @@ def main():
     ap.add_argument("--kinds", default="idle,slowloris,bomb", help="hostile kinds (default idle,slowloris,bomb)")
     ap.add_argument("--rounds", type=int, default=3, help="rounds a level; its median counts (default 3)")
     ap.add_argument("--clients", type=int, default=4, help="well-behaved client processes (default 4)")
+    ap.add_argument("--offered", type=float, default=0, help="GETs a second the paced clients offer in all "
+                    "(default: half the clean rate measured at the start)")
+    ap.add_argument("--deadline-ms", type=float, default=100, help="a paced GET is on time when answered "
+                    "within this of when it was due (default 100)")
     ap.add_argument("--calls", type=int, default=2000, help="sequential calls for the p50s (default 2000)")
     ap.add_argument("--hostile-nice", type=int, default=19, help="nice of the hostile process (default 19)")
     ap.add_argument("--target", help="HOST:PORT of a running judged's HTTP door (default: start one)")
@@ -430,15 +502,21 @@ def main():
         print("hostile connections: from 127.0.0.2 and up (%d an address), nice %d\n"
               % (40, args.hostile_nice))
         rate(host, port, token, 1.0, args.clients)  # warm-up
+        offered = args.offered
+        if offered <= 0:
+            offered = round(rate(host, port, token, args.seconds, args.clients)[0] / 2, -2)
+        deadline = args.deadline_ms / 1e3
+        print("paced: %d clients offering %.0f GETs a second in all; on time = answered within %g ms of "
+              "when due\n" % (args.clients, offered, args.deadline_ms))
         # Each level is measured right after a clean window of its own, and compared with it: a
         # machine's load drifts over minutes (a build next door), a pair of windows barely.
-        head = "%-10s %7s %9s %9s %9s %7s %8s   %-9s %8s %9s  %10s  %9s  %s" % (
+        head = "%-10s %7s %9s %9s %9s %7s %8s   %-9s %8s %9s  %10s  %9s  %-14s  %8s %8s  %-9s %s" % (
             "hostile", "conns", "clean/s", "req/s", "of clean", "errors*", "p99 ms", "goal", "cut", "MB sent",
-            "hostile CPU", "judged CPU", "rounds %")
+            "hostile CPU", "judged CPU", "rounds %", "paced", "late p99", "goal", "rounds %")
         print(head)
         print("-" * len(head))
         sys.stdout.flush()
-        worst = None
+        worst = worst_paced = None
         for kind in kinds:
             for n in levels:
                 # Each round: a clean window, then one with the level held. The level's share
@@ -447,12 +525,14 @@ def main():
                 rounds = []
                 for _ in range(args.rounds):
                     clean, _, _ = rate(host, port, token, args.seconds, args.clients)
+                    clean_paced, _, _ = paced(host, port, token, args.seconds, args.clients, offered, deadline)
                     hostile = Hostile(kind, n, host, port, args.hostile_nice)
                     ready = hostile.ready(60)
                     time.sleep(1.0)  # the first wave of cuts (bombs) and refusals settles
                     cpu0 = hostile.cpu_seconds()
                     got, err, p99 = rate(host, port, token, args.seconds, args.clients)
                     cpu = (hostile.cpu_seconds() - cpu0) / args.seconds
+                    on_time, perr, late = paced(host, port, token, args.seconds, args.clients, offered, deadline)
                     stats = hostile.stop()
                     # What holding the level alone costs judged (no clean load): its own CPU.
                     cost = None
@@ -464,22 +544,31 @@ def main():
                         time.sleep(args.seconds)
                         cost = (process_cpu(judged_pid) - c0) / (time.monotonic() - t0)
                         hostile.stop()
-                    rounds.append((got / clean if clean else 0, clean, got, err, p99, cpu, stats, ready, cost))
+                    rounds.append((got / clean if clean else 0, clean, got, err, p99, cpu, stats, ready, cost,
+                                   on_time / clean_paced if clean_paced else 0, perr, late))
                     drain(metrics)
+                by_paced = sorted(rounds, key=lambda r: r[9])
+                pshare, perrs, late = by_paced[len(rounds) // 2][9], sum(r[10] for r in rounds), by_paced[len(rounds) // 2][11]
                 rounds.sort(key=lambda r: r[0])
-                share, clean, got, err, p99, cpu, stats, ready, cost = rounds[len(rounds) // 2]
+                share, clean, got, err, p99, cpu, stats, ready, cost = rounds[len(rounds) // 2][:9]
                 worst = share if worst is None else min(worst, share)
+                worst_paced = pshare if worst_paced is None else min(worst_paced, pshare)
                 answers = ", ".join("%s x%d" % (a.split(" ", 1)[-1][:24], c)
                                     for a, c in sorted(stats.get("answers", {}).items(), key=lambda x: -x[1])[:2])
-                print("%-10s %7d %9.0f %9.0f %8.0f%% %7d %8.2f   %-9s %8d %9.1f  %9.0f%%  %9s  %-12s%s%s" % (
+                print("%-10s %7d %9.0f %9.0f %8.0f%% %7d %8.2f   %-9s %8d %9.1f  %9.0f%%  %9s  %-14s  %7.0f%% %8.2f  %-9s %s%s%s" % (
                     kind, n, clean, got, 100 * share, sum(r[3] for r in rounds), p99 * 1e3, "ok" if share >= GOAL_SHARE else "BELOW",
                     stats.get("cut", 0), stats.get("bytes", 0) / 1e6, 100 * cpu,
                     "-" if cost is None else "%.0f%%" % (100 * cost),
                     "/".join("%.0f" % (100 * r[0]) for r in rounds),
+                    100 * pshare, late * 1e3, ("ok" if pshare >= GOAL_SHARE else "BELOW") + ("" if not perrs else " err%d" % perrs),
+                    "/".join("%.0f" % (100 * r[9]) for r in by_paced),
                     "" if ready else "  (not all connected)", ("  answers: " + answers) if answers else ""))
                 sys.stdout.flush()
         if worst is not None:
-            print("\nworst level: %.0f%% of the clean rate (goal >= %.0f%%)" % (100 * worst, 100 * GOAL_SHARE))
+            print("\nworst level, saturating clients: %.0f%% of the clean rate (goal >= %.0f%%)"
+                  % (100 * worst, 100 * GOAL_SHARE))
+            print("worst level, paced clients: %.0f%% of the clean on-time share (goal >= %.0f%%)"
+                  % (100 * worst_paced, 100 * GOAL_SHARE))
         print()
         rows = latencies(host, port, token, grpc_target, args.calls)
         for name, p50, p99 in rows:

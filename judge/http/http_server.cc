@@ -19,6 +19,7 @@
 #include <deque>
 #include <optional>
 #include <thread>
+#include <vector>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
@@ -163,6 +164,97 @@ class Poster {
   asio::io_context* ioc_;
 };
 
+// Connections from penalized addresses, within each address's share of the connection budget:
+// held unread until the penalty is over (at most kPenaltyFor at a time; let go within
+// kTarpitCheck and a sweep when the client has gone), then answered 429 and reset. Reset at
+// once, a flood reconnected as fast as the door could accept, each cycle an accept and a close
+// on the I/O thread; held, its connections wait, each costing a descriptor and a place in a
+// list. A held descriptor is out of the event loop (what a client sends into it wakes nothing)
+// and one timer sweeps them all, once a second. Its receive buffer is made as small as the
+// kernel allows, so what a bomb sends into it stops at a few KiB. Used on the I/O thread only.
+class Tarpit {
+ public:
+  Tarpit(asio::io_context& ioc, std::atomic<int64_t>* held) : timer_(ioc), held_(held) {}
+  ~Tarpit() {
+    for (Held& h : conns_) Reset(h.fd);
+    *held_ -= static_cast<int64_t>(conns_.size());
+  }
+  Tarpit(const Tarpit&) = delete;
+  Tarpit& operator=(const Tarpit&) = delete;
+
+  // Held until `until`, at most kPenaltyFor at a time (a longer penalty holds the reconnects in
+  // turn), and never past the client's own close: a held connection keeps a descriptor and a
+  // place in the budget, which a client that has gone must not.
+  void Hold(tcp::socket socket, ConnectionBudget::Ticket ticket, Clock::time_point until) {
+    beast::error_code ignored;
+    socket.set_option(asio::socket_base::receive_buffer_size(1024), ignored);
+    const Clock::time_point now = Clock::now();
+    conns_.push_back(Held{socket.release(ignored), std::move(ticket),
+                          std::min(until, now + kPenaltyFor), now + kTarpitCheck});
+    ++*held_;
+    if (!armed_) Arm();
+  }
+
+ private:
+  struct Held {
+    int fd;
+    ConnectionBudget::Ticket ticket;
+    Clock::time_point until, next_check;
+  };
+  static constexpr auto kSweep = std::chrono::seconds(1);
+
+  void Arm() {
+    armed_ = true;
+    timer_.expires_after(kSweep);
+    timer_.async_wait([this](const beast::error_code& ec) {
+      armed_ = false;
+      if (ec == asio::error::operation_aborted) return;
+      Sweep();
+      if (!conns_.empty()) Arm();
+    });
+  }
+  void Sweep() {
+    const Clock::time_point now = Clock::now();
+    size_t kept = 0;
+    for (size_t i = 0; i < conns_.size(); ++i) {
+      Held& h = conns_[i];
+      bool gone = false;
+      if (now >= h.until) {
+        LetGo(h.fd);
+        gone = true;
+      } else if (now >= h.next_check) {
+        gone = PeerLeft(h.fd);
+        if (gone) Reset(h.fd);
+        h.next_check = now + kTarpitCheck;
+      }
+      if (gone) continue;  // its ticket goes with it
+      if (kept != i) conns_[kept] = std::move(h);
+      ++kept;
+    }
+    *held_ -= static_cast<int64_t>(conns_.size() - kept);
+    conns_.erase(conns_.begin() + static_cast<std::ptrdiff_t>(kept), conns_.end());
+  }
+  // Its FIN has arrived, whatever unread bytes came before it (so no read is needed).
+  static bool PeerLeft(int fd) {
+    tcp_info info{};
+    socklen_t len = sizeof info;
+    return getsockopt(fd, IPPROTO_TCP, TCP_INFO, &info, &len) == 0 &&
+           (info.tcpi_state == TCP_CLOSE_WAIT || info.tcpi_state == TCP_CLOSE);
+  }
+  static void LetGo(int fd) {
+    static constexpr char kAnswer[] =
+        "HTTP/1.1 429 Too Many Requests\r\nRetry-After: 10\r\nContent-Length: 0\r\n"
+        "Connection: close\r\n\r\n";
+    (void)send(fd, kAnswer, sizeof kAnswer - 1, MSG_DONTWAIT | MSG_NOSIGNAL);
+    Reset(fd);
+  }
+
+  std::vector<Held> conns_;
+  asio::steady_timer timer_;
+  bool armed_ = false;
+  std::atomic<int64_t>* held_;
+};
+
 }  // namespace
 
 class HttpServer::Impl {
@@ -208,6 +300,7 @@ class HttpServer::Impl {
   std::unique_ptr<asio::ssl::context> tls;
   std::unique_ptr<tcp::acceptor> acceptor;
   std::unique_ptr<asio::steady_timer> accept_retry;
+  std::unique_ptr<Tarpit> tarpit;  // on ioc
   int spare_fd = -1;  // closed to accept and shed one connection when out of descriptors
   std::thread thread, trusted_thread;
   std::optional<asio::executor_work_guard<asio::io_context::executor_type>> trusted_work;
@@ -223,68 +316,11 @@ class HttpServer::Impl {
   void Accept();
   void OnAccept(const beast::error_code& ec, tcp::socket socket);
   void Shed();
+  // The address of the connection being accepted, as accept() gave it (one accept at a time).
+  tcp::endpoint accepted_peer_;
 };
 
 namespace {
-
-// A connection from a penalized address, within that address's share of the connection budget:
-// held unread until the penalty is over (at most kPenaltyFor at a time; let go within
-// kTarpitCheck when its client has gone), then answered 429 and reset. Reset at once, a flood
-// reconnected as fast as the door could accept, each cycle an accept and a close on the I/O
-// thread; held, its connections wait, and cost a descriptor and a timer. The receive buffer is
-// made as small as the kernel allows, so what a bomb sends into it stops at a few KiB.
-class Tarpit : public std::enable_shared_from_this<Tarpit> {
- public:
-  Tarpit(tcp::socket socket, ConnectionBudget::Ticket ticket, std::atomic<int64_t>* held)
-      : socket_(std::move(socket)),
-        ticket_(std::move(ticket)),
-        timer_(socket_.get_executor()),
-        held_(held) {
-    beast::error_code ignored;
-    socket_.set_option(asio::socket_base::receive_buffer_size(1024), ignored);
-    ++*held_;
-  }
-  ~Tarpit() { --*held_; }
-  Tarpit(const Tarpit&) = delete;
-  Tarpit& operator=(const Tarpit&) = delete;
-  // Held until `until`, at most kPenaltyFor at a time (a longer penalty holds the reconnects
-  // in turn), and never past the client's own close: a held connection keeps a descriptor and a
-  // place in the budget, which a client that has gone must not.
-  void Hold(Clock::time_point until) {
-    until_ = std::min(until, Clock::now() + kPenaltyFor);
-    Wait();
-  }
-
- private:
-  void Wait() {
-    timer_.expires_at(std::min(until_, Clock::now() + kTarpitCheck));
-    timer_.async_wait([self = shared_from_this()](const beast::error_code& ec) {
-      if (ec == asio::error::operation_aborted) return;
-      if (self->PeerLeft()) return Reset(self->socket_.release());
-      if (Clock::now() >= self->until_) return self->LetGo();
-      self->Wait();
-    });
-  }
-  // Its FIN has arrived, whatever unread bytes came before it (so no read is needed).
-  bool PeerLeft() {
-    tcp_info info{};
-    socklen_t len = sizeof info;
-    return getsockopt(socket_.native_handle(), IPPROTO_TCP, TCP_INFO, &info, &len) == 0 &&
-           (info.tcpi_state == TCP_CLOSE_WAIT || info.tcpi_state == TCP_CLOSE);
-  }
-  void LetGo() {
-    static constexpr char kAnswer[] =
-        "HTTP/1.1 429 Too Many Requests\r\nRetry-After: 10\r\nContent-Length: 0\r\n"
-        "Connection: close\r\n\r\n";
-    (void)send(socket_.native_handle(), kAnswer, sizeof kAnswer - 1, MSG_DONTWAIT | MSG_NOSIGNAL);
-    Reset(socket_.release());
-  }
-  tcp::socket socket_;
-  ConnectionBudget::Ticket ticket_;
-  asio::steady_timer timer_;
-  std::atomic<int64_t>* held_;
-  Clock::time_point until_{};
-};
 
 // A session's pad over a WebSocket (/v1/sessions/{id}/pad): the first frame is the client's
 // hello with its token; then each frame goes to the pad in order (on a strand of the workers,
@@ -1070,6 +1106,9 @@ absl::Status HttpServer::Impl::Start() {
   if (acceptor->open(endpoint.protocol(), ec); !ec) {
     acceptor->set_option(asio::socket_base::reuse_address(true), ec);
     acceptor->bind(endpoint, ec);
+    // Accepted connections inherit TCP_NODELAY from the listener (Linux): a system call less
+    // for each of them, which a flood of connections makes count.
+    if (!ec) acceptor->set_option(tcp::no_delay(true), ec);
     if (!ec) acceptor->listen(4096, ec);
   }
   if (ec) {
@@ -1078,6 +1117,7 @@ absl::Status HttpServer::Impl::Start() {
   }
   port = acceptor->local_endpoint(ec).port();
   accept_retry = std::make_unique<asio::steady_timer>(*ioc);
+  tarpit = std::make_unique<Tarpit>(*ioc, &states[kHeld]);
   spare_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
   pool = std::make_unique<asio::thread_pool>(options.workers);
   Accept();
@@ -1098,8 +1138,9 @@ absl::Status HttpServer::Impl::Start() {
 }
 
 void HttpServer::Impl::Accept() {
-  acceptor->async_accept(
-      [this](const beast::error_code& ec, tcp::socket socket) { OnAccept(ec, std::move(socket)); });
+  acceptor->async_accept(accepted_peer_, [this](const beast::error_code& ec, tcp::socket socket) {
+    OnAccept(ec, std::move(socket));
+  });
 }
 
 void HttpServer::Impl::Offense(const std::string& peer) {
@@ -1155,13 +1196,12 @@ void HttpServer::Impl::OnAccept(const beast::error_code& ec, tcp::socket socket)
     });
     return;
   }
-  beast::error_code peer_ec;
-  const std::string peer = socket.remote_endpoint(peer_ec).address().to_string();
+  const std::string peer = accepted_peer_.address().to_string();
   absl::StatusOr<ConnectionBudget::Ticket> ticket = options.budget->Admit(peer);
   if (const Clock::time_point until = PenalizedUntil(peer); until > Clock::now()) {
     Refuse("penalized");
     if (ticket.ok()) {
-      std::make_shared<Tarpit>(std::move(socket), *std::move(ticket), &states[kHeld])->Hold(until);
+      tarpit->Hold(std::move(socket), *std::move(ticket), until);
     } else {
       Reset(socket.release());
     }
@@ -1170,8 +1210,7 @@ void HttpServer::Impl::OnAccept(const beast::error_code& ec, tcp::socket socket)
   if (!ticket.ok()) {
     Refuse(std::string(ticket.status().message()));
     Reset(socket.release());
-  } else if (!peer_ec) {
-    socket.set_option(tcp::no_delay(true), peer_ec);
+  } else {
     if (tls) {
       std::make_shared<Session<beast::ssl_stream<beast::tcp_stream>>>(
           this, beast::ssl_stream<beast::tcp_stream>(std::move(socket), *tls), *std::move(ticket))
@@ -1202,6 +1241,7 @@ void HttpServer::Impl::Stop() {
   trusted_poster->Close();
   acceptor.reset();
   accept_retry.reset();
+  tarpit.reset();
   trusted_work.reset();
   ioc.reset();
   trusted_ioc.reset();

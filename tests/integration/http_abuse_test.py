@@ -1063,7 +1063,8 @@ class DoorTest(unittest.TestCase):
             except (OSError, ConnectionError):
                 pass  # the answer may be lost to the close that follows it
         # A held connection whose client goes away gives its descriptor and place back within
-        # a few seconds (it is looked at every 3 s), not when the penalty ends.
+        # a few seconds (it is looked at every 3 s, by a sweep once a second), not when the penalty
+        # ends.
         gone = socket.socket()
         gone.bind((bomber, 0))
         gone.connect(("127.0.0.1", self.port))
