@@ -4,8 +4,9 @@ against it, as a share of the rate with none; and a clean GET's latency next to 
 
 For each kind of hostile connection and each level (default 100, 1,000 and 10,000 held at
 once), a child process keeps that many connections open against the HTTP port from many
-loopback addresses (127.0.0.2 and up, 40 a piece, as from many hosts), opening a new one
-whenever judged closes one:
+loopback addresses (127.0.0.2 and up, 40 a piece, as from many hosts; each level and round
+from addresses not used before, so no penalty carries over), opening a new one whenever judged
+closes one:
   idle       connects and sends nothing;
   slowloris  sends one byte of a never-ending header every 2 s;
   bomb       streams 8 KiB header lines as fast as judged reads them (the door cuts each at
@@ -69,7 +70,7 @@ def raise_fd_limit(want):
 
 # --- the hostile side (a child process: `http_abuse.py --hostile KIND N HOST PORT`)
 
-def hostile_main(kind, n, host, port, per_address):
+def hostile_main(kind, n, host, port, per_address, first_address):
     raise_fd_limit(n + 1024)
     loopback = host.startswith("127.")
     prefix = b"GET /v1/challenges HTTP/1.1\r\nHost: judge\r\n"
@@ -94,7 +95,7 @@ def hostile_main(kind, n, host, port, per_address):
             s.setsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF, 64 << 10)
         try:
             if loopback:
-                a = 2 + i // per_address
+                a = first_address + i // per_address
                 s.bind(("127.%d.%d.%d" % (a // 62500 % 250, a // 250 % 250, 2 + a % 250), 0))
             s.connect_ex((host, port))
         except OSError:
@@ -186,9 +187,16 @@ def hostile_main(kind, n, host, port, per_address):
 class Hostile:
     """The child process, seen from the parent."""
 
+    # Each hostile child takes addresses no earlier one used: an address's penalty (and its
+    # doubling) from one level must not carry into the next, or a level would measure
+    # connections held from the start instead of its own attack.
+    next_address = 2
+
     def __init__(self, kind, n, host, port, nice, per_address=40):
+        first = Hostile.next_address
+        Hostile.next_address += (n + per_address - 1) // per_address
         cmd = [sys.executable, os.path.abspath(__file__), "--hostile", kind, str(n), host, str(port),
-               "--per-address", str(per_address)]
+               "--per-address", str(per_address), "--first-address", str(first)]
         self.proc = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                                      preexec_fn=lambda: os.nice(nice))
         self.n = n
@@ -460,10 +468,11 @@ def main():
     ap.add_argument("--metrics", help="HOST:PORT of --target's metrics (to wait for each level to drain)")
     ap.add_argument("--hostile", nargs=4, metavar=("KIND", "N", "HOST", "PORT"), help=argparse.SUPPRESS)
     ap.add_argument("--per-address", type=int, default=40, help=argparse.SUPPRESS)
+    ap.add_argument("--first-address", type=int, default=2, help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.hostile:
         kind, n, host, port = args.hostile
-        return hostile_main(kind, int(n), host, int(port), args.per_address)
+        return hostile_main(kind, int(n), host, int(port), args.per_address, args.first_address)
 
     levels = [int(x) for x in args.levels.split(",") if x.strip()]
     kinds = [k.strip() for k in args.kinds.split(",") if k.strip()]

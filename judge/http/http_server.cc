@@ -170,7 +170,7 @@ class Poster {
 // once, a flood reconnected as fast as the door could accept, each cycle an accept and a close
 // on the I/O thread; held, its connections wait, each costing a descriptor and a place in a
 // list. A held descriptor is out of the event loop (what a client sends into it wakes nothing)
-// and one timer sweeps them all, once a second. Its receive buffer is made as small as the
+// and one timer sweeps them all, four times a second. Its receive buffer is made as small as the
 // kernel allows, so what a bomb sends into it stops at a few KiB. Used on the I/O thread only.
 class Tarpit {
  public:
@@ -201,7 +201,7 @@ class Tarpit {
     ConnectionBudget::Ticket ticket;
     Clock::time_point until, next_check;
   };
-  static constexpr auto kSweep = std::chrono::seconds(1);
+  static constexpr auto kSweep = std::chrono::milliseconds(250);
 
   void Arm() {
     armed_ = true;
