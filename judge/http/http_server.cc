@@ -76,15 +76,21 @@ constexpr int kPadInFlight = 32;
 // A request body must arrive within this, however it trickles (each read within io_timeout_s).
 constexpr auto kBodyDeadline = std::chrono::seconds(60);
 
-// Runs `f` on a worker; a throw (a bug) is logged instead of ending judged (asio's pool would
-// call std::terminate).
+// Runs `f`; a throw (a bug) is logged instead of ending judged (asio's pool would call
+// std::terminate), and false.
 template <class F>
-void SafeCall(F&& f) {
+bool SafeCall(F&& f) {
   try {
     f();
+    return true;
   } catch (const std::exception& e) {
     spdlog::error("http: a worker task failed: {}", e.what());
+    return false;
   }
+}
+// What a request gets when its handler threw.
+HttpReply InternalFailure() {
+  return ErrorReply(absl::InternalError("the request failed inside the judge"));
 }
 constexpr auto kOffenseWindow = std::chrono::seconds(10);
 constexpr auto kPenaltyFor = std::chrono::seconds(10);
@@ -737,17 +743,17 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
     if (ApiRoutes::IsApiPath(req->path)) {
       // A route answered from memory is answered here, rather than with two thread hops for a
       // few microseconds of work; any other goes to a worker.
-      std::optional<RouteOutcome> quick =
-          RouteOutcome{ErrorReply(absl::InternalError("the request failed inside the judge"))};
-      SafeCall([&] { quick = door_->routes.HandleQuick(*req); });
+      std::optional<RouteOutcome> quick;
+      if (!SafeCall([&] { quick = door_->routes.HandleQuick(*req); })) {
+        return Answer(InternalFailure());
+      }
       if (quick) {
         proven_ |= quick->authenticated;
         return Answer(std::move(quick->reply));
       }
       asio::post(*door_->pool, [self, poster, req, routes = &door_->routes] {
         auto outcome = std::make_shared<RouteOutcome>();
-        outcome->reply = ErrorReply(absl::InternalError("the request failed inside the judge"));
-        SafeCall([&] { *outcome = routes->Handle(*req); });
+        if (!SafeCall([&] { *outcome = routes->Handle(*req); })) outcome->reply = InternalFailure();
         poster->Post([self, outcome] {
           self->proven_ |= outcome->authenticated;
           if (outcome->stream) return self->OpenStream(std::move(outcome->stream));
@@ -758,9 +764,9 @@ class Session : public std::enable_shared_from_this<Session<Stream>> {
     }
     if (!o.web_root.empty() && req->method == "GET") {
       asio::post(*door_->pool, [self, poster, req, root = o.web_root] {
-        auto reply = std::make_shared<HttpReply>(
-            ErrorReply(absl::InternalError("the request failed inside the judge")));
-        SafeCall([&] { *reply = ServeStaticFile(root, req->path); });
+        auto reply = std::make_shared<HttpReply>();
+        if (!SafeCall([&] { *reply = ServeStaticFile(root, req->path); }))
+          *reply = InternalFailure();
         poster->Post([self, reply] { self->Answer(std::move(*reply)); });
       });
       return;
