@@ -279,17 +279,25 @@ def pct(xs, p):
     return xs[min(len(xs) - 1, int(len(xs) * p))] if xs else float("nan")
 
 
-def _client(host, port, token, start, window, out):
-    """One well-behaved client process: warm, then GETs until the window ends."""
+def _connect_warm(host, port, token, start, window):
+    """A client process's kept-alive connection, connected and warm before the window opens:
+    (connection, errors so far, the window's end). Waits for every client (the window's end is
+    set between the two waits)."""
     c = KeepAlive(host, port, "/v1/challenges", token)
-    count, errors, lat = 0, 0, []
+    errors = 0
     try:
-        c.get()  # connected and warm before the window opens
+        c.get()
     except Exception:  # noqa: BLE001
         errors += 1
     start.wait()
-    start.wait()  # the window's end is set between the two
-    end = window.value
+    start.wait()
+    return c, errors, window.value
+
+
+def _client(start, window, out, host, port, token):
+    """One client process as fast as answers come: GETs until the window ends."""
+    c, errors, end = _connect_warm(host, port, token, start, window)
+    count, lat = 0, []
     while True:
         t = time.perf_counter()
         if time.monotonic() >= end:
@@ -307,20 +315,13 @@ def _client(host, port, token, start, window, out):
     out.put((count, errors, lat))
 
 
-def _paced_client(host, port, token, start, window, seconds, per_second, deadline, out):
+def _paced_client(start, window, out, host, port, token, seconds, per_second, deadline):
     """One client process at a fixed pace: GET k is due at the window's start + k / per_second,
     sent then (or at once, when the answers fell behind), and on time when its answer arrives
     within `deadline` seconds of when it was due. Requests whose turn came and went unsent by
     the window's end count as late."""
-    c = KeepAlive(host, port, "/v1/challenges", token)
-    on_time, errors, lateness = 0, 0, []
-    try:
-        c.get()
-    except Exception:  # noqa: BLE001
-        errors += 1
-    start.wait()
-    start.wait()
-    end = window.value
+    c, errors, end = _connect_warm(host, port, token, start, window)
+    on_time, lateness = 0, []
     begin = end - seconds
     due_total = int(seconds * per_second)
     for k in range(due_total):
@@ -345,35 +346,13 @@ def _paced_client(host, port, token, start, window, seconds, per_second, deadlin
     out.put((on_time, due_total, errors, lateness))
 
 
-def paced(host, port, token, seconds, clients, offered, deadline):
-    """(share of the GETs due that were answered on time, errors, p99 lateness in seconds) of
-    `clients` processes offering `offered` GETs a second in all."""
+def _run_clients(target, args, clients, seconds):
+    """What each of `clients` processes running target(start, window, out, *args) reported for
+    a window of `seconds` that opens once all are connected and warm. Processes, not threads:
+    threads of one Python take turns at its lock, and that, not judged, set the pace."""
     ctx = multiprocessing.get_context("fork")
     start, window, out = ctx.Barrier(clients + 1), ctx.Value("d", 0.0), ctx.Queue()
-    procs = [ctx.Process(target=_paced_client,
-                         args=(host, port, token, start, window, seconds, offered / clients, deadline, out),
-                         daemon=True) for _ in range(clients)]
-    for p in procs:
-        p.start()
-    start.wait()
-    window.value = time.monotonic() + seconds
-    start.wait()
-    results = [out.get(timeout=seconds + 30) for _ in procs]
-    for p in procs:
-        p.join(10)
-    due = sum(r[1] for r in results)
-    return (sum(r[0] for r in results) / due if due else 0, sum(r[2] for r in results),
-            pct([x for r in results for x in r[3]], 0.99))
-
-
-def rate(host, port, token, seconds, clients):
-    """(requests a second, errors, p99 seconds) of `clients` processes, each on a kept-alive
-    connection. Processes, not threads: threads of one Python take turns at its lock, and
-    that, not judged, set the pace."""
-    ctx = multiprocessing.get_context("fork")
-    start, window, out = ctx.Barrier(clients + 1), ctx.Value("d", 0.0), ctx.Queue()
-    procs = [ctx.Process(target=_client, args=(host, port, token, start, window, out), daemon=True)
-             for _ in range(clients)]
+    procs = [ctx.Process(target=target, args=(start, window, out) + args, daemon=True) for _ in range(clients)]
     for p in procs:
         p.start()
     start.wait()  # every client connected and warm
@@ -382,6 +361,23 @@ def rate(host, port, token, seconds, clients):
     results = [out.get(timeout=seconds + 30) for _ in procs]
     for p in procs:
         p.join(10)
+    return results
+
+
+def paced(host, port, token, seconds, clients, offered, deadline):
+    """(share of the GETs due that were answered on time, errors, p99 lateness in seconds) of
+    `clients` processes offering `offered` GETs a second in all."""
+    results = _run_clients(_paced_client, (host, port, token, seconds, offered / clients, deadline),
+                           clients, seconds)
+    due = sum(r[1] for r in results)
+    return (sum(r[0] for r in results) / due if due else 0, sum(r[2] for r in results),
+            pct([x for r in results for x in r[3]], 0.99))
+
+
+def rate(host, port, token, seconds, clients):
+    """(requests a second, errors, p99 seconds) of `clients` processes, each on a kept-alive
+    connection, as fast as answers come."""
+    results = _run_clients(_client, (host, port, token), clients, seconds)
     return (sum(r[0] for r in results) / seconds, sum(r[1] for r in results),
             pct([x for r in results for x in r[2]], 0.99))
 

@@ -10,7 +10,6 @@
 #include <chrono>
 #include <cstdlib>
 #include <fstream>
-#include <iterator>
 #include <memory>
 #include <regex>
 #include <set>
@@ -20,6 +19,7 @@
 #include <utility>
 #include <vector>
 
+#include "absl/strings/str_replace.h"
 #include "gtest/gtest.h"
 #include "tests/core/test_judge.h"
 
@@ -50,19 +50,20 @@ class GraderTest : public ::testing::Test {
     write("check.cc",
           "#include <fstream>\nint main(int, char** v){std::ifstream o(v[2]), a(v[3]);"
           "long long x, y; if(!(o >> x) || !(a >> y) || x != y){return 1;} return 0;}\n");
-    write("challenge.textproto",
-          "id: \"sum\" title: \"Sum\" languages: \"cpp\" languages: \"python3\" languages: \"c\"\n"
-          "languages: \"java\" languages: \"javascript\" languages: \"typescript\"\n"
-          "languages: \"go\" languages: \"rust\"\n"
-          "limits { cpu_time_ms: 1000 memory_kib: 131072 output_kib: 64 }\n"
-          "checker { kind: CHECKER_KIND_EXACT }\n"
-          "groups { name: \"samples\" points: 0 tests { name: \"sample\" input: \"tests/s.in\" "
-          "answer: \"tests/s.ans\" sample: true } }\n"
-          "groups { name: \"main\" points: 60 tests { name: \"h1\" input: \"tests/h1.in\" answer: "
-          "\"tests/h1.ans\" trap: \"adds\" } }\n"
-          "groups { name: \"negative\" points: 40 tests { name: \"neg\" input: \"tests/h2.in\" "
-          "answer: \"tests/h2.ans\" trap: \"slow on negatives\" "
-          "trap_verdicts: \"TIME_LIMIT_EXCEEDED\" } }\n");
+    const std::string sum_text =
+        "id: \"sum\" title: \"Sum\" languages: \"cpp\" languages: \"python3\" languages: \"c\"\n"
+        "languages: \"java\" languages: \"javascript\" languages: \"typescript\"\n"
+        "languages: \"go\" languages: \"rust\"\n"
+        "limits { cpu_time_ms: 1000 memory_kib: 131072 output_kib: 64 }\n"
+        "checker { kind: CHECKER_KIND_EXACT }\n"
+        "groups { name: \"samples\" points: 0 tests { name: \"sample\" input: \"tests/s.in\" "
+        "answer: \"tests/s.ans\" sample: true } }\n"
+        "groups { name: \"main\" points: 60 tests { name: \"h1\" input: \"tests/h1.in\" answer: "
+        "\"tests/h1.ans\" trap: \"adds\" } }\n"
+        "groups { name: \"negative\" points: 40 tests { name: \"neg\" input: \"tests/h2.in\" "
+        "answer: \"tests/h2.ans\" trap: \"slow on negatives\" "
+        "trap_verdicts: \"TIME_LIMIT_EXCEEDED\" } }\n";
+    write("challenge.textproto", sum_text);
     auto ch = LoadChallenge(dir);
     ASSERT_TRUE(ch.ok()) << ch.status();
     challenge_ = new std::shared_ptr<const LoadedChallenge>(*ch);
@@ -85,15 +86,12 @@ class GraderTest : public ::testing::Test {
     // the 1 s limit above under load.
     std::string dir3 = *root_ + "/sumroomy";
     ASSERT_EQ(system(("cp -r " + dir + " " + dir3).c_str()), 0);
-    {
-      std::ifstream in(dir + "/challenge.textproto");
-      std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-      text.replace(text.find("cpu_time_ms: 1000"), 17, "cpu_time_ms: 5000");
-      text.replace(text.find("id: \"sum\""), 10, "id: \"sumroomy\"");
-      std::ofstream(dir3 + "/challenge.textproto") << text;
-    }
+    std::ofstream(dir3 + "/challenge.textproto")
+        << absl::StrReplaceAll(sum_text, {{"cpu_time_ms: 1000", "cpu_time_ms: 5000"},
+                                          {"id: \"sum\"", "id: \"sumroomy\""}});
     auto ch3 = LoadChallenge(dir3);
     ASSERT_TRUE(ch3.ok()) << ch3.status();
+    ASSERT_EQ((*ch3)->manifest.limits().cpu_time_ms(), 5000u);
     roomy_ = new std::shared_ptr<const LoadedChallenge>(*ch3);
 
     judge_ = judge_test::MakeTestJudge("grader-test", 4).release();
